@@ -1,0 +1,106 @@
+"""lme4's input checks on the model structure (lme4: ``checkNlevels``, ``checkZdims``,
+``checkZrank``, ``checkScaleX`` in ``R/modular.R``).
+
+Each check computes its condition, builds lme4's exact message and hands it to
+:func:`pylme.control.apply_action` with the action configured in
+:class:`~pylme.control.LmerControl`.  They run in lme4's order (see
+:func:`pylme.design.lformula.l_formula`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..control import LmerControl, apply_action
+from ..errors import ScaleWarning
+from .random import ReTerms
+from .rank import qr_rank
+
+__all__ = ["check_nlevels", "check_z_dims", "check_z_rank", "check_scale_x"]
+
+_UNIDENTIFIABLE = (
+    "the random-effects parameters and the residual variance (or scale parameter) "
+    "are probably unidentifiable"
+)
+
+
+def check_nlevels(re_terms: ReTerms, n: int, control: LmerControl) -> None:
+    """Level counts of the grouping factors (lme4 ``checkNlevels``, lmer: ``allow.n = FALSE``)."""
+    nlevels = {name: f.nlevels for name, f in re_terms.flist.items()}
+    if any(v < 2 for v in nlevels.values()):
+        apply_action(control.check_nlev_gtr_1, "grouping factors must have > 1 sampled level")
+    problems = [name for name, v in nlevels.items() if v >= n]
+    if problems:
+        apply_action(
+            control.check_nobs_vs_nlev,
+            "number of levels of each grouping factor must be < number of observations "
+            f"(problems: {', '.join(problems)})",
+        )
+    if any(v < 5 for v in nlevels.values()):
+        apply_action(
+            control.check_nlev_gtreq_5,
+            "grouping factors with < 5 sampled levels may give unreliable estimates",
+        )
+
+
+def check_z_dims(re_terms: ReTerms, n: int, control: LmerControl) -> None:
+    """Observations versus random effects per term (lme4 ``checkZdims``)."""
+    if control.check_nobs_vs_nRE == "ignore":
+        return
+    for term in re_terms.terms:
+        if n <= term.q:
+            apply_action(
+                control.check_nobs_vs_nRE,
+                f"number of observations (={n}) <= number of random effects (={term.q}) "
+                f"for term ({term.label}); {_UNIDENTIFIABLE}",
+            )
+
+
+def check_z_rank(re_terms: ReTerms, n: int, control: LmerControl, non_small: float = 1e6) -> None:
+    """Observations versus rank(Z) (lme4 ``checkZrank``; off by default because it is costly)."""
+    action = control.check_nobs_vs_rankZ
+    if action == "ignore":
+        return
+    q = re_terms.q
+    if action.endswith("Small") and n * q > non_small:
+        return
+    Z = re_terms.Zt().T.toarray()
+    rank = qr_rank(Z, 1e-7).rank if n >= q else qr_rank(Z.T, 1e-7).rank
+    if n <= rank:
+        apply_action(
+            action,
+            f"number of observations (={n}) <= rank(Z) (={rank}); {_UNIDENTIFIABLE}",
+        )
+
+
+def check_scale_x(values: np.ndarray, control: LmerControl, tol: float = 1e3) -> np.ndarray:
+    """Warn about (or rescale) predictors on very different scales (lme4 ``checkScaleX``).
+
+    Returns X, rescaled only for the ``*rescale`` actions (results are then not
+    back-transformed, as in lme4).
+    """
+    action = control.check_scaleX
+    if action == "ignore" or values.shape[1] == 0:
+        return values
+    continuous = ~np.all(np.isin(values, (0.0, 1.0)), axis=0)
+    if not continuous.any():
+        return values
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sd = values[:, continuous].std(axis=0, ddof=1)
+        log_sd = np.log(sd)
+        pairwise = np.abs(log_sd[:, None] - log_sd[None, :])[np.tril_indices(sd.size, -1)]
+        bad = np.any(np.concatenate([pairwise, np.abs(log_sd)]) > np.log(tol))
+    if not bad:
+        return values
+    text = "Some predictor variables are on very different scales:"
+    if action in ("warning", "stop"):
+        apply_action(action, f"{text} consider rescaling", warning=ScaleWarning)
+        return values
+    rescaled = values.copy()
+    rescaled[:, continuous] = values[:, continuous] / sd
+    message = f"{text} auto-rescaled (results NOT adjusted)"
+    if action == "warn+rescale":
+        apply_action("warning", message, warning=ScaleWarning)
+    elif action == "message+rescale":
+        apply_action("message", message)
+    return rescaled

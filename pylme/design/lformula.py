@@ -1,0 +1,174 @@
+"""Formula + data → everything the deviance needs (lme4: ``lFormula`` and ``mkRespMod``).
+
+The steps, and the order of their checks, follow lme4 1.1-31: parse and check the
+formula, expand ``||``, build the model frame of every variable, build the
+random-effects structure and check it (levels, dimensions, rank of Z), build X from
+the bar-free formula, drop rank-deficient columns, check the scale of X, and finally
+check the response, weights and offset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..control import LmerControl
+from ..errors import DataError, FormulaError
+from ..formula import bars, deparse, parse_formula
+from ..formula.ast import Formula
+from .checks import check_nlevels, check_scale_x, check_z_dims, check_z_rank
+from .frame import Factor, Logical, ModelFrame, model_frame
+from .model_matrix import DesignMatrix, model_matrix
+from .random import ReTerms, make_re_terms
+from .rank import RankDrop, drop_rank_deficient
+
+__all__ = ["LmmInputs", "l_formula"]
+
+_LHS_MESSAGE = "!checkLHS || length(as.formula(formula, env = denv)) == 3 is not TRUE"
+
+
+@dataclass(frozen=True, eq=False)
+class LmmInputs:
+    """The parsed model and its data (lme4: the value of ``lFormula``), immutable.
+
+    Attributes
+    ----------
+    formula : Formula
+        The formula with ``||`` expanded (what lme4 stores and prints).
+    frame : ModelFrame
+        Every variable after NA handling.
+    X_full : DesignMatrix
+        ``model.matrix`` of the fixed part, before rank-deficient columns are dropped.
+    rank_drop : RankDrop
+        Which columns of ``X_full`` were kept.
+    X : ndarray, shape (n, p)
+        The fixed-effects matrix used in the fit (kept columns, possibly rescaled).
+    re_terms : ReTerms
+        The random-effects structure in lme4's order.
+    y, weights, offset : ndarray
+        Response, prior weights (ones when absent) and offset (zeros when absent).
+    fit_messages : tuple of str
+        lme4's ``fit warnings`` (rank-deficiency and scale messages) shown by ``summary``.
+    """
+
+    formula: Formula
+    frame: ModelFrame
+    X_full: DesignMatrix
+    rank_drop: RankDrop
+    X: np.ndarray
+    re_terms: ReTerms
+    y: np.ndarray
+    weights: np.ndarray | None
+    offset: np.ndarray | None
+    REML: bool
+    fit_messages: tuple[str, ...] = field(default=())
+
+    @property
+    def X_columns(self) -> tuple[str, ...]:
+        return tuple(self.X_full.columns[j] for j in self.rank_drop.keep)
+
+    @property
+    def X_assign(self) -> tuple[int, ...]:
+        return tuple(self.X_full.assign[j] for j in self.rank_drop.keep)
+
+    @property
+    def formula_text(self) -> str:
+        """The formula as lme4 prints it (``||`` expanded, R deparse spacing)."""
+        return deparse(self.formula)
+
+    @property
+    def n(self) -> int:
+        return self.frame.n
+
+    @property
+    def p(self) -> int:
+        return self.X.shape[1]
+
+
+def l_formula(
+    formula: str,
+    data: pd.DataFrame,
+    *,
+    REML: bool = True,
+    weights: Any = None,
+    offset: Any = None,
+    na_action: str = "omit",
+    contrasts: Mapping[str, Any] | None = None,
+    control: LmerControl | None = None,
+) -> LmmInputs:
+    """Parse ``formula`` against ``data`` and run lme4's input checks (lme4 ``lFormula``)."""
+    control = control or LmerControl()
+    parsed = _parse(formula, control)
+    frame = model_frame(bars.sub_bars(parsed), data, weights=weights, offset=offset, na_action=na_action)
+    re_terms = make_re_terms(bars.find_bars(parsed.rhs), frame)
+    check_nlevels(re_terms, frame.n, control)
+    check_z_dims(re_terms, frame.n, control)
+    check_z_rank(re_terms, frame.n, control)
+    X_full = model_matrix(bars.no_bars(parsed), frame, contrasts=contrasts)
+    _check_finite_X(X_full)
+    rank_drop = drop_rank_deficient(X_full.values, X_full.columns, control.check_rankX)
+    X = check_scale_x(X_full.values[:, rank_drop.keep], control)
+    y = _response(frame)
+    weights_, offset_ = _weights(frame), _offset(frame)
+    messages = tuple(m for m in (rank_drop.message,) if m)
+    return LmmInputs(parsed, frame, X_full, rank_drop, X, re_terms, y, weights_, offset_, REML, messages)
+
+
+def _parse(formula: str, control: LmerControl) -> Formula:
+    if not isinstance(formula, str):
+        raise FormulaError(f"formula must be a string such as 'y ~ x + (1 | g)', got {type(formula).__name__}")
+    parsed = parse_formula(formula)
+    if parsed.lhs is None and control.check_formula_LHS == "stop":
+        raise FormulaError(f"{_LHS_MESSAGE}\n(the formula has no response: write it as 'y ~ ...')")
+    return bars.expand_double_verts_formula(parsed)
+
+
+def _check_finite_X(X: DesignMatrix) -> None:
+    bad = ~np.all(np.isfinite(X.values), axis=0)
+    if np.any(bad):
+        names = ", ".join(f"'{c}'" for c, b in zip(X.columns, bad) if b)
+        raise DataError(f"infinite or NaN values in the fixed-effects model matrix, column(s) {names}")
+
+
+def _response(frame: ModelFrame) -> np.ndarray:
+    """lme4 ``mkRespMod``: a numeric (or logical) response with finite values."""
+    column = frame.response
+    if column is None:
+        raise FormulaError("the model has no response: write the formula as 'y ~ ...'")
+    if isinstance(column, Factor):
+        raise DataError("response must be numeric")
+    values = column.values
+    if isinstance(column, Logical):
+        values = values.astype(float)
+    values = np.asarray(values, dtype=float)
+    if values.ndim > 1 and values.shape[1] > 1:
+        raise DataError("can't handle matrix-valued responses: consider using refit()")
+    values = values.reshape(-1)
+    if not np.all(np.isfinite(values)):
+        raise DataError("NA/NaN/Inf in 'y'")
+    return values
+
+
+def _weights(frame: ModelFrame) -> np.ndarray | None:
+    w = frame.weights
+    if w is None:
+        return None
+    w = np.asarray(w, dtype=float)
+    if not np.all(np.isfinite(w)):
+        raise DataError("weights must be finite")
+    if np.any(w < 0):
+        raise DataError("all(weights >= 0) is not TRUE")
+    return w
+
+
+def _offset(frame: ModelFrame) -> np.ndarray | None:
+    o = frame.offset
+    if o is None:
+        return None
+    o = np.asarray(o, dtype=float)
+    if not np.all(np.isfinite(o)):
+        raise DataError("offset must be finite")
+    return o

@@ -1,0 +1,191 @@
+"""``lmer()``: the glue of pylme's stages (lme4: ``lmer`` in ``R/lmer.R``).
+
+formula + data ─ l_formula ─▶ LmmInputs ─ make_problem ─▶ DevianceProblem
+              ─ optimize_lmer ─▶ OptResult ─ check_conv ─▶ LmerFit
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .control import LmerControl
+from .convergence import check_conv, emit
+from .deviance import DevianceProblem, TermData, make_deviance
+from .design.lformula import LmmInputs, l_formula
+from .errors import ControlError, OptimizerError
+from .optimize import OptResult, optimize_lmer
+from .results.model import LmerFit
+
+__all__ = ["lmer", "devfun", "start_theta", "DevFun"]
+
+
+def lmer(
+    formula: str,
+    data: pd.DataFrame,
+    REML: bool = True,
+    *,
+    weights: Any = None,
+    offset: Any = None,
+    na_action: str = "omit",
+    contrasts: Mapping[str, Any] | None = None,
+    control: LmerControl | None = None,
+    start: Any = None,
+    verbose: int = 0,
+    data_name: str | None = None,
+) -> LmerFit:
+    """Fit a linear mixed model by REML or maximum likelihood (lme4: ``lmer``).
+
+    Parameters
+    ----------
+    formula : str
+        An lme4 formula, e.g. ``"Reaction ~ Days + (Days | Subject)"``.
+    data : pandas.DataFrame
+        The data; factor columns are pandas Categoricals (their level order is kept).
+    REML : bool
+        REML (default) or maximum likelihood.  A model without fixed effects is
+        always fitted by ML, as in lme4.
+    weights, offset : str or array-like, optional
+        Prior weights and an offset: a column name of ``data`` or a vector.
+    na_action : {"omit", "exclude", "fail"}
+        R's ``na.omit`` (default), ``na.exclude`` (fitted values and residuals are
+        padded with NaN) or ``na.fail``.
+    contrasts : dict, optional
+        Contrasts per factor of the fixed part (``"contr.treatment"``, ``"contr.sum"``,
+        ``"contr.helmert"``, ``"contr.poly"`` or a matrix).
+    control : LmerControl, optional
+        Optimizer and check settings (lme4 ``lmerControl()``).
+    start : array-like or dict, optional
+        Starting θ (a vector, or ``{"theta": vector}``).
+    verbose : int
+        Print the optimizer's trace (as lme4's ``verbose``).
+    data_name : str, optional
+        Name shown on the ``Data:`` line of ``summary()``; the line is left out otherwise.
+
+    Returns
+    -------
+    LmerFit
+        The fitted model (immutable).
+    """
+    control = _check_control(control)
+    inputs = l_formula(formula, data, REML=REML, weights=weights, offset=offset,
+                       na_action=na_action, contrasts=contrasts, control=control)
+    problem = make_problem(inputs)
+    theta0 = start_theta(inputs, start)
+    opt = _optimize(problem, theta0, inputs.re_terms.lower, control, verbose)
+    conv = check_conv(opt.derivs, opt.par, inputs.re_terms.lower, control)
+    emit(conv)
+    return LmerFit(inputs=inputs, problem=problem, opt=opt, conv=conv,
+                   solution=problem.evaluate(opt.par), theta_start=theta0,
+                   control=control, data_name=data_name,
+                   weights_name=weights if isinstance(weights, str) else None,
+                   offset_name=offset if isinstance(offset, str) else None)
+
+
+class DevFun:
+    """The profiled deviance / REML criterion as a function of θ (lme4: ``devFunOnly = TRUE``).
+
+    Calling it never changes any fitted model: it owns its own deviance problem.
+
+    Attributes
+    ----------
+    theta0, lower : ndarray
+        lme4's start values and lower bounds of θ.
+    theta_names : tuple of str
+        lme4's names of the θ components.
+    """
+
+    def __init__(self, inputs: LmmInputs, problem: DevianceProblem, theta0: np.ndarray):
+        self.inputs, self._problem, self.theta0 = inputs, problem, theta0
+        self.lower = inputs.re_terms.lower.copy()
+        self.theta_names = inputs.re_terms.theta_names
+
+    def __call__(self, theta: Any) -> float:
+        theta = np.atleast_1d(np.asarray(theta, dtype=float))
+        if theta.size != self.theta0.size:
+            raise ControlError(f"incorrect number of theta components (!={self.theta0.size})")
+        return self._problem.objective(theta)
+
+
+def devfun(formula: str, data: pd.DataFrame, REML: bool = True, **kwargs: Any) -> DevFun:
+    """Build the deviance function without optimizing (lme4: ``lmer(..., devFunOnly = TRUE)``).
+
+    Accepts the same keyword arguments as :func:`lmer` (``weights``, ``offset``,
+    ``na_action``, ``contrasts``, ``control``, ``start``).
+    """
+    start = kwargs.pop("start", None)
+    control = _check_control(kwargs.pop("control", None))
+    inputs = l_formula(formula, data, REML=REML, control=control, **kwargs)
+    problem = make_problem(inputs)
+    return DevFun(inputs, problem, start_theta(inputs, start))
+
+
+def make_problem(inputs: LmmInputs) -> DevianceProblem:
+    """The deviance problem of ``inputs`` (lme4: ``mkLmerDevfun``)."""
+    terms = [TermData(refs=t.group.codes, z=t.z, nlevels=t.nlevels) for t in inputs.re_terms.terms]
+    return make_deviance(terms, inputs.X, inputs.y, inputs.weights, inputs.offset, reml=inputs.REML)
+
+
+def start_theta(inputs: LmmInputs, start: Any = None) -> np.ndarray:
+    """Initial θ (lme4: ``getStart`` and the intercept-only heuristic of ``mkLmerDevfun``).
+
+    With no ``start`` and only ``(1 | f)`` terms on distinct factors, θ_j starts at
+    ``sqrt(var(ave(y, f_j)) / (var(y) − Σ_k var(ave(y, f_k))))`` when that residual
+    variance is positive; otherwise at 1 on diagonals and 0 elsewhere.
+    """
+    re = inputs.re_terms
+    k = re.theta0.size
+    if start is not None:
+        return _user_start(start, k)
+    intercepts_only = all(t.cnms == ("(Intercept)",) for t in re.terms)
+    if not (intercepts_only and len(re.flist) == k):
+        return re.theta0.copy()
+    y = pd.Series(inputs.y)
+    group_means_var = np.array([y.groupby(f.codes).transform("mean").var() for f in re.flist.values()])
+    residual_var = y.var() - group_means_var.sum()
+    if np.isfinite(residual_var) and residual_var > 0:
+        return np.sqrt(group_means_var / residual_var)
+    return re.theta0.copy()
+
+
+def _user_start(start: Any, k: int) -> np.ndarray:
+    if isinstance(start, Mapping):
+        bad = [str(key) for key in start if key not in ("theta", "fixef", "beta")]
+        if bad:
+            raise ControlError(f"incorrect components in start list: {', '.join(bad)}")
+        if "theta" not in start:
+            raise ControlError("'start' must be NULL, a numeric vector or named list of such vectors")
+        start = start["theta"]
+    try:
+        theta = np.atleast_1d(np.asarray(start, dtype=float))
+    except (TypeError, ValueError):
+        raise ControlError("'start' must be NULL, a numeric vector or named list of such vectors") from None
+    if theta.ndim != 1 or theta.size != k:
+        raise ControlError(f"incorrect number of theta components (!={k})")
+    return theta
+
+
+def _check_control(control: Any) -> LmerControl:
+    if control is None:
+        return LmerControl()
+    if isinstance(control, Mapping):
+        warnings.warn("passing control as list is deprecated: please use lmerControl() instead",
+                      DeprecationWarning, stacklevel=3)
+        return LmerControl(**control)
+    if not isinstance(control, LmerControl):
+        raise ControlError("'control' is not a list; use lmerControl()")
+    return control
+
+
+def _optimize(problem: DevianceProblem, theta0, lower, control: LmerControl, verbose: int) -> OptResult:
+    problem.objective(theta0)  # lme4 evaluates once at the start ("to ensure all values are set")
+    if control.optimizer is None:
+        return OptResult(par=theta0.copy(), fval=float(problem.objective(theta0)), feval=0,
+                         conv=1000, message="no optimization", optimizer="none")
+    try:
+        return optimize_lmer(problem.objective, theta0, lower, control, verbose=int(verbose))
+    except KeyError as exc:  # an unknown optimizer name slipped past LmerControl
+        raise OptimizerError(f"couldn't find optimizer function {exc}") from None

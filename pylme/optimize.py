@@ -1,0 +1,307 @@
+"""Minimizing the profiled deviance over θ (lme4: ``optwrap``, ``optimizeLmer``, ``nloptwrap``).
+
+The default optimizer is NLopt's BOBYQA with exactly the settings lme4's ``nloptwrap``
+passes to nloptr: ``xtol_abs = ftol_abs = 1e-8``, ``maxeval = 1e5`` and nloptr's hidden
+default ``xtol_rel = 1e-4``; NLopt's own initial-step heuristic is left alone because it
+is part of what makes the iterates (and the evaluation counts) identical to lme4's.
+
+``"bobyqa"`` emulates minqa's settings (``rhobeg = min(0.95, 0.2 max|θ|)``,
+``rhoend = 1e-6 rhobeg``, ``maxfun = 10000``) on NLopt's BOBYQA, and ``"Nelder_Mead"``
+uses NLopt's Nelder–Mead with lme4's tolerances; their iterates approximate, but are not
+bit-identical to, minqa's Fortran and lme4's C++ implementations.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+import nlopt
+import numpy as np
+
+from .control import LmerControl
+from .errors import OptimizerError, OptimizerWarning
+
+__all__ = ["Derivs", "OptResult", "optimize_lmer", "optwrap", "deriv12"]
+
+Objective = Callable[[np.ndarray], float]
+
+NLOPT_MESSAGES = {
+    1: "NLOPT_SUCCESS: Generic success return value.",
+    2: "NLOPT_STOPVAL_REACHED: Optimization stopped because stopval (above) was reached.",
+    3: "NLOPT_FTOL_REACHED: Optimization stopped because ftol_rel or ftol_abs (above) was reached.",
+    4: "NLOPT_XTOL_REACHED: Optimization stopped because xtol_rel or xtol_abs (above) was reached.",
+    5: "NLOPT_MAXEVAL_REACHED: Optimization stopped because maxeval (above) was reached.",
+    6: "NLOPT_MAXTIME_REACHED: Optimization stopped because maxtime (above) was reached.",
+    -1: "NLOPT_FAILURE: Generic failure code.",
+    -2: "NLOPT_INVALID_ARGS: Invalid arguments (e.g. lower bounds are bigger than upper bounds, "
+    "an unknown algorithm was specified, etcetera).",
+    -3: "NLOPT_OUT_OF_MEMORY: Ran out of memory.",
+    -4: "NLOPT_ROUNDOFF_LIMITED: Roundoff errors led to a breakdown of the optimization algorithm. "
+    "In this case, the returned minimum may still be useful. (e.g. this error occurs in NEWUOA "
+    "if one tries to achieve a tolerance too close to machine precision.)",
+    -5: "NLOPT_FORCED_STOP: Halted because of a forced termination: the user called "
+    "nlopt_force_stop(opt) on the optimization's nlopt_opt object or from the user's objective "
+    "function or constraints.",
+}
+_NLOPTWRAP_DEFAULTS = {"xtol_rel": 1e-4, "xtol_abs": 1e-8, "ftol_abs": 1e-8, "ftol_rel": 0.0, "maxeval": 100000}
+
+
+@dataclass(frozen=True)
+class Derivs:
+    """Central finite-difference gradient and Hessian at the optimum (lme4 ``deriv12``)."""
+
+    gradient: np.ndarray
+    Hessian: np.ndarray
+
+
+@dataclass(frozen=True)
+class OptResult:
+    """What the optimizer reported (lme4: the ``opt`` list and ``@optinfo``).
+
+    Attributes
+    ----------
+    par, fval : ndarray, float
+        The optimum θ and the objective there.
+    feval : int
+        Objective evaluations made by the optimizer itself (not counting derivatives).
+    conv : int
+        lme4's convergence code (0 = OK; 5 = maxeval for nloptwrap, ...).
+    message : str
+        The optimizer's status text (nloptr's wording for nloptwrap).
+    warnings : tuple of str
+        Warnings raised while optimizing (lme4 ``optinfo$warnings``).
+    derivs : Derivs or None
+        Gradient and Hessian when ``calc_derivs``.
+    trace : tuple of (θ, f)
+        Every evaluation made by the optimizer, in order.
+    """
+
+    par: np.ndarray
+    fval: float
+    feval: int
+    conv: int
+    message: str
+    optimizer: str
+    control: dict = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    derivs: Derivs | None = None
+    trace: tuple[tuple[np.ndarray, float], ...] = ()
+
+
+class _TracedObjective:
+    """Counts, records and (for ``verbose``) prints evaluations as nloptr's print_level does."""
+
+    def __init__(self, fn: Objective, verbose: int, style: str):
+        self.fn, self.verbose, self.style = fn, verbose, style
+        self.trace: list[tuple[np.ndarray, float]] = []
+        self.error: BaseException | None = None
+
+    def __call__(self, x: np.ndarray, grad: np.ndarray) -> float:
+        try:
+            value = float(self.fn(np.array(x, dtype=float)))
+        except Exception as exc:  # noqa: BLE001 - re-raised after NLopt returns
+            self.error = exc
+            raise nlopt.ForcedStop from exc
+        self.trace.append((np.array(x, dtype=float), value))
+        if self.verbose > 0:
+            self._print(x, value)
+        return value
+
+    def _print(self, x: np.ndarray, value: float) -> None:
+        k = len(self.trace)
+        if self.style == "nloptwrap":
+            print(f"iteration: {k}")
+            if self.verbose >= 3:
+                print("\tx = ( " + ", ".join(f"{v:f}" for v in x) + " )")
+            print(f"\tf(x) = {value:f}")
+        else:
+            print(f"{k:4d}: {value:.10g}: " + " ".join(f"{v:.6g}" for v in x))
+
+
+def _run_nlopt(
+    algorithm: int, fn: _TracedObjective, par: np.ndarray, lower: np.ndarray, settings: dict
+) -> tuple[np.ndarray, float, int]:
+    opt = nlopt.opt(algorithm, par.size)
+    opt.set_lower_bounds(lower)
+    opt.set_upper_bounds(np.full(par.size, np.inf))
+    opt.set_min_objective(fn)
+    opt.set_xtol_rel(settings["xtol_rel"])
+    opt.set_xtol_abs(np.full(par.size, settings["xtol_abs"]))
+    opt.set_ftol_abs(settings["ftol_abs"])
+    opt.set_ftol_rel(settings["ftol_rel"])
+    opt.set_maxeval(int(settings["maxeval"]))
+    if "initial_step" in settings:
+        opt.set_initial_step(np.asarray(settings["initial_step"], float))
+    try:
+        x = opt.optimize(par)
+        return np.asarray(x, float), float(opt.last_optimum_value()), int(opt.last_optimize_result())
+    except nlopt.ForcedStop:
+        if fn.error is not None:
+            raise fn.error
+        return _best(fn, par), _best_value(fn), -5
+    except nlopt.RoundoffLimited:
+        return _best(fn, par), _best_value(fn), -4
+    except (ValueError, RuntimeError) as exc:
+        if fn.error is not None:
+            raise fn.error from exc
+        raise OptimizerError(f"NLopt failed: {exc}") from exc
+
+
+def _best(fn: _TracedObjective, par: np.ndarray) -> np.ndarray:
+    if not fn.trace:
+        return par.copy()
+    return min(fn.trace, key=lambda t: t[1])[0]
+
+
+def _best_value(fn: _TracedObjective) -> float:
+    return min((t[1] for t in fn.trace), default=np.nan)
+
+
+def _nloptwrap(fn, par, lower, opt_ctrl, verbose):
+    settings = {**_NLOPTWRAP_DEFAULTS, **{k: v for k, v in opt_ctrl.items() if k in _NLOPTWRAP_DEFAULTS}}
+    traced = _TracedObjective(fn, verbose, "nloptwrap")
+    x, f, status = _run_nlopt(nlopt.LN_BOBYQA, traced, par, lower, settings)
+    conv = status if (status < 0 or status == 5) else 0
+    return x, f, len(traced.trace), conv, NLOPT_MESSAGES.get(status, str(status)), traced, []
+
+
+def _bobyqa(fn, par, lower, opt_ctrl, verbose):
+    """minqa ``bobyqa`` settings on NLopt's BOBYQA (lme4's ``optimizer = "bobyqa"``)."""
+    par = par.copy()
+    if np.all(par == 0):
+        par[:] = 0.001  # lme4 optwrap's tweak for bobyqa
+    rhobeg = float(opt_ctrl.get("rhobeg", min(0.95, 0.2 * np.max(np.abs(par)))))
+    rhoend = float(opt_ctrl.get("rhoend", 1e-6 * rhobeg))
+    maxfun = int(opt_ctrl.get("maxfun", 10000))
+    notes = []
+    if maxfun < 10 * par.size**2:
+        notes.append("maxfun < 10 * length(par)^2 is not recommended.")
+    start = np.maximum(par, lower)
+    settings = {"xtol_rel": rhoend / rhobeg, "xtol_abs": 0.0, "ftol_abs": 0.0, "ftol_rel": 0.0,
+                "maxeval": maxfun, "initial_step": np.full(par.size, rhobeg)}
+    traced = _TracedObjective(fn, verbose, "bobyqa")
+    x, f, status = _run_nlopt(nlopt.LN_BOBYQA, traced, start, lower, settings)
+    conv, message = 0, "Normal exit from bobyqa"
+    if status == 5:
+        conv, message = 1, "bobyqa -- maximum number of function evaluations exceeded"
+    elif status < 0:
+        conv, message = status, NLOPT_MESSAGES.get(status, str(status))
+    return x, f, len(traced.trace), conv, message, traced, notes
+
+
+def _nelder_mead(fn, par, lower, opt_ctrl, verbose):
+    """lme4 ``Nelder_Mead`` tolerances on NLopt's Nelder–Mead."""
+    maxfun = int(opt_ctrl.get("maxfun", 10000))
+    settings = {"xtol_rel": float(opt_ctrl.get("XtolRel", 1e-7)), "xtol_abs": 0.0,
+                "ftol_abs": float(opt_ctrl.get("FtolAbs", 1e-5)),
+                "ftol_rel": float(opt_ctrl.get("FtolRel", 1e-15)), "maxeval": maxfun,
+                "initial_step": np.full(par.size, float(opt_ctrl.get("xst", 0.02)))}
+    traced = _TracedObjective(fn, verbose, "Nelder_Mead")
+    x, f, status = _run_nlopt(nlopt.LN_NELDERMEAD, traced, par, lower, settings)
+    notes, conv, message = [], 0, "normal exit"
+    if status == 5:
+        message = f"failure to converge in {maxfun} evaluations"
+        conv, notes = 4, [message]
+    elif status < 0:
+        conv, message = status, NLOPT_MESSAGES.get(status, str(status))
+    return x, f, len(traced.trace), conv, message, traced, notes
+
+
+_OPTIMIZERS = {"nloptwrap": _nloptwrap, "bobyqa": _bobyqa, "Nelder_Mead": _nelder_mead}
+
+
+def deriv12(fn: Objective, x: np.ndarray, delta: float = 1e-4, fx: float | None = None) -> Derivs:
+    """Central finite-difference gradient and Hessian (lme4 ``deriv12``), no bound handling."""
+    k = x.size
+    f0 = fn(x) if fx is None else fx
+    g = np.empty(k)
+    H = np.empty((k, k))
+    step = np.eye(k) * delta
+    for i in range(k):
+        fp, fm = fn(x + step[i]), fn(x - step[i])
+        g[i] = (fp - fm) / (2 * delta)
+        H[i, i] = (fp + fm - 2 * f0) / delta**2
+        for j in range(i):
+            H[i, j] = H[j, i] = (
+                fn(x + step[i] + step[j]) - fn(x + step[i] - step[j])
+                - fn(x - step[i] + step[j]) + fn(x - step[i] - step[j])
+            ) / (4 * delta**2)
+    return Derivs(gradient=g, Hessian=H)
+
+
+def optwrap(
+    optimizer: str, fn: Objective, par: np.ndarray, lower: np.ndarray, control: LmerControl,
+    *, calc_derivs: bool, verbose: int = 0,
+) -> OptResult:
+    """Run one optimizer the way lme4's ``optwrap`` does.
+
+    Issues lme4's ``convergence code %d from <optimizer>: <message>`` warning for a
+    non-zero code, then computes derivatives (when asked) at the optimum.
+    """
+    run = _OPTIMIZERS[optimizer]
+    x, f, feval, conv, message, traced, notes = run(fn, np.asarray(par, float), lower, control.opt_ctrl, verbose)
+    caught = list(notes)
+    for note in notes:
+        warnings.warn(note, OptimizerWarning, stacklevel=4)
+    if conv != 0:
+        text = f"convergence code {conv} from {optimizer}: {message}"
+        warnings.warn(text, OptimizerWarning, stacklevel=4)
+        caught.append(text)
+    derivs = deriv12(fn, x) if calc_derivs else None
+    return OptResult(par=x, fval=f, feval=feval, conv=conv, message=message, optimizer=optimizer,
+                     control=dict(control.opt_ctrl), warnings=tuple(caught), derivs=derivs,
+                     trace=tuple(traced.trace))
+
+
+def optimize_lmer(
+    fn: Objective, start: np.ndarray, lower: np.ndarray, control: LmerControl, verbose: int = 0
+) -> OptResult:
+    """lme4's ``optimizeLmer``: optimize, restart at the edge, then snap to the boundary."""
+    opt = optwrap(control.optimizer, fn, start, lower, control, calc_derivs=control.calc_derivs, verbose=verbose)
+    if control.restart_edge:
+        opt = _restart_edge(fn, opt, lower, control, verbose)
+    if control.boundary_tol > 0:
+        opt = _check_boundary(fn, opt, lower, control.boundary_tol)
+    return opt
+
+
+def _restart_edge(fn, opt: OptResult, lower, control, verbose) -> OptResult:
+    """Re-run the optimizer when a θ on its bound has a negative one-sided slope."""
+    on_bound = np.flatnonzero(opt.par == lower)
+    if on_bound.size == 0:
+        return opt
+    d0 = fn(opt.par)
+    slopes = []
+    for i in on_bound:
+        theta = opt.par.copy()
+        theta[i] += 1e-5
+        slopes.append(fn(theta) - d0)
+    slopes = np.asarray(slopes)
+    if np.any(np.isnan(slopes)):
+        warnings.warn("some gradient components are NA near boundaries, skipping boundary check",
+                      OptimizerWarning, stacklevel=4)
+        return opt
+    if np.any(slopes < 0):
+        if verbose:
+            print("some theta parameters on the boundary, restarting")
+        return optwrap(control.optimizer, fn, opt.par, lower, control,
+                       calc_derivs=control.calc_derivs, verbose=verbose)
+    return opt
+
+
+def _check_boundary(fn, opt: OptResult, lower, tol: float) -> OptResult:
+    """Snap θ within ``tol`` of a bound onto it when that lowers the objective."""
+    gap = opt.par - lower
+    near = np.flatnonzero((gap > 0) & (gap < tol))
+    if near.size == 0:
+        return opt
+    theta, best = opt.par.copy(), opt.fval
+    for i in near:
+        trial = theta.copy()
+        trial[i] = lower[i]
+        value = fn(trial)
+        if value < best:
+            theta, best = trial, value
+    return replace(opt, par=theta, fval=float(fn(theta)))

@@ -1,0 +1,64 @@
+"""Random effects and per-level coefficients (lme4: ``ranef.merMod``, ``coef.merMod``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .model import LmerFit
+
+__all__ = ["ranef", "coef", "term_blocks"]
+
+
+def term_blocks(fit: "LmerFit", vector: np.ndarray) -> list[np.ndarray]:
+    """Split a length-q vector (``b`` or ``u``) into one (levels × p) array per term."""
+    re = fit.inputs.re_terms
+    return [vector[a:b].reshape(t.nlevels, t.p) for t, a, b in zip(re.terms, re.Gp[:-1], re.Gp[1:])]
+
+
+def ranef(fit: "LmerFit", condVar: bool = False) -> dict[str, pd.DataFrame]:
+    """Conditional modes ``b = Λû`` per grouping factor (lme4 ``ranef``).
+
+    Terms on the same factor are bound column-wise in term order (lme4 ``cbind``).
+    With ``condVar`` the conditional covariances ``σ² Λ (ΛᵀZᵀWZΛ + I)⁻¹ Λᵀ`` (diagonal
+    blocks per level) go into ``attrs["postVar"]`` with shape (levels, p, p); a list of
+    such arrays, one per term, when several terms share the factor (lme4's layout).
+    """
+    re = fit.inputs.re_terms
+    blocks = term_blocks(fit, fit.solution.b)
+    cond = fit.problem.cond_var(fit.theta) if condVar else None
+    out: dict[str, pd.DataFrame] = {}
+    for index, name in enumerate(re.flist):
+        members = [i for i, a in enumerate(re.assign) if a == index]
+        levels = list(re.flist[name].levels)
+        columns = [c for i in members for c in re.terms[i].cnms]
+        frame = pd.DataFrame(np.hstack([blocks[i] for i in members]), index=levels, columns=columns)
+        frame.index.name = None
+        if cond is not None:
+            post = [fit.sigma**2 * np.asarray(cond[i]) for i in members]
+            frame.attrs["postVar"] = post[0] if len(post) == 1 else post
+        out[name] = frame
+    return out
+
+
+def coef(fit: "LmerFit") -> dict[str, pd.DataFrame]:
+    """Fixed effects plus each level's random effects (lme4 ``coef.merMod``).
+
+    Random-effect columns that are not fixed effects are prepended with a fixed value of
+    0 in every factor's frame, as lme4 does.
+    """
+    fixef = fit.fixef()
+    effects = ranef(fit)
+    re_names = [c for frame in effects.values() for c in frame.columns]
+    missing = [c for c in dict.fromkeys(re_names) if c not in fixef.index]
+    base = pd.concat([pd.Series(0.0, index=missing), fixef]) if missing else fixef
+    out = {}
+    for name, frame in effects.items():
+        table = pd.DataFrame(np.tile(base.to_numpy(), (len(frame), 1)), index=frame.index, columns=base.index)
+        for column in frame.columns:
+            table[column] = table[column] + frame[column].to_numpy()
+        out[name] = table
+    return out

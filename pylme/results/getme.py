@@ -1,0 +1,131 @@
+"""lme4's ``getME()`` vocabulary for a fitted model (lme4: ``getME.merMod``).
+
+Values follow lme4's conventions so they compare one-to-one with R: ``Lind`` is
+1-based (as in R), ``Gp`` holds 0-based offsets (as in R), matrices are
+``scipy.sparse`` where lme4 returns sparse Matrix objects, and named vectors are
+``pandas.Series``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..design.random import relative_factor
+from ..errors import DataError
+
+if TYPE_CHECKING:
+    from .model import LmerFit
+
+__all__ = ["get_me", "NAMES"]
+
+
+def _theta(fit: "LmerFit") -> pd.Series:
+    return pd.Series(fit.theta, index=list(fit.inputs.re_terms.theta_names))
+
+
+def _lower(fit: "LmerFit") -> pd.Series:
+    return pd.Series(fit.inputs.re_terms.lower, index=list(fit.inputs.re_terms.theta_names))
+
+
+def _X(fit: "LmerFit") -> pd.DataFrame:
+    return pd.DataFrame(fit.inputs.X, columns=list(fit.inputs.X_columns))
+
+
+def _Tlist(fit: "LmerFit") -> dict[str, np.ndarray]:
+    re = fit.inputs.re_terms
+    return {t.group.name: relative_factor(fit.theta[sl], t.p) for t, sl in zip(re.terms, re.theta_slices)}
+
+
+def _devcomp(fit: "LmerFit") -> dict[str, dict[str, float]]:
+    s, n, p = fit.solution, fit.nobs, fit.inputs.p
+    reml = fit.is_REML
+    cmp = {"ldL2": s.ldL2, "ldRX2": s.ldRX2, "wrss": s.wrss, "ussq": s.ussq, "pwrss": s.pwrss,
+           "drsum": np.nan, "REML": fit.opt.fval if reml else np.nan,
+           "dev": np.nan if reml else fit.opt.fval,
+           "sigmaML": float(np.sqrt(s.pwrss / n)), "sigmaREML": float(np.sqrt(s.pwrss / (n - p)))}
+    dims = {"N": n, "n": n, "p": p, "nmp": n - p, "q": fit.inputs.re_terms.q, "nth": fit.theta.size,
+            "useSc": 1, "reTrms": len(fit.inputs.re_terms.terms), "spFe": 0, "REML": p if reml else 0,
+            "GLMM": 0, "NLMM": 0}
+    return {"cmp": cmp, "dims": dims}
+
+
+def _optinfo(fit: "LmerFit") -> dict[str, Any]:
+    o = fit.opt
+    return {"optimizer": o.optimizer, "control": dict(o.control), "feval": o.feval, "message": o.message,
+            "warnings": list(o.warnings), "val": o.par.copy(),
+            "derivs": None if o.derivs is None else {"gradient": o.derivs.gradient, "Hessian": o.derivs.Hessian},
+            "conv": {"opt": o.conv, "lme4": {"code": list(fit.conv.code), "messages": list(fit.conv.messages)}}}
+
+
+def _devfun(fit: "LmerFit"):
+    from ..fit import DevFun
+
+    return DevFun(fit.inputs, fit.problem, fit.theta_start)
+
+
+NAMES: dict[str, Callable[["LmerFit"], Any]] = {
+    "X": _X,
+    "Z": lambda f: f.inputs.re_terms.Zt().T.tocsc(),
+    "Zt": lambda f: f.inputs.re_terms.Zt(),
+    "Ztlist": lambda f: {t.label: sp.csc_matrix(_one_term_zt(f, i)) for i, t in enumerate(f.inputs.re_terms.terms)},
+    "y": lambda f: f.inputs.y.copy(),
+    "mu": lambda f: f.solution.mu.copy(),
+    "u": lambda f: f.solution.u.copy(),
+    "b": lambda f: f.solution.b.copy(),
+    "Gp": lambda f: f.inputs.re_terms.Gp.copy(),
+    "Lambdat": lambda f: f.inputs.re_terms.Lambdat(f.theta),
+    "Lambda": lambda f: f.inputs.re_terms.Lambdat(f.theta).T.tocsc(),
+    "Lind": lambda f: f.inputs.re_terms.Lind + 1,
+    "Tlist": _Tlist,
+    "theta": _theta,
+    "lower": _lower,
+    "beta": lambda f: f.beta,
+    "fixef": lambda f: f.fixef(),
+    "RX": lambda f: f.solution.RX.copy(),
+    "sigma": lambda f: f.sigma,
+    "flist": lambda f: {k: pd.Categorical.from_codes(v.codes, v.levels) for k, v in f.inputs.re_terms.flist.items()},
+    "cnms": lambda f: list(f.inputs.re_terms.cnms),
+    "REML": lambda f: f.inputs.p if f.is_REML else 0,
+    "is_REML": lambda f: f.is_REML,
+    "n_rtrms": lambda f: len(f.inputs.re_terms.terms),
+    "n_rfacs": lambda f: len(f.inputs.re_terms.flist),
+    "N": lambda f: f.nobs,
+    "n": lambda f: f.nobs,
+    "p": lambda f: f.inputs.p,
+    "q": lambda f: f.inputs.re_terms.q,
+    "k": lambda f: len(f.inputs.re_terms.terms),
+    "p_i": lambda f: np.array([t.p for t in f.inputs.re_terms.terms]),
+    "l_i": lambda f: np.array([t.nlevels for t in f.inputs.re_terms.terms]),
+    "q_i": lambda f: np.array([t.q for t in f.inputs.re_terms.terms]),
+    "m_i": lambda f: np.array([t.n_theta for t in f.inputs.re_terms.terms]),
+    "m": lambda f: f.theta.size,
+    "devcomp": _devcomp,
+    "optinfo": _optinfo,
+    "offset": lambda f: np.zeros(f.nobs) if f.inputs.offset is None else f.inputs.offset.copy(),
+    "weights": lambda f: f.weights(),
+    "devfun": _devfun,
+}
+
+
+def _one_term_zt(fit: "LmerFit", i: int) -> sp.csc_matrix:
+    re = fit.inputs.re_terms
+    return re.Zt()[re.Gp[i]:re.Gp[i + 1], :]
+
+
+def get_me(fit: "LmerFit", name: str) -> Any:
+    """Return the component ``name`` of a fit, in lme4's vocabulary.
+
+    Raises
+    ------
+    DataError
+        For a name lme4 does not define (the message lists the valid names).
+    """
+    try:
+        extractor = NAMES[name]
+    except KeyError:
+        raise DataError(f"'{name}' is not a getME() name; valid names: {', '.join(sorted(NAMES))}") from None
+    return extractor(fit)

@@ -1,0 +1,107 @@
+"""Estimated variance components (lme4: ``VarCorr.merMod``, ``mkVarCorr``, ``as.data.frame.VarCorr.merMod``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..design.random import relative_factor
+
+if TYPE_CHECKING:
+    from .model import LmerFit
+
+__all__ = ["VarCorrTerm", "VarCorr", "make_names"]
+
+
+@dataclass(frozen=True)
+class VarCorrTerm:
+    """One random-effects term's covariance: Σ_i = (σ̂ T_i)(σ̂ T_i)ᵀ."""
+
+    group: str  # lme4's list name (make.names()-ed when factor names repeat)
+    components: tuple[str, ...]
+    cov: np.ndarray
+
+    @property
+    def stddev(self) -> np.ndarray:
+        return np.sqrt(np.diag(self.cov))
+
+    @property
+    def corr(self) -> np.ndarray:
+        sd = self.stddev
+        with np.errstate(invalid="ignore", divide="ignore"):
+            c = self.cov / np.outer(sd, sd)
+        np.fill_diagonal(c, 1.0)
+        return c
+
+
+@dataclass(frozen=True)
+class VarCorr:
+    """Variance components of a fit; ``str()`` prints like lme4's ``print(VarCorr(fm))``."""
+
+    terms: tuple[VarCorrTerm, ...]
+    sigma: float
+
+    @classmethod
+    def from_fit(cls, fit: "LmerFit") -> "VarCorr":
+        re_terms = fit.inputs.re_terms
+        names = [t.group.name for t in re_terms.terms]
+        if len(set(names)) < len(names):  # lme4 applies make.names(unique=TRUE) only then
+            names = make_names(names)
+        out = []
+        for name, term, sl in zip(names, re_terms.terms, re_terms.theta_slices):
+            T = fit.sigma * relative_factor(fit.theta[sl], term.p)
+            out.append(VarCorrTerm(name, term.cnms, T @ T.T))
+        return cls(tuple(out), fit.sigma)
+
+    def to_frame(self) -> pd.DataFrame:
+        """lme4's ``as.data.frame(VarCorr(fm))`` (``order = "cov.last"``)."""
+        rows = []
+        for t in self.terms:
+            sd = t.stddev
+            for i, c in enumerate(t.components):
+                rows.append((t.group, c, None, t.cov[i, i], sd[i]))
+            corr = t.corr
+            for col in range(len(t.components)):
+                for row in range(col + 1, len(t.components)):
+                    rows.append((t.group, t.components[col], t.components[row], t.cov[row, col], corr[row, col]))
+        rows.append(("Residual", None, None, self.sigma**2, self.sigma))
+        return pd.DataFrame(rows, columns=["grp", "var1", "var2", "vcov", "sdcor"])
+
+    def __str__(self) -> str:
+        from ..printing import format_varcorr_print
+
+        return format_varcorr_print(self)
+
+    __repr__ = __str__
+
+
+def make_names(names: list[str]) -> list[str]:
+    """R's ``make.names(names, unique = TRUE)``: syntactic, de-duplicated with ``.1``, ``.2``."""
+    syntactic = []
+    for name in names:
+        s = re.sub(r"[^A-Za-z0-9._]", ".", name)
+        if not re.match(r"^([A-Za-z]|\.(?![0-9]))", s):
+            s = "X" + s
+        syntactic.append(s)
+    seen: dict[str, int] = {}
+    out = []
+    taken = set(syntactic)
+    for s in syntactic:
+        if s not in seen:
+            seen[s] = 0
+            out.append(s)
+            continue
+        k = seen[s]
+        while True:
+            k += 1
+            candidate = f"{s}.{k}"
+            if candidate not in taken:
+                break
+        seen[s] = k
+        taken.add(candidate)
+        out.append(candidate)
+    return out
