@@ -117,10 +117,48 @@ class LmerControl:
                 object.__setattr__(self, name, ConvCheck(value, default.tol, default.relTol))
         object.__setattr__(self, "opt_ctrl", dict(self.opt_ctrl))
 
+    def r_text(self) -> str:
+        """The equivalent ``lmerControl(...)`` call, listing only non-default options.
+
+        This is what ``summary()`` shows on its ``Control:`` line (lme4 deparses the
+        call as typed; pylme prints the canonical form of the same settings).
+        """
+        default = LmerControl()
+        parts = []
+        for name in self.__dataclass_fields__:
+            value, base = getattr(self, name), getattr(default, name)
+            if value == base:
+                continue
+            parts.append(f"{_R_NAMES.get(name, name.replace('_', '.'))} = {_r_value(value)}")
+        return f"lmerControl({', '.join(parts)})"
+
     @property
     def is_default(self) -> bool:
         """True when every option has lme4's default (summary then omits the ``Control:`` line)."""
         return self == LmerControl()
+
+
+_R_NAMES = {"opt_ctrl": "optCtrl", "check_nobs_vs_rankZ": "check.nobs.vs.rankZ",
+            "check_nobs_vs_nRE": "check.nobs.vs.nRE", "check_rankX": "check.rankX",
+            "check_scaleX": "check.scaleX", "check_formula_LHS": "check.formula.LHS"}
+
+
+def _r_value(value: Any) -> str:
+    """Deparse a Python control value the way R would print the equivalent."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, ConvCheck):
+        rel = "NULL" if value.relTol is None else _r_value(value.relTol)
+        return f'list(action = "{value.action}", tol = {_r_value(value.tol)}, relTol = {rel})'
+    if isinstance(value, Mapping):
+        return "list(" + ", ".join(f"{k} = {_r_value(v)}" for k, v in value.items()) + ")"
+    if isinstance(value, float):
+        return format(value, ".15g")
+    return str(value)
 
 
 def apply_action(

@@ -10,7 +10,21 @@ import pandas as pd
 if TYPE_CHECKING:
     from .model import LmerFit
 
-__all__ = ["ranef", "coef", "term_blocks"]
+__all__ = ["Ranef", "ranef", "coef", "term_blocks"]
+
+
+class Ranef(dict):
+    """``ranef()`` result: a dict of DataFrames that prints as lme4's ``print(ranef(fm))``."""
+
+    def __str__(self) -> str:
+        from ..printing import RanefGroup, ranef_text
+
+        groups = [RanefGroup(name, tuple(map(str, frame.columns)), tuple(map(str, frame.index)),
+                             frame.to_numpy(float), has_condvar="postVar" in frame.attrs)
+                  for name, frame in self.items()]
+        return ranef_text(groups).rstrip("\n")
+
+    __repr__ = __str__
 
 
 def term_blocks(fit: "LmerFit", vector: np.ndarray) -> list[np.ndarray]:
@@ -19,7 +33,7 @@ def term_blocks(fit: "LmerFit", vector: np.ndarray) -> list[np.ndarray]:
     return [vector[a:b].reshape(t.nlevels, t.p) for t, a, b in zip(re.terms, re.Gp[:-1], re.Gp[1:])]
 
 
-def ranef(fit: "LmerFit", condVar: bool = False) -> dict[str, pd.DataFrame]:
+def ranef(fit: "LmerFit", condVar: bool = False) -> Ranef:
     """Conditional modes ``b = Λû`` per grouping factor (lme4 ``ranef``).
 
     Terms on the same factor are bound column-wise in term order (lme4 ``cbind``).
@@ -30,7 +44,7 @@ def ranef(fit: "LmerFit", condVar: bool = False) -> dict[str, pd.DataFrame]:
     re = fit.inputs.re_terms
     blocks = term_blocks(fit, fit.solution.b)
     cond = fit.problem.cond_var(fit.theta) if condVar else None
-    out: dict[str, pd.DataFrame] = {}
+    out = Ranef()
     for index, name in enumerate(re.flist):
         members = [i for i, a in enumerate(re.assign) if a == index]
         levels = list(re.flist[name].levels)

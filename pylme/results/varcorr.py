@@ -72,9 +72,10 @@ class VarCorr:
         return pd.DataFrame(rows, columns=["grp", "var1", "var2", "vcov", "sdcor"])
 
     def __str__(self) -> str:
-        from ..printing import format_varcorr_print
+        from ..printing import varcorr_text
+        from .text import varcorr_inputs
 
-        return format_varcorr_print(self)
+        return varcorr_text(varcorr_inputs(self)).rstrip("\n")
 
     __repr__ = __str__
 

@@ -1,0 +1,117 @@
+"""From a fit to lme4's printed text (lme4: ``summary.merMod``, ``print.merMod``).
+
+This module only gathers numbers; :mod:`pylme.printing` owns every layout rule.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .. import printing as P
+from ..errors import PylmeMessage
+
+if TYPE_CHECKING:
+    from .model import LmerFit
+    from .varcorr import VarCorr
+
+__all__ = ["Summary", "print_text", "varcorr_inputs", "merMod_inputs"]
+
+
+def varcorr_inputs(vc: "VarCorr") -> P.VarCorrInputs:
+    """:class:`~pylme.results.varcorr.VarCorr` as the printing layer's input."""
+    terms = [P.VarCorrTerm(t.group, t.components, t.stddev, t.corr) for t in vc.terms]
+    return P.VarCorrInputs(tuple(terms), residual_sd=vc.sigma)
+
+
+def _call_info(fit: "LmerFit") -> P.CallInfo:
+    control = fit.control.r_text()
+    return P.CallInfo(
+        formula=fit.inputs.formula_text,
+        data=fit.data_name,
+        weights=fit.weights_name,
+        offset=fit.offset_name,
+        control=None if control == "lmerControl()" else control,
+    )
+
+
+def _criteria(fit: "LmerFit") -> P.Criteria:
+    if fit.is_REML:
+        return P.Criteria(reml=True, reml_criterion=fit.opt.fval)
+    return P.Criteria(reml=False, aic=fit.AIC(), bic=fit.BIC(), loglik=float(fit.logLik()),
+                      deviance=fit.deviance(REML=False), df_resid=fit.df_residual)
+
+
+def _fixef_table(fit: "LmerFit", correlation: bool | None) -> P.FixedEffectsTable:
+    vcov = fit.vcov().to_numpy()
+    p = vcov.shape[0]
+    corr = None
+    if p and (p <= 12 or correlation):
+        corr = P.fixef_correlation(vcov) if p <= 12 else P.cov2cor(vcov)
+    return P.FixedEffectsTable(tuple(fit.inputs.X_columns), fit.beta, np.sqrt(np.diag(vcov)), corr)
+
+
+def merMod_inputs(fit: "LmerFit", correlation: bool | None = None, residuals: bool = True) -> P.MerModInputs:
+    """Everything lme4's print methods show, gathered from ``fit``."""
+    opt = fit.opt
+    return P.MerModInputs(
+        call=_call_info(fit),
+        criteria=_criteria(fit),
+        varcorr=varcorr_inputs(fit.VarCorr()),
+        nobs=fit.nobs,
+        ngrps=tuple(fit.ngrps().items()),
+        fixef=_fixef_table(fit, correlation),
+        optinfo=P.OptimizerInfo(optimizer=opt.optimizer, code=opt.conv, message=opt.message,
+                                lme4_messages=fit.conv.messages, warnings=opt.warnings),
+        scaled_residuals=_scaled_pearson(fit) if residuals else None,
+        fit_messages=fit.inputs.fit_messages,
+    )
+
+
+def _scaled_pearson(fit: "LmerFit") -> np.ndarray:
+    r = fit.residuals("pearson", scaled=True)
+    return r[np.isfinite(r)]
+
+
+@dataclass(frozen=True, eq=False)
+class Summary:
+    """lme4's ``summary(fit)``: ``str()`` gives lme4's printed text.
+
+    Attributes
+    ----------
+    coefficients : pandas.DataFrame
+        ``Estimate``, ``Std. Error`` and ``t value`` by fixed-effect name.
+    text : str
+        The printed summary (what ``print(summary(fm))`` writes to standard output).
+    messages : tuple of str
+        What R would send to standard error when printing (e.g. the note that the
+        correlation matrix is not shown for p > 12).
+    """
+
+    coefficients: pd.DataFrame
+    text: str
+    messages: tuple[str, ...]
+
+    @classmethod
+    def from_fit(cls, fit: "LmerFit", correlation: bool | None = None, digits: int = 4) -> "Summary":
+        printed = P.summary_text(merMod_inputs(fit, correlation), digits=digits, correlation=correlation)
+        for message in printed.messages:
+            warnings.warn(message.strip("\n"), PylmeMessage, stacklevel=3)
+        se = np.sqrt(np.diag(fit.vcov().to_numpy()))
+        coefs = pd.DataFrame({"Estimate": fit.beta, "Std. Error": se, "t value": fit.beta / se},
+                             index=list(fit.inputs.X_columns))
+        return cls(coefs, printed.text, tuple(printed.messages))
+
+    def __str__(self) -> str:
+        return self.text.rstrip("\n")
+
+    __repr__ = __str__
+
+
+def print_text(fit: "LmerFit") -> str:
+    """lme4's ``print(fit)`` text."""
+    return P.print_text(merMod_inputs(fit, residuals=False)).rstrip("\n")
