@@ -1,0 +1,158 @@
+"""Command line of the conformance harness.
+
+Usage::
+
+    python -m conformance regen [--tier fast|slow|all] [--case ID ...] [--no-datasets] [--out DIR]
+    python -m conformance export-datasets [--name NAME ...]
+    python -m conformance list [--tier ...]
+
+Extension point: every sub-command is one :class:`Command` in
+:data:`COMMANDS`. To add ``run`` (pylme against R), append
+``Command("run", "compare pylme with R", _configure_run, _run)``; nothing
+else here needs to change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from conformance.cases import FAST, SLOW, select
+from conformance.regen import aslr_disabled
+
+
+@dataclass(frozen=True)
+class Command:
+    """One sub-command: its name, help, argument set-up and handler (returns exit code)."""
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    handler: Callable[[argparse.Namespace], int]
+
+
+def _add_case_selection(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tier", choices=(FAST, SLOW, "all"), default=FAST,
+                        help="which tier of cases (default: fast)")
+    parser.add_argument("--case", action="append", default=[], metavar="ID",
+                        help="only this case (repeatable); overrides --tier")
+
+
+def _selected(args: argparse.Namespace):
+    tiers = (FAST, SLOW) if args.tier == "all" else (args.tier,)
+    return select(ids=tuple(args.case), tiers=tiers)
+
+
+def _configure_regen(parser: argparse.ArgumentParser) -> None:
+    _add_case_selection(parser)
+    parser.add_argument("--out", type=Path, default=None, help="r_reference directory")
+    parser.add_argument("--no-datasets", action="store_true",
+                        help="do not re-export pylme/datasets/data")
+
+
+def _require_r() -> bool:
+    """True when R with lme4 loads through rpy2; otherwise say how to get it."""
+    from conformance.r_session import r_available
+
+    ok, reason = r_available()
+    if not ok:
+        print(reason, file=sys.stderr)
+    return ok
+
+
+_REEXEC_GUARD = "PYLME_CONFORMANCE_NO_ASLR"
+
+
+def _reexec_without_aslr() -> None:
+    """Re-run this command under ``setarch -R`` (no ASLR) when possible.
+
+    Why: lme4's results for some models (e.g. Penicillin) differ in the last
+    bits between R processes, which we attribute to memory layout changing
+    the order of Eigen's vectorised reductions. With ASLR off R's allocations
+    land at the same addresses in every run, so regenerated files are
+    byte-identical.
+    """
+    setarch = shutil.which("setarch")
+    if aslr_disabled() or os.environ.get(_REEXEC_GUARD) or setarch is None:
+        return
+    command = [setarch, platform.machine(), "-R"]
+    if subprocess.run([*command, "true"], capture_output=True).returncode != 0:
+        return  # personality() not permitted here (e.g. a seccomp profile)
+    os.environ[_REEXEC_GUARD] = "1"
+    sys.stdout.flush()
+    os.execv(setarch, [*command, sys.executable, "-m", "conformance", *sys.argv[1:]])
+
+
+def _regen(args: argparse.Namespace) -> int:
+    from conformance.regen import DEFAULT_OUT, regenerate
+
+    if not _require_r():
+        return 2
+    if not aslr_disabled():
+        print("warning: ASLR is on; some cases may differ from a previous run in the last "
+              "bits (run under `setarch $(uname -m) -R`)", file=sys.stderr)
+    start = time.perf_counter()
+    if not args.no_datasets:
+        from conformance.datasets_export import export_datasets
+
+        export_datasets()
+        print(f"datasets exported in {time.perf_counter() - start:.1f}s")
+    timings = regenerate(args.out or DEFAULT_OUT, _selected(args))
+    print(f"{len(timings)} cases in {sum(timings.values()):.1f}s "
+          f"(total {time.perf_counter() - start:.1f}s)")
+    return 0
+
+
+def _configure_export(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name", action="append", default=[], help="dataset (repeatable)")
+    parser.add_argument("--out", type=Path, default=None, help="destination directory")
+
+
+def _export(args: argparse.Namespace) -> int:
+    if not _require_r():
+        return 2
+    from conformance.datasets_export import DEFAULT_OUT, export_datasets
+
+    export_datasets(args.out or DEFAULT_OUT, names=args.name)
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    for case in _selected(args):
+        print(f"{case.id:34s} {case.tier:5s} {'REML' if case.reml else 'ML  '} "
+              f"{case.dataset:10s} {case.formula}")
+    return 0
+
+
+COMMANDS: list[Command] = [
+    Command("regen", "fit every case in R and rewrite r_reference/ (and the datasets)",
+            _configure_regen, _regen),
+    Command("export-datasets", "export pylme/datasets/data from R", _configure_export, _export),
+    Command("list", "list the registered cases", _add_case_selection, _list),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse `argv` and run the chosen sub-command."""
+    parser = argparse.ArgumentParser(prog="python -m conformance",
+                                     description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command in COMMANDS:
+        command.configure(sub.add_parser(command.name, help=command.help))
+    args = parser.parse_args(argv)
+    if args.command == "regen" and argv is None:
+        _reexec_without_aslr()
+    handler = next(c.handler for c in COMMANDS if c.name == args.command)
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,259 @@
+"""The single, declarative registry of conformance cases and their datasets.
+
+Every model pylme is compared with lme4 on is one :class:`Case` in
+:data:`CASES`; every dataset shipped in ``pylme.datasets`` is one
+:class:`DatasetSource` in :data:`DATASETS`. Nothing here imports R, so the
+registry is usable (and hashable into ``r_reference/meta.json``) without it.
+
+Case ids are stable: ``<dataset>_<model>_<reml|ml>`` plus a suffix for a
+non-default control. Never rename an id; add a new case instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+
+FAST = "fast"
+SLOW = "slow"
+
+
+@dataclass(frozen=True)
+class DatasetSource:
+    """Where a shipped dataset comes from in R.
+
+    Attributes
+    ----------
+    name : str
+        Name in ``pylme.datasets`` (and the R variable a case's data is bound to).
+    package : str
+        R package that ships the data (for version, licence and citation).
+    r_expr : str
+        R expression that evaluates to the data frame.
+    rd_topic : str
+        Help topic documenting it (title and description come from there).
+    """
+
+    name: str
+    package: str
+    r_expr: str
+    rd_topic: str
+
+
+# HSB as in the seed tutorials (School, Sector, SES, MathAch, cses first, the
+# same merge so the row order is R's), widened with the other student and
+# school columns; cses is computed in R so it is bit-identical to R's ave().
+HSB_R = """local({
+  h <- merge(nlme::MathAchSchool[, c("School", "Sector", "Size", "PRACAD", "DISCLIM", "HIMINTY")],
+             as.data.frame(nlme::MathAchieve)[, c("School", "Minority", "Sex", "SES", "MathAch",
+                                                   "MEANSES")],
+             by = "School")
+  h$cses <- h$SES - ave(h$SES, h$School)
+  h[, c("School", "Sector", "SES", "MathAch", "cses", "Minority", "Sex", "MEANSES", "Size",
+        "PRACAD", "DISCLIM", "HIMINTY")]
+})"""
+
+DATASETS: tuple[DatasetSource, ...] = (
+    DatasetSource("sleepstudy", "lme4", "lme4::sleepstudy", "sleepstudy"),
+    DatasetSource("Dyestuff", "lme4", "lme4::Dyestuff", "Dyestuff"),
+    DatasetSource("Dyestuff2", "lme4", "lme4::Dyestuff2", "Dyestuff"),
+    DatasetSource("Penicillin", "lme4", "lme4::Penicillin", "Penicillin"),
+    DatasetSource("Pastes", "lme4", "lme4::Pastes", "Pastes"),
+    DatasetSource("cake", "lme4", "lme4::cake", "cake"),
+    DatasetSource("cbpp", "lme4", "lme4::cbpp", "cbpp"),
+    DatasetSource("InstEval", "lme4", "lme4::InstEval", "InstEval"),
+    DatasetSource("HSB", "nlme", HSB_R, "MathAchieve"),
+    DatasetSource("star", "mlmRev", "mlmRev::star", "star"),
+)
+
+
+def dataset_source(name: str) -> DatasetSource | None:
+    """Return the :class:`DatasetSource` called `name`, or None."""
+    return next((d for d in DATASETS if d.name == name), None)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One lmer fit to reproduce.
+
+    Attributes
+    ----------
+    id : str
+        Stable identifier; also the file name ``r_reference/cases/<id>.json``.
+    dataset : str
+        A name in :data:`DATASETS` or an R expression evaluating to a data
+        frame. The data are bound to ``data_name`` before fitting.
+    formula : str
+        lmer formula text, as written in R.
+    reml : bool
+        lmer's ``REML`` argument.
+    weights, offset : str or None
+        R expressions evaluated in the data (lmer semantics); the evaluated
+        vectors are stored in the reference too.
+    control : str
+        Arguments of ``lmerControl()`` as R text ("" = defaults).
+    tier : {"fast", "slow"}
+        Slow cases (large data) are skipped by default.
+    notes : str
+        Why the case exists; anchors it reproduces.
+    devfun_at : tuple of tuple of float
+        Extra θ values at which the deviance function is evaluated.
+    extras : tuple of (str, str)
+        Extra (name, R expression) quantities, evaluated with ``fm`` bound.
+    lrt_with : str or None
+        Id of a nested case: ``anova()`` of the two fits is stored here.
+    """
+
+    id: str
+    dataset: str
+    formula: str
+    reml: bool = True
+    weights: str | None = None
+    offset: str | None = None
+    control: str = ""
+    tier: str = FAST
+    notes: str = ""
+    devfun_at: tuple[tuple[float, ...], ...] = ()
+    extras: tuple[tuple[str, str], ...] = ()
+    lrt_with: str | None = None
+
+    @property
+    def data_name(self) -> str:
+        """R name the data are bound to (the dataset name, or ``data``)."""
+        return self.dataset if dataset_source(self.dataset) else "data"
+
+    def to_dict(self) -> dict:
+        """Plain-data view (JSON-friendly, tuples as lists)."""
+        return json.loads(json.dumps(dataclasses.asdict(self)))
+
+
+def _pair(case: Case, **changes) -> tuple[Case, Case]:
+    """`case` as REML and its ML twin (ids ``*_reml`` and ``*_ml``)."""
+    base = case.id
+    reml = dataclasses.replace(case, id=f"{base}_reml", reml=True)
+    ml = dataclasses.replace(case, id=f"{base}_ml", reml=False, **changes)
+    return reml, ml
+
+
+_SLEEP = "Reaction ~ Days + (Days | Subject)"
+_XTOL6 = "optCtrl = list(xtol_abs = 1e-6, ftol_abs = 1e-6)"
+
+_DYESTUFF = _pair(
+    Case("dyestuff", "Dyestuff", "Yield ~ 1 + (1 | Batch)", devfun_at=((1.0,), (0.0,)),
+         notes="test-lmer.R:37-74: REML devfun(1)=319.792389042002, devfun(0)=326.023232155879"),
+    devfun_at=((0.713,),),
+    notes="test-lmer.R:50; MixedModels.jl objective!(fm1, 0.713) = 327.34216280954615",
+)
+
+_SLEEPSTUDY = (
+    *_pair(Case("sleepstudy_slope", "sleepstudy", _SLEEP,
+                extras=(("confint_wald", "confint(fm, method = 'Wald')"),
+                        ("cor_vcov", "cov2cor(as.matrix(vcov(fm)))"),
+                        ("chol_vcov", "chol(as.matrix(vcov(fm)))")),
+                notes="REMLdev.R:23, lmer-0.R:47-51, confint.R:13")),
+    *_pair(Case("sleepstudy_dblbar", "sleepstudy", "Reaction ~ Days + (Days || Subject)",
+                notes="test-doubleVertNotation.R:25; lmer-1.R:52-62 (ML AIC/BIC)")),
+    Case("sleepstudy_split_reml", "sleepstudy",
+         "Reaction ~ Days + (1 | Subject) + (0 + Days | Subject)",
+         notes="two terms on one factor; lme4 keeps them separate"),
+    Case("sleepstudy_split_xtol6_reml", "sleepstudy",
+         "Reaction ~ Days + (1 | Subject) + (0 + Days | Subject)", control=_XTOL6,
+         notes="test-ranef.R:72-79 (condval/condsd of subject 308 with tolerances 1e-6)"),
+    *_pair(Case("sleepstudy_intercept", "sleepstudy", "Reaction ~ Days + (1 | Subject)",
+                extras=(("hatvalues", "unname(hatvalues(fm))"),
+                        ("rstudent", "unname(rstudent(fm))"),
+                        ("cooks_distance", "unname(cooks.distance(fm))"),
+                        ("confint_wald", "confint(fm, method = 'Wald')"),
+                        ("range_residuals", "range(residuals(fm))")),
+                notes="fit_sleepstudy_1: test-methods.R:319, :867-914; modFormula.R:24")),
+    Case("sleepstudy_slope_only_reml", "sleepstudy", "Reaction ~ Days + (0 + Days | Subject)"),
+    Case("sleepstudy_weighted_reml", "sleepstudy", _SLEEP, weights="Days + 1",
+         notes="prior weights 1..10 (integer-valued, like replicate counts)"),
+    Case("sleepstudy_offset_reml", "sleepstudy", _SLEEP, offset="10 * Days",
+         notes="offset: Days slope shifts by -10, everything else unchanged"),
+)
+
+_PENICILLIN = (
+    *_pair(Case("penicillin", "Penicillin", "diameter ~ 1 + (1 | plate) + (1 | sample)",
+                extras=(("predict_level0", "unname(predict(fm, re.form = NA))[1:6]"),),
+                notes="test-predict.R:110-114 (fitted[1:6], level-0 prediction)")),
+    Case("penicillin_plate_ml", "Penicillin", "diameter ~ 1 + (1 | plate)", reml=False,
+         lrt_with="penicillin_ml", notes="nested ML fit, only for the LRT against penicillin_ml"),
+)
+
+_PASTES = (
+    *_pair(Case("pastes_nested", "Pastes", "strength ~ 1 + (1 | batch/cask)")),
+    *_pair(Case("pastes_batch_cask", "Pastes", "strength ~ 1 + (1 | batch:cask)")),
+    *_pair(Case("pastes_cask_batch", "Pastes", "strength ~ 1 + (cask | batch)",
+                notes="hard case: nloptwrap and bobyqa differ in the 4th digit of theta")),
+    Case("pastes_cask_batch_bobyqa_reml", "Pastes", "strength ~ 1 + (cask | batch)",
+         control="optimizer = 'bobyqa'",
+         notes="reliability c.3: bobyqa reaches 246.0642583194 (nloptwrap 246.0642585326)"),
+)
+
+_OTHER_FAST = (
+    Case("dyestuff_bobyqa_reml", "Dyestuff", "Yield ~ 1 + (1 | Batch)",
+         control="optimizer = 'bobyqa'", notes="test-lmer.R:39 comment: bobyqa 1764.050060"),
+    Case("dyestuff_start_reml", "Dyestuff", "Yield ~ 1 + (1 | Batch)",
+         control="optimizer = NULL", notes="no optimisation: everything at lme4's start theta"),
+    *_pair(Case("dyestuff2", "Dyestuff2", "Yield ~ 1 + (1 | Batch)",
+                notes="singular fit (theta = 0); lmer-1.R:67")),
+    *_pair(Case("cake_interaction", "cake", "angle ~ recipe * temperature + (1 | recipe:replicate)",
+                notes="temperature is an ordered factor (contr.poly)")),
+    *_pair(Case("cake_temp", "cake", "angle ~ temp + recipe + (1 | replicate)")),
+    *_pair(Case("hsb_null", "HSB", "MathAch ~ (1 | School)")),
+    *_pair(Case("hsb_cses", "HSB", "MathAch ~ cses + (1 | School)")),
+)
+
+_SLOW = (
+    Case("insteval_service_dept_ml", "InstEval", "y ~ service * dept + (1 | s) + (1 | d)",
+         reml=False, tier=SLOW, notes="MixedModels.jl: 237585.5534151695"),
+    Case("insteval_service_3re_ml", "InstEval",
+         "y ~ 1 + service + (1 | s) + (1 | d) + (1 | dept)", reml=False, tier=SLOW,
+         notes="MixedModels.jl: 237721.76877450474"),
+    Case("star_math_reml", "star", "math ~ gr + sx + eth + cltype + (1 | id) + (1 | sch)",
+         tier=SLOW, notes="mlmRev StarData vignette, chunk initialModel (mm1); NA rows dropped"),
+)
+
+CASES: tuple[Case, ...] = (
+    *_DYESTUFF, *_OTHER_FAST, *_PENICILLIN, *_SLEEPSTUDY, *_PASTES, *_SLOW,
+)
+
+
+def get_case(case_id: str) -> Case:
+    """Return the case with id `case_id`.
+
+    Raises
+    ------
+    KeyError
+        When no case has that id.
+    """
+    for case in CASES:
+        if case.id == case_id:
+            return case
+    raise KeyError(f"no conformance case {case_id!r}")
+
+
+def select(ids: tuple[str, ...] = (), tiers: tuple[str, ...] = (FAST,)) -> tuple[Case, ...]:
+    """Cases named in `ids`, or else every case of the given `tiers`."""
+    if ids:
+        return tuple(get_case(i) for i in ids)
+    return tuple(c for c in CASES if c.tier in tiers)
+
+
+def case_list_sha256(cases: tuple[Case, ...] = CASES) -> str:
+    """sha256 of the canonical JSON of `cases` (recorded in meta.json)."""
+    text = json.dumps([c.to_dict() for c in cases], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _check_unique_ids() -> None:
+    ids = [c.id for c in CASES]
+    duplicated = {i for i in ids if ids.count(i) > 1}
+    if duplicated:  # a registry error, caught at import
+        raise ValueError(f"duplicate case ids: {sorted(duplicated)}")
+
+
+_check_unique_ids()
