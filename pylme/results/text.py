@@ -107,11 +107,18 @@ class Summary:
         return cls(coefs, printed.text, tuple(printed.messages))
 
     def __str__(self) -> str:
-        return self.text.rstrip("\n")
+        """Exactly what R writes to standard output (``capture.output`` gives the same lines)."""
+        return self.text
 
-    __repr__ = __str__
+    def __repr__(self) -> str:
+        return _without_final_newline(self.text)
 
 
 def print_text(fit: "LmerFit") -> str:
     """lme4's ``print(fit)`` text."""
-    return P.print_text(merMod_inputs(fit, residuals=False)).rstrip("\n")
+    return _without_final_newline(P.print_text(merMod_inputs(fit, residuals=False)))
+
+
+def _without_final_newline(text: str) -> str:
+    """R's output minus the one newline Python's ``print()`` adds back (blank last lines stay)."""
+    return text[:-1] if text.endswith("\n") else text

@@ -1,0 +1,454 @@
+"""The model frame: every variable of a formula evaluated in the data, NA rows removed
+(R: ``model.frame.default`` with ``drop.unused.levels = TRUE``, as ``lme4::lFormula``
+calls it on ``subbars(formula)``).
+
+Order of operations is R's, because results depend on it:
+
+1. every variable (response, terms, ``offset()`` calls, and variables only named in
+   removed terms) is evaluated on **all** rows — so ``poly()`` and ``scale()`` see
+   rows that are dropped later for an NA elsewhere, exactly as in R;
+2. a row is dropped if any variable, the weights or the offset is NA
+   (``na.omit``/``na.exclude``; ``na.fail`` raises);
+3. unused factor levels are dropped (after the NA removal); character columns become
+   factors whose levels are the sorted distinct remaining values (lme4's
+   ``factorize``), logicals stay logical.
+
+The frame remembers what is needed to evaluate the same variables on new data (R's
+``predvars`` and ``xlevels``): ``poly`` coefficients, ``scale`` centres and scales,
+and factor levels; pass it as ``reference=`` to :func:`model_frame`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, FormulaError, UnknownVariableError
+from ..formula.ast import BinOp, Formula, Name, strip_parens
+from ..formula.deparse import deparse, quote_name
+from ..formula.parser import parse_expression, parse_formula
+from ..formula.terms import Terms, terms
+from .evaluate import Evaluator, Factor, FrameColumn, Logical, Numeric, _Val, r_factor, strings_to_factor
+
+__all__ = ["ModelFrame", "model_frame", "Numeric", "Factor", "Logical", "FrameColumn", "collation_key", "r_sort"]
+
+_NA_ACTIONS = ("omit", "exclude", "fail")
+
+
+@dataclass(frozen=True, eq=False)
+class ModelFrame:
+    """R's model frame of a formula (R: the value of ``model.frame``).
+
+    Attributes
+    ----------
+    formula : Formula
+        The formula the frame was built from (lme4: ``subbars(formula)``).
+    terms : Terms
+        Its terms.
+    names : tuple of str
+        R's ``names(mf)`` for the variables (symbols without backquotes).
+    columns : mapping of str to FrameColumn
+        The variables after NA removal, keyed by R's variable names in terms
+        (``terms.variable_names``, backquoted where needed).
+    n : int
+        Rows kept.
+    row_labels : pandas.Index
+        The original index labels of the kept rows.
+    kept, dropped : ndarray of int
+        Positions (0-based) in the original data of the kept and dropped rows.
+    na_action : str
+        ``"omit"``, ``"exclude"`` or ``"fail"``.
+    weights : ndarray or None
+        Prior weights of the kept rows.
+    offset : ndarray or None
+        Sum of all ``offset()`` terms and the ``offset=`` argument (R ``model.offset``).
+    offset_argument : ndarray or None
+        The ``offset=`` argument alone (lme4's ``predict`` ignores it).
+    n_original : int
+        Rows of the data.
+    state : mapping
+        Parameters of data-dependent functions keyed by deparsed call (R ``predvars``).
+    xlev : mapping of str to tuple of str
+        Levels of the factor variables (R ``.getXlevels``).
+    """
+
+    formula: Formula
+    terms: Terms
+    names: tuple
+    columns: MappingProxyType
+    n: int
+    row_labels: pd.Index
+    kept: np.ndarray = field(repr=False)
+    dropped: np.ndarray = field(repr=False)
+    na_action: str
+    weights: np.ndarray | None = field(repr=False)
+    offset: np.ndarray | None = field(repr=False)
+    offset_argument: np.ndarray | None = field(repr=False)
+    n_original: int
+    state: MappingProxyType = field(repr=False)
+    xlev: MappingProxyType = field(repr=False)
+
+    @property
+    def response(self) -> FrameColumn | None:
+        """The evaluated left-hand side (R ``model.response``), or None."""
+        if self.terms.response is None:
+            return None
+        return self.columns[self.terms.variable_names[0]]
+
+    def _key(self, expr) -> str | None:
+        if isinstance(expr, str):
+            if expr in self.columns:
+                return expr
+            if expr in self.names:
+                return self.terms.variable_names[self.names.index(expr)]
+            return None
+        key = deparse(strip_parens(expr), backtick=True)
+        return key if key in self.columns else None
+
+    def column(self, expr) -> FrameColumn:
+        """A variable of the frame, or an expression evaluated on the frame's variables.
+
+        Parameters
+        ----------
+        expr : str or Node
+            ``"Days"``, ``"log(Days + 1)"``, a frame name such as ``"a b"``, or a node.
+
+        Raises
+        ------
+        UnknownVariableError
+            When the expression uses a variable that is not in the frame.
+        FormulaSyntaxError, FormulaError
+            When ``expr`` does not parse or uses an unsupported function.
+        """
+        key = self._key(expr)
+        if key is not None:
+            return self.columns[key]
+        node = parse_expression(expr) if isinstance(expr, str) else expr
+        key = self._key(node)
+        if key is not None:
+            return self.columns[key]
+        return self._evaluate(strip_parens(node)).col
+
+    def _evaluate(self, node) -> _Val:
+        def lookup(name: str) -> _Val:
+            key = quote_name(name)
+            if key not in self.columns:
+                raise UnknownVariableError(
+                    f"variable '{name}' is not in the model frame; its variables are: "
+                    + ", ".join(self.names)
+                )
+            return _Val(self.columns[key])
+
+        return Evaluator(lookup, dict(self.state), reference=True).evaluate(node)
+
+    def as_factor(self, expr) -> Factor:
+        """A variable as R's ``factor()`` would code it (grouping factors).
+
+        Numbers get levels in numeric order labelled as R's ``as.character``
+        (``"1"``, ``"0.3"``), logicals ``"FALSE"``/``"TRUE"``, factors keep their
+        levels.  ``a:b`` is lme4's ``%i%``: the observed combinations, labelled
+        ``"a:b"`` and ordered by ``a``'s levels, then ``b``'s.
+        """
+        if isinstance(expr, str):
+            key = self._key(expr)
+            if key is not None:
+                return r_factor(self.columns[key])
+            expr = parse_expression(expr)
+        node = strip_parens(expr)
+        if isinstance(node, BinOp) and node.op == ":":
+            return _interaction(self.as_factor(node.left), self.as_factor(node.right))
+        return r_factor(self.column(node))
+
+
+def _interaction(f1: Factor, f2: Factor) -> Factor:
+    """lme4 ``f1 %i% f2``: observed combinations ordered by f1's then f2's level."""
+    key = f1.codes.astype(np.int64) * f2.nlevels + f2.codes
+    observed, codes = np.unique(key, return_inverse=True)
+    labels = tuple(f"{f1.levels[k // f2.nlevels]}:{f2.levels[k % f2.nlevels]}" for k in observed)
+    return Factor(codes.astype(np.int64), labels, False)
+
+
+# --- R's collation of strings ------------------------------------------------------------------
+
+# ICU root collation (CLDR) primary order of the ASCII characters that are not ignorable:
+# whitespace, punctuation, symbols, digits, then letters (case is a tertiary difference).
+_PRIMARY = "\t\n\x0b\x0c\r _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$0123456789abcdefghijklmnopqrstuvwxyz"
+_PRIMARY_WEIGHT = {ch: i + 1 for i, ch in enumerate(_PRIMARY)}
+_COMMON = 0
+
+
+def collation_key(s: str) -> tuple:
+    """Sort key reproducing R's ``sort()`` of strings on the reference machine.
+
+    R 4.2.2 there runs in the C.UTF-8 locale with ICU, i.e. the Unicode collation
+    algorithm with CLDR root order: ``"a" < "A" < "b" < "B"``, ``"a b" < "a_b" <
+    "a-b" < "a.b" < "a0" < "ab"``, ``"10" < "2"`` (no numeric ordering).  Strings are
+    compared first by base characters (primary), then accents (secondary), then case,
+    lower before upper (tertiary).  Exact for ASCII (verified against R on random
+    strings); other characters are decomposed (NFD) so accents sort as secondary
+    differences, and characters outside ASCII sort after ``z`` by code point — an
+    approximation.  ASCII control characters other than whitespace are ignored.
+    """
+    primary, secondary, tertiary = [], [], []
+    for ch in unicodedata.normalize("NFD", s):
+        if unicodedata.combining(ch):
+            secondary.append(ord(ch))
+            continue
+        low = ch.lower()
+        weight = _PRIMARY_WEIGHT.get(low)
+        if weight is None:
+            if ord(ch) < 128:
+                continue  # control characters are completely ignorable
+            weight = 1000 + ord(low[0])
+        primary.append(weight)
+        secondary.append(_COMMON)
+        tertiary.append(1 if ch != low else 0)
+    return (tuple(primary), tuple(secondary), tuple(tertiary), s)
+
+
+def r_sort(strings) -> list[str]:
+    """Sort strings as R's ``sort()`` does (see :func:`collation_key`)."""
+    return sorted(strings, key=collation_key)
+
+
+# --- converting data columns ----------------------------------------------------------------
+
+
+def _object_column(name: str, series: pd.Series, na: np.ndarray) -> _Val:
+    values = series.to_numpy(dtype=object)
+    present = [v for v, missing in zip(values, na) if not missing]
+    if all(isinstance(v, str) for v in present):
+        cleaned = np.array([None if m else v for v, m in zip(values, na)], dtype=object)
+        return _Val(strings_to_factor(cleaned, r_sort({v for v in present})))
+    if all(isinstance(v, (bool, np.bool_)) for v in present):
+        return _Val(Logical(np.array([bool(v) if not m else False for v, m in zip(values, na)])), na)
+    if all(isinstance(v, (int, float, np.integer, np.floating)) for v in present):
+        out = np.array([np.nan if m else float(v) for v, m in zip(values, na)], dtype=float)
+        return _Val(Numeric(out, None, all(isinstance(v, (int, np.integer)) for v in present)))
+    raise DataError(f"variable '{name}' mixes types; pylme needs numbers, strings, logicals or a Categorical")
+
+
+def _categorical_levels(categories: pd.Index) -> tuple[str, ...]:
+    if pd.api.types.is_integer_dtype(categories.dtype):
+        return tuple(str(int(c)) for c in categories)
+    if pd.api.types.is_float_dtype(categories.dtype):
+        return tuple(r_factor(Numeric(categories.to_numpy(float))).levels)
+    return tuple(str(c) for c in categories)
+
+
+def convert_series(name: str, series: pd.Series) -> _Val:
+    """One data column as an R vector: numeric, logical or factor (characters become factors)."""
+    dtype = series.dtype
+    na = np.asarray(pd.isna(series), dtype=bool)
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy().astype(np.int64)
+        return _Val(Factor(codes, _categorical_levels(dtype.categories), bool(dtype.ordered)))
+    if pd.api.types.is_bool_dtype(dtype):
+        values = series.to_numpy(dtype=object)
+        return _Val(Logical(np.array([bool(v) if not m else False for v, m in zip(values, na)])), na)
+    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        return _Val(Numeric(values, None, pd.api.types.is_integer_dtype(dtype)))
+    if pd.api.types.is_string_dtype(dtype) or dtype == object:
+        return _object_column(name, series, na)
+    raise DataError(f"variable '{name}' has unsupported type {dtype}; use numbers, strings, booleans or a Categorical")
+
+
+# --- building the frame ---------------------------------------------------------------------
+
+
+def _check_data(data) -> None:
+    if not isinstance(data, pd.DataFrame):
+        raise DataError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    if data.shape[0] == 0:
+        raise DataError("data has no rows")
+
+
+def _lookup_factory(data: pd.DataFrame):
+    cache: dict[str, _Val] = {}
+    available = [str(c) for c in data.columns]
+
+    def lookup(name: str) -> _Val:
+        if name not in cache:
+            if name not in data.columns:
+                raise UnknownVariableError(
+                    f"variable '{name}' not found in data; available columns: " + ", ".join(available)
+                )
+            column = data[name]
+            if isinstance(column, pd.DataFrame):
+                raise DataError(f"data has more than one column named '{name}'")
+            cache[name] = convert_series(name, column)
+        return cache[name]
+
+    return lookup
+
+
+def _extra(value, what: str, data: pd.DataFrame, lookup) -> np.ndarray | None:
+    """``weights=`` or ``offset=``: a column name or a vector of length nrow(data)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        v = lookup(value)
+        if not isinstance(v.col, Numeric) or v.col.values.ndim != 1:
+            raise DataError(f"{what} '{value}' must be a numeric column")
+        return v.col.values.astype(float)
+    try:
+        out = np.asarray(value, dtype=float).reshape(-1)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{what} must be numeric") from exc
+    if out.size != data.shape[0]:
+        raise DataError(f"variable lengths differ (found for '({what})'): {out.size} values for {data.shape[0]} rows")
+    return out
+
+
+def _length(c: FrameColumn) -> int:
+    if isinstance(c, Factor):
+        return c.codes.shape[0]
+    return c.values.shape[0] if c.values.ndim else 1
+
+
+def _evaluate_variables(t: Terms, ev: Evaluator, nrow: int) -> list[_Val]:
+    values = []
+    for node, name in zip(t.variables, t.variable_names):
+        v = ev.evaluate(node)
+        if isinstance(v.col, str):
+            raise FormulaError(f"the variable {name} is a character constant")
+        if _length(v.col) != nrow:
+            raise DataError(f"variable lengths differ (found for '{name}')")
+        values.append(v)
+    return values
+
+
+def _subset(v: _Val, rows: np.ndarray, drop_levels: bool) -> FrameColumn:
+    c = v.col
+    if isinstance(c, Factor):
+        f = Factor(c.codes[rows], c.levels, c.ordered)
+        return r_factor(f) if drop_levels else f
+    if isinstance(c, Logical):
+        return Logical(c.values[rows])
+    return Numeric(c.values[rows], c.colnames, c.is_integer)
+
+
+def _recode(name: str, v: _Val, levels: tuple, ordered: bool) -> _Val:
+    """R ``model.frame(xlev = )``: code new data with the fitted levels; new levels are an error."""
+    if not isinstance(v.col, Factor):
+        raise DataError(f"variable '{name}' was a factor when the model was fitted")
+    labels = v.col.labels()
+    used = {lab for lab in labels if lab is not None}
+    new = sorted(used - set(levels))
+    if new:
+        word = "level" if len(new) == 1 else "levels"
+        raise DataError(f"factor {name} has new {word} {', '.join(new)}")
+    return _Val(strings_to_factor(labels, levels=levels, ordered=ordered))
+
+
+def model_frame(
+    formula,
+    data: pd.DataFrame,
+    *,
+    weights=None,
+    offset=None,
+    na_action: str = "omit",
+    reference: ModelFrame | None = None,
+) -> ModelFrame:
+    """Evaluate a formula's variables in ``data`` (R: ``model.frame``).
+
+    Parameters
+    ----------
+    formula : Formula or str
+        For lme4 models, ``sub_bars(formula)``: all variables of both parts.
+    data : pandas.DataFrame
+    weights, offset : str or array-like, optional
+        A column name or a vector with one value per row of ``data``.
+    na_action : {"omit", "exclude", "fail"}
+        R's ``na.omit``, ``na.exclude`` (rows dropped too; results are re-padded
+        later) or ``na.fail``.
+    reference : ModelFrame, optional
+        A fitted frame: evaluate ``data`` as new data with its ``poly``/``scale``
+        parameters and factor levels (R: ``predvars`` and ``xlev``); levels are not
+        dropped and a level the fit never saw is an error.  Pass the right-hand side
+        only when ``data`` has no response (R: ``delete.response``); a ``poly``/``scale``
+        call the fitted frame does not know is fitted afresh on ``data``.
+
+    Returns
+    -------
+    ModelFrame
+
+    Raises
+    ------
+    DataError
+        Data not a DataFrame or empty, bad weights/offset, NA with ``"fail"``
+        (``missing values in object``), no rows left (``0 (non-NA) cases``).
+    UnknownVariableError
+        A variable is not a column of ``data``.
+    FormulaError
+        An unsupported function or expression.
+    """
+    _check_data(data)
+    if na_action not in _NA_ACTIONS:
+        raise DataError(f"na_action must be one of {', '.join(_NA_ACTIONS)}, got {na_action!r}")
+    formula = parse_formula(formula) if isinstance(formula, str) else formula
+    if not isinstance(formula, Formula):
+        raise FormulaError(f"formula must be a Formula or a string, got {type(formula).__name__}")
+    t = terms(formula)
+    lookup = _lookup_factory(data)
+    state = {} if reference is None else dict(reference.state)
+    ev = Evaluator(lookup, state, reference=reference is not None)
+    values = _evaluate_variables(t, ev, data.shape[0])
+    if reference is not None:
+        values = [
+            _recode(name, v, reference.xlev[name], reference.columns[name].ordered)
+            if name in reference.xlev else v
+            for name, v in zip(t.variable_names, values)
+        ]
+    w = _extra(weights, "weights", data, lookup)
+    o = _extra(offset, "offset", data, lookup)
+    missing = np.zeros(data.shape[0], dtype=bool)
+    for v in values:
+        missing |= v.missing()
+    for extra in (w, o):
+        if extra is not None:
+            missing |= np.isnan(extra)
+    if na_action == "fail" and missing.any():
+        raise DataError("missing values in object")
+    kept = np.flatnonzero(~missing)
+    if kept.size == 0:
+        raise DataError("0 (non-NA) cases")
+    drop_levels = reference is None
+    columns = {name: _subset(v, kept, drop_levels) for name, v in zip(t.variable_names, values)}
+    offset_total = _offset_sum(t, columns, None if o is None else o[kept])
+    return ModelFrame(
+        formula=formula,
+        terms=t,
+        names=tuple(deparse(v, backtick=not isinstance(v, Name)) for v in t.variables),
+        columns=MappingProxyType(columns),
+        n=int(kept.size),
+        row_labels=data.index[kept],
+        kept=kept,
+        dropped=np.flatnonzero(missing),
+        na_action=na_action,
+        weights=None if w is None else w[kept],
+        offset=offset_total,
+        offset_argument=None if o is None else o[kept],
+        n_original=int(data.shape[0]),
+        state=MappingProxyType(state),
+        xlev=MappingProxyType({k: c.levels for k, c in columns.items() if isinstance(c, Factor)}),
+    )
+
+
+def _offset_sum(t: Terms, columns: dict, argument: np.ndarray | None) -> np.ndarray | None:
+    """R ``model.offset``: the sum of every ``offset()`` variable and the ``offset=`` argument."""
+    parts = [columns[t.variable_names[i]].matrix().sum(axis=1) for i in t.offset_indices]
+    if argument is not None:
+        parts.append(argument)
+    if not parts:
+        return None
+    total = parts[0].astype(float)
+    for p in parts[1:]:
+        total = total + p
+    return total

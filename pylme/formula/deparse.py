@@ -1,0 +1,223 @@
+"""Turn syntax trees back into text exactly as R's ``deparse()`` does.
+
+Column names of the design matrix, term labels and grouping-factor names are all
+built from this text, so spacing and number formatting must be R's:
+
+* operators printed with spaces: ``+ - * ~ | || & && == != < > <= >=`` and user
+  ``%op%`` (``a %in% b``); without: ``/ ^ : %% %/%`` (``a/b``, ``x^2``, ``a:b``);
+* unary operators are printed without a space: ``-x``, ``~x``, ``!x``;
+* call arguments are separated by ``", "`` and named ones printed ``name = value``;
+* numbers are printed with 15 significant digits, choosing fixed or scientific
+  notation by width as R's ``formatReal`` does (``1e+05``, ``1e-04``, ``0.001``).
+
+Constructed trees (for instance lme4's ``c:(b:a)`` from ``a/b/c`` nesting) get the
+parentheses R's deparser adds where precedence requires them (R:
+``deparse.c::needsparens``); parsed trees already carry their own :class:`Paren` nodes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from .ast import RESERVED_CONSTANTS, BinOp, Call, Formula, Name, Num, Paren, Str, UnaryOp
+
+__all__ = ["deparse", "format_double", "format_integer", "is_syntactic_name", "quote_name"]
+
+# R's deparse precedences (R: Defn.h, PPprec).
+_PREC = {
+    "~": 4, "|": 5, "||": 5, "&": 6, "&&": 6, "!": 7,
+    "==": 8, "!=": 8, "<": 8, ">": 8, "<=": 8, ">=": 8,
+    "+": 9, "-": 9, "*": 10, "/": 10, "%": 11, ":": 12, "^": 14,
+}
+_PREC_SIGN = 13
+_PREC_COMPARE = 8
+_RIGHT_ASSOC = frozenset({"^"})
+_NO_SPACE = frozenset({"/", "^", ":", "%%", "%/%"})
+_RESERVED_WORDS = frozenset(
+    {"if", "else", "repeat", "while", "function", "for", "next", "break", "in",
+     "TRUE", "FALSE", "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_",
+     "NA_character_", "NA_complex_"}
+)
+_SYNTACTIC = re.compile(r"^(?:(?:[^\W\d_]|\.(?![0-9]))[\w.]*|\.)$")
+
+
+def is_syntactic_name(name: str) -> bool:
+    """True when R can use ``name`` without backticks (R: ``make.names(x) == x``)."""
+    return bool(_SYNTACTIC.match(name)) and name not in _RESERVED_WORDS
+
+
+def quote_name(name: str) -> str:
+    """Backquote a non-syntactic name as R's deparser does (``a b`` -> ```a b```)."""
+    if is_syntactic_name(name):
+        return name
+    return "`" + name.replace("\\", "\\\\").replace("`", "\\`") + "`"
+
+
+# --- numbers --------------------------------------------------------------------------
+
+
+def _significant(x: float, digits: int) -> tuple[int, int]:
+    """(kpower, nsig) of |x| rounded to ``digits`` significant digits (R: ``scientific``).
+
+    ``kpower`` is the decimal exponent after rounding (99999.99999999999 has 5) and
+    ``nsig`` the number of significant digits left once trailing zeros are dropped.
+    """
+    if x == 0.0:
+        return 0, 1
+    mantissa, exponent = f"{abs(x):.{digits - 1}e}".split("e")
+    return int(exponent), len(mantissa.replace(".", "").rstrip("0")) or 1
+
+
+def format_double(x: float, digits: int = 15) -> str:
+    """Format a double as R's ``as.character()`` / ``deparse()`` do (R 4.2: ``formatReal``).
+
+    Parameters
+    ----------
+    x : float
+        The value.
+    digits : int, default 15
+        Significant digits (R uses 15 for both ``deparse`` and ``as.character``).
+
+    Returns
+    -------
+    str
+        ``"2"``, ``"0.5"``, ``"1e+05"``, ``"1e-04"``, ``"0.333333333333333"``, ``"Inf"``...
+
+    Notes
+    -----
+    Fixed notation is used when it is not wider than scientific notation
+    (``options(scipen = 0)``); fixed notation prints the exact decimal expansion to
+    the needed number of decimals, which is why R shows ``123456789012345680``.
+    """
+    x = float(x)
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Inf" if x > 0 else "-Inf"
+    neg = 1 if x < 0 else 0
+    kpower, nsig = _significant(x, digits)
+    left = kpower + 1
+    right = max(0, nsig - left)
+    width_fixed = neg + max(left, 1) + right + (1 if right else 0)
+    e = 2 if kpower >= 100 or kpower <= -99 else 1
+    d = nsig - 1
+    width_sci = neg + (1 if d > 0 else 0) + d + 4 + e
+    if width_fixed <= width_sci:
+        out = f"{x:.{right}f}"
+    else:
+        out = f"{x:.{d}e}"
+    return "0" if out in ("-0", "-0.0") else out
+
+
+def format_integer(x: int) -> str:
+    """Format an R integer as ``as.character()`` does: plain decimal digits."""
+    return str(int(x))
+
+
+def _deparse_num(node: Num) -> str:
+    if node.is_integer:
+        return f"{int(node.value)}L"
+    return format_double(node.value)
+
+
+def _deparse_str(value: str) -> str:
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+        .replace("\r", "\\r")
+    )
+    return f'"{escaped}"'
+
+
+# --- precedence-driven parentheses ----------------------------------------------------
+
+
+def _op_key(op: str) -> str:
+    return "%" if op.startswith("%") and op not in _PREC else op
+
+
+def _needs_parens(main_prec: int, main_right_assoc: bool, arg, left: bool) -> bool:
+    """R ``needsparens``: does ``arg`` need parentheses as an operand of the main operator?"""
+    if isinstance(arg, UnaryOp):
+        if not left:
+            return False  # R: b:!a, b^-a, a + ~b
+        arg_prec = _PREC_SIGN if arg.op in ("-", "+") else _PREC[arg.op]
+    elif isinstance(arg, BinOp):
+        arg_prec = _PREC[_op_key(arg.op)]
+        if main_prec == _PREC_COMPARE and arg_prec == _PREC_COMPARE:
+            return True  # a < b < c is not legal R
+    else:
+        return False
+    return main_prec > arg_prec or (main_prec == arg_prec and left == main_right_assoc)
+
+
+# --- the deparser -----------------------------------------------------------------------
+
+
+def deparse(node, backtick: bool | None = None) -> str:
+    """Deparse a syntax tree or formula to R's text (R: ``deparse()``).
+
+    Parameters
+    ----------
+    node : Node or Formula
+        What to print.
+    backtick : bool, optional
+        Whether to backquote non-syntactic names.  R's default (None) quotes them
+        inside calls and formulas but not a bare symbol: ``deparse(quote(`a b`))`` is
+        ``"a b"``.  Term labels and design-matrix column names use True.
+
+    Returns
+    -------
+    str
+        One line of text.
+    """
+    if isinstance(node, Formula):
+        rhs = _dep(node.rhs, True)
+        return f"~{rhs}" if node.lhs is None else f"{_dep(node.lhs, True)} ~ {rhs}"
+    if backtick is None:
+        backtick = not isinstance(node, Name)
+    return _dep(node, backtick)
+
+
+def _dep(node, bt: bool) -> str:
+    if isinstance(node, Name):
+        if node.id in RESERVED_CONSTANTS or not bt:
+            return node.id
+        return quote_name(node.id)
+    if isinstance(node, Num):
+        return _deparse_num(node)
+    if isinstance(node, Str):
+        return _deparse_str(node.value)
+    if isinstance(node, Paren):
+        return f"({_dep(node.expr, bt)})"
+    if isinstance(node, Call):
+        return _dep_call(node, bt)
+    if isinstance(node, UnaryOp):
+        prec = _PREC_SIGN if node.op in ("-", "+") else _PREC[node.op]
+        inner = _dep(node.operand, bt)
+        if _needs_parens(prec, False, node.operand, False):
+            inner = f"({inner})"
+        return f"{node.op}{inner}"
+    if isinstance(node, BinOp):
+        return _dep_binop(node, bt)
+    raise TypeError(f"cannot deparse {type(node).__name__}")
+
+
+def _dep_call(node: Call, bt: bool) -> str:
+    parts = [_dep(a, bt) for a in node.args]
+    parts += [f"{quote_name(k)} = {_dep(v, bt)}" for k, v in node.kwargs]
+    return f"{quote_name(node.func)}({', '.join(parts)})"
+
+
+def _dep_binop(node: BinOp, bt: bool) -> str:
+    prec = _PREC[_op_key(node.op)]
+    right_assoc = node.op in _RIGHT_ASSOC
+    left = _dep(node.left, bt)
+    if _needs_parens(prec, right_assoc, node.left, True):
+        left = f"({left})"
+    right = _dep(node.right, bt)
+    if _needs_parens(prec, right_assoc, node.right, False):
+        right = f"({right})"
+    if node.op in _NO_SPACE:
+        return f"{left}{node.op}{right}"
+    return f"{left} {node.op} {right}"

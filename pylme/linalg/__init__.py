@@ -1,0 +1,26 @@
+"""Blocked Cholesky kernels for grouped designs (no statistics vocabulary here).
+
+The public entry point is :class:`BlockedSystem` (MixedModels.jl ``updateL!``):
+cross-products of grouped blocks and dense columns formed once, then factored for
+any set of lower-triangular templates.  :mod:`pylme.deviance` builds the
+profiled deviance of a linear mixed model on top of it.
+"""
+
+from .blockdiag import BlockDiagFactor, factor_inflated
+from .blocked import BlockedFactor, BlockedSystem
+from .crossprod import CrossProducts, GroupedColumns, cross_products, grouped_matrix
+from .errors import PivotError
+from .templates import TemplateLayout
+
+__all__ = [
+    "BlockDiagFactor",
+    "BlockedFactor",
+    "BlockedSystem",
+    "CrossProducts",
+    "GroupedColumns",
+    "PivotError",
+    "TemplateLayout",
+    "cross_products",
+    "factor_inflated",
+    "grouped_matrix",
+]

@@ -1,0 +1,241 @@
+"""Blocked Cholesky factorization of ``[ΛᵀZᵀWZΛ + I, ΛᵀZᵀWD; DᵀWZΛ, DᵀWD]``.
+
+The counterpart of MixedModels.jl's ``updateL!``: cross-products are formed once
+(:mod:`.crossprod`); for every set of templates ``T_f`` (``Λ_f = I ⊗ T_f``)
+
+1. block 1 (uniform block diagonal) is scaled, inflated and factored without fill
+   (:mod:`.blockdiag`);
+2. its elimination updates the later blocks through a fixed linear map
+   (:mod:`.pairmap`), and the dense columns through two small products;
+3. the later grouped blocks and the dense columns are scaled by ``Λ`` and factored
+   together, dense (:mod:`.dense_rest`, one ``dpotrf``) or, when that would be huge,
+   sparse (:mod:`.sparse_rest`).
+
+No step costs anything proportional to the number of observations.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import scipy.sparse as sp
+
+from .blockdiag import BlockDiagFactor, factor_inflated
+from .crossprod import CrossProducts, GroupedColumns, cross_products
+from .dense_rest import DenseRest, DenseRestFactor
+from .pairmap import sorted_unique
+from .rankupdate import make_rank_update
+from .sparse_rest import SparseRest, template_matrix
+
+__all__ = ["BlockedSystem", "BlockedFactor"]
+
+#: Trailing matrices up to this order are always factored dense (a few ms at most).
+DENSE_ALWAYS = 700
+#: Above this initial fill of the later blocks' lower triangle (crossed factors), the
+#: factor fills in almost completely and dense wins without a sparse analysis.
+DENSE_FILL = 0.10
+#: Never allocate a dense trailing matrix above this many bytes.
+DENSE_MAX_BYTES = 2 * 1024**3
+#: Cost model (measured on the reference 2-core box, perf.md): SuperLU runs at about
+#: 1/30 of dense LAPACK's flop rate and pays ~200 flop-equivalents per factor entry.
+SPARSE_FLOP_PENALTY = 30.0
+SPARSE_ENTRY_COST = 200.0
+
+
+class BlockedSystem:
+    """Cross-products of grouped blocks and dense columns, ready for repeated factorization.
+
+    Parameters
+    ----------
+    blocks : sequence of GroupedColumns
+        The first is eliminated first (choose the one with most columns).
+    dense : ndarray, shape (n, m)
+    weights : ndarray, shape (n,)
+    method : {"auto", "dense", "sparse"}
+        Back-end for the later blocks; "auto" compares estimated costs.
+    """
+
+    def __init__(self, blocks, dense: np.ndarray, weights: np.ndarray, method: str = "auto"):
+        if method not in ("auto", "dense", "sparse"):
+            raise ValueError(f"unknown method {method!r}: use 'auto', 'dense' or 'sparse'")
+        self._cp: CrossProducts = cross_products(list(blocks), dense, weights)
+        cp = self._cp
+        self._update = make_rank_update(cp)
+        self._rest_blocks = [(int(o), b.nlevels, b.width) for o, b in zip(cp.offsets[:-1], cp.rest)]
+        self._local = threading.local()
+        self.method, self._dense, self._sparse = self._choose(method)
+
+    # ------------------------------------------------------------------ set-up
+    def _choose(self, method: str):
+        """Pick the back-end for the later blocks by estimated cost (perf.md §4)."""
+        size = self._cp.n_rest + self._cp.n_dense
+        too_big = 8.0 * size * size > DENSE_MAX_BYTES
+        obvious = size <= DENSE_ALWAYS or self._pattern_density() > DENSE_FILL
+        if method == "dense" or (method == "auto" and obvious and not too_big):
+            return "dense", DenseRest(self._cp, self._update), None
+        sparse = self._make_sparse()
+        sparse_cost = sparse.flops * SPARSE_FLOP_PENALTY + sparse.factor_nnz * SPARSE_ENTRY_COST
+        if method == "auto" and not too_big and sparse_cost > size**3 / 3.0:
+            return "dense", DenseRest(self._cp, self._update), None
+        return "sparse", None, sparse
+
+    def _pattern_density(self) -> float:
+        """Fill of the later blocks' lower triangle once block 1 is eliminated (before factoring)."""
+        r = self._cp.n_rest
+        low = self._cp.a_rr.tocoo()
+        row, col = low.row.astype(np.int64), low.col.astype(np.int64)
+        keys = np.concatenate([self._update.keys, (row * r + col)[row >= col]])
+        return sorted_unique(keys).size / max(1.0, r * (r + 1) / 2.0)
+
+    def _make_sparse(self) -> SparseRest:
+        templates = [np.eye(b.width) for b in [self._cp.first, *self._cp.rest]]
+        fac1 = factor_inflated(self._cp.a11, templates[0])
+        corr = self._corrections(fac1)[1:]
+        return SparseRest(self._cp, self._update, fac1.schur.ravel(), corr, templates[1:])
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def q(self) -> int:
+        """Number of grouped columns (random effects)."""
+        return self._cp.q
+
+    @property
+    def n_dense(self) -> int:
+        return self._cp.n_dense
+
+    @property
+    def blocks(self) -> list:
+        """(offset, nlevels, width) of every grouped block in the internal coordinates."""
+        first = self._cp.first
+        q1 = first.size
+        return [(0, first.nlevels, first.width)] + [(q1 + o, nl, k) for o, nl, k in self._rest_blocks]
+
+    # ------------------------------------------------------------------ evaluation
+    def _corrections(self, fac1: BlockDiagFactor):
+        """``A_d1 B`` (m × q1), ``A_d1 B A_1r`` (m × r) and ``A_d1 B A_1d`` (m × m)."""
+        cp = self._cp
+        m = cp.n_dense
+        if cp.first.width == 1:
+            wd = cp.a_d1[:, :, 0] * fac1.schur[:, 0, 0]
+        else:
+            wd = np.einsum("mlc,lcd->mld", cp.a_d1, fac1.schur).reshape(m, -1)
+        corr_dr = np.asarray(cp.a_r1 @ wd.T).T if cp.n_rest else np.zeros((m, 0))
+        corr_dd = wd @ cp.a_d1.reshape(m, -1).T
+        return wd, corr_dr, corr_dd
+
+    def _workspace(self) -> np.ndarray:
+        """A per-thread scratch array for the dense back-end (never handed out)."""
+        size = self._dense.size
+        ws = getattr(self._local, "ws", None)
+        if ws is None or ws.shape[0] != size:
+            ws = np.empty((size, size))
+            self._local.ws = ws
+        return ws
+
+    def _check_templates(self, templates) -> list:
+        widths = [self._cp.first.width] + [b.width for b in self._cp.rest]
+        if len(templates) != len(widths):
+            raise ValueError(f"expected {len(widths)} templates, got {len(templates)}")
+        return [np.asarray(t, dtype=float).reshape(k, k) for t, k in zip(templates, widths)]
+
+    def logdet_and_tail(self, templates):
+        """The fast path: ``log det(ΛᵀZᵀWZΛ + I)`` and the dense Schur complement's pivots.
+
+        Parameters
+        ----------
+        templates : sequence of ndarray
+            Lower-triangular ``T_f``, one per block, in block order.
+
+        Returns
+        -------
+        logdet : float
+        tail : ndarray, shape (m,)
+            Diagonal of the Cholesky factor of ``DᵀWD − DᵀWZΛ(ΛᵀZᵀWZΛ + I)⁻¹ΛᵀZᵀWD``.
+
+        Raises
+        ------
+        PivotError
+        """
+        templates = self._check_templates(templates)
+        fac1 = factor_inflated(self._cp.a11, templates[0])
+        _, corr_dr, corr_dd = self._corrections(fac1)
+        if self._dense is not None:
+            ws = self._workspace()
+            self._dense.assemble(ws, fac1.schur.ravel(), corr_dr, corr_dd, templates[1:])
+            logdet, tail, _ = self._dense.factor_inplace(ws)
+        else:
+            logdet, tail = self._sparse.logdet_and_tail(fac1.schur.ravel(), (corr_dr, corr_dd), templates[1:])
+        return fac1.logdet + logdet, tail
+
+    def factor(self, templates) -> "BlockedFactor":
+        """The full factorization, for solves (O(q) memory; call once per fit)."""
+        templates = self._check_templates(templates)
+        fac1 = factor_inflated(self._cp.a11, templates[0])
+        _, corr_dr, corr_dd = self._corrections(fac1)
+        if self._dense is not None:
+            ws = np.empty((self._dense.size, self._dense.size))  # owned by the factor
+            self._dense.assemble(ws, fac1.schur.ravel(), corr_dr, corr_dd, templates[1:])
+            logdet, _, chol = self._dense.factor_inplace(ws)
+            r = self._cp.n_rest
+            tail, rest = np.tril(chol[r:, r:]), DenseRestFactor(chol, r)
+        else:
+            logdet, tail, rest = self._sparse.factor(fac1.schur.ravel(), (corr_dr, corr_dd), templates[1:])
+        return BlockedFactor(self._cp, self._rest_blocks, templates, fac1, rest, fac1.logdet + logdet, tail)
+
+
+class BlockedFactor:
+    """One factorization: log-determinant, the dense tail factor, and solves.
+
+    Attributes
+    ----------
+    logdet : float
+        ``log det(ΛᵀZᵀWZΛ + I)``.
+    tail : ndarray, shape (m, m)
+        Lower Cholesky factor of the dense columns' Schur complement.
+    """
+
+    def __init__(self, cp, rest_blocks, templates, fac1, rest, logdet, tail):
+        self._cp, self._rest_blocks, self._templates = cp, rest_blocks, templates
+        self._fac1, self._rest = fac1, rest
+        self.logdet, self.tail = logdet, tail
+        lam1 = template_matrix([(0, cp.first.nlevels, cp.first.width)], templates[:1])
+        lamr = template_matrix(rest_blocks, templates[1:])
+        # M_r1 = Λ_rᵀ A_r1 Λ_1, the scaled off-diagonal block of ΛᵀZᵀWZΛ + I
+        self._m_r1 = (lamr.T @ cp.a_r1 @ lam1).tocsr() if cp.n_rest else sp.csr_matrix((0, cp.first.size))
+        self._lam1, self._lamr = lam1, lamr
+
+    def scaled_dense_cross(self) -> np.ndarray:
+        """``ΛᵀZᵀWD`` (q × m) in the internal coordinates."""
+        cp = self._cp
+        m = cp.n_dense
+        top = self._lam1.T @ cp.a_d1.reshape(m, -1).T
+        if not cp.n_rest:
+            return np.asarray(top)
+        return np.vstack([top, self._lamr.T @ cp.a_dr.T])
+
+    def solve(self, rhs: np.ndarray) -> np.ndarray:
+        """``(ΛᵀZᵀWZΛ + I)⁻¹ rhs`` by block elimination (rhs of shape (q,))."""
+        first = self._cp.first
+        q1 = first.size
+        y1 = self._fac1.solve(rhs[:q1].reshape(first.nlevels, first.width)).ravel()
+        if not self._cp.n_rest:
+            return y1
+        xr = self._rest.solve(rhs[q1:] - self._m_r1 @ y1)
+        back = (self._m_r1.T @ xr).reshape(first.nlevels, first.width)
+        return np.concatenate([y1 - self._fac1.solve(back).ravel(), xr])
+
+    def inverse_diag_blocks(self) -> list:
+        """Diagonal ``k×k`` level blocks of ``(ΛᵀZᵀWZΛ + I)⁻¹``, one array per block."""
+        first = self._cp.first
+        g1inv = self._fac1.inverse()
+        out = [g1inv]
+        if not self._cp.n_rest:
+            return out
+        nl, k = first.nlevels, first.width
+        blockdiag = sp.bsr_matrix((g1inv, np.arange(nl), np.arange(nl + 1)), shape=(nl * k, nl * k))
+        kmat = (self._m_r1 @ blockdiag).tocsc()
+        out[0] = g1inv + self._rest.quad_diag(kmat, k)
+        for off, nlf, kf in self._rest_blocks:
+            out.append(self._rest.inverse_diag(off, nlf, kf))
+        return out

@@ -1,0 +1,211 @@
+"""Dense back-end for everything after block 1 (MixedModels.jl: dense ``L[j,k]`` blocks).
+
+The later grouped blocks and the dense columns form one ``R × R`` symmetric matrix
+(``R = r + m``), stored in the lower triangle of a C-ordered array:
+
+    S = [ Λ_rᵀ C_rr Λ_r + I    ·    ]        C = A − A_·1 B A_1·   (pairmap)
+        [ C_dr Λ_r           C_dd  ]
+
+One LAPACK ``dpotrf`` factors it in place.  Its leading ``r`` pivots complete
+``log det(ΛᵀZᵀWZΛ + I)``; the trailing ``m × m`` corner is the Cholesky factor of
+the dense columns' Schur complement (for a mixed model: ``R_X`` and ``r_yy``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg import lapack, solve_triangular
+
+from ..errors import NumericalError
+from .crossprod import CrossProducts
+from .errors import PivotError
+
+__all__ = ["DenseRest", "DenseRestFactor"]
+
+
+class DenseRest:
+    """Assemble and factor the dense trailing matrix for given templates.
+
+    Parameters
+    ----------
+    cp : CrossProducts
+    update : MapUpdate or ProductUpdate
+        Block 1's rank update of the later blocks (:mod:`.rankupdate`).
+    """
+
+    def __init__(self, cp: CrossProducts, update):
+        r, m = cp.n_rest, cp.n_dense
+        self.r, self.m, self.size = r, m, r + m
+        size = r + m
+        base = np.zeros((size, size))
+        if r:
+            base[:r, :r] = np.tril(cp.a_rr.toarray())
+        base[r:, :r] = cp.a_dr
+        base[r:, r:] = np.tril(cp.a_dd)
+        self._base = base
+        self._update = update
+        rdiv = max(r, 1)
+        self._pos = (update.keys // rdiv) * size + update.keys % rdiv  # flat, C order
+        self._blocks = [(int(o), b.nlevels, b.width) for o, b in zip(cp.offsets[:-1], cp.rest)]
+        self._sym = _symmetrize_index(self._blocks, size)
+
+    def assemble(self, out: np.ndarray, bvec: np.ndarray, corr_dr: np.ndarray, corr_dd: np.ndarray, templates) -> None:
+        """Fill ``out`` (R × R, C order) with ``S``'s lower triangle.
+
+        Parameters
+        ----------
+        out : ndarray, shape (R, R)
+            Workspace; overwritten.
+        bvec : ndarray
+            Block 1's ``B`` flattened (``BlockDiagFactor.schur.ravel()``).
+        corr_dr, corr_dd : ndarray, shapes (m, r), (m, m)
+            ``A_d1 B A_1r`` and ``A_d1 B A_1d``.
+        templates : sequence of ndarray
+            ``T_f`` of every later grouped block.
+        """
+        r, size = self.r, self.size
+        np.copyto(out, self._base)
+        flat = out.reshape(-1)
+        if self._pos.size:
+            update = np.zeros(self._pos.size)
+            self._update.subtract(bvec, update)
+            flat[self._pos] += update  # positions are distinct
+        out[r:, :r] -= corr_dr
+        out[r:, r:] -= corr_dd
+        lo, up = self._sym
+        if lo.size:  # within-level k×k blocks must be full before Λ mixes their rows
+            flat[up] = flat[lo]
+        _scale(out, self._blocks, templates, r)
+        flat[: r * (size + 1) : size + 1] += 1.0
+
+    def factor_inplace(self, out: np.ndarray):
+        """``dpotrf`` of the assembled ``out``.
+
+        Returns
+        -------
+        logdet : float
+            Log-determinant of the leading ``r × r`` part.
+        tail : ndarray, shape (m,)
+            Trailing pivots; the last one is 0 when only it failed.
+        chol : ndarray, shape (R, R)
+            View of ``out`` holding the lower factor in its lower triangle.
+
+        Raises
+        ------
+        PivotError
+            At the first non-positive pivot (``part`` "random" or "dense").
+        """
+        upper, info = lapack.dpotrf(out.T, lower=0, overwrite_a=1, clean=0)
+        if info == self.size:  # only the last pivot failed: the last column is in the span
+            upper[-1, -1] = 0.0  # of the others (a perfect fit); everything else is final
+            info = 0
+        _check_info(info, self.r)
+        diag = np.diagonal(upper)
+        r = self.r
+        return 2.0 * float(np.sum(np.log(diag[:r]))), diag[r:].copy(), upper.T
+
+
+def _check_info(info: int, r: int) -> None:
+    if info < 0:  # pragma: no cover - would be a bug in the call
+        raise NumericalError(f"dpotrf: illegal argument {-info}")
+    if info > 0:
+        k = info - 1
+        raise PivotError(k, "random") if k < r else PivotError(k - r, "dense")
+
+
+def _symmetrize_index(blocks, size: int):
+    """Flat (lower, upper) positions of every within-level k×k block with k > 1."""
+    lo, up = [], []
+    for off, nl, k in blocks:
+        if k == 1:
+            continue
+        a, b = np.tril_indices(k, -1)
+        base = off + np.arange(nl)[:, None] * k
+        ra, rb = (base + a).ravel(), (base + b).ravel()
+        lo.append(ra * size + rb)
+        up.append(rb * size + ra)
+    if not lo:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(lo), np.concatenate(up)
+
+
+def _left(sub: np.ndarray, t: np.ndarray, nl: int, k: int) -> np.ndarray:
+    """``Λᵀ sub`` with ``Λ = I_nl ⊗ T`` acting on sub's rows."""
+    x = sub.reshape(nl, k, sub.shape[1])
+    return np.matmul(t.T, x).reshape(sub.shape)
+
+
+def _right(sub: np.ndarray, t: np.ndarray, nl: int, k: int) -> np.ndarray:
+    """``sub Λ`` with ``Λ = I_nl ⊗ T`` acting on sub's columns."""
+    x = sub.reshape(sub.shape[0], nl, k)
+    return np.matmul(x, t).reshape(sub.shape)
+
+
+def _scale(out: np.ndarray, blocks, templates, r: int) -> None:
+    """``S_fg = Λ_fᵀ C_fg Λ_g`` on the lower blocks, and ``C_dg Λ_g`` on the dense rows."""
+    for fi, (off_f, nl_f, k_f) in enumerate(blocks):
+        t_f = templates[fi]
+        rows = slice(off_f, off_f + nl_f * k_f)
+        for gi in range(fi + 1):
+            off_g, nl_g, k_g = blocks[gi]
+            t_g = templates[gi]
+            cols = slice(off_g, off_g + nl_g * k_g)
+            sub = out[rows, cols]
+            if k_f == 1 and k_g == 1:
+                sub *= t_f[0, 0] * t_g[0, 0]
+            else:
+                sub[...] = _right(_left(sub, t_f, nl_f, k_f), t_g, nl_g, k_g)
+    for gi, (off_g, nl_g, k_g) in enumerate(blocks):
+        sub = out[r:, off_g : off_g + nl_g * k_g]
+        if k_g == 1:
+            sub *= templates[gi][0, 0]
+        else:
+            sub[...] = _right(sub, templates[gi], nl_g, k_g)
+
+
+class DenseRestFactor:
+    """Solves with the leading ``r × r`` factor of a factored dense trailing matrix.
+
+    Parameters
+    ----------
+    chol : ndarray, shape (R, R)
+        Lower Cholesky factor in its lower triangle (upper triangle ignored).
+    r : int
+    """
+
+    def __init__(self, chol: np.ndarray, r: int):
+        self._l = np.tril(chol[:r, :r])
+        self.r = r
+        self._linv = None
+
+    def solve(self, rhs: np.ndarray) -> np.ndarray:
+        """``S_rr⁻¹ rhs`` (``rhs`` of shape (r,) or (r, k))."""
+        if self.r == 0:
+            return np.zeros_like(rhs)
+        y = solve_triangular(self._l, rhs, lower=True, check_finite=False)
+        return solve_triangular(self._l, y, lower=True, trans="T", check_finite=False)
+
+    def quad_diag(self, kmat, width: int, chunk: int = 2048) -> np.ndarray:
+        """Diagonal ``width × width`` blocks of ``Kᵀ S_rr⁻¹ K`` (``K`` sparse, r × N)."""
+        ncol = kmat.shape[1]
+        out = np.zeros((ncol // width, width, width))
+        if self.r == 0 or ncol == 0:
+            return out
+        step = max(width, chunk - chunk % width)
+        kcsc = kmat.tocsc()
+        for start in range(0, ncol, step):
+            stop = min(ncol, start + step)
+            v = solve_triangular(self._l, kcsc[:, start:stop].toarray(), lower=True, check_finite=False)
+            v = v.reshape(self.r, -1, width)
+            out[start // width : stop // width] = np.einsum("rla,rlb->lab", v, v)
+        return out
+
+    def inverse_diag(self, offset: int, nlevels: int, width: int) -> np.ndarray:
+        """Diagonal ``width × width`` blocks of ``S_rr⁻¹`` for one later block."""
+        if self._linv is None:
+            linv, info = lapack.dtrtri(self._l, lower=1)
+            if info != 0:  # pragma: no cover - the factor has positive pivots
+                raise PivotError(info - 1, "random")
+            self._linv = np.tril(linv)
+        cols = self._linv[:, offset : offset + nlevels * width].reshape(self.r, nlevels, width)
+        return np.einsum("rla,rlb->lab", cols, cols)
