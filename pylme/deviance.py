@@ -162,6 +162,7 @@ class DevianceProblem:
 
     @property
     def n_theta(self) -> int:
+        """Length of θ."""
         return self._layout.n_par
 
     @property
@@ -367,6 +368,9 @@ def make_deviance(terms: Sequence[TermData], X, y, weights=None, offset=None, re
         raise ValueError("X, y, weights, offset and every term must have the same number of rows")
     if np.any(w < 0) or not np.all(np.isfinite(w)):
         raise ValueError("weights must be finite and non-negative")
+    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y)) and np.all(np.isfinite(o))
+            and all(np.all(np.isfinite(t.z)) for t in terms)):
+        raise ValueError("X, y, offset and the random-effects model matrices must be finite")
     groups = _group_terms(terms)
     layout = TemplateLayout([t.z.shape[1] for t in terms], [t.nlevels for t in terms], groups)
     blocks = [GroupedColumns(terms[g[0]].refs, np.hstack([terms[t].z for t in g]), terms[g[0]].nlevels) for g in groups]

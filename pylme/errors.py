@@ -34,6 +34,7 @@ __all__ = [
     "SingularFitMessage",
     "OptimizerWarning",
     "DeprecatedUsageWarning",
+    "MissingDataMessage",
 ]
 
 
@@ -127,3 +128,11 @@ class OptimizerWarning(PylmeWarning):
 
 class DeprecatedUsageWarning(PylmeWarning, DeprecationWarning):
     """Usage lme4 deprecates (e.g. ``deviance()`` of a REML fit)."""
+
+
+class MissingDataMessage(PylmeMessage):
+    """Rows with missing values were dropped (``na_action="omit"``/``"exclude"``).
+
+    lme4 drops them silently; pylme says so (a deliberate deviation), and ``summary()``
+    ends with the count, as R's ``summary.lm`` does.
+    """

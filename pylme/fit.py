@@ -16,7 +16,7 @@ from .control import LmerControl
 from .convergence import check_conv, emit
 from .deviance import DevianceProblem, TermData, make_deviance
 from .design.lformula import LmmInputs, l_formula
-from .errors import ControlError, OptimizerError
+from .errors import ControlError, MissingDataMessage, OptimizerError
 from .optimize import OptResult, optimize_lmer
 from .results.model import LmerFit
 
@@ -73,6 +73,7 @@ def lmer(
     control = _check_control(control)
     inputs = l_formula(formula, data, REML=REML, weights=weights, offset=offset,
                        na_action=na_action, contrasts=contrasts, control=control)
+    _say_dropped_rows(inputs)
     problem = make_problem(inputs)
     theta0 = start_theta(inputs, start)
     opt = _optimize(problem, theta0, inputs.re_terms.lower, control, verbose)
@@ -166,6 +167,15 @@ def _user_start(start: Any, k: int) -> np.ndarray:
     if theta.ndim != 1 or theta.size != k:
         raise ControlError(f"incorrect number of theta components (!={k})")
     return theta
+
+
+def _say_dropped_rows(inputs: LmmInputs) -> None:
+    dropped = len(inputs.frame.dropped)
+    if dropped:
+        warnings.warn(
+            f"{dropped} row{'s' if dropped != 1 else ''} with missing values dropped "
+            f"(na_action='{inputs.frame.na_action}'); {inputs.n} observations used",
+            MissingDataMessage, stacklevel=3)
 
 
 def _check_control(control: Any) -> LmerControl:

@@ -161,6 +161,13 @@ def _weights(frame: ModelFrame) -> np.ndarray | None:
         raise DataError("weights must be finite")
     if np.any(w < 0):
         raise DataError("all(weights >= 0) is not TRUE")
+    if np.any(w == 0):
+        # lme4 accepts zero weights but its criterion is then +Inf (sum(log w) = -Inf):
+        # a silently meaningless fit, so pylme refuses (a documented deviation).
+        raise DataError(
+            f"{int(np.sum(w == 0))} zero weight(s): lme4's criterion is infinite with zero weights; "
+            "remove those rows or give them positive weights"
+        )
     return w
 
 

@@ -294,4 +294,7 @@ def _make_term(bar: Bar, frame: ModelFrame) -> ReTerm:
     group = grouping_factor(bar.group, frame)
     mm = model_matrix(bar.lhs, frame)  # default contrasts: lme4 ignores `contrasts=` here
     label = f"{deparse(bar.lhs)} | {deparse(bar.group)}"
+    if not mm.columns:
+        # lme4 builds the term and then fails with "length(theta) > 0L is not TRUE"
+        raise FormulaError(f"random-effects term ({label}) has no columns: it needs an intercept or a variable")
     return ReTerm(label=label, group=group, cnms=tuple(mm.columns), z=np.asarray(mm.values, float))

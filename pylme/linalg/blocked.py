@@ -51,9 +51,16 @@ class BlockedSystem:
     blocks : sequence of GroupedColumns
         The first is eliminated first (choose the one with most columns).
     dense : ndarray, shape (n, m)
+        Dense columns; the last one is treated as a response: if it lies in the span
+        of everything before it, its pivot is reported as 0 instead of an error.
     weights : ndarray, shape (n,)
     method : {"auto", "dense", "sparse"}
         Back-end for the later blocks; "auto" compares estimated costs.
+
+    Attributes
+    ----------
+    method : str
+        The back-end in use, ``"dense"`` or ``"sparse"``.
     """
 
     def __init__(self, blocks, dense: np.ndarray, weights: np.ndarray, method: str = "auto"):
@@ -169,7 +176,11 @@ class BlockedSystem:
         return fac1.logdet + logdet, tail
 
     def factor(self, templates) -> "BlockedFactor":
-        """The full factorization, for solves (O(q) memory; call once per fit)."""
+        """The full factorization, for solves (call once per fit, not per optimizer step).
+
+        Holds its own copy of the trailing factor (dense ``R × R`` or sparse LU), never
+        the per-thread workspace of :meth:`logdet_and_tail`.
+        """
         templates = self._check_templates(templates)
         fac1 = factor_inflated(self._cp.a11, templates[0])
         _, corr_dr, corr_dd = self._corrections(fac1)

@@ -111,7 +111,8 @@ def level_pairs(rows: np.ndarray, levels: np.ndarray, values: np.ndarray, nlevel
     return PairList(row[keep], col[keep], term[keep], coef[keep])
 
 
-def pair_operator(pairs: PairList, out_index: np.ndarray, n_out: int, n_terms: int, scale: float = 1.0) -> sp.csr_matrix:
+def pair_operator(pairs: PairList, out_index: np.ndarray, n_out: int, n_terms: int,
+                  scale: float = 1.0) -> sp.csr_matrix:
     """The ``n_out × n_terms`` CSR operator mapping flattened ``B`` to output positions.
 
     Parameters

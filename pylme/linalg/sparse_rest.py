@@ -30,7 +30,8 @@ _LU_OPTIONS = dict(permc_spec="NATURAL", diag_pivot_thresh=0.0, options=dict(Sym
 
 def template_matrix(blocks, templates) -> sp.csr_matrix:
     """``Λ = blockdiag_f(I_ℓf ⊗ T_f)`` as a sparse matrix."""
-    parts = [sp.kron(sp.identity(nl, format="csr"), sp.csr_matrix(t), format="csr") for (_, nl, _), t in zip(blocks, templates)]
+    parts = [sp.kron(sp.identity(nl, format="csr"), sp.csr_matrix(t), format="csr")
+             for (_, nl, _), t in zip(blocks, templates)]
     if not parts:
         return sp.csr_matrix((0, 0))
     return sp.block_diag(parts, format="csr")
@@ -166,9 +167,9 @@ class SparseRest:
         """``Λᵀ C Λ`` through sparse products, read back on the (closed) pattern."""
         r = self.r
         off = self._prow != self._pcol
-        full = sp.coo_matrix((np.concatenate([vals, vals[off]]),
-                              (np.concatenate([self._prow, self._pcol[off]]), np.concatenate([self._pcol, self._prow[off]]))),
-                             shape=(r, r)).tocsr()
+        rows = np.concatenate([self._prow, self._pcol[off]])
+        cols = np.concatenate([self._pcol, self._prow[off]])
+        full = sp.coo_matrix((np.concatenate([vals, vals[off]]), (rows, cols)), shape=(r, r)).tocsr()
         lam = template_matrix(self._blocks, templates)
         scaled = (lam.T @ full @ lam).tocsr()
         out = np.asarray(scaled[self._prow, self._pcol]).ravel()
@@ -255,7 +256,8 @@ class SparseRestFactor:
             stop = min(ncol, start + step)
             k = kcsc[:, start:stop].toarray()
             y = self.solve(k)
-            out[start // width : stop // width] = np.einsum("rla,rlb->lab", k.reshape(self.r, -1, width), y.reshape(self.r, -1, width))
+            k3, y3 = k.reshape(self.r, -1, width), y.reshape(self.r, -1, width)
+            out[start // width : stop // width] = np.einsum("rla,rlb->lab", k3, y3)
         return out
 
     def inverse_diag(self, offset: int, nlevels: int, width: int) -> np.ndarray:

@@ -48,7 +48,8 @@ class TemplateLayout:
         self.groups = tuple(tuple(int(t) for t in g) for g in groups)
         counts = [k * (k + 1) // 2 for k in self.widths]
         self.par_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(int)
-        self.term_offsets = np.concatenate([[0], np.cumsum([k * nl for k, nl in zip(self.widths, self.nlevels)])]).astype(int)
+        sizes = [k * nl for k, nl in zip(self.widths, self.nlevels)]
+        self.term_offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         self._tri = [lower_tri_colmajor(k) for k in self.widths]
         self.block_widths = tuple(sum(self.widths[t] for t in g) for g in self.groups)
         self.internal_to_term = self._internal_map()

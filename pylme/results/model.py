@@ -87,6 +87,11 @@ class LmerFit:
         return self.inputs.n
 
     @property
+    def n_dropped(self) -> int:
+        """Rows of the data dropped for missing values (R: ``length(na.action(fit))``)."""
+        return len(self.inputs.frame.dropped)
+
+    @property
     def npar(self) -> int:
         """Number of parameters: β, θ and σ (lme4 ``npar.merMod``)."""
         return self.inputs.p + self.theta.size + 1

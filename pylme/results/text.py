@@ -99,12 +99,13 @@ class Summary:
     @classmethod
     def from_fit(cls, fit: "LmerFit", correlation: bool | None = None, digits: int = 4) -> "Summary":
         printed = P.summary_text(merMod_inputs(fit, correlation), digits=digits, correlation=correlation)
+        text = printed.text + _dropped_rows_line(fit)
         for message in printed.messages:
             warnings.warn(message.strip("\n"), PylmeMessage, stacklevel=3)
         se = np.sqrt(np.diag(fit.vcov().to_numpy()))
         coefs = pd.DataFrame({"Estimate": fit.beta, "Std. Error": se, "t value": fit.beta / se},
                              index=list(fit.inputs.X_columns))
-        return cls(coefs, printed.text, tuple(printed.messages))
+        return cls(coefs, text, tuple(printed.messages))
 
     def __str__(self) -> str:
         """Exactly what R writes to standard output (``capture.output`` gives the same lines)."""
@@ -112,6 +113,14 @@ class Summary:
 
     def __repr__(self) -> str:
         return _without_final_newline(self.text)
+
+
+def _dropped_rows_line(fit: "LmerFit") -> str:
+    """pylme's addition to lme4's summary (R's summary.lm wording): rows lost to missing values."""
+    k = fit.n_dropped
+    if not k:
+        return ""
+    return f"  ({k} observation{'s' if k != 1 else ''} deleted due to missingness)\n"
 
 
 def print_text(fit: "LmerFit") -> str:

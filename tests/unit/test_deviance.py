@@ -222,6 +222,20 @@ def test_threads_agree_with_serial():
         assert results[i] == serial
 
 
+def test_input_validation():
+    refs = np.repeat(np.arange(3), 4)
+    term = TermData(refs, np.ones(12), 3)
+    y = np.arange(12.0)
+    with pytest.raises(ValueError, match="finite"):
+        make_deviance([term], np.ones((12, 1)), np.where(y > 5, np.nan, y))
+    with pytest.raises(ValueError, match="weights"):
+        make_deviance([term], np.ones((12, 1)), y, weights=-np.ones(12))
+    with pytest.raises(ValueError, match="same number of rows"):
+        make_deviance([term], np.ones((12, 1)), y, offset=np.zeros(5))
+    with pytest.raises(ValueError, match="at least one"):
+        make_deviance([], np.ones((12, 1)), y)
+
+
 def test_term_data_validation():
     with pytest.raises(ValueError, match="refs"):
         TermData(np.array([0, 3]), np.ones(2), 3)

@@ -74,7 +74,8 @@ def brute_force(terms, X, y, w, o, theta, reml):
     cond, off = [], 0
     for term in terms:
         k = term.z.shape[1]
-        blocks = np.array([cv_full[off + l * k : off + (l + 1) * k, off + l * k : off + (l + 1) * k] for l in range(term.nlevels)])
+        idx = [slice(off + lev * k, off + (lev + 1) * k) for lev in range(term.nlevels)]
+        blocks = np.array([cv_full[i, i] for i in idx])
         cond.append(blocks)
         off += term.nlevels * k
     unsc = np.linalg.inv(vtv) if p else np.zeros((0, 0))
