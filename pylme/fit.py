@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from .control import LmerControl
 from .convergence import check_conv, emit
@@ -74,13 +75,17 @@ def lmer(
     inputs = l_formula(formula, data, REML=REML, weights=weights, offset=offset,
                        na_action=na_action, contrasts=contrasts, control=control)
     _say_dropped_rows(inputs)
-    problem = make_problem(inputs)
-    theta0 = start_theta(inputs, start)
-    opt = _optimize(problem, theta0, inputs.re_terms.lower, control, verbose)
+    # One BLAS thread: the per-evaluation factorizations are small enough that a second
+    # thread mostly spins, and the iterates must not depend on the thread count.
+    with threadpool_limits(limits=1, user_api="blas"):
+        problem = make_problem(inputs)
+        theta0 = start_theta(inputs, start)
+        opt = _optimize(problem, theta0, inputs.re_terms.lower, control, verbose)
+        solution = problem.evaluate(opt.par)
     conv = check_conv(opt.derivs, opt.par, inputs.re_terms.lower, control)
     emit(conv)
     return LmerFit(inputs=inputs, problem=problem, opt=opt, conv=conv,
-                   solution=problem.evaluate(opt.par), theta_start=theta0,
+                   solution=solution, theta_start=theta0,
                    control=control, data_name=data_name,
                    weights_name=weights if isinstance(weights, str) else None,
                    offset_name=offset if isinstance(offset, str) else None)
