@@ -133,6 +133,13 @@ class GeneratedDesign:
         return GeneratedDesign(frame, self.factors, self.formula, self.reml, self.weights,
                                self.offset, self.features)
 
+    def __repr__(self) -> str:
+        # Hypothesis prints falsifying examples with repr: make it a readable data dump
+        factors = ", ".join(f"{f.name}={list(f.levels)}{' ordered' if f.ordered else ''}"
+                            for f in self.factors)
+        return (f"GeneratedDesign<{self.describe()}; factors: {factors}; "
+                f"features: {', '.join(self.features)}>\n{self.frame.to_csv(index=False)}")
+
     def describe(self) -> str:
         """One line: id, formula, options and size."""
         opts = [f"REML={self.reml}"] + [f"{k}={v}" for k, v in
@@ -231,29 +238,36 @@ def _nested(draw, draft: _Draft) -> None:
 
 
 # (random part, features) per structure; simplest first so shrinking prefers it
+# The third element lists (grouping factor, columns of Z per level) per term, so
+# that enough rows can be guaranteed (n > q); "f" slopes count 3 columns (max).
 _SINGLE_TERMS = (
-    ("(1 | g)", ()),
-    ("(x | g)", ("slope_numeric", "correlated")),
-    ("(x || g)", ("slope_numeric", "double_bar")),
-    ("(0 + x | g)", ("slope_numeric",)),
-    ("(1 | g) + (0 + x | g)", ("slope_numeric", "split_terms")),
-    ("(f | g)", ("slope_factor", "correlated")),
-    ("(0 + f | g)", ("slope_factor", "correlated")),
-    ("(1 | g) + (0 + f | g)", ("slope_factor", "split_terms")),
+    ("(1 | g)", (), (("g", 1),)),
+    ("(x | g)", ("slope_numeric", "correlated"), (("g", 2),)),
+    ("(x || g)", ("slope_numeric", "double_bar"), (("g", 1),)),
+    ("(0 + x | g)", ("slope_numeric",), (("g", 1),)),
+    ("(1 | g) + (0 + x | g)", ("slope_numeric", "split_terms"), (("g", 1),)),
+    ("(f | g)", ("slope_factor", "correlated"), (("g", 3),)),
+    ("(0 + f | g)", ("slope_factor", "correlated"), (("g", 3),)),
+    ("(1 | g) + (0 + f | g)", ("slope_factor", "split_terms"), (("g", 3),)),
 )
 _CROSSED_TERMS = (
-    ("(1 | g) + (1 | h)", ()),
-    ("(x | g) + (1 | h)", ("slope_numeric", "correlated")),
-    ("(1 | g) + (0 + x | h)", ("slope_numeric",)),
-    ("(x || g) + (1 | h)", ("slope_numeric", "double_bar")),
+    ("(1 | g) + (1 | h)", (), (("g", 1), ("h", 1))),
+    ("(x | g) + (1 | h)", ("slope_numeric", "correlated"), (("g", 2), ("h", 1))),
+    ("(1 | g) + (0 + x | h)", ("slope_numeric",), (("g", 1), ("h", 1))),
+    ("(x || g) + (1 | h)", ("slope_numeric", "double_bar"), (("g", 1), ("h", 1))),
 )
 _NESTED_TERMS = (
-    ("(1 | g/h)", ("nested_slash",)),
-    ("(1 | g) + (1 | g:h)", ("nested_colon",)),
-    ("(1 | g:h)", ("nested_colon",)),
-    ("(x || g/h)", ("nested_slash", "slope_numeric", "double_bar")),
+    ("(1 | g/h)", ("nested_slash",), (("g", 1), ("g:h", 1))),
+    ("(1 | g) + (1 | g:h)", ("nested_colon",), (("g", 1), ("g:h", 1))),
+    ("(1 | g:h)", ("nested_colon",), (("g:h", 1),)),
+    ("(x || g/h)", ("nested_slash", "slope_numeric", "double_bar"), (("g", 1), ("g:h", 1))),
 )
 _STRUCTURES = ("single", "crossed", "partial_crossed", "nested")
+
+
+def _flag(draw, label: str, one_in: int = 4) -> bool:
+    """A switch that is on in about one draw of `one_in` (and shrinks to off)."""
+    return draw(st.integers(0, one_in - 1), label=label) == one_in - 1
 
 
 def _allowed(options, exclude: frozenset[str]):
@@ -274,15 +288,33 @@ def _structure(draw, draft: _Draft, exclude: frozenset[str]) -> None:
     else:
         _crossed(draw, draft, partial=kind == "partial_crossed")
         options = _CROSSED_TERMS
-    draft.random, tags = draw(st.sampled_from(_allowed(options, exclude)), label="random part")
+    draft.random, tags, terms = draw(st.sampled_from(_allowed(options, exclude)),
+                                     label="random part")
     draft.features.update(tags)
+    _ensure_identifiable(draft, terms)
+
+
+def _ensure_identifiable(draft: _Draft, terms) -> None:
+    """Copy random rows until n > levels and n > q for every term (lme4's checks).
+
+    Without this about one design in ten fails those checks by accident;
+    deliberately invalid designs come from :func:`_invalid` instead.
+    """
+    def levels(group: str) -> int:
+        return len(set(zip(*(draft.columns[g] for g in group.split(":")))))
+
+    needed = max(max(levels(g) * p, levels(g)) for g, p in terms) + 2
+    while draft.n < needed:
+        row = int(draft.rng.integers(0, draft.n))
+        for values in draft.columns.values():
+            values.append(values[row])
 
 
 # ---------------------------------------------------------------- covariates and formula
 def _covariates(draw, draft: _Draft, exclude: frozenset[str]) -> None:
     """x always exists (random slopes may use it); f when used anywhere."""
     rng, n = draft.rng, draft.n
-    between = draw(st.booleans(), label="x constant within g")  # between-group covariate
+    between = _flag(draw, "x constant within g")  # between-group covariate
     if between and "slope_numeric" not in draft.features:
         per_level = rng.normal(size=len(draft.factors[0].levels))
         codes = [draft.factors[0].levels.index(v) for v in draft.columns["g"]]
@@ -295,7 +327,8 @@ def _covariates(draw, draft: _Draft, exclude: frozenset[str]) -> None:
         ordered = "ordered_factor" not in exclude and draw(st.booleans(), label="ordered f")
         levels = [f"f{chr(ord('a') + i)}" for i in range(nf)]
         draft.add_factor("f", [levels[i] for i in rng.integers(0, nf, size=n)], levels, ordered)
-        draft.features.add("ordered_factor" if ordered else "fixed_factor")
+        if ordered:
+            draft.features.add("ordered_factor")
 
 
 def _fixed_terms(draw, draft: _Draft, exclude: frozenset[str]) -> None:
@@ -304,17 +337,18 @@ def _fixed_terms(draw, draft: _Draft, exclude: frozenset[str]) -> None:
         draft.fixed.append("x")
     if has_f and draw(st.booleans(), label="f in fixed part"):
         draft.fixed.append("f")
-        if "x" in draft.fixed and "interaction" not in exclude and draw(st.booleans()):
+        draft.features.add("fixed_factor")
+        if "x" in draft.fixed and "interaction" not in exclude and _flag(draw, "x:f"):
             draft.fixed.append("x:f")
             draft.features.add("interaction")
-    if "rank_deficient" not in exclude and draw(st.booleans(), label="collinear column"):
+    if "rank_deficient" not in exclude and _flag(draw, "collinear column"):
         _collinear(draw, draft)
-    if "bad_scale" not in exclude and draw(st.booleans(), label="badly scaled predictor"):
+    if "bad_scale" not in exclude and _flag(draw, "badly scaled predictor"):
         scale = draw(st.sampled_from((1e4, 1e-4)))
         draft.columns["z"] = list(draft.rng.normal(size=draft.n) * scale)
         draft.fixed.append("z")
         draft.features.add("bad_scale")
-    if "no_intercept" not in exclude and draw(st.booleans(), label="no intercept"):
+    if "no_intercept" not in exclude and _flag(draw, "no intercept", 6):
         draft.fixed.insert(0, "0")
         draft.features.add("no_intercept")
 
@@ -374,14 +408,14 @@ def _centred(values: np.ndarray, groups: list) -> np.ndarray:
 def _options(draw, draft: _Draft, exclude: frozenset[str]) -> tuple[str | None, str | None]:
     rng, n = draft.rng, draft.n
     weights = offset = None
-    if "weights" not in exclude and draw(st.booleans(), label="weights"):
+    if "weights" not in exclude and _flag(draw, "weights", 3):
         integer = draw(st.booleans(), label="integer weights")
         w = rng.integers(1, 5, size=n).astype(float) if integer else rng.uniform(0.2, 4.0, size=n)
         draft.columns["w"] = list(w)
         draft.columns["y"] = list(np.asarray(draft.columns["y"]) + rng.normal(size=n) / np.sqrt(w))
         weights = "w"
         draft.features.add("weights")
-    if "offset" not in exclude and draw(st.booleans(), label="offset"):
+    if "offset" not in exclude and _flag(draw, "offset", 3):
         o = rng.normal(scale=2.0, size=n)
         draft.columns["o"] = list(o)
         draft.columns["y"] = list(np.asarray(draft.columns["y"]) + o)
@@ -391,7 +425,7 @@ def _options(draw, draft: _Draft, exclude: frozenset[str]) -> tuple[str | None, 
 
 
 def _missing(draw, draft: _Draft, exclude: frozenset[str]) -> None:
-    if "missing" in exclude or not draw(st.booleans(), label="missing values"):
+    if "missing" in exclude or not _flag(draw, "missing values"):
         return
     targets = [c for c in ("y", "x", "g", "w") if c in draft.columns]
     for _ in range(draw(st.integers(1, 3), label="missing count")):
@@ -403,7 +437,7 @@ def _missing(draw, draft: _Draft, exclude: frozenset[str]) -> None:
 
 def _unused_level(draw, draft: _Draft, exclude: frozenset[str]) -> None:
     """Declare a level no row has (R and pylme must both drop it)."""
-    if "unused_levels" in exclude or not draw(st.booleans(), label="unused level"):
+    if "unused_levels" in exclude or not _flag(draw, "unused level"):
         return
     meta = draft.factors[0]
     draft.factors[0] = FactorMeta(meta.name, meta.levels + (f"{meta.name}_unused",), meta.ordered)
