@@ -33,7 +33,8 @@ from ..formula.ast import BinOp, Formula, Name, strip_parens
 from ..formula.deparse import deparse, quote_name
 from ..formula.parser import parse_expression, parse_formula
 from ..formula.terms import Terms, terms
-from .evaluate import Evaluator, Factor, FrameColumn, Logical, Numeric, _Val, r_factor, strings_to_factor
+from .columns import Factor, FrameColumn, Logical, Numeric, r_factor, strings_to_factor
+from .evaluate import Evaluator, _Val
 
 __all__ = ["ModelFrame", "model_frame", "Numeric", "Factor", "Logical", "FrameColumn", "collation_key", "r_sort"]
 

@@ -34,7 +34,7 @@ from ..formula.deparse import deparse
 from ..formula.parser import parse_expression, parse_formula
 from ..formula.terms import Terms, terms
 from .contrasts import Contrast, contr_treatment, resolve_contrast
-from .evaluate import Factor, Logical, Numeric
+from .columns import Factor, Logical, Numeric
 from .frame import ModelFrame
 
 __all__ = ["DesignMatrix", "model_matrix", "as_terms"]

@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .blockdiag import BlockDiagFactor, factor_inflated
-from .crossprod import CrossProducts, GroupedColumns, cross_products
+from .crossprod import CrossProducts, cross_products
 from .dense_rest import DenseRest, DenseRestFactor
 from .pairmap import sorted_unique
 from .rankupdate import make_rank_update

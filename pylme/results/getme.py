@@ -61,6 +61,32 @@ def _optinfo(fit: "LmerFit") -> dict[str, Any]:
             "conv": {"opt": o.conv, "lme4": {"code": list(fit.conv.code), "messages": list(fit.conv.messages)}}}
 
 
+def _A(fit: "LmerFit") -> sp.csc_matrix:
+    """ΛᵀZᵀ (lme4 ``getME(, "A")``)."""
+    re = fit.inputs.re_terms
+    return (re.Lambdat(fit.theta) @ re.Zt()).tocsc()
+
+
+def _L(fit: "LmerFit") -> np.ndarray:
+    """Lower Cholesky factor of ΛᵀZᵀWZΛ + I, unpermuted (lme4's ``L`` is CHOLMOD's, with a fill-reducing P)."""
+    A = _A(fit) @ sp.diags(np.sqrt(fit.weights()))
+    return np.linalg.cholesky((A @ A.T).toarray() + np.eye(A.shape[0]))
+
+
+def _RZX(fit: "LmerFit") -> np.ndarray:
+    """L⁻¹ΛᵀZᵀWX with the unpermuted L (lme4 ``RZX`` up to CHOLMOD's row permutation)."""
+    from scipy.linalg import solve_triangular
+
+    w = fit.weights()
+    rhs = _A(fit) @ (fit.inputs.X * w[:, None])
+    return solve_triangular(_L(fit), np.asarray(rhs), lower=True)
+
+
+def _mmList(fit: "LmerFit") -> dict[str, np.ndarray]:
+    """Each term's model matrix (lme4 ``mmList``), keyed by its bar text."""
+    return {t.label: t.z.copy() for t in fit.inputs.re_terms.terms}
+
+
 def _devfun(fit: "LmerFit"):
     from ..fit import DevFun
 
@@ -86,6 +112,10 @@ NAMES: dict[str, Callable[["LmerFit"], Any]] = {
     "beta": lambda f: f.beta,
     "fixef": lambda f: f.fixef(),
     "RX": lambda f: f.solution.RX.copy(),
+    "A": _A,
+    "L": _L,
+    "RZX": _RZX,
+    "mmList": _mmList,
     "sigma": lambda f: f.sigma,
     "flist": lambda f: {k: pd.Categorical.from_codes(v.codes, v.levels) for k, v in f.inputs.re_terms.flist.items()},
     "cnms": lambda f: list(f.inputs.re_terms.cnms),

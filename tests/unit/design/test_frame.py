@@ -16,7 +16,8 @@ import pytest
 from pylme.errors import DataError, FormulaError, FormulaSyntaxError, UnknownVariableError
 from pylme.formula import parse_expression, parse_formula
 from pylme.formula.bars import sub_bars
-from pylme.design.evaluate import SUPPORTED_FUNCTIONS, Numeric, r_factor
+from pylme.design.columns import Numeric, r_factor
+from pylme.design.evaluate import SUPPORTED_FUNCTIONS
 from pylme.design.frame import Factor, Logical, ModelFrame, collation_key, model_frame, r_sort
 
 _spec = importlib.util.spec_from_file_location(
