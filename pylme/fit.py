@@ -11,7 +11,9 @@ from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
+from functools import lru_cache
+
+from threadpoolctl import ThreadpoolController
 
 from .control import LmerControl
 from .convergence import check_conv, emit
@@ -77,7 +79,7 @@ def lmer(
     _say_dropped_rows(inputs)
     # One BLAS thread: the per-evaluation factorizations are small enough that a second
     # thread mostly spins, and the iterates must not depend on the thread count.
-    with threadpool_limits(limits=1, user_api="blas"):
+    with single_blas_thread():
         problem = make_problem(inputs)
         theta0 = start_theta(inputs, start)
         opt = _optimize(problem, theta0, inputs.re_terms.lower, control, verbose)
@@ -172,6 +174,17 @@ def _user_start(start: Any, k: int) -> np.ndarray:
     if theta.ndim != 1 or theta.size != k:
         raise ControlError(f"incorrect number of theta components (!={k})")
     return theta
+
+
+@lru_cache(maxsize=1)
+def _blas_controller() -> ThreadpoolController:
+    # building a controller scans the loaded libraries (/proc/self/maps): do it once
+    return ThreadpoolController()
+
+
+def single_blas_thread():
+    """Context manager limiting BLAS to one thread (see :func:`lmer`)."""
+    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 def _say_dropped_rows(inputs: LmmInputs) -> None:

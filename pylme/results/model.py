@@ -227,6 +227,63 @@ class LmerFit:
             return s.ldL2 - ldW + s.ldRX2 + nmp * (1 + _LOG_2PI + np.log(s.pwrss) - np.log(nmp))
         return s.ldL2 - ldW + n * (1 + _LOG_2PI + np.log(s.pwrss) - np.log(n))
 
+    # --- refitting ------------------------------------------------------------------------
+    def refit(self, newresp: Any = None, *, control: LmerControl | None = None) -> "LmerFit":
+        """The same model fitted to a new response, started at θ̂ (lme4 ``refit``)."""
+        from .refit import refit
+
+        return refit(self, newresp, control=control)
+
+    def refit_ml(self) -> "LmerFit":
+        """The ML refit of a REML fit with minqa-BOBYQA settings (lme4 ``refitML``)."""
+        from .refit import refit_ml
+
+        return refit_ml(self)
+
+    # --- inference (pylme/inference/) -------------------------------------------------------
+    def anova(self, *others: "LmerFit", **kwargs: Any):
+        """``anova(fit)`` (sequential F table; ``ddf=`` for lmerTest's) or, with other
+        models, lme4's likelihood-ratio table (see :func:`pylme.anova`)."""
+        from ..inference.anova import anova
+
+        return anova(self, *others, **kwargs)
+
+    def drop1(self, **kwargs: Any):
+        """Drop each fixed-effect term in turn (lme4 ``drop1.merMod``)."""
+        from ..inference.anova import drop1
+
+        return drop1(self, **kwargs)
+
+    def confint(self, parm: Any = None, level: float = 0.95, method: str = "profile", **kwargs: Any):
+        """Confidence intervals (lme4 ``confint.merMod``): ``"profile"``, ``"Wald"`` or ``"boot"``."""
+        from ..inference.confint import confint
+
+        return confint(self, parm=parm, level=level, method=method, **kwargs)
+
+    def profile(self, **kwargs: Any):
+        """Likelihood profiles of the parameters (lme4 ``profile.merMod``)."""
+        from ..inference.profile import profile
+
+        return profile(self, **kwargs)
+
+    def predict(self, newdata: Any = None, re_form: Any = None, allow_new_levels: bool = False, **kwargs: Any):
+        """Predictions, with or without random effects (lme4 ``predict.merMod``)."""
+        from ..inference.predict import predict
+
+        return predict(self, newdata=newdata, re_form=re_form, allow_new_levels=allow_new_levels, **kwargs)
+
+    def simulate(self, nsim: int = 1, seed: Any = None, use_u: bool = False, newdata: Any = None, **kwargs: Any):
+        """Responses simulated from the fitted model (lme4 ``simulate.merMod``)."""
+        from ..inference.simulate import simulate
+
+        return simulate(self, nsim=nsim, seed=seed, use_u=use_u, newdata=newdata, **kwargs)
+
+    def update(self, formula: str | None = None, **kwargs: Any) -> "LmerFit":
+        """Refit with a changed formula (``"~ . - x"`` style) or arguments (lme4 ``update``)."""
+        from ..inference.update import update
+
+        return update(self, formula, **kwargs)
+
     # --- lme4's vocabulary ----------------------------------------------------------------
     def getME(self, name: str) -> Any:
         """lme4's ``getME``: ``"X"``, ``"Z"``, ``"Zt"``, ``"theta"``, ``"Lambdat"``, ``"Lind"``, ..."""
