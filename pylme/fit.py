@@ -7,6 +7,7 @@ formula + data ─ l_formula ─▶ LmmInputs ─ make_problem ─▶ DeviancePr
 from __future__ import annotations
 
 import warnings
+from types import MappingProxyType
 from typing import Any, Mapping
 
 import numpy as np
@@ -22,6 +23,7 @@ from .design.lformula import LmmInputs, l_formula
 from .errors import ControlError, MissingDataMessage, OptimizerError
 from .optimize import OptResult, optimize_lmer
 from .results.model import LmerFit
+from .rstats import r_ave, r_var
 
 __all__ = ["lmer", "devfun", "start_theta", "DevFun"]
 
@@ -73,6 +75,9 @@ def lmer(
     LmerFit
         The fitted model (immutable).
     """
+    call_args = MappingProxyType(dict(
+        formula=formula, data=data, REML=REML, weights=weights, offset=offset, na_action=na_action,
+        contrasts=contrasts, control=control, start=start, verbose=verbose, data_name=data_name))
     control = _check_control(control)
     inputs = l_formula(formula, data, REML=REML, weights=weights, offset=offset,
                        na_action=na_action, contrasts=contrasts, control=control)
@@ -90,7 +95,8 @@ def lmer(
                    solution=solution, theta_start=theta0,
                    control=control, data_name=data_name,
                    weights_name=weights if isinstance(weights, str) else None,
-                   offset_name=offset if isinstance(offset, str) else None)
+                   offset_name=offset if isinstance(offset, str) else None,
+                   call_args=call_args)
 
 
 class DevFun:
@@ -151,9 +157,9 @@ def start_theta(inputs: LmmInputs, start: Any = None) -> np.ndarray:
     intercepts_only = all(t.cnms == ("(Intercept)",) for t in re.terms)
     if not (intercepts_only and len(re.flist) == k):
         return re.theta0.copy()
-    y = pd.Series(inputs.y)
-    group_means_var = np.array([y.groupby(f.codes).transform("mean").var() for f in re.flist.values()])
-    residual_var = y.var() - group_means_var.sum()
+    # R's mean/var to the last bit: a start one ulp off changes BOBYQA's path
+    group_means_var = np.array([r_var(r_ave(inputs.y, f.codes)) for f in re.flist.values()])
+    residual_var = r_var(inputs.y) - float(np.sum(group_means_var, dtype=np.longdouble))
     if np.isfinite(residual_var) and residual_var > 0:
         return np.sqrt(group_means_var / residual_var)
     return re.theta0.copy()
@@ -212,7 +218,7 @@ def _optimize(problem: DevianceProblem, theta0, lower, control: LmerControl, ver
     problem.objective(theta0)  # lme4 evaluates once at the start ("to ensure all values are set")
     if control.optimizer is None:
         return OptResult(par=theta0.copy(), fval=float(problem.objective(theta0)), feval=0,
-                         conv=1000, message="no optimization", optimizer="none")
+                         conv=1000, message="no optimization", optimizer=None)
     try:
         return optimize_lmer(problem.objective, theta0, lower, control, verbose=int(verbose))
     except KeyError as exc:  # an unknown optimizer name slipped past LmerControl

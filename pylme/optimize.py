@@ -83,7 +83,7 @@ class OptResult:
     feval: int
     conv: int
     message: str
-    optimizer: str
+    optimizer: str | None  # None for LmerControl(optimizer=None), as lme4's NULL
     control: dict = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     derivs: Derivs | None = None

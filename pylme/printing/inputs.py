@@ -199,7 +199,7 @@ class OptimizerInfo:
         ``optinfo$warnings`` (optimizer warnings).
     """
 
-    optimizer: str = "nloptwrap"
+    optimizer: Optional[str] = "nloptwrap"  # None: lme4 fits with optimizer = NULL
     code: int = 0
     message: Optional[str] = None
     lme4_messages: tuple[str, ...] = ()

@@ -100,7 +100,8 @@ def _warnings_block(opt: OptimizerInfo, short: bool) -> str:
         m = "(OK)"
     else:
         m = f"({opt.message})" if opt.message is not None else ""
-    convmsg = "optimizer (%s) convergence code: %d %s" % (opt.optimizer, opt.code, m)
+    # sprintf() with optimizer = NULL (lme4's optimizer = NULL fits) is character(0): no line
+    convmsg = None if opt.optimizer is None else "optimizer (%s) convergence code: %d %s" % (opt.optimizer, opt.code, m)
     if short:
         tail = "; %d optimizer warnings; %d lme4 warnings" % (len(warns), len(msgs))
         return cat(convmsg, tail, "\n")

@@ -97,7 +97,7 @@ NAMES: dict[str, Callable[["LmerFit"], Any]] = {
     "X": _X,
     "Z": lambda f: f.inputs.re_terms.Zt().T.tocsc(),
     "Zt": lambda f: f.inputs.re_terms.Zt(),
-    "Ztlist": lambda f: {t.label: sp.csc_matrix(_one_term_zt(f, i)) for i, t in enumerate(f.inputs.re_terms.terms)},
+    "Ztlist": lambda f: _Ztlist(f),
     "y": lambda f: f.inputs.y.copy(),
     "mu": lambda f: f.solution.mu.copy(),
     "u": lambda f: f.solution.u.copy(),
@@ -141,9 +141,15 @@ NAMES: dict[str, Callable[["LmerFit"], Any]] = {
 }
 
 
-def _one_term_zt(fit: "LmerFit", i: int) -> sp.csc_matrix:
+def _Ztlist(fit: "LmerFit") -> dict[str, sp.csc_matrix]:
+    """One block of Zt rows per term *component*, named ``group.component`` (lme4 1.1-31 ``getME(, "Ztlist")``)."""
     re = fit.inputs.re_terms
-    return re.Zt()[re.Gp[i]:re.Gp[i + 1], :]
+    Zt = re.Zt().tocsr()
+    out = {}
+    for t, start in zip(re.terms, re.Gp[:-1]):
+        for c, name in enumerate(t.cnms):
+            out[f"{t.group.name}.{name}"] = Zt[start + c : start + t.q : t.p, :].tocsc()
+    return out
 
 
 def get_me(fit: "LmerFit", name: str) -> Any:
