@@ -231,6 +231,14 @@ class DevianceProblem:
         NumericalError
             ``Downdated VtV is not positive definite`` if R_X cannot be formed.
         """
+        return self._criterion(*self.parts(theta))
+
+    def parts(self, theta) -> tuple[float, float, float]:
+        """``(ldL2, ldRX2, pwrss)`` at θ from the fast path (no O(n) work).
+
+        The pieces of the criterion, for callers that combine them differently (lme4's
+        ``devfun2`` for profiling uses the deviance with σ given).
+        """
         th = self._theta(theta)
         try:
             ldL2, tail = self._system.logdet_and_tail(self._layout.block_templates(th))
@@ -238,7 +246,7 @@ class DevianceProblem:
             self._pivot_error(err)
         p = self._p
         ldRX2 = 2.0 * float(np.sum(np.log(tail[:p])))
-        return self._criterion(ldL2, ldRX2, float(tail[p]) ** 2)
+        return float(ldL2), ldRX2, float(tail[p]) ** 2
 
     def _factor(self, th: np.ndarray):
         """The full factorization at θ (one-entry cache: evaluate/cond_var/vcov share it)."""
