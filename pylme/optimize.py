@@ -23,7 +23,7 @@ import numpy as np
 from .control import LmerControl
 from .errors import OptimizerError, OptimizerWarning
 
-__all__ = ["Derivs", "OptResult", "optimize_lmer", "optwrap", "deriv12"]
+__all__ = ["Derivs", "OptResult", "optimize_lmer", "optwrap", "deriv12", "check_boundary"]
 
 Objective = Callable[[np.ndarray], float]
 
@@ -263,7 +263,7 @@ def optimize_lmer(
     if control.restart_edge:
         opt = _restart_edge(fn, opt, lower, control, verbose)
     if control.boundary_tol > 0:
-        opt = _check_boundary(fn, opt, lower, control.boundary_tol)
+        opt = check_boundary(fn, opt, lower, control.boundary_tol)
     return opt
 
 
@@ -291,8 +291,12 @@ def _restart_edge(fn, opt: OptResult, lower, control, verbose) -> OptResult:
     return opt
 
 
-def _check_boundary(fn, opt: OptResult, lower, tol: float) -> OptResult:
-    """Snap θ within ``tol`` of a bound onto it when that lowers the objective."""
+def check_boundary(fn, opt: OptResult, lower, tol: float, rounding: float = 0.0) -> OptResult:
+    """Snap θ within ``tol`` of a bound onto it when that lowers the objective (lme4 ``check.boundary``).
+
+    ``rounding`` (relative) also accepts a bound that is no worse beyond rounding; lme4's
+    own rule is strict (0).
+    """
     gap = opt.par - lower
     near = np.flatnonzero((gap > 0) & (gap < tol))
     if near.size == 0:
@@ -302,6 +306,6 @@ def _check_boundary(fn, opt: OptResult, lower, tol: float) -> OptResult:
         trial = theta.copy()
         trial[i] = lower[i]
         value = fn(trial)
-        if value < best:
+        if value < best or value <= best + rounding * abs(best):
             theta, best = trial, value
     return replace(opt, par=theta, fval=float(fn(theta)))

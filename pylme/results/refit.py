@@ -15,7 +15,7 @@ import numpy as np
 from ..control import LmerControl
 from ..convergence import check_conv, emit
 from ..errors import DataError
-from ..optimize import optwrap
+from ..optimize import check_boundary, optwrap
 
 if TYPE_CHECKING:
     from .model import LmerFit
@@ -51,7 +51,9 @@ def refit_ml(fit: "LmerFit", optimizer: str = "bobyqa") -> "LmerFit":
         return fit
     inputs = dataclasses.replace(fit.inputs, REML=False)
     control = dataclasses.replace(fit.control, optimizer=optimizer, opt_ctrl={})
-    return _reoptimize(fit, inputs, control, calc_derivs=True)
+    # minqa's BOBYQA lands exactly on a bound where NLopt's stops ~1e-8 short of it;
+    # lme4's boundary snap reproduces minqa's result.
+    return _reoptimize(fit, inputs, control, calc_derivs=True, snap=True)
 
 
 def _new_response(fit: "LmerFit", newresp: Any) -> np.ndarray:
@@ -66,7 +68,7 @@ def _new_response(fit: "LmerFit", newresp: Any) -> np.ndarray:
     return y
 
 
-def _reoptimize(fit: "LmerFit", inputs, control: LmerControl, *, calc_derivs: bool) -> "LmerFit":
+def _reoptimize(fit: "LmerFit", inputs, control: LmerControl, *, calc_derivs: bool, snap: bool = False) -> "LmerFit":
     from ..fit import make_problem, single_blas_thread
     from .model import LmerFit
 
@@ -75,6 +77,8 @@ def _reoptimize(fit: "LmerFit", inputs, control: LmerControl, *, calc_derivs: bo
         problem = make_problem(inputs)
         opt = optwrap(control.optimizer or "nloptwrap", problem.objective, fit.theta, lower, control,
                       calc_derivs=calc_derivs)
+        if snap:
+            opt = check_boundary(problem.objective, opt, lower, control.boundary_tol, rounding=1e-12)
         solution = problem.evaluate(opt.par)
     conv = check_conv(opt.derivs, opt.par, lower, control)
     emit(conv)
