@@ -138,6 +138,7 @@ COMMANDS: list[Command] = [
     Command("export-datasets", "export pylme/datasets/data from R", _configure_export, _export),
     Command("list", "list the registered cases", _add_case_selection, _list),
 ]
+COMMANDS.append(Command("run", "compare pylme with lme4", *__import__("conformance.run").run.HOOKS))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,9 +16,8 @@ term components, data-frame columns), by position only where R has none.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -26,7 +25,9 @@ import numpy as np
 from conformance import py_side
 from conformance.cases import Case
 from conformance.regen import decode_value
-from conformance.tiers import Check, check_for, drift_check_for, is_close
+from conformance.tiers import (CHECKSUM_RTOL, UNSUPPORTED, Check, check_for, checksum_scales,
+                               drift_check_for, is_poly_column, numeric_text_close,
+                               without_deliberate_lines)
 
 __all__ = ["QuantityResult", "compare_case", "fit_and_compare", "compare_references",
            "compare_record", "PLOTTED"]
@@ -34,8 +35,6 @@ __all__ = ["QuantityResult", "compare_case", "fit_and_compare", "compare_referen
 _GROUPS = ("structure", "deterministic", "optimizer", "print", "extras")
 #: Quantities whose (R, pylme) value pairs are kept for the report's scatter plots.
 PLOTTED = ("optimizer.theta", "optimizer.objective")
-_POLY_COLUMN = re.compile(r"(\.[LQC]$|\^\d+$|\.[LQC]:|\^\d+:|poly\()")
-_CHECKSUM_RTOL = 1e-12  # R's sum() accumulates in long double, numpy pairwise in double
 _SHOWN = 3  # mismatching entries quoted in a failure's detail
 
 
@@ -52,8 +51,10 @@ class QuantityResult:
     tier : str
         Name of the :class:`~conformance.tiers.Tier` it was checked under.
     max_abs_err, max_rel_err : float
-        Largest ``|pylme - R|`` and ``|pylme - R| / |R|`` (over entries with R ≠ 0);
-        for text, the number of differing lines / entries; NaN when not numeric.
+        Largest ``|pylme - R|`` and ``|pylme - R| / max(|R|, floor·scale)`` (the
+        relative error as the tolerance rule of ``tiers`` judges it); for text
+        and other exact quantities, the number of differing lines / entries and
+        NaN.
     passed : bool
     detail : str
         What differed (names and both values), or a note.
@@ -78,32 +79,46 @@ class QuantityResult:
     points: tuple[tuple[float, float], ...] = ()
 
 
+# ---------------------------------------------------------------- blocks
+
+
 @dataclass(frozen=True)
-class _Entry:
-    series: str
-    key: str
-    value: Any
-    column: str = ""
+class _Block:
+    """One array of a record with its per-axis labels (None: positional axis)."""
+
+    values: np.ndarray  # object array
+    labels: tuple  # per axis: list of unique labels, or None
 
 
-# ---------------------------------------------------------------- flattening
-
-
-def _flatten(record: Any, prefix: str = "") -> list[_Entry]:
-    """Entries keyed by names (or positions) of an R-shaped record or bare value."""
+def _blocks(record: Any, prefix: str = "") -> dict[str, _Block]:
+    """Split an R-shaped record (or a bare value) into labelled arrays, keyed by path."""
     if isinstance(record, Mapping) and "columns" in record:
-        return _flatten_frame(record, prefix)
+        rows = _unique(record["rownames"]) if record.get("rownames") else None
+        return {f"{prefix}{c}": _Block(_array(record["value"][c]), (rows,))
+                for c in record["columns"]}
     if isinstance(record, Mapping) and "dim" in record:
-        return _flatten_array(record, prefix)
+        values = _array(record["value"]).reshape(record["dim"])
+        dimnames = record.get("dimnames") or [None] * values.ndim
+        return {prefix: _Block(values, tuple(_unique(d) if d else None for d in dimnames))}
     value = record.get("value") if isinstance(record, Mapping) else record
     names = record.get("names") if isinstance(record, Mapping) else None
     if value is None or np.isscalar(value):
-        return [_Entry(prefix, prefix or "value", value)]
-    items = list(value.tolist() if isinstance(value, np.ndarray) else value)
-    keys = _unique(names) if names else [f"[{i}]" for i in range(len(items))]
-    if items and all(isinstance(v, (Mapping, list, tuple, np.ndarray)) for v in items):
-        return [e for k, v in zip(keys, items) for e in _flatten(v, f"{prefix}{k}/")]
-    return [_Entry(prefix, f"{prefix}{k}", v) for k, v in zip(keys, items)]
+        return {prefix: _Block(_array(value), ())}
+    items = value.tolist() if isinstance(value, np.ndarray) and value.dtype == object else value
+    if len(items) and all(isinstance(v, (Mapping, list, tuple, np.ndarray)) for v in items):
+        keys = _unique(names) if names else [f"[{i}]" for i in range(len(items))]
+        return {k: b for key, v in zip(keys, items) for k, b in _blocks(v, f"{prefix}{key}/").items()}
+    return {prefix: _Block(_array(value), (_unique(names) if names else None,))}
+
+
+def _array(value: Any) -> np.ndarray:
+    """An object array of `value` (numpy float arrays stay float for speed)."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
+        return value.astype(float)
+    out = np.empty(np.shape(value) if isinstance(value, (list, tuple, np.ndarray)) else (),
+                   dtype=object)
+    out[...] = value
+    return out
 
 
 def _unique(names: list) -> list[str]:
@@ -115,42 +130,26 @@ def _unique(names: list) -> list[str]:
     return out
 
 
-def _flatten_frame(record: Mapping, prefix: str) -> list[_Entry]:
-    out = []
-    for column in record["columns"]:
-        values = list(record["value"][column])
-        rows = record.get("rownames") or [f"[{i}]" for i in range(len(values))]
-        out += [_Entry(f"{prefix}{column}", f"{prefix}{r}/{column}", v, column)
-                for r, v in zip(_unique(rows), values)]
-    return out
+def _floats(values: np.ndarray) -> np.ndarray | None:
+    """Float view of `values` (R's NA -> NaN, "Inf"/"-Inf"/"NaN" decoded); None if not numeric."""
+    if values.dtype.kind in "fiu":
+        return values.astype(float)
+    flat = values.ravel()
+    out = np.empty(flat.size)
+    for i, v in enumerate(flat):
+        if v is None:
+            out[i] = np.nan
+        elif isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.number, str)):
+            return None
+        else:
+            v = decode_value(v) if isinstance(v, str) else v
+            if isinstance(v, str):
+                return None
+            out[i] = float(v)
+    return out.reshape(values.shape)
 
 
-def _flatten_array(record: Mapping, prefix: str) -> list[_Entry]:
-    arr = np.array(record["value"], dtype=object).reshape(record["dim"])
-    dimnames = record.get("dimnames") or [None] * arr.ndim
-    labels = [_unique(d) if d else [f"[{i}]" for i in range(n)]
-              for d, n in zip(dimnames, arr.shape)]
-    out = []
-    for index in np.ndindex(*arr.shape):
-        key = ",".join(labels[d][i] for d, i in enumerate(index))
-        column = labels[-1][index[-1]] if arr.ndim == 2 else ""
-        out.append(_Entry(prefix, f"{prefix}{key}", arr[index], column))
-    return out
-
-
-# ---------------------------------------------------------------- scalar comparison
-
-
-def _number(value: Any) -> float | None:
-    """A float for numbers, R's NA (None) as NaN, encoded non-finite strings; else None."""
-    if value is None:
-        return math.nan
-    if isinstance(value, (bool, np.bool_, str)):
-        decoded = decode_value(value) if isinstance(value, str) else value
-        return decoded if isinstance(decoded, float) else None
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
-    return None
+# ---------------------------------------------------------------- block comparison
 
 
 @dataclass
@@ -158,61 +157,99 @@ class _Tally:
     max_abs: float = 0.0
     max_rel: float = 0.0
     numeric: bool = False
-    bad: list = None
-
-    def __post_init__(self):
-        self.bad = []
+    bad: list = field(default_factory=list)
 
 
-def _compare_entries(ref: list[_Entry], py: list[_Entry], check: Check) -> _Tally:
+def _align(ref: _Block, py: _Block, path: str, tally: _Tally) -> np.ndarray | None:
+    """pylme's values put in R's label order on every axis, or None (mismatch noted).
+
+    Labelled axes are matched by name; an axis without labels on either side
+    (R stores none) is matched by position.
+    """
+    name = path or "value"
+    if ref.values.ndim != py.values.ndim:
+        tally.bad.append(f"{name}: shape R {ref.values.shape} pylme {py.values.shape}")
+        return None
+    index = []
+    for axis in range(ref.values.ndim):
+        r_lab, p_lab = ref.labels[axis], py.labels[axis]
+        if r_lab is None or p_lab is None:
+            if ref.values.shape[axis] != py.values.shape[axis]:
+                tally.bad.append(f"{name}: shape R {ref.values.shape} pylme {py.values.shape}")
+                return None
+            index.append(np.arange(ref.values.shape[axis]))
+        elif r_lab == p_lab:
+            index.append(np.arange(len(r_lab)))
+        elif sorted(r_lab) == sorted(p_lab):
+            where = {label: i for i, label in enumerate(p_lab)}
+            index.append(np.array([where[label] for label in r_lab]))
+        else:
+            only_r = [x for x in r_lab if x not in set(p_lab)][:_SHOWN]
+            only_p = [x for x in p_lab if x not in set(r_lab)][:_SHOWN]
+            tally.bad.append(f"{name}: names differ (R only {only_r}, pylme only {only_p})")
+            return None
+    return py.values[np.ix_(*index)] if index else py.values
+
+
+def _compare_blocks(ref: dict[str, _Block], py: dict[str, _Block], check: Check,
+                    scales: Mapping[str, float] | None = None) -> _Tally:
     tally = _Tally()
-    py_by_key = {e.key: e for e in py}
-    scales = _scales(ref)
-    for entry in ref:
-        other = py_by_key.get(entry.key)
-        if other is None:
-            tally.bad.append(f"{entry.key or 'value'}: missing in pylme")
+    for path in [p for p in py if p not in ref][:_SHOWN]:
+        tally.bad.append(f"{path}: only in pylme")
+    for path, block in ref.items():
+        if path not in py:
+            tally.bad.append(f"{path or 'value'}: missing in pylme")
             continue
-        r, p = _number(entry.value), _number(other.value)
-        if r is None or p is None or isinstance(entry.value, (bool, np.bool_)) or isinstance(
-                other.value, (bool, np.bool_)):
-            if entry.value != other.value:
-                tally.bad.append(f"{entry.key}: R {entry.value!r} pylme {other.value!r}")
-            continue
-        _compare_number(entry, r, p, check, scales[entry.series], tally)
-    extra = [e.key for e in py if e.key not in {x.key for x in ref}]
-    if extra:
-        tally.bad.append(f"only in pylme: {', '.join(extra[:_SHOWN])}")
+        ours = _align(block, py[path], path, tally)
+        if ours is not None:
+            _compare_values(block, ours, path, check, (scales or {}).get(path), tally)
     return tally
 
 
-def _scales(entries: list[_Entry]) -> dict[str, float]:
-    scales: dict[str, float] = {}
-    for e in entries:
-        v = _number(e.value)
-        if v is not None and math.isfinite(v):
-            scales[e.series] = max(scales.get(e.series, 0.0), abs(v))
-        else:
-            scales.setdefault(e.series, 0.0)
-    return scales
-
-
-def _compare_number(entry: _Entry, r: float, p: float, check: Check, scale: float,
-                    tally: _Tally) -> None:
+def _compare_values(ref: _Block, ours: np.ndarray, path: str, check: Check,
+                    scale: float | None, tally: _Tally) -> None:
+    r, p = _floats(ref.values), _floats(ours)
+    if r is None or p is None:
+        wrong = [i for i in np.ndindex(*ref.values.shape) if ref.values[i] != ours[i]]
+        tally.bad += [f"{_key(ref, path, i)}: R {ref.values[i]!r} pylme {ours[i]!r}"
+                      for i in wrong[:_SHOWN]]
+        return
     tally.numeric = True
-    tolerance = check.tolerance
-    if check.poly_atol and _POLY_COLUMN.search(entry.column):
-        tolerance = type(tolerance)(tolerance.rtol, max(tolerance.atol, check.poly_atol),
-                                    tolerance.floor)
-    if math.isfinite(r) and math.isfinite(p):
-        diff = abs(p - r)
-        tally.max_abs = max(tally.max_abs, diff)
-        if r != 0:
-            tally.max_rel = max(tally.max_rel, diff / abs(r))
-    if not is_close(p, r, tolerance, scale):
-        allowed = tolerance.allowed(r, scale) if math.isfinite(r) else 0.0
-        tally.bad.append(f"{entry.key}: R {r!r} pylme {p!r} (|diff| {abs(p - r):.3g}, "
-                         f"allowed {allowed:.3g})")
+    finite = np.isfinite(r)
+    scale = scale if scale is not None else float(np.max(np.abs(r[finite]), initial=0.0))
+    atol = _poly_atol(ref, check, r.shape)
+    with np.errstate(invalid="ignore"):
+        diff = np.abs(p - r)
+        allowed = atol + check.tolerance.rtol * np.maximum(np.abs(r), check.tolerance.floor * scale)
+        ok = (diff <= allowed) | (np.isnan(r) & np.isnan(p)) | (np.isinf(r) & (r == p))
+    both = finite & np.isfinite(p)
+    if both.any():
+        tally.max_abs = max(tally.max_abs, float(diff[both].max()))
+        # relative to what the rule divides by: |R|, or the series' scale below the floor
+        denominator = np.maximum(np.abs(r), check.tolerance.floor * scale)
+        judged = both & (denominator > 0)
+        if judged.any():
+            tally.max_rel = max(tally.max_rel, float((diff[judged] / denominator[judged]).max()))
+    for i in list(zip(*np.nonzero(~ok)))[:_SHOWN] if r.ndim else ([()] if not ok else []):
+        tally.bad.append(f"{_key(ref, path, i)}: R {float(r[i])!r} pylme {float(p[i])!r} "
+                         f"(|diff| {diff[i]:.3g}, allowed {np.broadcast_to(allowed, r.shape)[i]:.3g})")
+    extra = int((~ok).sum()) - _SHOWN
+    if extra > 0:
+        tally.bad.append(f"... {extra} more in {path or 'value'}")
+
+
+def _poly_atol(ref: _Block, check: Check, shape: tuple) -> np.ndarray | float:
+    """Absolute slack: the check's atol, plus ``poly_atol`` on polynomial X columns."""
+    atol = check.tolerance.atol
+    if not check.poly_atol or len(ref.labels) != 2 or ref.labels[1] is None:
+        return atol
+    poly = np.array([is_poly_column(c) for c in ref.labels[1]])
+    return np.where(poly, max(atol, check.poly_atol), atol)[None, :] * np.ones(shape)
+
+
+def _key(block: _Block, path: str, index: tuple) -> str:
+    labels = [lab[i] if lab is not None else str(i) for lab, i in zip(block.labels, index)]
+    return f"{path}[{','.join(labels)}]" if labels else (path or "value")
 
 
 # ---------------------------------------------------------------- checksums
@@ -221,45 +258,44 @@ def _compare_number(entry: _Entry, r: float, p: float, check: Check, scale: floa
 def _summarise_like(ref: Mapping, py: Any) -> tuple[dict, dict] | None:
     """R's checksum record and pylme's full value summarised the same way, as flat dicts."""
     value = py.get("value") if isinstance(py, Mapping) else py
+    if isinstance(py, Mapping) and py.get("kind") == "checksum":  # R against R (drift)
+        return _checksum_dict(ref), _checksum_dict(py)
     if value is None:
         return None
     if "checksum" in ref:  # a long vector (r_side .pylme_summarise)
         x = np.asarray(value, dtype=float).ravel()
-        ours = {"length": x.size, "head": x[:20].tolist(), "sum": x.sum(),
+        ours = {"length": x.size, "head": x[:20], "sum": x.sum(),
                 "sum_sq": (x * x).sum(), "min": x.min(), "max": x.max()}
-        theirs = {"length": ref["length"], "head": ref["head"], **ref["checksum"]}
-        return theirs, ours
-    names = ref.get("names") or []
-    theirs = dict(zip(names, ref["value"]))
-    if names[:1] == ["dim"]:  # X
+        return _checksum_dict(ref), ours
+    theirs = _checksum_dict(ref)
+    if "dim" in theirs:  # X
         X = np.asarray(value, dtype=float)
-        ours = {"dim": list(X.shape), "col_sums": X.sum(axis=0).tolist(),
-                "col_sums_sq": (X * X).sum(axis=0).tolist()}
+        ours = {"dim": list(X.shape), "col_sums": X.sum(axis=0), "col_sums_sq": (X * X).sum(axis=0)}
     else:  # Zt triplets
         i, j, x = (np.asarray(v, dtype=float) for v in value)
         ours = {"nnz": [x.size], "sum": [x.sum()], "sum_sq": [(x * x).sum()],
-                "row_sums": np.bincount(i.astype(int), weights=x,
-                                        minlength=len(theirs["row_sums"])).tolist(),
+                "row_sums": np.bincount(i.astype(int), weights=x, minlength=len(theirs["row_sums"])),
                 "row_index_sum": [(i * x).sum()], "col_index_sum": [(j * x).sum()]}
     return theirs, ours
+
+
+def _checksum_dict(record: Mapping) -> dict:
+    """The statistics of a checksum record as one flat dict."""
+    if "checksum" in record:
+        return {"length": record["length"], "head": record["head"], **record["checksum"]}
+    return dict(zip(record.get("names") or [], record["value"]))
 
 
 def _compare_checksum(ref: Mapping, py: Any, check: Check) -> _Tally:
     """Checksums: counts exact, sums to ``max(rtol, 1e-12)`` of their magnitude bound."""
     pair = _summarise_like(ref, py)
     if pair is None:
-        tally = _Tally()
-        tally.bad.append("pylme has no value")
-        return tally
+        return _Tally(bad=["pylme has no value"])
     theirs, ours = pair
     tol = check.tolerance
-    loose = Check(check.tier, type(tol)(max(tol.rtol, _CHECKSUM_RTOL), tol.atol, 1.0),
-                  poly_atol=check.poly_atol)
-    ref_entries = [_Entry(k, f"{k}{e.key}", e.value) for k in theirs
-                   for e in _flatten(decode_value(theirs[k]) if isinstance(theirs[k], list)
-                                     else theirs[k])]
-    py_entries = [_Entry(k, f"{k}{e.key}", e.value) for k in ours for e in _flatten(ours[k])]
-    return _compare_entries(ref_entries, py_entries, loose)
+    loose = Check(check.tier, type(tol)(max(tol.rtol, CHECKSUM_RTOL), tol.atol, 1.0))
+    as_blocks = lambda d: {k: _Block(_array(v), (None,) * np.ndim(v)) for k, v in d.items()}  # noqa: E731
+    return _compare_blocks(as_blocks(theirs), as_blocks(ours), loose, checksum_scales(theirs))
 
 
 # ---------------------------------------------------------------- one record
@@ -282,19 +318,32 @@ def compare_record(case_id: str, quantity: str, ref: Any, py: Any, check: Check,
         return QuantityResult(case_id, quantity, check.tier.name, abs_err, rel_err, passed,
                               detail, **kw)
 
-    if check.method == "skip":
-        return result(detail=f"not compared: {check.reason}", skipped=True)
+    if check.method == "skip" or (py is None and quantity in UNSUPPORTED):
+        return result(detail=f"not compared: {check.reason or UNSUPPORTED[quantity]}",
+                      skipped=True)
     if isinstance(ref, Mapping) and ref.get("kind") == "error":
         return result(detail=f"not compared: R failed: {ref.get('error')}", skipped=True)
     if ref is None:
         return result(passed=False, detail="missing in the reference")
     if py is None:
         return result(passed=False, detail="pylme did not produce this quantity")
-    method = {"objective": _objective, "lines": _lines, "count": _count}.get(check.method)
+    if isinstance(py, Mapping) and py.get("kind") == "error":
+        return result(passed=False, detail=f"pylme raised {py.get('error')}")
+    out = _dispatch(result, quantity, ref, py, check, context or {})
+    if check.advisory and not out.passed:
+        return QuantityResult(**{**out.__dict__, "passed": True, "flagged": True,
+                                 "detail": f"advisory ({check.reason}): {out.detail}"})
+    return out
+
+
+def _dispatch(result, quantity: str, ref: Any, py: Any, check: Check,
+              context: Mapping) -> QuantityResult:
+    method = {"objective": _objective, "lines": _lines, "numeric_lines": _lines,
+              "count": _count}.get(check.method)
     if method is not None:
-        return method(result, ref, py, check, context or {})
+        return method(result, ref, py, check, context)
     tally = (_compare_checksum(ref, py, check) if ref.get("kind") == "checksum"
-             else _compare_entries(_flatten(ref), _flatten(py), check))
+             else _compare_blocks(_blocks(ref), _blocks(py), check))
     detail = "; ".join(tally.bad[:_SHOWN]) + (f" (+{len(tally.bad) - _SHOWN} more)"
                                               if len(tally.bad) > _SHOWN else "")
     if check.reason and not tally.bad:
@@ -306,16 +355,21 @@ def compare_record(case_id: str, quantity: str, ref: Any, py: Any, check: Check,
 
 
 def _points(quantity: str, ref: Any, py: Any) -> tuple[tuple[float, float], ...]:
+    """(R, pylme) pairs for the report's scatter plots, aligned by name."""
     if quantity not in PLOTTED:
         return ()
-    theirs = {e.key: _number(e.value) for e in _flatten(ref)}
-    return tuple((theirs[e.key], _number(e.value)) for e in _flatten(py)
-                 if e.key in theirs and _number(e.value) is not None)
+    ref_block, py_block = _blocks(ref).get(""), _blocks(py).get("")
+    ours = None if ref_block is None or py_block is None else _align(ref_block, py_block, "", _Tally())
+    r, p = (None, None) if ours is None else (_floats(ref_block.values), _floats(ours))
+    if r is None or p is None:
+        return ()
+    return tuple(zip(np.ravel(r).tolist(), np.ravel(p).tolist()))
 
 
 def _objective(result, ref, py, check: Check, context) -> QuantityResult:
     """One-sided: pylme <= R + atol passes; pylme < R - rtol*|R| is flagged, not failed."""
-    r, p = _number(ref.get("value")), _number(py.get("value"))
+    r, p = (_floats(_array(x.get("value"))) for x in (ref, py))
+    r, p = (None if v is None else float(v) for v in (r, p))
     if r is None or p is None or math.isnan(r) or math.isnan(p):
         return result(passed=r is not None and p is not None and math.isnan(r) and math.isnan(p),
                       detail=f"R {r!r} pylme {p!r}")
@@ -330,16 +384,20 @@ def _objective(result, ref, py, check: Check, context) -> QuantityResult:
 
 
 def _lines(result, ref, py, check: Check, context) -> QuantityResult:
+    """Text line by line (``numeric_lines``: numbers within tolerance + one printed digit)."""
     theirs, ours = list(ref.get("value") or []), list(py.get("value") or [])
+    ours, notes = without_deliberate_lines(ours)
+    same = numeric_text_close if check.method == "numeric_lines" else (lambda a, b, t: a == b)
     bad = [i for i in range(max(len(theirs), len(ours)))
-           if i >= len(theirs) or i >= len(ours) or theirs[i] != ours[i]]
+           if i >= len(theirs) or i >= len(ours) or not same(theirs[i], ours[i], check.tolerance)]
+    note = "; ".join(notes)
     if not bad:
-        return result(0.0, math.nan)
+        return result(0.0, math.nan, detail=note, flagged=bool(notes))
     i = bad[0]
     line = lambda xs: repr(xs[i]) if i < len(xs) else "<no line>"  # noqa: E731
     detail = (f"{len(bad)} line(s) differ ({len(theirs)} in R, {len(ours)} in pylme); "
               f"first at line {i + 1}: R {line(theirs)} | pylme {line(ours)}")
-    return result(float(len(bad)), math.nan, False, detail)
+    return result(float(len(bad)), math.nan, False, "; ".join(filter(None, [detail, note])))
 
 
 def _count(result, ref, py, check: Check, context) -> QuantityResult:
@@ -358,31 +416,28 @@ def _count(result, ref, py, check: Check, context) -> QuantityResult:
 
 
 def _conditions(case_id: str, reference: Mapping, fit: Mapping,
-                check_of=check_for) -> list[QuantityResult]:
-    """Fit warnings/messages (and errors) compared as exact lists of texts."""
+                tier: str | None = None) -> list[QuantityResult]:
+    """Fit warnings and messages, compared as exact lists of texts (pylme-only ones noted)."""
     out = []
     for kind in ("warnings", "messages"):
-        quantity = f"fit.{kind}"
-        check = check_of(case_id, quantity)
         theirs, ours = list(reference["fit"].get(kind) or []), list(fit.get(kind) or [])
         notes = [f"pylme only ({n})" for n in fit.get("pylme_only", [])] if kind == "messages" \
             else [f"other Python warning: {w}" for w in fit.get("other_warnings", [])]
         passed = theirs == ours
-        detail = "" if passed else f"R {theirs} pylme {ours}"
-        detail = "; ".join([detail, *notes]).strip("; ")
-        out.append(QuantityResult(case_id, quantity, check.tier.name,
-                                  float(0 if passed else 1), math.nan, passed, detail,
+        detail = "; ".join(([] if passed else [f"R {theirs} pylme {ours}"]) + notes)
+        quantity = f"fit.{kind}"
+        out.append(QuantityResult(case_id, quantity, tier or check_for(case_id, quantity).tier.name,
+                                  float(not passed), math.nan, passed, detail,
                                   flagged=bool(notes)))
     return out
 
 
-def _error_case(case_id: str, reference: Mapping, fit: Mapping) -> list[QuantityResult]:
-    r_error, py_error = reference["fit"].get("error"), fit.get("error")
-    check = check_for(case_id, "fit.error")
+def _error_case(case_id: str, r_fit: Mapping, py_fit: Mapping, tier: str) -> list[QuantityResult]:
+    """A fit that failed on either side: the error messages must be equal."""
+    r_error, py_error = r_fit.get("error"), py_fit.get("error")
     passed = r_error is not None and r_error == py_error
-    detail = "" if passed else f"R error {r_error!r}; pylme error {py_error!r}"
-    return [QuantityResult(case_id, "fit.error", check.tier.name, math.nan, math.nan, passed,
-                           detail)]
+    detail = "" if passed else f"R error {r_error!r}; other side {py_error!r}"
+    return [QuantityResult(case_id, "fit.error", tier, math.nan, math.nan, passed, detail)]
 
 
 def _with_levels(condvar: Any, ranef: Any) -> Any:
@@ -410,13 +465,37 @@ def _with_colnames(x: Any, colnames: Any) -> Any:
     return {**x, "dimnames": [None, list(names)]} if names else x
 
 
+#: Unnamed R vectors that get names from the same side's structure, to align by name.
+_NAMED_BY = {("deterministic", "beta"): "X_colnames", ("deterministic", "u"): "Zt_rownames",
+             ("deterministic", "b"): "Zt_rownames"}
+
+
 def _prepared(group: str, name: str, side: Mapping) -> Any:
+    """A record with the labels R left off: condVar levels, X column names, β/u/b names."""
     record = side.get(group, {}).get(name)
+    if not isinstance(record, Mapping) or record.get("kind") == "checksum":
+        return record
+    structure = side.get("structure", {})
     if (group, name) == ("optimizer", "condVar"):
         return _with_levels(record, side.get("optimizer", {}).get("ranef"))
-    if (group, name) == ("structure", "X") and record and record.get("kind") != "checksum":
-        return _with_colnames(record, side.get("structure", {}).get("X_colnames"))
+    if (group, name) == ("structure", "X"):
+        return _with_colnames(record, structure.get("X_colnames"))
+    names = (structure.get(_NAMED_BY.get((group, name)), {}) or {}).get("value")
+    value = record.get("value")
+    if isinstance(names, list) and value is not None and len(names) == len(value):
+        return {**record, "names": names}
     return record
+
+
+def _quantities(*records: Mapping) -> list[tuple[str, str]]:
+    """(group, name) of every compared quantity in `records`, in reference order."""
+    out: dict[tuple[str, str], None] = {}
+    for record in records:
+        for group in _GROUPS:
+            out.update(dict.fromkeys((group, name) for name in record.get(group, {})))
+        out.update(dict.fromkeys(("lrt", n) for n in ("anova", "anova_print")
+                                 if n in record.get("lrt", {})))
+    return list(out)
 
 
 def compare_case(case_id: str, reference: Mapping, fit_result: Any) -> list[QuantityResult]:
@@ -436,27 +515,20 @@ def compare_case(case_id: str, reference: Mapping, fit_result: Any) -> list[Quan
     Returns
     -------
     list of QuantityResult
-        One per quantity of the reference (conditions first), in reference order.
+        Fit conditions first, then one per quantity of the reference, in its order.
     """
     if not isinstance(fit_result, py_side.PyFitResult):
         case = Case(**{k: _tuples(v) for k, v in reference["case"].items()})
         fit_result = py_side.extract(fit_result, case, reference)
     if "error" in reference["fit"] or "error" in fit_result.fit:
-        return _error_case(case_id, reference, fit_result.fit)
+        return _error_case(case_id, reference["fit"], fit_result.fit, "messages")
     results = _conditions(case_id, reference, fit_result.fit)
     context = {"optimizer": reference.get("optimizer", {}).get("optimizer", {}).get("value")}
-    for group in _GROUPS:
-        for name in reference.get(group, {}):
-            quantity = f"{group}.{name}"
-            results.append(compare_record(
-                case_id, quantity, _prepared(group, name, reference),
-                _prepared(group, name, fit_result.groups), check_for(case_id, quantity), context))
-    for name in ("anova", "anova_print"):
-        if name in reference.get("lrt", {}):
-            quantity = f"lrt.{name}"
-            results.append(compare_record(case_id, quantity, reference["lrt"][name],
-                                          fit_result.groups.get("lrt", {}).get(name),
-                                          check_for(case_id, quantity)))
+    for group, name in _quantities(reference):
+        quantity = f"{group}.{name}"
+        results.append(compare_record(case_id, quantity, _prepared(group, name, reference),
+                                      _prepared(group, name, fit_result.groups),
+                                      check_for(case_id, quantity), context))
     return results
 
 
@@ -471,27 +543,17 @@ def fit_and_compare(case: Case, reference: Mapping, frame: Any = None) -> list[Q
 
 
 def compare_references(case_id: str, stored: Mapping, live: Mapping) -> list[QuantityResult]:
-    """Toolchain drift: live R against the stored file, same quantities, tier ``drift``."""
-    results = []
-    versions = QuantityResult(case_id, "versions", "drift", math.nan, math.nan,
-                              stored.get("versions") == live.get("versions"),
-                              f"stored {stored.get('versions')} live {live.get('versions')}"
-                              if stored.get("versions") != live.get("versions") else "")
-    results.append(versions)
+    """Toolchain drift: live R against the stored file, every quantity, tier ``drift``."""
+    same = stored.get("versions") == live.get("versions")
+    results = [QuantityResult(case_id, "versions", "drift", math.nan, math.nan, same,
+                              "" if same else f"stored {stored.get('versions')} live "
+                                              f"{live.get('versions')}")]
     if "error" in stored["fit"] or "error" in live["fit"]:
-        same = stored["fit"].get("error") == live["fit"].get("error")
-        return results + [QuantityResult(case_id, "fit.error", "drift", math.nan, math.nan, same,
-                                         "" if same else f"{stored['fit']} vs {live['fit']}")]
-    results += _conditions(case_id, stored, live, check_of=drift_check_for)
-    results = results[:1] + [QuantityResult(**{**r.__dict__, "tier": "drift"})
-                             for r in results[1:]]
-    for group in (*_GROUPS, "lrt"):
-        names = dict.fromkeys([*stored.get(group, {}), *live.get(group, {})])
-        for name in names:
-            if group == "lrt" and name not in ("anova", "anova_print"):
-                continue
-            quantity = f"{group}.{name}"
-            results.append(compare_record(case_id, quantity, stored.get(group, {}).get(name),
-                                          live.get(group, {}).get(name),
-                                          drift_check_for(case_id, quantity)))
+        return results + _error_case(case_id, stored["fit"], live["fit"], "drift")
+    results += _conditions(case_id, stored, live["fit"], tier="drift")
+    for group, name in _quantities(stored, live):
+        quantity = f"{group}.{name}"
+        results.append(compare_record(case_id, quantity, stored.get(group, {}).get(name),
+                                      live.get(group, {}).get(name),
+                                      drift_check_for(case_id, quantity)))
     return results

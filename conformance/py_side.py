@@ -469,64 +469,53 @@ def printed(model: Any) -> dict[str, dict]:
 
 # ---------------------------------------------------------------- extras and LRT
 
-_NORMAL_975 = 1.959963984540054  # qnorm(0.975)
+#: Extra R expressions (by case-file name) and how pylme answers them.
+_EXTRAS = {
+    "confint_wald": lambda m: _table(m.confint(method="Wald")),
+    "predict_level0": lambda m: _rec(np.asarray(m.predict(re_form=np.nan), dtype=float)[:6]),
+    "range_residuals": lambda m: _rec([float(np.nanmin(m.residuals())),
+                                       float(np.nanmax(m.residuals()))]),
+    # R evaluates cov2cor()/chol() of vcov(fm): the same base-R algebra on pylme's vcov
+    "cor_vcov": lambda m: _table(m.vcov() / np.outer(_se(m), _se(m))),
+    "chol_vcov": lambda m: _matrix(np.linalg.cholesky(m.vcov().to_numpy()).T,
+                                   m.vcov().index, m.vcov().index),
+    "hatvalues": lambda m: _rec(np.asarray(m.hatvalues(), dtype=float)),
+    "rstudent": lambda m: _rec(np.asarray(m.rstudent(), dtype=float)),
+    "cooks_distance": lambda m: _rec(np.asarray(m.cooks_distance(), dtype=float)),
+}
 
 
-def extras(model: Any, case: Case) -> dict[str, dict]:
-    """Per-case anchors that pylme can produce; others become ``None`` (not compared).
+def _se(model: Any) -> np.ndarray:
+    return np.sqrt(np.diag(model.vcov().to_numpy()))
 
-    pylme has no ``hatvalues``/``rstudent``/``cooks.distance``; ``confint``
-    (Wald), ``cov2cor``, ``chol`` and level-0 predictions are derived here from
-    pylme's ``vcov()``, ``fixef()`` and ``getME("X")``, as R derives them.
+
+def _table(frame: pd.DataFrame) -> dict:
+    return _matrix(frame.to_numpy(dtype=float), frame.index, frame.columns)
+
+
+def extras(model: Any, case: Case) -> dict[str, Any]:
+    """Per-case anchors through pylme's own API.
+
+    A method pylme lacks gives ``None`` (reported as not produced, or skipped
+    for ``tiers.UNSUPPORTED``); any other exception becomes an error record
+    that fails the comparison with pylme's message.
     """
-    vcov = model.vcov()
-    names, V = list(vcov.index), vcov.to_numpy()
-    se = np.sqrt(np.diag(V))
-    level0 = model.getME("X").to_numpy() @ model.beta + model.getME("offset")
-    derived = {
-        "confint_wald": lambda: _confint_wald(model, names, se),
-        "cor_vcov": lambda: _matrix(V / np.outer(se, se), names, names),
-        "chol_vcov": lambda: _matrix(np.linalg.cholesky(V).T, names, names),
-        "range_residuals": lambda: _rec(list(np.nanpercentile(model.residuals(), [0, 100]))),
-        "predict_level0": lambda: _rec(level0[:6]),
-    }
-    return {name: derived[name]() if name in derived else None for name, _ in case.extras}
-
-
-def _confint_wald(model: Any, names: list[str], se: np.ndarray) -> dict:
-    """``confint(fm, method = 'Wald')``: NA rows for .sig01.. and .sigma, then β ± z·SE."""
-    k = model.theta.size
-    rows = [f".sig{i + 1:02d}" for i in range(k)] + [".sigma"] + names
-    beta = model.beta
-    ci = np.vstack([np.full((k + 1, 2), np.nan),
-                    np.column_stack([beta - _NORMAL_975 * se, beta + _NORMAL_975 * se])])
-    return _rec(ci, dim=list(ci.shape), dimnames=[rows, ["2.5 %", "97.5 %"]])
+    out: dict[str, Any] = {}
+    for name, _ in case.extras:
+        try:
+            out[name] = _EXTRAS[name](model)
+        except (KeyError, AttributeError, NotImplementedError):
+            out[name] = None
+        except Exception as exc:  # noqa: BLE001 - reported, not raised
+            out[name] = {"kind": "error", "error": f"{type(exc).__name__}: {exc}"}
+    return out
 
 
 def lrt(model: Any, case: Case, data: pd.DataFrame | None) -> dict[str, Any]:
-    """``anova(fm, partner)`` assembled from two pylme fits (pylme has no ``anova()``).
-
-    The table uses pylme's ``logLik()``, ``AIC()``, ``BIC()`` and ``deviance()``;
-    the text is pylme's ``printing.anova_text`` of that table.
-    """
-    from scipy.stats import chi2
-
-    from pylme.printing import AnovaTable, anova_heading, anova_text
-
+    """``anova(fm, partner)``: pylme's likelihood-ratio table of the case and its partner."""
     partner = get_case(case.lrt_with)
     other = fit_case(partner, None, data if case.dataset == partner.dataset else None).model
-    fits = sorted([("fm", model), ("partner", other)], key=lambda nf: nf[1].npar)
-    ll = np.array([float(f.logLik()) for _, f in fits])
-    npar = np.array([float(f.npar) for _, f in fits])
-    chisq = np.concatenate([[np.nan], 2 * np.maximum(0, np.diff(ll))])
-    df = np.concatenate([[np.nan], np.diff(npar)])
-    with np.errstate(invalid="ignore"):
-        pval = chi2.sf(chisq, df)
-    table = {"npar": npar, "AIC": [f.AIC() for _, f in fits], "BIC": [f.BIC() for _, f in fits],
-             "logLik": ll, "deviance": -2 * ll, "Chisq": chisq, "Df": df, "Pr(>Chisq)": pval}
-    frame = pd.DataFrame({k: np.asarray(v, dtype=float) for k, v in table.items()})
-    rows = [n for n, _ in fits]
-    heading = anova_heading(case.data_name, [(n, f.inputs.formula_text) for n, f in fits])
-    text = anova_text(AnovaTable(heading, tuple(rows), tuple(frame.columns), frame.to_numpy()))
-    return {"partner": partner.id, "anova": _frame_record(frame, rows),
-            "anova_print": _rec(stdout_lines(text))}
+    result = model.anova(other, model_names=["fm", "partner"])
+    table = result.table
+    return {"partner": partner.id, "anova": _frame_record(table, table.index),
+            "anova_print": _rec(stdout_lines(str(result)))}

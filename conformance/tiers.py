@@ -17,12 +17,14 @@ of 1e-17, a BLUP of a level with no data) from being judged on relative error.
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass, replace
 
 __all__ = ["Tolerance", "Tier", "Check", "Override", "STRUCTURE", "DETERMINISTIC", "OPTIMIZER",
            "MESSAGES", "TEXT", "COUNTS", "DRIFT", "TIERS", "CHECKS", "OVERRIDES",
-           "DELIBERATE_CONDITIONS", "UNSUPPORTED", "check_for", "drift_check_for"]
+           "DELIBERATE_CONDITIONS", "DELIBERATE_LINES", "UNSUPPORTED", "KNOWN_DISCREPANCIES",
+           "Known", "known_discrepancy", "CHECKSUM_RTOL", "is_poly_column", "checksum_scales",
+           "without_deliberate_lines", "numeric_text_close", "check_for", "drift_check_for"]
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ bobyqa) the count is reported but only flagged.""")
 DRIFT = Tier("drift", """Live R against the stored reference (toolchain drift, not pylme).
 
 The same R toolchain must reproduce the stored files: exactly for structure
-and text, to ~1e-10 for deterministic quantities and ~1e-8 for optimizer
+and text, to ~1e-9 for deterministic quantities and ~1e-8 for optimizer
 results (ASLR can move lme4's last bits: r_reference/README.md).""")
 
 TIERS: tuple[Tier, ...] = (STRUCTURE, DETERMINISTIC, OPTIMIZER, MESSAGES, TEXT, COUNTS, DRIFT)
@@ -127,10 +129,15 @@ class Check:
     method : str
         ``"values"`` (aligned by name, numbers with `tolerance`, anything else
         exactly), ``"objective"`` (one-sided, see :data:`OPTIMIZER`),
-        ``"lines"`` (text, line by line), ``"count"`` (see :data:`COUNTS`),
-        ``"conditions"`` (fit warnings/messages), ``"skip"`` (not compared).
+        ``"lines"`` (text, line by line), ``"numeric_lines"`` (text whose
+        numbers may differ within `tolerance` plus one unit of their last
+        printed digit; overridden cases only), ``"count"`` (see
+        :data:`COUNTS`), ``"conditions"`` (fit warnings/messages) or
+        ``"skip"`` (not compared).
     poly_atol : float
         Absolute slack for X columns of orthogonal polynomials (structure.X).
+    advisory : bool
+        A difference is flagged, never failed (diagnostics that need not agree).
     reason : str
         Why this check differs from its tier's default, when it does.
     """
@@ -139,6 +146,7 @@ class Check:
     tolerance: Tolerance = EXACT
     method: str = "values"
     poly_atol: float = 0.0
+    advisory: bool = False
     reason: str = ""
 
 
@@ -174,12 +182,12 @@ CHECKS: dict[str, Check] = {
         "optimizer", "conv_opt", "conv_lme4_messages", "conv_lme4_code", "optinfo_message",
         "optinfo_warnings")},
     "optimizer.feval": Check(COUNTS, EXACT, "count"),
-    # The gradient is a finite difference at the optimum: only its size matters
-    # (lme4's convergence test uses 2e-3); the Hessian's curvature to 1e-3.
-    "optimizer.derivs_gradient": Check(OPTIMIZER, Tolerance(atol=1e-3), reason=(
-        "finite-difference gradient at two slightly different optima; lme4's own test is "
-        "max|grad| < 2e-3")),
-    "optimizer.derivs_hessian": Check(OPTIMIZER, Tolerance(rtol=1e-3), reason=(
+    # Finite differences at two optima that agree within the θ tolerance still
+    # differ by H·Δθ (large for large n): advisory. lme4's convergence verdict
+    # itself is compared exactly through conv_lme4_messages and fit.warnings.
+    "optimizer.derivs_gradient": Check(OPTIMIZER, Tolerance(atol=1e-3), advisory=True, reason=(
+        "finite-difference gradient at two slightly different optima (differs by H·Δθ)")),
+    "optimizer.derivs_hessian": Check(OPTIMIZER, Tolerance(rtol=1e-3), advisory=True, reason=(
         "finite-difference Hessian (step 1e-4) at two slightly different optima")),
     "fit.warnings": Check(MESSAGES, EXACT, "conditions"),
     "fit.messages": Check(MESSAGES, EXACT, "conditions"),
@@ -195,7 +203,7 @@ _GROUP_DEFAULTS = {"structure": _exact(), "deterministic": _DET, "optimizer": _O
                    "print": Check(TEXT, EXACT, "lines"), "extras": _OPT, "lrt": _OPT,
                    "fit": Check(MESSAGES, EXACT, "conditions")}
 
-#: Quantities pylme cannot produce: reported as skipped, never failed.
+#: Quantities pylme cannot produce yet: skipped (not failed) while pylme returns nothing.
 UNSUPPORTED: dict[str, str] = {
     "extras.hatvalues": "pylme has no hatvalues()",
     "extras.rstudent": "pylme has no rstudent()",
@@ -219,9 +227,10 @@ class Override:
 
 _PASTES_VECTOR = ("Pastes (cask | batch) is a known multi-optimum case: lme4's nloptwrap and "
                   "bobyqa land on θ differing in the 4th digit (up to 9e-4 absolute, reliability "
-                  "c.3) on a flat ridge; the objective (one-sided) is the meaningful check, θ "
-                  "and what follows from it get atol 2e-3 / rtol 1e-3")
-_LOOSE_THETA = Check(OPTIMIZER, Tolerance(rtol=1e-3, atol=2e-3, floor=0.0))
+                  "c.3) on a flat ridge; the objective (one-sided) is the meaningful check. θ "
+                  "gets atol 2e-3, what follows from it rtol 1e-3; the path there is sensitive "
+                  "to rounding-level differences of the objective, so feval is advisory and "
+                  "printed numbers may differ by 1e-3 plus one printed digit")
 _LOOSE = Check(OPTIMIZER, Tolerance(rtol=1e-3, atol=1e-4))
 
 #: (case id, "group.quantity") -> Override. Keep this short, every entry argued.
@@ -234,13 +243,54 @@ def _add_overrides(case_ids: tuple[str, ...], quantities: dict[str, Check], reas
             OVERRIDES[(case_id, quantity)] = Override(replace(check, reason=reason), reason)
 
 
+_add_overrides(
+    ("pastes_cask_batch_reml", "pastes_cask_batch_ml"),
+    {"optimizer.theta": Check(OPTIMIZER, Tolerance(rtol=1e-3, atol=2e-3, floor=0.0)),
+     **{f"optimizer.{n}": _LOOSE for n in (
+         "fixef", "sigma", "se", "ranef", "condVar", "fitted", "residuals_response",
+         "residuals_pearson", "logLik", "AIC", "BIC", "VarCorr")},
+     "optimizer.feval": Check(COUNTS, EXACT, "count", advisory=True),
+     "print.summary": Check(TEXT, Tolerance(rtol=1e-3), "numeric_lines"),
+     "print.print": Check(TEXT, Tolerance(rtol=1e-3), "numeric_lines")},
+    _PASTES_VECTOR)
+
+_WEIGHTED = ("sleepstudy with prior weights 1..10 has a flat REML criterion (lme4's own gradient "
+             "at its optimum is 5.9e-3). Traced evaluation by evaluation, pylme follows lme4's "
+             "BOBYQA path with objective values ~1e-12 apart; the differences grow (θ ~1e-7 apart "
+             "at evaluation 75) until the trust region takes another step: lme4 stops after 84 "
+             "evaluations at θ = (0.44214967945022304, -0.006955165845482843, "
+             "0.09930155217863759), REMLcrit 1791.6858327323057; pylme after 82 at θ = "
+             "(0.4420973258208758, -0.0069296243579361734, 0.099297047944255), REMLcrit "
+             "1791.6858328502565 (+1.2e-7). Where it stops depends on rounding (before pylme "
+             "pinned BLAS to one thread it stopped at θ₁ = 0.44210648, REMLcrit 1.4e-7 *below* "
+             "lme4's), so no exact answer is "
+             "reproducible: the objective is checked as usual, θ to atol 2e-4 / rtol 1e-3, what "
+             "follows from θ to rtol 1e-3, feval is advisory, printed numbers to 1e-3 + 1 digit")
+_add_overrides(
+    ("sleepstudy_weighted_reml",),
+    {"optimizer.theta": Check(OPTIMIZER, Tolerance(rtol=1e-3, atol=2e-4, floor=0.0)),
+     **{f"optimizer.{n}": _LOOSE for n in (
+         "fixef", "sigma", "se", "ranef", "condVar", "fitted", "residuals_response",
+         "residuals_pearson", "logLik", "AIC", "BIC", "VarCorr")},
+     "optimizer.feval": Check(COUNTS, EXACT, "count", advisory=True),
+     "print.summary": Check(TEXT, Tolerance(rtol=1e-3), "numeric_lines"),
+     "print.print": Check(TEXT, Tolerance(rtol=1e-3), "numeric_lines")},
+    _WEIGHTED)
+
+#: pylme output lines with no lme4 counterpart (regex): dropped before comparing
+#: text, and the comparison is flagged.
+DELIBERATE_LINES: dict[str, str] = {
+    r"^  \(\d+ observations? deleted due to missingness\)$":
+        "pylme's summary() reports the rows dropped for missing values (as R's summary.lm); "
+        "lme4's does not (documented deviation, pylme.errors.MissingDataMessage)",
+}
+
+
 def check_for(case_id: str, quantity: str) -> Check:
     """The :class:`Check` of ``"group.name"`` in case `case_id` (override, table, or default)."""
     override = OVERRIDES.get((case_id, quantity))
     if override is not None:
         return override.check
-    if quantity in UNSUPPORTED:
-        return Check(OPTIMIZER, EXACT, "skip", reason=UNSUPPORTED[quantity])
     if quantity in CHECKS:
         return CHECKS[quantity]
     group = quantity.split(".", 1)[0]
@@ -248,16 +298,18 @@ def check_for(case_id: str, quantity: str) -> Check:
 
 
 _DRIFT_TOLERANCE = {STRUCTURE.name: EXACT, MESSAGES.name: EXACT, TEXT.name: EXACT,
-                    COUNTS.name: EXACT, DETERMINISTIC.name: Tolerance(rtol=1e-10),
+                    COUNTS.name: EXACT, DETERMINISTIC.name: Tolerance(rtol=1e-9),
                     OPTIMIZER.name: Tolerance(rtol=1e-8)}
 
 
 def drift_check_for(case_id: str, quantity: str) -> Check:
     """The check of live R against the stored file: same method, :data:`DRIFT` tolerances.
 
-    Structure and text stay exact; numbers get 1e-10 (deterministic) or 1e-8
-    (optimizer) relative, except the finite-difference derivatives, which keep
-    their own tolerance (a 1e-10 move of θ shows up amplified by 1/h²).
+    Structure and text stay exact; numbers get 1e-9 (deterministic: they are
+    evaluated at R's θ̂, which moves by ~1e-10 between R processes for Penicillin,
+    and vcov there moved by 1.07e-10) or 1e-8 (optimizer) relative, except the
+    finite-difference derivatives, which keep their own tolerance (a 1e-10 move
+    of θ shows up amplified by 1/h²).
     """
     base = CHECKS.get(quantity) or _GROUP_DEFAULTS.get(quantity.split(".", 1)[0], _OPT)
     tolerance = _DRIFT_TOLERANCE.get(base.tier.name, Tolerance(rtol=1e-8))
@@ -269,10 +321,97 @@ def drift_check_for(case_id: str, quantity: str) -> Check:
     return Check(DRIFT, tolerance, method, base.poly_atol)
 
 
-def is_close(py: float, ref: float, tolerance: Tolerance, scale: float) -> bool:
-    """The numeric rule of the module docstring (NaN matches NaN, ±inf match themselves)."""
-    if math.isnan(ref) or math.isnan(py):
-        return math.isnan(ref) and math.isnan(py)
-    if math.isinf(ref) or math.isinf(py):
-        return py == ref
-    return abs(py - ref) <= tolerance.allowed(ref, scale)
+@dataclass(frozen=True)
+class Known:
+    """A real pylme discrepancy, recorded (not tolerated): tests xfail it strictly.
+
+    ``python -m conformance run`` shows it as XFAIL; once pylme is fixed it
+    becomes XPASS, which fails until the entry is removed.
+    """
+
+    reason: str
+
+
+#: (case id or "*" for every case, "group.quantity") -> Known. Numbers are in each reason.
+#: (Fixed since first recorded: getME('Ztlist') per component, optimizer = NULL's
+#: optinfo/summary, the intercept-only start θ (R's sequential long-double mean/var).)
+KNOWN_DISCREPANCIES: dict[tuple[str, str], Known] = {
+    ("dyestuff_start_reml", "print.print"): Known(
+        "print(fm) line 12: R '       1527  ', pylme '       1528  ': β̂ at the start θ is "
+        "1527.4999999999995 in lme4 and exactly 1527.5 in pylme, a tie at 4 significant digits"),
+    ("insteval_service_dept_ml", "optimizer.feval"): Known(
+        "feval R 33, pylme 32: the start θ is bit-identical to lme4's (R's sequential long-double "
+        "mean/var); the deviance values along the path differ from lme4's in the last bits "
+        "(different summation order in the Cholesky updates), so BOBYQA's stopping test "
+        "triggers one evaluation earlier (θ within 2e-7 absolute, objective within 3e-10)"),
+}
+
+
+def known_discrepancy(case_id: str, quantity: str) -> Known | None:
+    """The recorded discrepancy of `quantity` in `case_id` (or of every case), if any."""
+    return (KNOWN_DISCREPANCIES.get((case_id, quantity))
+            or KNOWN_DISCREPANCIES.get(("*", quantity)))
+
+
+# ---------------------------------------------------------------- rules for special values
+
+#: Checksums (sums of long vectors, column sums of X) get at least this relative
+#: slack: R's sum() accumulates in long double, numpy's pairwise in double.
+CHECKSUM_RTOL = 1e-12
+
+_POLY_COLUMN = re.compile(r"(\.[LQC]$|\^\d+$|\.[LQC]:|\^\d+:|poly\()")
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def is_poly_column(name: str) -> bool:
+    """True for X columns of orthogonal polynomials (``temperature.L``, ``x^4``, ``poly(x, 2)1``)."""
+    return bool(_POLY_COLUMN.search(name))
+
+
+def checksum_scales(stats: dict) -> dict[str, float]:
+    """Scales of a long vector's sums: the largest they could be (n·max|x|, n·max x²).
+
+    A sum of residuals is zero up to rounding; its own size would make any
+    relative error look huge.
+    """
+    if "length" not in stats:
+        return {}
+    n = float(stats["length"])
+    top = max(abs(_float(stats["min"])), abs(_float(stats["max"])))
+    return {"sum": n * top, "sum_sq": n * top * top}
+
+
+def _float(value) -> float:
+    return float(str(value).replace("Inf", "inf")) if isinstance(value, str) else float(value)
+
+
+def without_deliberate_lines(lines: list[str]) -> tuple[list[str], list[str]]:
+    """pylme's lines minus those matching :data:`DELIBERATE_LINES`, and a note for each."""
+    kept, notes = [], []
+    for line in lines:
+        reason = next((why for pattern, why in DELIBERATE_LINES.items()
+                       if re.match(pattern, line)), None)
+        if reason is None:
+            kept.append(line)
+        else:
+            notes.append(f"pylme-only line {line.strip()!r} left out: {reason}")
+    return kept, notes
+
+
+def numeric_text_close(r: str, p: str, tolerance: Tolerance) -> bool:
+    """Same words; numbers within ``rtol·max|R's numbers in the line|`` plus one unit
+    of R's last printed digit (a rounded number may flip at a digit boundary)."""
+    r_tokens, p_tokens = r.split(), p.split()
+    if len(r_tokens) != len(p_tokens):
+        return False
+    scale = max([abs(float(x)) for x in _NUMBER.findall(r)] or [0.0])
+    for a, b in zip(r_tokens, p_tokens):
+        na, nb = _NUMBER.findall(a), _NUMBER.findall(b)
+        if a != b and (_NUMBER.sub("#", a) != _NUMBER.sub("#", b) or len(na) != len(nb)):
+            return False
+        for x, y in zip(na, nb):
+            mantissa, _, exponent = x.lower().partition("e")
+            unit = 10.0 ** (-len(mantissa.partition(".")[2]) + int(exponent or 0))
+            if abs(float(x) - float(y)) > tolerance.rtol * scale + unit:
+                return False
+    return True

@@ -8,11 +8,13 @@
 from . import datasets, errors
 from .control import ConvCheck, LmerControl
 from .fit import DevFun, devfun, lmer
+from .inference.bootstrap import BootResult, bootMer
+from .inference.anova import anova
 from .results.model import LmerFit, LogLik
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "lmer", "devfun", "DevFun", "LmerControl", "ConvCheck", "LmerFit", "LogLik",
-    "datasets", "errors", "__version__",
+    "lmer", "devfun", "anova", "DevFun", "LmerControl", "ConvCheck", "LmerFit", "LogLik",
+    "bootMer", "BootResult", "datasets", "errors", "__version__",
 ]

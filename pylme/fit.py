@@ -23,7 +23,7 @@ from .design.lformula import LmmInputs, l_formula
 from .errors import ControlError, MissingDataMessage, OptimizerError
 from .optimize import OptResult, optimize_lmer
 from .results.model import LmerFit
-from .rstats import r_ave, r_var
+from .rstats import r_ave, r_sum, r_var
 
 __all__ = ["lmer", "devfun", "start_theta", "DevFun"]
 
@@ -158,8 +158,9 @@ def start_theta(inputs: LmmInputs, start: Any = None) -> np.ndarray:
     if not (intercepts_only and len(re.flist) == k):
         return re.theta0.copy()
     # R's mean/var to the last bit: a start one ulp off changes BOBYQA's path
-    group_means_var = np.array([r_var(r_ave(inputs.y, f.codes)) for f in re.flist.values()])
-    residual_var = r_var(inputs.y) - float(np.sum(group_means_var, dtype=np.longdouble))
+    integer = inputs.y_is_integer
+    group_means_var = np.array([r_var(r_ave(inputs.y, f.codes, integer)) for f in re.flist.values()])
+    residual_var = r_var(inputs.y) - float(r_sum(group_means_var))
     if np.isfinite(residual_var) and residual_var > 0:
         return np.sqrt(group_means_var / residual_var)
     return re.theta0.copy()

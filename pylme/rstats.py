@@ -10,18 +10,28 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["r_mean", "r_var", "r_ave"]
+__all__ = ["r_sum", "r_mean", "r_var", "r_ave"]
 
 _LD = np.longdouble
 
 
-def r_mean(x: np.ndarray) -> float:
-    """``mean(x)``: long-double sum, then a long-double correction pass."""
+def r_sum(x: np.ndarray) -> np.longdouble:
+    """R's ``sum()`` accumulator: sequential, in long double (numpy's ``sum`` is pairwise)."""
+    x = np.asarray(x)
+    return np.cumsum(x, dtype=_LD)[-1] if x.size else _LD(0)
+
+
+def r_mean(x: np.ndarray, integer: bool = False) -> float:
+    """``mean(x)``: long-double sum, then (for doubles only) a long-double correction pass.
+
+    R's mean of an *integer* vector is the long-double sum divided by n, with no
+    correction pass (``src/main/summary.c``).
+    """
     x = np.asarray(x, dtype=float)
     n = x.size
-    s = np.sum(x, dtype=_LD) / n
-    if np.isfinite(s):
-        s = s + np.sum(x.astype(_LD) - s, dtype=_LD) / n
+    s = r_sum(x) / n
+    if not integer and np.isfinite(s):
+        s = s + r_sum(x.astype(_LD) - s) / n
     return float(s)
 
 
@@ -31,20 +41,20 @@ def r_var(x: np.ndarray) -> float:
     n = x.size
     if n < 2:
         return float("nan")
-    m = np.sum(x, dtype=_LD) / n
+    m = r_sum(x) / n
     if np.isfinite(m):
-        m = m + np.sum(x - m, dtype=_LD) / n  # (x[k] - tmp) is computed in long double in R
-    m = float(m)
-    d = x - m  # double differences, as R's cov.c after storing the mean as a double
-    return float(np.sum(d * d, dtype=_LD) / (n - 1))
+        m = m + r_sum(x - m) / n  # (x[k] - tmp) is computed in long double in R
+    # cov.c stores the mean as a double, then forms deviations and products in long double
+    d = x.astype(_LD) - _LD(float(m))
+    return float(r_sum(d * d) / (n - 1))
 
 
-def r_ave(x: np.ndarray, codes: np.ndarray) -> np.ndarray:
+def r_ave(x: np.ndarray, codes: np.ndarray, integer: bool = False) -> np.ndarray:
     """``ave(x, f)``: each observation replaced by its group's ``mean()``."""
     x = np.asarray(x, dtype=float)
     out = np.empty_like(x)
     order = np.argsort(codes, kind="stable")
     bounds = np.flatnonzero(np.diff(codes[order])) + 1
     for members in np.split(order, bounds):
-        out[members] = r_mean(x[members])
+        out[members] = r_mean(x[members], integer)
     return out

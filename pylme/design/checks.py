@@ -73,29 +73,31 @@ def check_z_rank(re_terms: ReTerms, n: int, control: LmerControl, non_small: flo
         )
 
 
-def check_scale_x(values: np.ndarray, control: LmerControl, tol: float = 1e3) -> np.ndarray:
+def check_scale_x(values: np.ndarray, control: LmerControl, tol: float = 1e3) -> tuple[np.ndarray, str | None]:
     """Warn about (or rescale) predictors on very different scales (lme4 ``checkScaleX``).
 
-    Returns X, rescaled only for the ``*rescale`` actions (results are then not
-    back-transformed, as in lme4).
+    Returns X — rescaled only for the ``*rescale`` actions (results are then not
+    back-transformed, as in lme4) — and the message lme4 stores in X's ``msgScaleX``
+    attribute (``summary()`` lists it under ``fit warnings:``), or None.
     """
     action = control.check_scaleX
     if action == "ignore" or values.shape[1] == 0:
-        return values
+        return values, None
     continuous = ~np.all(np.isin(values, (0.0, 1.0)), axis=0)
     if not continuous.any():
-        return values
+        return values, None
     with np.errstate(divide="ignore", invalid="ignore"):
         sd = values[:, continuous].std(axis=0, ddof=1)
         log_sd = np.log(sd)
         pairwise = np.abs(log_sd[:, None] - log_sd[None, :])[np.tril_indices(sd.size, -1)]
         bad = np.any(np.concatenate([pairwise, np.abs(log_sd)]) > np.log(tol))
     if not bad:
-        return values
+        return values, None
     text = "Some predictor variables are on very different scales:"
     if action in ("warning", "stop"):
-        apply_action(action, f"{text} consider rescaling", warning=ScaleWarning)
-        return values
+        message = f"{text} consider rescaling"
+        apply_action(action, message, warning=ScaleWarning)
+        return values, message
     rescaled = values.copy()
     rescaled[:, continuous] = values[:, continuous] / sd
     message = f"{text} auto-rescaled (results NOT adjusted)"
@@ -103,4 +105,4 @@ def check_scale_x(values: np.ndarray, control: LmerControl, tol: float = 1e3) ->
         apply_action("warning", message, warning=ScaleWarning)
     elif action == "message+rescale":
         apply_action("message", message)
-    return rescaled
+    return rescaled, message

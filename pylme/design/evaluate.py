@@ -27,6 +27,7 @@ import numpy as np
 from ..errors import DataError, FormulaError, PylmeWarning
 from ..formula.ast import BinOp, Call, Name, Num, Paren, Str, UnaryOp
 from ..formula.deparse import deparse
+from ..rstats import r_sum
 from .columns import Factor, FrameColumn, Logical, Numeric, r_factor, strings_to_factor
 from .contrasts import poly_fit, poly_predict
 
@@ -408,7 +409,7 @@ def _col_means(x: np.ndarray) -> np.ndarray:
     out = []
     for c in x.T:
         v = c[~np.isnan(c)]
-        out.append(float(np.sum(v, dtype=np.longdouble) / max(1, v.size)))
+        out.append(float(r_sum(v) / max(1, v.size)))
     return np.array(out)
 
 
@@ -417,7 +418,7 @@ def _col_rms(x: np.ndarray) -> np.ndarray:
     out = []
     for c in x.T:
         v = c[~np.isnan(c)]
-        total = float(np.sum(v * v, dtype=np.longdouble))  # R's sum() accumulates in long double
+        total = float(r_sum(v * v))  # R's sum(): sequential long-double accumulation
         out.append(math.sqrt(total / max(1, v.size - 1)))
     return np.array(out)
 

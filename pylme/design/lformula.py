@@ -65,6 +65,7 @@ class LmmInputs:
     offset: np.ndarray | None
     REML: bool
     fit_messages: tuple[str, ...] = field(default=())
+    y_is_integer: bool = False  # R integer response (its mean() has no correction pass)
 
     @property
     def X_columns(self) -> tuple[str, ...]:
@@ -110,11 +111,13 @@ def l_formula(
     X_full = model_matrix(bars.no_bars(parsed), frame, contrasts=contrasts)
     _check_finite_X(X_full)
     rank_drop = drop_rank_deficient(X_full.values, X_full.columns, control.check_rankX)
-    X = check_scale_x(X_full.values[:, rank_drop.keep], control)
+    X, scale_message = check_scale_x(X_full.values[:, rank_drop.keep], control)
     y = _response(frame)
     weights_, offset_ = _weights(frame), _offset(frame)
-    messages = tuple(m for m in (rank_drop.message,) if m)
-    return LmmInputs(parsed, frame, X_full, rank_drop, X, re_terms, y, weights_, offset_, REML, messages)
+    # lme4's .merMod.msgs: the msgRankdrop and msgScaleX attributes of X, shown by summary()
+    messages = tuple(m for m in (rank_drop.message, scale_message) if m)
+    integer = bool(getattr(frame.response, "is_integer", False))
+    return LmmInputs(parsed, frame, X_full, rank_drop, X, re_terms, y, weights_, offset_, REML, messages, integer)
 
 
 def _parse(formula: str, control: LmerControl) -> Formula:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -59,6 +59,9 @@ class LmerFit:
     data_name: str | None = None
     weights_name: str | None = None
     offset_name: str | None = None
+    #: The arguments of the :func:`pylme.lmer` call that made the fit (R: ``getCall(fit)``),
+    #: read-only, for :meth:`update`; None for fits made otherwise (e.g. by :meth:`refit`).
+    call_args: Mapping[str, Any] | None = None
 
     # --- estimates ----------------------------------------------------------------
     @property
@@ -290,9 +293,14 @@ class LmerFit:
         return getme.get_me(self, name)
 
     # --- printing -----------------------------------------------------------------------
-    def summary(self, **kwargs: Any):
-        """lme4's ``summary()``: an object whose ``str()`` is lme4's text."""
-        return text.Summary.from_fit(self, **kwargs)
+    def summary(self, correlation: bool | None = None, digits: int = 4, ddf: str | None = None):
+        """lme4's ``summary()``: an object whose ``str()`` is lme4's text.
+
+        ``ddf="Satterthwaite"`` or ``"Kenward-Roger"`` gives lmerTest's summary instead:
+        t tests with those denominator degrees of freedom (``.coefficients`` gains ``df``
+        and ``Pr(>|t|)``); ``ddf="lme4"`` is the same as leaving it out.
+        """
+        return text.Summary.from_fit(self, correlation=correlation, digits=digits, ddf=ddf)
 
     def __str__(self) -> str:
         return text.print_text(self)

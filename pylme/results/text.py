@@ -5,6 +5,7 @@ This module only gathers numbers; :mod:`pylme.printing` owns every layout rule.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -13,7 +14,11 @@ import numpy as np
 import pandas as pd
 
 from .. import printing as P
+from ..printing.coefmat import print_coefmat
+from ..printing.layout import method_title
+from ..printing.rprint import PRINT_WIDTH, cat
 from ..errors import PylmeMessage
+from ..formula import deparse, parse_formula
 
 if TYPE_CHECKING:
     from .model import LmerFit
@@ -97,14 +102,35 @@ class Summary:
     messages: tuple[str, ...]
 
     @classmethod
-    def from_fit(cls, fit: "LmerFit", correlation: bool | None = None, digits: int = 4) -> "Summary":
-        printed = P.summary_text(merMod_inputs(fit, correlation), digits=digits, correlation=correlation)
+    def from_fit(cls, fit: "LmerFit", correlation: bool | None = None, digits: int = 4,
+                 ddf: str | None = None) -> "Summary":
+        """lme4's ``summary(fit)``; with ``ddf`` lmerTest's (``summary(fit, ddf = )``).
+
+        ``ddf="Satterthwaite"`` or ``"Kenward-Roger"`` gives lmerTest's text: the
+        title names the method and the class ``lmerModLmerTest``, and the fixed-effects
+        table gains ``df`` and ``Pr(>|t|)`` (Kenward-Roger: the adjusted standard errors).
+        """
+        inputs = merMod_inputs(fit, correlation)
+        if ddf is not None:
+            from ..inference.ddf import check_ddf
+
+            ddf = check_ddf(ddf)
+            if ddf != "lme4":  # lmerTest prints the call as written (``||`` not expanded)
+                inputs = dataclasses.replace(inputs, call=dataclasses.replace(
+                    inputs.call, formula=_formula_as_called(fit)))
+        printed = P.summary_text(inputs, digits=digits, correlation=correlation)
         text = printed.text + _dropped_rows_line(fit)
         for message in printed.messages:
             warnings.warn(message.strip("\n"), PylmeMessage, stacklevel=3)
         se = np.sqrt(np.diag(fit.vcov().to_numpy()))
         coefs = pd.DataFrame({"Estimate": fit.beta, "Std. Error": se, "t value": fit.beta / se},
                              index=list(fit.inputs.X_columns))
+        if ddf not in (None, "lme4"):
+            from ..inference.ddf import coefficients
+
+            lmertest_coefs = coefficients(fit, ddf)
+            text = _lmertest_text(fit, text, coefs, lmertest_coefs, ddf, digits)
+            coefs = lmertest_coefs
         return cls(coefs, text, tuple(printed.messages))
 
     def __str__(self) -> str:
@@ -113,6 +139,55 @@ class Summary:
 
     def __repr__(self) -> str:
         return _without_final_newline(self.text)
+
+
+_LMERTEST_CLASS = "lmerModLmerTest"
+
+
+def _lmertest_text(fit: "LmerFit", text: str, lme4_coefs: pd.DataFrame, coefs: pd.DataFrame,
+                   method: str, digits: int) -> str:
+    """lme4's summary text turned into lmerTest's (``summary.lmerModLmerTest``): only the
+    title and the fixed-effects table differ."""
+    title = method_title(fit.is_REML)
+    old_title = f"{title} ['lmerMod']\n"
+    mtit = f"{title}. t-tests use {method}'s method"
+    if len(mtit) + 5 + len(_LMERTEST_CLASS) > PRINT_WIDTH:  # lme4 .prt.methTit
+        lines = _strwrap(mtit, PRINT_WIDTH - 2, exdent=2)
+        new_title = cat(lines, " [", _LMERTEST_CLASS, "]", sep="", fill=True)
+    else:
+        new_title = f"{mtit} ['{_LMERTEST_CLASS}']\n"
+    names = list(coefs.index)
+    old_table = print_coefmat(lme4_coefs.to_numpy(), names, list(lme4_coefs.columns), digits=digits)
+    new_table = print_coefmat(coefs.to_numpy(), names, list(coefs.columns), digits=digits)
+    if not text.startswith(old_title) or (names and "\nFixed effects:\n" + old_table not in text):
+        raise RuntimeError("lme4 summary layout changed: cannot derive lmerTest's text")  # pragma: no cover
+    text = new_title + text[len(old_title):]
+    return text.replace("\nFixed effects:\n" + old_table, "\nFixed effects:\n" + new_table, 1)
+
+
+def _formula_as_called(fit: "LmerFit") -> str:
+    """The formula of the ``lmer()`` call, deparsed without lme4's ``||`` expansion."""
+    args = getattr(fit, "call_args", None) or {}
+    formula = args.get("formula")
+    if isinstance(formula, str):
+        return deparse(parse_formula(formula))
+    return fit.inputs.formula_text
+
+
+def _strwrap(text: str, width: int, exdent: int = 0) -> list[str]:
+    """R's ``strwrap(x, width, exdent)`` for one paragraph of single-spaced words:
+    lines shorter than ``width``, continuation lines indented by ``exdent``."""
+    lines, current = [], ""
+    for word in text.split():
+        indent = exdent if lines else 0
+        candidate = f"{current} {word}" if current else word
+        if current and indent + len(candidate) >= width:
+            lines.append(" " * indent + current)
+            current = word
+        else:
+            current = candidate
+    lines.append(" " * (exdent if lines else 0) + current)
+    return lines
 
 
 def _dropped_rows_line(fit: "LmerFit") -> str:

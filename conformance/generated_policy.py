@@ -1,0 +1,221 @@
+"""The generated-design policy: how the tiers' verdicts are re-checked for random designs.
+
+Used by :func:`conformance.generated.compare_design` after
+``compare.compare_case``. Nothing here changes the tiers (``conformance/tiers.py``,
+the single place for tolerances of curated cases); this module documents, with
+the measurements behind each rule, why random designs need a few more.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+# The tiers are tuned on curated cases whose optimizer path pylme reproduces
+# step by step; random designs are often flat, near-singular or ridge-shaped.
+# Measured on 200 designs (seed 20240607), the deterministic group (all at R's
+# θ̂) and the objective (one-sided) always agreed; but pylme's criterion equals
+# lme4's only to ~1e-14 (another Cholesky ordering) and its intercept-only
+# start θ can be 1 ulp off (tiers.KNOWN_DISCREPANCIES), so BOBYQA's last steps
+# differ. Once the objective passes:
+# * feval and the stop message are advisory: 18 designs differed only there
+#   (feval by 1 or 2; θ within 6.4e-7, objectives within 1.1e-12);
+# * θ within its tolerance (1e-5 absolute near 0) still moves BLUPs ∝ Λθ of
+#   small components by more than rtol 1e-5 (0.0683279 vs 0.0683289) and
+#   printed near-zero SDs by more than a digit (4.057e-05 vs 4.031e-05):
+#   θ-dependent numbers get rtol 1e-4 / atol 1e-7, printed numbers rtol 1e-4
+#   of their line or, both below 1e-3, atol 1e-4;
+# * the FD gradient quoted in "Model failed to converge with max|grad| =
+#   0.00282169 (tol = 0.002, ...)" (pylme 0.00261376) is taken at each side's
+#   own θ̂ (advisory in the tiers, derivs_gradient): that number is masked;
+# * on a ridge (θ outside its tolerance: 15 designs, θ 1e-4..0.24 apart,
+#   objectives within 9e-8, feval 86/85, 178/155) the position is no
+#   conformance property ("multi-optimum: a pass"): θ and what follows from
+#   it are advisory, and so are the diagnostics of that position (isSingular,
+#   the singular-fit and convergence messages, the convergence code when the
+#   messages differ); text is compared with numbers masked and those
+#   diagnostic lines left out: every other word and line must match.
+# If pylme's objective is worse by more than 1e-6, both are refitted on 8 row
+# permutations of the data (rounding alone moves lme4's own optimum by up to
+# 1.1e-5 on flat designs): pylme passes when its median optimum is no worse
+# than lme4's median (+1e-6), i.e. the original row order was just unlucky.
+# And always: structure.Zt of an ordered factor's random slope holds contr.poly
+# values 1 ulp apart (-0.7071067811865475 vs ...476); the tiers give X's
+# polynomial columns 1e-13 ("values out of a QR decomposition"), Zt gets it too.
+# u and b at R's θ̂ are compared relative to their largest entry; when that is
+# rounding noise itself (every BLUP zero, as in exact_singular designs: R
+# 6.7e-14, pylme 7.4e-17) they are compared absolutely, to 1e-10·max|y|.
+# A re-check that still fails stays a failure; re-checked results are flagged.
+_DEPENDENT = tuple(f"optimizer.{n}" for n in (
+    "fixef", "sigma", "se", "ranef", "condVar", "fitted", "residuals_response",
+    "residuals_pearson", "logLik", "AIC", "BIC", "VarCorr"))
+_ADVISORY = ("optimizer.feval", "optimizer.optinfo_message")
+_RIDGE_ADVISORY = ("optimizer.theta", "optimizer.isSingular", *_DEPENDENT)
+_MESSAGES = ("fit.warnings", "fit.messages", "optimizer.conv_lme4_messages")
+_GRADIENT = re.compile(r"(?<=max\|grad\| = )\S+")
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_CONV_LINE = re.compile(r"^optimizer \(.*\) convergence code")
+
+
+def _messages(side: dict, group: str, name: str) -> list[str]:
+    record = side.get(group, {}).get(name)
+    values = record.get("value") if isinstance(record, dict) else record
+    return [_GRADIENT.sub("#", m) for m in ([values] if isinstance(values, str) else values or [])]
+
+
+def apply_policy(case_id: str, results: list, reference: dict, py: Any,
+                 features: Iterable[str] = (), spreads: tuple = ((), ())) -> list:
+    """Re-check the failures the generated-design policy (above) covers.
+
+    `py` is pylme's side (``py_side.PyFitResult``: ``groups`` and ``fit``);
+    `spreads` lme4's and pylme's objectives on row-permuted copies of the data.
+    """
+    by = {r.quantity: r for r in results}
+    if "optimizer.theta" not in by:  # an error case: nothing here applies
+        return results
+    sides = (reference, {**py.groups, "fit": py.fit})
+    if not by["optimizer.objective"].passed and spreads[0]:
+        results = [_within_spread(r, *spreads) if r.quantity == "optimizer.objective"
+                   else r for r in results]
+        by = {r.quantity: r for r in results}
+    objective_ok = by["optimizer.objective"].passed
+    ridge = objective_ok and not by["optimizer.theta"].passed
+    y = np.asarray(reference["structure"]["y"].get("value") or [0.0], dtype=float)
+    context = {"poly_zt": {"ordered_factor", "slope_factor"} <= set(features),
+               "objective_ok": objective_ok, "ridge": ridge,
+               "y_scale": float(np.max(np.abs(y))),
+               "conv_differ": not by["optimizer.conv_lme4_messages"].passed,
+               "diagnostics": ({m.strip() for s in sides
+                                for m in _messages(s, "optimizer", "conv_lme4_messages")}
+                               if ridge else set())}
+    out = []
+    for r in results:
+        verdict = None if r.passed else _verdict(case_id, r.quantity, sides, context)
+        out.append(r if verdict is None else dataclasses.replace(
+            r, passed=verdict[0], flagged=True,
+            detail=f"generated-design policy: {verdict[1]} | strict tier: {r.detail}"))
+    return out
+
+
+def _within_spread(result: Any, r_values: tuple, py_values: tuple) -> Any:
+    r_median, py_median = float(np.median(r_values)), float(np.median(py_values))
+    ok = py_median <= r_median + 1e-6
+    return dataclasses.replace(result, passed=ok, flagged=True, detail=(
+        f"generated-design policy: on {len(r_values)} row permutations lme4 reached "
+        f"[{min(r_values)!r}, {max(r_values)!r}] (median {r_median!r}), pylme "
+        f"[{min(py_values)!r}, {max(py_values)!r}] (median {py_median!r}) | "
+        f"strict tier: {result.detail}"))
+
+
+def _verdict(case_id: str, q: str, sides: tuple, ctx: dict) -> tuple[bool, str] | None:
+    """(passed, why) under the policy, or None when the policy does not cover `q`."""
+    from conformance import compare
+    from conformance.tiers import DETERMINISTIC, OPTIMIZER, STRUCTURE, Check, Tolerance
+
+    group, name = q.split(".", 1)
+    prepared = getattr(compare, "_prepared", None)  # condVar labelled by level
+    records = [prepared(group, name, s) if prepared else s.get(group, {}).get(name)
+               for s in sides]
+    if q == "structure.Zt" and ctx["poly_zt"]:
+        redo = compare.compare_record(case_id, q, *records, Check(STRUCTURE, Tolerance(atol=1e-13)))
+        return redo.passed, f"contr.poly slack 1e-13 on Zt {redo.detail}"
+    if q in ("deterministic.u", "deterministic.b"):
+        atol = 1e-10 * ctx["y_scale"]
+        redo = compare.compare_record(case_id, q, *records,
+                                      Check(DETERMINISTIC, Tolerance(rtol=1e-10, atol=atol)))
+        return redo.passed, f"all but zero: absolute {atol:.2g} (1e-10·max|y|) {redo.detail}"
+    if not ctx["objective_ok"]:
+        return None
+    ridge = ctx["ridge"]
+    if q in _ADVISORY or (ridge and q in _RIDGE_ADVISORY) or (
+            ridge and q == "optimizer.conv_lme4_code" and ctx["conv_differ"]):
+        return True, f"advisory ({'on a ridge' if ridge else 'path differs by rounding'})"
+    if q in _DEPENDENT:
+        redo = compare.compare_record(case_id, q, *records,
+                                      Check(OPTIMIZER, Tolerance(rtol=1e-4, atol=1e-7)))
+        return redo.passed, redo.detail or "within rtol 1e-4, atol 1e-7"
+    if q in _MESSAGES:
+        theirs, ours = ([m for m in _messages(s, group, name)
+                         if m.strip() not in ctx["diagnostics"]] for s in sides)
+        return theirs == ours, f"gradient numbers masked{', diagnostics left out' * ridge}"
+    if group == "print":
+        lines = [(records[i] or {}).get("value") or [] for i in (0, 1)]
+        return _text_matches(*lines, ridge, ctx["diagnostics"])
+    return None
+
+
+def _text_matches(theirs: list[str], ours: list[str], ridge: bool,
+                  diagnostics: set[str]) -> tuple[bool, str]:
+    """Line by line: words exactly, numbers loosely (masked on a ridge)."""
+    from conformance.tiers import DELIBERATE_LINES
+
+    def kept(lines: list[str], pylme: bool) -> list[str]:
+        return [line for line in lines
+                if not (pylme and any(re.match(p, line) for p in DELIBERATE_LINES))
+                and not (ridge and (_GRADIENT.sub("#", line.strip()) in diagnostics
+                                    or _CONV_LINE.match(line)))]
+
+    theirs, ours = kept(theirs, False), kept(ours, True)
+    while ridge and theirs and ours and not (theirs[-1].strip() and ours[-1].strip()):
+        # lme4 ends the convergence block with an empty line, absent without one
+        (theirs if not theirs[-1].strip() else ours).pop()
+    if len(theirs) != len(ours):
+        return False, f"{len(theirs)} lines in R, {len(ours)} in pylme"
+    for i, (r, p) in enumerate(zip(theirs, ours)):
+        if not _same_line(r, p, ridge):
+            return False, f"line {i + 1}: R {r!r} | pylme {p!r}"
+    return True, "numbers masked" if ridge else "numbers within rtol 1e-4 / near-zero atol 1e-4"
+
+
+def _same_line(r: str, p: str, masked: bool) -> bool:
+    if _NUMBER.sub("#", r).split() != _NUMBER.sub("#", p).split():
+        return False
+    texts = _NUMBER.findall(r)
+    xs, ys = [float(v) for v in texts], [float(v) for v in _NUMBER.findall(p)]
+    scale = max((abs(x) for x in xs), default=0.0)
+    for text, x, y in zip(texts, xs, ys):
+        mantissa, _, exponent = text.lower().partition("e")
+        unit = 10.0 ** -len(mantissa.partition(".")[2]) * 10.0 ** int(exponent or 0)
+        near_zero = max(abs(x), abs(y)) < 1e-3 and abs(x - y) <= 1e-4
+        if not masked and abs(x - y) > 1e-4 * scale + unit and not near_zero:
+            return False
+    return True
+
+
+#: Real pylme discrepancies found on generated designs that no generator
+#: feature isolates (so they cannot be excluded from the default generator):
+#: quantity -> the reason, with exact numbers and the minimal case directory.
+#: They are reported as known, not counted as failures.
+KNOWN_GENERATED: dict[str, str] = {
+    "optimizer.conv_lme4_code": (
+        "pylme appends the convergence codes of lme4's checks, lme4's checkConv overwrites "
+        "them (res$code <- resHess$code): with both 'unable to evaluate scaled gradient' "
+        "(-1) and 'Model failed to converge: degenerate  Hessian with 1 negative "
+        "eigenvalues' (-3), identical messages on both sides, R's "
+        "fm@optinfo$conv$lme4$code is -3 and pylme's getME('optinfo')['conv']['lme4']"
+        "['code'] is [-1, -3]. Minimal case: r_reference/generated/gen_542c8be17d1f_reml "
+        "(y ~ 1 + (1 | g) + (1 | h), 14 rows, REML)"),
+}
+
+
+def failing(results: Iterable) -> list[str]:
+    """Names of the quantities that failed, other than known discrepancies.
+
+    Skipped and flagged quantities pass. A failure recorded for every case in
+    ``tiers.KNOWN_DISCREPANCIES`` (``"*"``) or in :data:`KNOWN_GENERATED` is a
+    known pylme difference, not news from a generated design.
+    """
+    return [r.quantity for r in results if not r.passed and not is_known(r)]
+
+
+def is_known(result: Any) -> bool:
+    """Whether a failing `result` is a known discrepancy (see :func:`failing`)."""
+    from conformance import tiers
+
+    known = getattr(tiers, "KNOWN_DISCREPANCIES", {})
+    return (known.get(("*", result.quantity)) is not None
+            or result.quantity in KNOWN_GENERATED)

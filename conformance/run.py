@@ -1,0 +1,200 @@
+"""``python -m conformance run``: fit every case in pylme and compare it with lme4.
+
+Usage::
+
+    python -m conformance run [--case ID ...] [--tier fast|slow|all] [--stored-only]
+                              [--html PATH] [--generated N] [--seed S]
+                              [--profile ci|long] [--verbose]
+
+For each registered case pylme's fit is compared with (a) the stored reference
+``r_reference/cases/<id>.json`` and, when R/lme4 load through rpy2 and
+``--stored-only`` is not given, (b) a live R fit; live R is also compared with
+the stored file, and that *toolchain drift* is reported separately from pylme's
+differences. Generated designs come from ``conformance.strategies.run_generated``
+when that hook exists (default 200 with R, 0 without). The exit status is 1
+when any quantity fails (a recorded discrepancy that passes, XPASS, counts as a
+failure so the record stays current), 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from conformance.cases import FAST, SLOW, Case, select
+from conformance.compare import QuantityResult, compare_case, compare_references
+from conformance.regen import DEFAULT_OUT, load_reference
+from conformance.report import CaseRun, console_report, is_failure, write_html
+
+__all__ = ["configure", "handler", "run_cases", "PROFILES", "HOOKS"]
+
+DEFAULT_HTML = Path("conformance_report/index.html")
+
+#: Defaults per profile: which tiers, how many generated designs (when R is there).
+PROFILES = {"ci": {"tier": "all", "generated": 200}, "long": {"tier": "all", "generated": 2000}}
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Arguments of the ``run`` sub-command."""
+    parser.add_argument("--case", action="append", default=[], metavar="ID",
+                        help="only this case (repeatable); overrides --tier")
+    parser.add_argument("--tier", choices=(FAST, SLOW, "all"), default=None,
+                        help="which tier of cases (default: from --profile, i.e. all)")
+    parser.add_argument("--stored-only", action="store_true",
+                        help="compare with the stored references only, even when R is available")
+    parser.add_argument("--html", type=Path, default=DEFAULT_HTML, metavar="PATH",
+                        help=f"HTML report (default {DEFAULT_HTML}); '-' for none")
+    parser.add_argument("--generated", type=int, default=None, metavar="N",
+                        help="generated designs to compare live (default: 200 with R, 0 without)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="seed of the generated designs (default: the generator's own)")
+    parser.add_argument("--profile", choices=tuple(PROFILES), default="ci",
+                        help="defaults for --tier and --generated (ci: 200 designs; long: 2000)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="print every quantity, not only failures and flags")
+
+
+def handler(args: argparse.Namespace) -> int:
+    """Run the comparison described by `args`; return the exit status."""
+    profile = PROFILES[args.profile]
+    tier = args.tier or profile["tier"]
+    cases = select(ids=tuple(args.case), tiers=(FAST, SLOW) if tier == "all" else (tier,))
+    session = None if args.stored_only else _live_session()
+    n_generated = args.generated if args.generated is not None else (
+        profile["generated"] if session is not None else 0)
+    start = time.perf_counter()
+    runs = run_cases(cases, session, progress=_Progress(len(cases)))
+    generated = _generated(n_generated, args.seed, session)
+    print(console_report(runs, generated, verbose=args.verbose))
+    if str(args.html) != "-":
+        path = write_html(args.html, runs, generated, _header(session, args, n_generated))
+        print(f"\nHTML report: {path}")
+    failures = sum(is_failure(r) for run in runs for r in run.stored + (run.live or ()))
+    failures += sum(is_failure(r, use_known=False) for run in runs for r in run.drift or ())
+    failures += sum(is_failure(r) for r in generated) + sum(bool(run.error) for run in runs)
+    print(f"{len(runs)} cases, {len(generated)} generated-design quantities, "
+          f"{failures} failure(s), {time.perf_counter() - start:.1f}s")
+    return 1 if failures else 0
+
+
+def _live_session() -> Any:
+    """An R session when R/lme4 load through rpy2, else None (and say why)."""
+    from conformance.r_session import RSession, r_available
+
+    ok, reason = r_available()
+    if not ok:
+        print(f"live R comparison skipped: {reason}", file=sys.stderr)
+        return None
+    return RSession()
+
+
+class _Progress:
+    """A counter line per case on stderr (no dependency on tqdm)."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+
+    def __call__(self, case_id: str, seconds: float, bad: int) -> None:
+        self.done += 1
+        state = f"{bad} failing" if bad else "ok"
+        print(f"[{self.done:>3}/{self.total}] {case_id:34s} {seconds:6.2f}s {state}",
+              file=sys.stderr, flush=True)
+
+
+def run_cases(cases: tuple[Case, ...], session: Any = None, progress: Any = None,
+              ref_dir: Path = DEFAULT_OUT) -> list[CaseRun]:
+    """Compare every case with its stored reference (and live R when `session` is given)."""
+    runs = []
+    for case in cases:
+        start = time.perf_counter()
+        try:
+            run = _run_case(case, session, ref_dir)
+        except Exception as exc:  # noqa: BLE001 - one broken case must not hide the others
+            run = CaseRun(case.id, case.tier, error=f"harness error: {type(exc).__name__}: {exc}")
+        runs.append(run)
+        if progress is not None:
+            bad = sum(is_failure(r) for r in run.stored + (run.live or ())) + bool(run.error)
+            progress(case.id, time.perf_counter() - start, bad)
+    return runs
+
+
+def _run_case(case: Case, session: Any, ref_dir: Path) -> CaseRun:
+    from conformance import py_side
+
+    try:
+        stored = load_reference(case.id, ref_dir)
+    except FileNotFoundError:
+        return CaseRun(case.id, case.tier, error=f"no reference file for {case.id}: run "
+                                                 "`python -m conformance regen`")
+    py = py_side.fit_case(case, stored)
+    stored_results = tuple(compare_case(case.id, stored, py))
+    live = drift = None
+    seconds_r = 0.0
+    if session is not None:
+        from conformance.r_side import fit_case as r_fit_case
+
+        start = time.perf_counter()
+        live_ref = r_fit_case(session, case)
+        seconds_r = time.perf_counter() - start
+        # deterministic quantities are evaluated at the reference's θ̂: re-extract at live R's
+        live_py = py if py.model is None else py_side.extract(
+            py.model, case, live_ref, None, py.fit, py.seconds)
+        live = tuple(compare_case(case.id, live_ref, live_py))
+        drift = tuple(compare_references(case.id, stored, live_ref))
+    return CaseRun(case.id, case.tier, stored_results, live, drift, py.seconds, seconds_r)
+
+
+def _generated(n: int, seed: int | None, session: Any) -> list[QuantityResult]:
+    """Results of ``run_generated(n, seed, session)`` from ``conformance.strategies`` (or,
+    where that engineer put it, ``conformance.generated``), when the hook exists."""
+    if n <= 0:
+        return []
+    if session is None:
+        print("generated designs skipped: they need live R", file=sys.stderr)
+        return []
+    hook = _generated_hook()
+    if hook is None:
+        print("generated designs skipped: no run_generated() in conformance.strategies or "
+              "conformance.generated", file=sys.stderr)
+        return []
+    print(f"generated designs: {n} (seed {'default' if seed is None else seed})",
+          file=sys.stderr)
+    results = hook(n, session=session) if seed is None else hook(n, seed, session)
+    return list(results)
+
+
+def _generated_hook() -> Any:
+    for name in ("conformance.strategies", "conformance.generated"):
+        try:
+            hook = getattr(importlib.import_module(name), "run_generated", None)
+        except ImportError as exc:
+            print(f"{name} not importable: {exc}", file=sys.stderr)
+            continue
+        if hook is not None:
+            return hook
+    return None
+
+
+def _header(session: Any, args: argparse.Namespace, n_generated: int) -> dict:
+    import json
+    import platform
+
+    import pylme
+
+    meta_path = DEFAULT_OUT / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    return {"pylme": pylme.__version__, "python": platform.python_version(),
+            "stored reference": f"{meta.get('r_version', '?')}, lme4 "
+                                f"{meta.get('packages', {}).get('lme4', '?')}, generated "
+                                f"{meta.get('generated', '?')}",
+            "live R": "yes" if session is not None else "no (stored references only)",
+            "profile": args.profile, "generated designs": n_generated,
+            "generated at": time.strftime("%Y-%m-%d %H:%M:%S")}
+
+
+#: (configure, handler) of the ``run`` sub-command, registered in ``conformance.__main__``.
+HOOKS = (configure, handler)
