@@ -233,6 +233,20 @@ class DevianceProblem:
         """
         return self._criterion(*self.parts(theta))
 
+    def with_response(self, y) -> "DevianceProblem":
+        """The same model with a new response (lme4 ``refit``): a new problem.
+
+        Only the cross-products involving y are recomputed; the random-effects
+        structure, X, weights and offset are shared (they are never modified).
+        """
+        y = np.ascontiguousarray(y, dtype=float).ravel()
+        if y.size != self._n or not np.all(np.isfinite(y)):
+            raise ValueError(f"the new response must have {self._n} finite values")
+        dense, beta0, tiny = _dense_columns(self._X, y, self._w, self._offset)
+        system = self._system.with_dense(dense)
+        return DevianceProblem(system, self._layout, self._terms, self._X, y, self._w, self._offset,
+                               beta0, self._reml, tiny)
+
     def parts(self, theta) -> tuple[float, float, float]:
         """``(ldL2, ldRX2, pwrss)`` at θ from the fast path (no O(n) work).
 
@@ -382,6 +396,16 @@ def make_deviance(terms: Sequence[TermData], X, y, weights=None, offset=None, re
     groups = _group_terms(terms)
     layout = TemplateLayout([t.z.shape[1] for t in terms], [t.nlevels for t in terms], groups)
     blocks = [GroupedColumns(terms[g[0]].refs, np.hstack([terms[t].z for t in g]), terms[g[0]].nlevels) for g in groups]
+    dense, beta0, tiny = _dense_columns(X, y, w, o)
+    system = BlockedSystem(blocks, dense, w, method=method)
+    return DevianceProblem(system, layout, terms, X, y, w, o, beta0, reml, tiny)
+
+
+def _dense_columns(X: np.ndarray, y: np.ndarray, w: np.ndarray, o: np.ndarray):
+    """``[X, r]`` with r the weighted LS residual of y − o on X, the shift β₀, and the perfect-fit threshold.
+
+    Working with the residual instead of y only makes r_yy² more accurate; β̂ = β₀ + β_c.
+    """
     resid = y - o
     tiny = (_PERFECT_FIT**2) * float(np.sum(w * resid * resid))
     beta0 = np.zeros(X.shape[1])
@@ -389,5 +413,4 @@ def make_deviance(terms: Sequence[TermData], X, y, weights=None, offset=None, re
         sw = np.sqrt(w)
         beta0 = lstsq(X * sw[:, None], resid * sw, lapack_driver="gelsy", check_finite=False)[0]
         resid = resid - X @ beta0
-    system = BlockedSystem(blocks, np.ascontiguousarray(np.column_stack([X, resid])), w, method=method)
-    return DevianceProblem(system, layout, terms, X, y, w, o, beta0, reml, tiny)
+    return np.ascontiguousarray(np.column_stack([X, resid])), beta0, tiny

@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .blockdiag import BlockDiagFactor, factor_inflated
-from .crossprod import CrossProducts, cross_products
+from .crossprod import CrossProducts, cross_products, with_dense_columns
 from .dense_rest import DenseRest, DenseRestFactor
 from .pairmap import sorted_unique
 from .rankupdate import make_rank_update
@@ -66,12 +66,30 @@ class BlockedSystem:
     def __init__(self, blocks, dense: np.ndarray, weights: np.ndarray, method: str = "auto"):
         if method not in ("auto", "dense", "sparse"):
             raise ValueError(f"unknown method {method!r}: use 'auto', 'dense' or 'sparse'")
-        self._cp: CrossProducts = cross_products(list(blocks), dense, weights)
+        self._blocks_in, self._weights = list(blocks), weights
+        self._cp: CrossProducts = cross_products(self._blocks_in, dense, weights)
         cp = self._cp
         self._update = make_rank_update(cp)
         self._rest_blocks = [(int(o), b.nlevels, b.width) for o, b in zip(cp.offsets[:-1], cp.rest)]
         self._local = threading.local()
         self.method, self._dense, self._sparse = self._choose(method)
+
+    def with_dense(self, dense: np.ndarray) -> "BlockedSystem":
+        """The same system with new dense columns (e.g. a new response): a new object.
+
+        Everything that depends only on the grouped blocks and the weights — block 1's
+        cross-products, the rank-update maps, the back-end choice — is shared; only the
+        dense columns' cross-products are recomputed.  The sparse back-end rebuilds its
+        factorization plan, so it is constructed afresh.
+        """
+        if self._dense is None:
+            return BlockedSystem(self._blocks_in, dense, self._weights, method=self.method)
+        new = object.__new__(BlockedSystem)
+        new.__dict__.update(self.__dict__)
+        new._cp = with_dense_columns(self._cp, dense, self._weights)
+        new._local = threading.local()
+        new._dense = DenseRest(new._cp, self._update)
+        return new
 
     # ------------------------------------------------------------------ set-up
     def _choose(self, method: str):

@@ -15,7 +15,7 @@ lower triangle of ``A`` built by ``createAL``).  Nothing here is ever an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -166,6 +166,19 @@ def cross_products(blocks, dense: np.ndarray, weights: np.ndarray) -> CrossProdu
         a_rr=a_rr, a_d1=np.ascontiguousarray(a_d1), a_dr=np.ascontiguousarray(a_dr),
         a_dd=dense.T @ wd,
     )
+
+
+def with_dense_columns(cp: CrossProducts, dense: np.ndarray, weights: np.ndarray) -> CrossProducts:
+    """``cp`` with new dense columns D: only ``a_d1``, ``a_dr`` and ``a_dd`` change (O(n·m·Σk))."""
+    n, m = dense.shape
+    wd = dense * weights[:, None]
+    z1w = grouped_matrix(cp.first, weights)
+    a_d1 = np.asarray(z1w.T @ dense).T.reshape(m, cp.first.nlevels, cp.first.width)
+    if len(cp.rest):
+        a_dr = np.asarray(_rest_matrix(cp.rest, cp.offsets, n).T @ wd).T
+    else:
+        a_dr = np.zeros((m, 0))
+    return replace(cp, a_d1=np.ascontiguousarray(a_d1), a_dr=np.ascontiguousarray(a_dr), a_dd=dense.T @ wd)
 
 
 def _rest_matrix(rest, offsets, n, weights=None) -> sp.csr_matrix:

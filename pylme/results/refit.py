@@ -38,7 +38,9 @@ def refit(fit: "LmerFit", newresp: Any = None, *, control: LmerControl | None = 
     """
     y = fit.inputs.y if newresp is None else _new_response(fit, newresp)
     inputs = dataclasses.replace(fit.inputs, y=y)
-    return _reoptimize(fit, inputs, control or fit.control, calc_derivs=fit.opt.derivs is not None)
+    problem = fit.problem.with_response(y)  # shares everything that does not depend on y
+    return _reoptimize(fit, inputs, control or fit.control, calc_derivs=fit.opt.derivs is not None,
+                       problem=problem)
 
 
 def refit_ml(fit: "LmerFit", optimizer: str = "bobyqa") -> "LmerFit":
@@ -68,13 +70,14 @@ def _new_response(fit: "LmerFit", newresp: Any) -> np.ndarray:
     return y
 
 
-def _reoptimize(fit: "LmerFit", inputs, control: LmerControl, *, calc_derivs: bool, snap: bool = False) -> "LmerFit":
+def _reoptimize(fit: "LmerFit", inputs, control: LmerControl, *, calc_derivs: bool, snap: bool = False,
+                problem=None) -> "LmerFit":
     from ..fit import make_problem, single_blas_thread
     from .model import LmerFit
 
     lower = inputs.re_terms.lower
     with single_blas_thread():
-        problem = make_problem(inputs)
+        problem = problem or make_problem(inputs)
         opt = optwrap(control.optimizer or "nloptwrap", problem.objective, fit.theta, lower, control,
                       calc_derivs=calc_derivs)
         if snap:
@@ -84,4 +87,4 @@ def _reoptimize(fit: "LmerFit", inputs, control: LmerControl, *, calc_derivs: bo
     emit(conv)
     return LmerFit(inputs=inputs, problem=problem, opt=opt, conv=conv, solution=solution,
                    theta_start=fit.theta, control=control, data_name=fit.data_name,
-                   weights_name=fit.weights_name, offset_name=fit.offset_name)
+                   weights_name=fit.weights_name, offset_name=fit.offset_name, call_args=fit.call_args)
