@@ -475,6 +475,7 @@ def _prepared(group: str, name: str, side: Mapping) -> Any:
     record = side.get(group, {}).get(name)
     if not isinstance(record, Mapping) or record.get("kind") == "checksum":
         return record
+    record = _without_lme4_quirks(group, name, record, side)
     structure = side.get("structure", {})
     if (group, name) == ("optimizer", "condVar"):
         return _with_levels(record, side.get("optimizer", {}).get("ranef"))
@@ -485,6 +486,29 @@ def _prepared(group: str, name: str, side: Mapping) -> Any:
     if isinstance(names, list) and value is not None and len(names) == len(value):
         return {**record, "names": names}
     return record
+
+
+def _without_lme4_quirks(group: str, name: str, record: Mapping, side: Mapping) -> Mapping:
+    """Normalize what lme4 leaves undefined when X has no columns (p = 0).
+
+    R's ``colnames()`` of a 0-column X is NULL (an empty list in pylme), and lme4 never
+    sets ``ldRX2`` when p = 0, so ``devcomp$cmp["ldRX2"]`` holds an uninitialised value
+    (pylme: 0); neither enters the criterion, which is compared separately.
+    """
+    if (group, name) == ("structure", "X_colnames") and record.get("value") in (None, (), []):
+        return {**record, "value": []}
+    if (group, name) == ("deterministic", "devcomp_cmp") and _p_is_zero(side):
+        names = record.get("names") or []
+        value = record.get("value")
+        if "ldRX2" in names and isinstance(value, list):
+            keep = [i for i, n in enumerate(names) if n != "ldRX2"]
+            return {**record, "names": [names[i] for i in keep], "value": [value[i] for i in keep]}
+    return record
+
+
+def _p_is_zero(side: Mapping) -> bool:
+    colnames = side.get("structure", {}).get("X_colnames", {})
+    return isinstance(colnames, Mapping) and colnames.get("value") in (None, (), [])
 
 
 def _quantities(*records: Mapping) -> list[tuple[str, str]]:

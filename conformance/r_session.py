@@ -394,14 +394,15 @@ def to_python(obj: Any) -> RValue:
 
 
 def _doubles(obj: Any) -> tuple:
-    # memoryviews of R arrays carry R's dims (column-major): flatten in R's order
-    arr = np.array(obj.memoryview(), dtype=np.float64, copy=True).ravel(order="F")
+    # np.array(obj) copies in R's (column-major) order; rpy2 3.5's memoryview() leaks a
+    # reference to None per call and fails on zero-length vectors, so it is not used
+    arr = np.array(obj, dtype=np.float64).ravel(order="F")
     na = np.isnan(arr) & ((arr.view(np.uint64) & 0xFFFFFFFF) == _NA_REAL_LOW_WORD)
     return tuple(None if m else float(v) for v, m in zip(arr.tolist(), na.tolist()))
 
 
 def _integers(obj: Any) -> tuple:
-    arr = np.array(obj.memoryview(), dtype=np.int32, copy=True).ravel(order="F").tolist()
+    arr = np.array(obj, dtype=np.int32).ravel(order="F").tolist()
     return tuple(None if v == _NA_INTEGER else int(v) for v in arr)
 
 

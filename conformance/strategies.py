@@ -46,10 +46,8 @@ FEATURES: tuple[str, ...] = (
 #: Features the default generator leaves out; each entry says why (a case file
 #: in r_reference/generated/ when it is a known pylme discrepancy).
 DEFAULT_EXCLUDED: frozenset[str] = frozenset({
-    # y ~ 0 + (1 | g) (p = 0): conformance.r_session.to_python raises "memoryview:
-    # cannot cast view with zeros in shape or strides" on R's zero-length X, beta,
-    # vcov, RX (a harness bug, not pylme's), so fit_case cannot extract the reference
-    "no_fixed",
+    # (empty: "no_fixed" was excluded while r_session could not read R's zero-length
+    # vectors; it now reads them with np.array)
 })
 
 _DECIMALS = 6  # data are rounded to this many decimals (readable reports)
@@ -345,7 +343,8 @@ def _fixed_terms(draw, draft: _Draft, exclude: frozenset[str]) -> None:
         draft.columns["z"] = list(draft.rng.normal(size=draft.n) * scale)
         draft.fixed.append("z")
         draft.features.add("bad_scale")
-    if "no_intercept" not in exclude and _flag(draw, "no intercept", 6):
+    # an empty fixed part makes this y ~ 0 + (...|g) (p = 0, always ML): draw it more often
+    if "no_intercept" not in exclude and _flag(draw, "no intercept", 6 if draft.fixed else 3):
         if not draft.fixed and "no_fixed" in exclude:
             draft.fixed.append("x")
         draft.fixed.insert(0, "0")

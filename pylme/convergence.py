@@ -24,11 +24,16 @@ SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')"
 
 @dataclass(frozen=True)
 class ConvResult:
-    """lme4's ``optinfo$conv$lme4``: a code and the messages, in the order issued."""
+    """lme4's ``optinfo$conv$lme4``: a code and the messages, in the order issued.
+
+    ``signals`` are what lme4 raises, with their actions: usually one per message, but
+    several Hessian messages go out as one warning joined by ``";"``, and the NA-gradient
+    result is recorded without being signalled.
+    """
 
     code: tuple[int, ...] = ()
     messages: tuple[str, ...] = ()
-    actions: tuple[str, ...] = ()  # the action of each message ("message", "warning", "stop")
+    signals: tuple[tuple[str, str], ...] = ()  # (text, action)
 
 
 def is_singular(theta: np.ndarray, lower: np.ndarray, tol: float = 1e-4) -> bool:
@@ -41,24 +46,35 @@ def check_conv(derivs: Derivs | None, theta: np.ndarray, lower: np.ndarray, cont
     """Run lme4's ``checkConv`` and return its result (nothing is emitted here)."""
     singular = control.check_conv_singular
     if singular.action != "ignore" and is_singular(theta, lower, singular.tol):
-        return ConvResult((), (SINGULAR_MESSAGE,), (singular.action,))
+        return ConvResult((), (SINGULAR_MESSAGE,), ((SINGULAR_MESSAGE, singular.action),))
     if derivs is None:
         return ConvResult()
-    codes, messages, actions = [], [], []
+    if np.any(np.isnan(derivs.gradient)):
+        return ConvResult((-5,), ("Gradient contains NAs",))  # recorded, not signalled (lme4)
+    code: tuple[int, ...] = ()
+    messages, signals = [], []
     grad = control.check_conv_grad
     if grad.action != "ignore":
-        code, text = _gradient_check(derivs, grad)
+        grad_code, text = _gradient_check(derivs, grad)
         if text:
-            codes.append(code)
+            code = (grad_code,)
             messages.append(text)
-            actions.append(grad.action)
+            signals.append((text, grad.action))
+        if grad.relTol is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rel = float(np.max(np.abs(derivs.gradient / theta)))
+            if rel > grad.relTol:  # lme4 overwrites the messages here
+                text = f"Model failed to converge with max|relative grad| = {rel:g} (tol = {grad.relTol:g})"
+                code, messages = (-2,), [text]
+                signals.append((text, grad.action))
     hess = control.check_conv_hess
     if hess.action != "ignore":
-        for code, text in _hessian_check(derivs.Hessian, hess.tol):
-            codes.append(code)
-            messages.append(text)
-            actions.append(hess.action)
-    return ConvResult(tuple(codes), tuple(messages), tuple(actions))
+        found = _hessian_check(derivs.Hessian, hess.tol)
+        if found:
+            code = tuple(c for c, _ in found)  # lme4: res$code <- resHess$code
+            messages.extend(text for _, text in found)
+            signals.append((";".join(text for _, text in found), hess.action))
+    return ConvResult(code, tuple(messages), tuple(signals))
 
 
 def _gradient_check(derivs: Derivs, policy: ConvCheck) -> tuple[int, str]:
@@ -105,10 +121,10 @@ def _is_pos_def(H: np.ndarray) -> bool:
 
 
 def emit(result: ConvResult, stacklevel: int = 3) -> None:
-    """Issue the messages of a :class:`ConvResult` as lme4 would (message/warning/stop)."""
+    """Signal the conditions of a :class:`ConvResult` as lme4 would (message/warning/stop)."""
     from .errors import ModelSpecError
 
-    for text, action in zip(result.messages, result.actions):
+    for text, action in result.signals:
         if action == "stop":
             raise ModelSpecError(text)
         if text == SINGULAR_MESSAGE:

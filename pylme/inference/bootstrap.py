@@ -220,7 +220,11 @@ def _run_all(job: _Job, nsim: int, n_jobs: int, progress: bool) -> list[_Chunk]:
         else:
             executor = _spawned_executor(job, n_jobs)
         with executor:
-            futures = [executor.submit(_run_chunk, a, b) for a, b in chunks]
+            with warnings.catch_warnings():
+                # Python >= 3.12 warns about fork() when BLAS threads exist; the workers
+                # only run single-threaded numerical code, which is safe after fork
+                warnings.filterwarnings("ignore", message=".*multi-threaded.*fork", category=DeprecationWarning)
+                futures = [executor.submit(_run_chunk, a, b) for a, b in chunks]
             for future in as_completed(futures):
                 chunk = future.result()
                 out.append(chunk)

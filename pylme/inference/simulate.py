@@ -26,6 +26,7 @@ subset of the terms, or when ``newdata`` orders the terms differently.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -204,8 +205,6 @@ def simulate(fit: "LmerFit", nsim: int = 1, seed: Any = None, use_u: bool = Fals
         :func:`pylme.inference.predict.predict`.
     """
     if kwargs:
-        import warnings
-
         warnings.warn("unused arguments ignored", PylmeWarning, stacklevel=3)
     nsim = _check_nsim(nsim)
     root = as_seed_sequence(seed)

@@ -14,6 +14,7 @@ thousands of times by a parametric bootstrap).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,9 @@ import numpy as np
 from .errors import PivotError
 
 __all__ = ["BlockDiagFactor", "factor_inflated"]
+
+_EYE_2 = np.array([1.0, 0.0, 0.0, 1.0])  # the identity of a 2×2 block, flattened
+_ADJUGATE_SIGNS = np.array([1.0, -1.0, -1.0, 1.0])
 
 
 @dataclass(frozen=True)
@@ -133,29 +137,32 @@ def _factor_scalar(gram: np.ndarray, template: np.ndarray) -> BlockDiagFactor:
 
 
 def _factor_pair(gram: np.ndarray, template: np.ndarray) -> BlockDiagFactor:
-    """``k = 2`` in closed form: the arithmetic of ``dpotrf`` and a triangular solve, written out.
+    """``k = 2`` in closed form, with as few numpy calls as possible (the per-call overhead
+    dominates for blocks this small).
 
-    With ``T = [[t00, 0], [t10, t11]]`` and ``A_l = [[a, b], [b, c]]``:
-    ``G = TᵀAT + I``, ``L = chol(G)``, ``K = L⁻¹Tᵀ`` by forward substitution and
-    ``B = KᵀK``.  Agrees with the batched LAPACK path to a few ulps (no pivoting).
+    With blocks flattened row-major, ``vec(TᵀA_lT) = vec(A_l) K`` and
+    ``vec(T G⁻¹ Tᵀ) = vec(G⁻¹) Kᵀ`` with ``K = T ⊗ T``: one product forms every ``G_l``,
+    its Cholesky factor is written out (``l00 = √g00``, ``l10 = g10/l00``,
+    ``l11 = √(g11 − l10²)``, the arithmetic of ``dpotrf``), ``G_l⁻¹ = adj(G_l)/det G_l``
+    with ``det G_l = (l00·l11)²``, and one more product gives every ``B_l``.  Agrees with
+    the batched LAPACK path to rounding (``G ≥ I`` keeps the inverse well conditioned).
     """
     n = gram.shape[0]
     t00, t10, t11 = float(template[0, 0]), float(template[1, 0]), float(template[1, 1])
-    flat = gram.reshape(n, 4)
-    a, b, c = flat[:, 0], flat[:, 2], flat[:, 3]
-    u1 = b * t00 + c * t10  # (A T)[1, 0]
-    l00 = np.sqrt(t00 * (a * t00 + b * t10) + t10 * u1 + 1.0)
-    l10 = (t11 * u1) / l00
-    l11 = np.sqrt((c * (t11 * t11) + 1.0) - l10 * l10)
-    if not (np.all(np.isfinite(l00)) and np.all(np.isfinite(l11))):
+    cross, side = t00 * t10, t10 * t11
+    kron = np.array([[t00 * t00, 0.0, 0.0, 0.0], [cross, t00 * t11, 0.0, 0.0],
+                     [cross, 0.0, t00 * t11, 0.0], [t10 * t10, side, side, t11 * t11]])
+    g = gram.reshape(n, 4) @ kron
+    g += _EYE_2
+    l00 = np.sqrt(g[:, 0])
+    l10 = g[:, 2] / l00
+    l11 = np.sqrt(g[:, 3] - l10 * l10)
+    root_det = l00 * l11
+    logdet = 2.0 * float(np.log(root_det).sum())
+    if not math.isfinite(logdet):
         raise PivotError(-1, "random")  # G ≥ I, so only inf/nan get here
-    chol = np.empty((n, 4))
-    chol[:, 0], chol[:, 1], chol[:, 2], chol[:, 3] = l00, 0.0, l10, l11
-    logdet = 2.0 * float(np.sum(np.log(chol[:, ::3])))
-    k00, k01 = t00 / l00, t10 / l00
-    k10, k11 = -(l10 * k00) / l11, (t11 - l10 * k01) / l11
-    schur = np.empty((n, 4))
-    schur[:, 0] = k00 * k00 + k10 * k10
-    schur[:, 1] = schur[:, 2] = k00 * k01 + k10 * k11
-    schur[:, 3] = k01 * k01 + k11 * k11
-    return BlockDiagFactor(chol.reshape(n, 2, 2), logdet, schur.reshape(n, 2, 2), template)
+    inverse = g[:, ::-1] * _ADJUGATE_SIGNS  # adj(G) = [[g11, −g01], [−g10, g00]]
+    inverse /= (root_det * root_det)[:, None]
+    chol = np.zeros((n, 2, 2))
+    chol[:, 0, 0], chol[:, 1, 0], chol[:, 1, 1] = l00, l10, l11
+    return BlockDiagFactor(chol, logdet, (inverse @ kron.T).reshape(n, 2, 2), template)

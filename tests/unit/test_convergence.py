@@ -18,7 +18,7 @@ def test_singular_check_comes_first_and_skips_derivative_checks():
     bad = derivs([10.0, 10.0, 10.0], -np.eye(3))
     result = check_conv(bad, np.array([1e-5, 0.3, 1.0]), LOWER, LmerControl())
     assert result.messages == (SINGULAR_MESSAGE,)
-    assert result.actions == ("message",)
+    assert result.signals == ((SINGULAR_MESSAGE, "message"),)
 
 
 def test_is_singular_uses_only_diagonal_entries():
@@ -40,11 +40,12 @@ def test_unable_to_evaluate_scaled_gradient_then_degenerate_hessian():
         "unable to evaluate scaled gradient",
         "Model failed to converge: degenerate  Hessian with 1 negative eigenvalues",
     )
-    assert result.code == (-1, -3)
+    # lme4: the Hessian check's code replaces the gradient's (res$code <- resHess$code)
+    assert result.code == (-3,)
 
 
 def test_hessian_nan_and_singular_and_large_eigenvalue():
-    nan = check_conv(derivs([np.nan], [[np.nan]]), np.ones(1), np.zeros(1), LmerControl())
+    nan = check_conv(derivs([0.0], [[np.inf]]), np.ones(1), np.zeros(1), LmerControl())
     assert nan.messages[-1] == "Problem with Hessian check (infinite or missing values?)"
     sing = check_conv(derivs([0.0, 0.0], np.diag([1.0, 1e-9])), np.ones(2), np.zeros(2), LmerControl())
     assert sing.messages[-1] == " Hessian is numerically singular: parameters are not uniquely determined"
@@ -53,6 +54,22 @@ def test_hessian_nan_and_singular_and_large_eigenvalue():
         "Model is nearly unidentifiable: very large eigenvalue\n - Rescale variables?",
         "Model is nearly unidentifiable: large eigenvalue ratio\n - Rescale variables?",
     )
+    # both Hessian messages go out as one warning, joined by ";" (lme4 paste(collapse = ";"))
+    assert big.signals == (("Model is nearly unidentifiable: very large eigenvalue\n - Rescale variables?;"
+                            "Model is nearly unidentifiable: large eigenvalue ratio\n - Rescale variables?", "warning"),)
+    assert big.code == (2, 3)
+
+
+def test_na_gradient_is_recorded_not_signalled():
+    result = check_conv(derivs([np.nan, 0.0], np.eye(2)), np.ones(2), np.zeros(2), LmerControl())
+    assert result.code == (-5,) and result.messages == ("Gradient contains NAs",) and result.signals == ()
+
+
+def test_relative_gradient_check_overwrites_messages():
+    control = LmerControl(check_conv_grad=ConvCheck("warning", 2e-3, relTol=1e-3))
+    result = check_conv(derivs([0.0, 0.01], np.eye(2)), np.array([1.0, 2.0]), np.zeros(2), control)
+    assert result.code == (-2,)
+    assert result.messages == ("Model failed to converge with max|relative grad| = 0.005 (tol = 0.001)",)
 
 
 def test_ignore_actions_and_no_derivatives():
