@@ -48,10 +48,11 @@ def test_r_still_gives_the_stored_tests(session, stored, case_id):
 
     live = model_record(session, get_case(case_id))["quantities"]
     ref = stored["models"][case_id]["quantities"]
-    # rtol 1e-7, not tighter: without setarch -R, lme4's Penicillin fit lands in one of two
-    # states 1e-10 apart (r_reference/README.md), which the numerical Hessian magnifies
+    # rtol 1e-6, not tighter: without setarch -R, lme4's Penicillin fit lands in one of two
+    # states 1e-10 apart (r_reference/README.md), which lmerTest's numerical Hessian
+    # magnifies; measured on CI: 1.3e-7 relative on a p-value of 3.6e-7
     for name in ("satterthwaite", "kenward_roger", "vcov_adj"):
-        np.testing.assert_allclose(_values(live[name]), _values(ref[name]), rtol=1e-7)
+        np.testing.assert_allclose(_values(live[name]), _values(ref[name]), rtol=1e-6)
     for name in ("anova_type3_print", "summary_satterthwaite_print", "drop1_print"):
         assert live[name]["value"] == ref[name]["value"]
 
