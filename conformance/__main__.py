@@ -15,10 +15,6 @@ else here needs to change.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -68,27 +64,11 @@ def _require_r() -> bool:
     return ok
 
 
-_REEXEC_GUARD = "PYLME_CONFORMANCE_NO_ASLR"
-
-
 def _reexec_without_aslr() -> None:
-    """Re-run this command under ``setarch -R`` (no ASLR) when possible.
+    """Re-run this command without ASLR (see :func:`conformance.regen.reexec_without_aslr`)."""
+    from conformance.regen import reexec_without_aslr
 
-    Why: lme4's results for some models (e.g. Penicillin) differ in the last
-    bits between R processes, which we attribute to memory layout changing
-    the order of Eigen's vectorised reductions. With ASLR off R's allocations
-    land at the same addresses in every run, so regenerated files are
-    byte-identical.
-    """
-    setarch = shutil.which("setarch")
-    if aslr_disabled() or os.environ.get(_REEXEC_GUARD) or setarch is None:
-        return
-    command = [setarch, platform.machine(), "-R"]
-    if subprocess.run([*command, "true"], capture_output=True).returncode != 0:
-        return  # personality() not permitted here (e.g. a seccomp profile)
-    os.environ[_REEXEC_GUARD] = "1"
-    sys.stdout.flush()
-    os.execv(setarch, [*command, sys.executable, "-m", "conformance", *sys.argv[1:]])
+    reexec_without_aslr("conformance")
 
 
 def _regen(args: argparse.Namespace) -> int:

@@ -29,11 +29,6 @@ identical files.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +36,7 @@ from typing import Any
 from conformance.cases import CASES, FAST, SLOW, Case, dataset_source
 from conformance.r_session import RError, RSession
 from conformance.r_side import encode, lmer_call, r_versions
-from conformance.regen import aslr_disabled, canonical_json, write_text
+from conformance.regen import aslr_disabled, canonical_json, reexec_without_aslr, write_text
 
 OUT = Path(__file__).resolve().parents[1] / "r_reference" / "inference" / "anova_ddf.json"
 SCHEMA_VERSION = 1
@@ -285,14 +280,7 @@ def generate(tier: str = FAST, log=print) -> dict:
 
 
 def _reexec_without_aslr() -> None:
-    """Re-run this module under ``setarch -R`` (see ``r_reference/README.md``)."""
-    setarch = shutil.which("setarch")
-    if aslr_disabled() or setarch is None or os.environ.get("PYLME_NO_SETARCH"):
-        return
-    env = dict(os.environ, PYLME_NO_SETARCH="1")
-    cmd = [setarch, platform.machine(), "-R", sys.executable, "-m", "conformance.r_inference_anova",
-           *sys.argv[1:]]
-    raise SystemExit(subprocess.call(cmd, env=env))
+    reexec_without_aslr("conformance.r_inference_anova")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,14 @@ the value of its 17-significant-digit form), non-finite doubles as the strings
 
 from __future__ import annotations
 
+import subprocess
+
+import shutil
+
+import platform
+
+import os
+
 import datetime as _dt
 import json
 import math
@@ -138,6 +146,30 @@ def aslr_disabled() -> bool:
             return fh.read().strip() == "0"
     except (OSError, ValueError):
         return False
+
+
+_REEXEC_GUARD = "PYLME_CONFORMANCE_NO_ASLR"
+
+
+def reexec_without_aslr(module: str) -> None:
+    """Re-run ``python -m <module> <args>`` under ``setarch -R`` (no ASLR) when possible.
+
+    Why: lme4's results for some models (e.g. Penicillin) differ in the last bits
+    between R processes, which we attribute to memory layout changing the order of
+    Eigen's vectorised reductions.  With ASLR off R's allocations land at the same
+    addresses in every run, so regenerated files are byte-identical.  Returns when
+    ASLR is already off, ``setarch`` is missing or not permitted, or this process is
+    the re-run itself.
+    """
+    setarch = shutil.which("setarch")
+    if aslr_disabled() or os.environ.get(_REEXEC_GUARD) or setarch is None:
+        return
+    command = [setarch, platform.machine(), "-R"]
+    if subprocess.run([*command, "true"], capture_output=True).returncode != 0:
+        return  # personality() not permitted here (e.g. a seccomp profile)
+    os.environ[_REEXEC_GUARD] = "1"
+    sys.stdout.flush()
+    os.execv(setarch, [*command, sys.executable, "-m", module, *sys.argv[1:]])
 
 
 def regenerate(out_dir: Path = DEFAULT_OUT, cases: Iterable[Case] | None = None,
