@@ -55,8 +55,12 @@ def run(example: Example) -> str:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit = lmer(example.formula, data, REML=example.REML, data_name=example.dataset)
-    notes = "".join(f"{w.message}\n" for w in caught)
-    return f"> {example.r_call}\n{notes}{fit.summary()}\n"
+        notes = "".join(f"{w.message}\n" for w in caught)
+        del caught[:]
+        summary = str(fit.summary())
+        # what R sends to stderr while printing (e.g. the p > 12 correlation note) comes after
+        after = "".join(f"{w.message}\n" for w in caught)
+    return f"> {example.r_call}\n{notes}{summary}{after}"
 
 
 def main(argv: list[str] | None = None) -> int:
