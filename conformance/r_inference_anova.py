@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from conformance.cases import CASES, FAST, SLOW, Case, dataset_source
-from conformance.r_session import RError, RSession
-from conformance.r_side import encode, lmer_call, r_versions
+from conformance.r_session import RSession
+from conformance.r_side import value_record, lmer_call, r_versions
 from conformance.regen import aslr_disabled, canonical_json, reexec_without_aslr, write_text
 
 OUT = Path(__file__).resolve().parents[1] / "r_reference" / "inference" / "anova_ddf.json"
@@ -182,18 +182,8 @@ COMPARISONS: tuple[Comparison, ...] = (
 
 
 def record(session: RSession, env: Any, r_expr: str) -> dict:
-    """Evaluate `r_expr` in `env`: its value record, with R's messages and warnings."""
-    try:
-        captured = session.get(r_expr, env)
-    except RError as err:
-        return {"kind": "error", "r_expr": r_expr, "error": err.message,
-                "warnings": list(err.warnings), "messages": list(err.messages)}
-    out = {"kind": "value", "r_expr": r_expr, **encode(captured.value)}
-    if captured.warnings:
-        out["warnings"] = list(captured.warnings)
-    if captured.messages:
-        out["messages"] = list(captured.messages)
-    return out
+    """Evaluate `r_expr` in `env` (see :func:`conformance.r_side.value_record`)."""
+    return value_record(session, env, r_expr)
 
 
 def bind_data(session: RSession, env: Any, dataset: str) -> dict:

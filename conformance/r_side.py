@@ -380,3 +380,21 @@ def _add_names(out: dict, value: RValue) -> None:
     names = value.attr_values("names")
     if names is not None:
         out["names"] = list(names)
+
+
+def value_record(session: "RSession", env: Any, r_expr: str) -> dict:
+    """Evaluate `r_expr` in `env`: its value record, with R's messages and warnings.
+
+    An R error becomes a record of kind ``"error"`` carrying R's message.
+    """
+    try:
+        captured = session.get(r_expr, env)
+    except RError as err:
+        return {"kind": "error", "r_expr": r_expr, "error": err.message,
+                "warnings": list(err.warnings), "messages": list(err.messages)}
+    out = {"kind": "value", "r_expr": r_expr, **encode(captured.value)}
+    if captured.warnings:
+        out["warnings"] = list(captured.warnings)
+    if captured.messages:
+        out["messages"] = list(captured.messages)
+    return out
