@@ -205,6 +205,10 @@ _OTHER_FAST = (
     *_pair(Case("cake_temp", "cake", "angle ~ temp + recipe + (1 | replicate)")),
     *_pair(Case("hsb_null", "HSB", "MathAch ~ (1 | School)")),
     *_pair(Case("hsb_cses", "HSB", "MathAch ~ cses + (1 | School)")),
+    Case("sleepstudy_poly_reml", "sleepstudy", "Reaction ~ Days + (poly(Days, 2) | Subject)",
+         notes="6 θ on a flat surface: BOBYQA's end point is sensitive to last-bit differences"),
+    Case("cake_temperature_slope_reml", "cake", "angle ~ temperature + (temperature | recipe)",
+         notes="21 θ (ordered-factor slope, contr.poly in Z), singular fit"),
 )
 
 _SLOW = (

@@ -17,7 +17,7 @@ from .control import ConvCheck, LmerControl
 from .errors import ConvergenceWarning, PylmeMessage, SingularFitMessage
 from .optimize import Derivs
 
-__all__ = ["ConvResult", "SINGULAR_MESSAGE", "is_singular", "check_conv"]
+__all__ = ["ConvResult", "SINGULAR_MESSAGE", "is_singular", "check_conv", "gradient_check_fails"]
 
 SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')"
 
@@ -75,6 +75,11 @@ def check_conv(derivs: Derivs | None, theta: np.ndarray, lower: np.ndarray, cont
             messages.extend(text for _, text in found)
             signals.append((";".join(text for _, text in found), hess.action))
     return ConvResult(code, tuple(messages), tuple(signals))
+
+
+def gradient_check_fails(derivs: Derivs | None, policy: ConvCheck) -> bool:
+    """Whether lme4's scaled-gradient check would report a problem at these derivatives."""
+    return derivs is not None and bool(_gradient_check(derivs, policy)[1])
 
 
 def _gradient_check(derivs: Derivs, policy: ConvCheck) -> tuple[int, str]:

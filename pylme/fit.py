@@ -7,21 +7,21 @@ formula + data ─ l_formula ─▶ LmmInputs ─ make_problem ─▶ DeviancePr
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
-from functools import lru_cache
-
 from threadpoolctl import ThreadpoolController
 
 from .control import LmerControl
-from .convergence import check_conv, emit
+from .convergence import check_conv, emit, gradient_check_fails, is_singular
 from .deviance import DevianceProblem, TermData, make_deviance
 from .design.lformula import LmmInputs, l_formula
 from .errors import ControlError, MissingDataMessage, OptimizerError
-from .optimize import OptResult, optimize_lmer
+from .optimize import OptResult, optimize_lmer, optwrap
 from .results.model import LmerFit
 from .rstats import r_ave, r_sum, r_var
 
@@ -221,6 +221,29 @@ def _optimize(problem: DevianceProblem, theta0, lower, control: LmerControl, ver
         return OptResult(par=theta0.copy(), fval=float(problem.objective(theta0)), feval=0,
                          conv=1000, message="no optimization", optimizer=None)
     try:
-        return optimize_lmer(problem.objective, theta0, lower, control, verbose=int(verbose))
+        opt = optimize_lmer(problem.objective, theta0, lower, control, verbose=int(verbose))
     except KeyError as exc:  # an unknown optimizer name slipped past LmerControl
         raise OptimizerError(f"couldn't find optimizer function {exc}") from None
+    return _polish(problem, opt, lower, control, int(verbose))
+
+
+def _polish(problem: DevianceProblem, opt: OptResult, lower, control: LmerControl, verbose: int) -> OptResult:
+    """Restart once from the end point when lme4's gradient check would fail (pylme's addition).
+
+    On flat surfaces with many θ components, last-bit differences in the deviance can
+    make BOBYQA stop early; lme4's own advice for its convergence warning
+    (``?convergence``) is to restart from the apparent optimum.  pylme does that once,
+    for non-singular fits with a clean optimizer exit, and keeps the restart only if it
+    lowers the criterion (``feval`` then counts both runs).  Fits that pass lme4's
+    checks — nearly all — are untouched, so their iterates and counts stay lme4's.
+    """
+    if opt.conv != 0 or is_singular(opt.par, lower, control.check_conv_singular.tol):
+        return opt
+    if not gradient_check_fails(opt.derivs, control.check_conv_grad):
+        return opt
+    again = optwrap(control.optimizer, problem.objective, opt.par, lower, control,
+                    calc_derivs=control.calc_derivs, verbose=verbose)
+    if not again.fval < opt.fval:
+        return opt
+    return replace(again, feval=opt.feval + again.feval, trace=opt.trace + again.trace,
+                   warnings=opt.warnings + again.warnings)
