@@ -46,7 +46,7 @@ def _pyplot():
     """Import ``matplotlib.pyplot`` lazily; a clear error when matplotlib is missing."""
     try:
         import matplotlib.pyplot as plt
-    except ImportError as exc:  # pragma: no cover - exercised through monkeypatching
+    except ImportError as exc:
         raise PlotDependencyError(MISSING_MATPLOTLIB) from exc
     return plt
 
