@@ -50,6 +50,26 @@ FRAME_HELPER = ("pylme_frame <- function(x) { x <- as.data.frame(x); "
                 "attributes(x) <- attributes(x)[c('names', 'row.names')]; class(x) <- 'data.frame'; "
                 "if (nrow(x) > 0L) x else list(columns = names(x), nrow = 0L) }")
 
+#: Defined in every environment: lme4's own reproducibility of ``fm``.  The model is refitted
+#: on ``k`` seeded row permutations of its data (lme4's θ̂ moves with the last bits of the
+#: arithmetic on flat criteria), and lmerTest's and pbkrtest's df are recomputed each time.
+#: Column 1 is ``fm`` itself, columns 2..k+1 the permutations (``set.seed(s)``, s = 1..k).
+PERM_SPREAD_HELPER = (
+    "pylme_perm_spread <- function(fm, data, k = 8L, kr = TRUE) { "
+    "one <- function(f) { cs <- coef(summary(f)); "
+    "out <- list(theta = unname(getME(f, 'theta')), "
+    "criterion = unname(if (isREML(f)) REMLcrit(f) else deviance(f)), "
+    "satterthwaite_df = cs[, 'df'], satterthwaite_p = cs[, 'Pr(>|t|)']); "
+    "if (kr && isREML(f)) { k2 <- coef(summary(f, ddf = 'Kenward-Roger')); "
+    "out$kenward_roger_df = k2[, 'df']; out$kenward_roger_se = k2[, 'Std. Error'] }; out }; "
+    "fits <- lapply(seq_len(k), function(s) { set.seed(s); d <- data[sample(nrow(data)), , drop = FALSE]; "
+    "suppressMessages(suppressWarnings(update(fm, data = d))) }); "
+    "res <- lapply(c(list(fm), fits), one); "
+    "setNames(lapply(names(res[[1]]), function(n) do.call(cbind, lapply(res, `[[`, n))), names(res[[1]])) }")
+#: Row permutations per model, and the largest data for which they include Kenward-Roger.
+PERM_K = 8
+PERM_KR_MAX_N = 2_000
+
 #: Quantities of every model (``fm`` is the lmerTest fit).
 COMMON: tuple[tuple[str, str], ...] = (
     ("theta", "getME(fm, 'theta')"),
@@ -191,6 +211,7 @@ def bind_data(session: RSession, env: Any, dataset: str) -> dict:
     source = dataset_source(dataset)
     r_expr = source.r_expr if source else dataset
     session.run(FRAME_HELPER, env)
+    session.run(PERM_SPREAD_HELPER, env)
     session.run(f"{dataset} <- {r_expr}", env)
     dims = session.get(f"dim({dataset})", env).value.values
     return {"name": dataset, "r_expr": r_expr, "nrow": dims[0], "ncol": dims[1]}
@@ -223,6 +244,8 @@ def model_record(session: RSession, case: Case | ExtraModel) -> dict:
         quantities += KENWARD_ROGER
     elif not case.reml:
         quantities.append(KR_ML_ERROR)
+    kr = "TRUE" if n <= PERM_KR_MAX_N else "FALSE"
+    quantities.append(("permutation_spread", f"pylme_perm_spread(fm, {case.dataset}, k = {PERM_K}L, kr = {kr})"))
     out["quantities"] = {name: record(session, env, expr) for name, expr in quantities}
     return out
 
@@ -258,7 +281,7 @@ def generate(tier: str = FAST, log=print) -> dict:
     out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "versions": versions,
                            "generator": f"python -m conformance.r_inference_anova --tier {tier}",
                            "aslr_disabled": aslr_disabled(), "kr_max_n": KR_MAX_N,
-                           "helpers": {"pylme_frame": FRAME_HELPER},
+                           "helpers": {"pylme_frame": FRAME_HELPER, "pylme_perm_spread": PERM_SPREAD_HELPER},
                            "models": {}, "comparisons": {}}
     for case in (*select_cases(tier), *EXTRA_MODELS):
         log(f"{case.id} ...")

@@ -221,10 +221,22 @@ def _optimize(problem: DevianceProblem, theta0, lower, control: LmerControl, ver
         return OptResult(par=theta0.copy(), fval=float(problem.objective(theta0)), feval=0,
                          conv=1000, message="no optimization", optimizer=None)
     try:
-        opt = optimize_lmer(problem.objective, theta0, lower, control, verbose=int(verbose))
+        opt = optimize_lmer(problem.objective, theta0, lower, control, verbose=int(verbose),
+                            judge=_accurate_objective(problem))
     except KeyError as exc:  # an unknown optimizer name slipped past LmerControl
         raise OptimizerError(f"couldn't find optimizer function {exc}") from None
     return _polish(problem, opt, lower, control, int(verbose))
+
+
+def _accurate_objective(problem: DevianceProblem):
+    """The criterion with pwrss from explicit residuals (lme4's own way, O(n)).
+
+    The fast path takes pwrss from the last Cholesky pivot, a difference of cross-products
+    that loses a few digits when the random effects explain most of the variance; the
+    boundary snap decides on differences of that size (lme4's strict ``<``), so it is
+    judged here, as lme4 computes it.
+    """
+    return lambda theta: problem.evaluate(theta).objective
 
 
 def _polish(problem: DevianceProblem, opt: OptResult, lower, control: LmerControl, verbose: int) -> OptResult:

@@ -256,28 +256,36 @@ def optwrap(
 
 
 def optimize_lmer(
-    fn: Objective, start: np.ndarray, lower: np.ndarray, control: LmerControl, verbose: int = 0
+    fn: Objective, start: np.ndarray, lower: np.ndarray, control: LmerControl, verbose: int = 0,
+    *, judge: Objective | None = None,
 ) -> OptResult:
-    """lme4's ``optimizeLmer``: optimize, restart at the edge, then snap to the boundary."""
+    """lme4's ``optimizeLmer``: optimize, restart at the edge, then snap to the boundary.
+
+    ``judge``: a more accurate objective for the boundary snap's last-bit comparisons
+    (see :func:`check_boundary`); default ``fn``.
+    """
     opt = optwrap(control.optimizer, fn, start, lower, control, calc_derivs=control.calc_derivs, verbose=verbose)
     if control.restart_edge:
-        opt = _restart_edge(fn, opt, lower, control, verbose)
+        opt = _restart_edge(fn, opt, lower, control, verbose, judge=judge or fn)
     if control.boundary_tol > 0:
-        opt = check_boundary(fn, opt, lower, control.boundary_tol)
+        opt = check_boundary(fn, opt, lower, control.boundary_tol, judge=judge)
     return opt
 
 
-def _restart_edge(fn, opt: OptResult, lower, control, verbose) -> OptResult:
-    """Re-run the optimizer when a θ on its bound has a negative one-sided slope."""
+def _restart_edge(fn, opt: OptResult, lower, control, verbose, judge) -> OptResult:
+    """Re-run the optimizer when a θ on its bound has a negative one-sided slope.
+
+    The slopes are differences over a 1e-5 step, taken with ``judge`` (see
+    :func:`check_boundary`)."""
     on_bound = np.flatnonzero(opt.par == lower)
     if on_bound.size == 0:
         return opt
-    d0 = fn(opt.par)
+    d0 = judge(opt.par)
     slopes = []
     for i in on_bound:
         theta = opt.par.copy()
         theta[i] += 1e-5
-        slopes.append(fn(theta) - d0)
+        slopes.append(judge(theta) - d0)
     slopes = np.asarray(slopes)
     if np.any(np.isnan(slopes)):
         warnings.warn("some gradient components are NA near boundaries, skipping boundary check",
@@ -291,21 +299,27 @@ def _restart_edge(fn, opt: OptResult, lower, control, verbose) -> OptResult:
     return opt
 
 
-def check_boundary(fn, opt: OptResult, lower, tol: float, rounding: float = 0.0) -> OptResult:
+def check_boundary(fn, opt: OptResult, lower, tol: float, rounding: float = 0.0, judge=None) -> OptResult:
     """Snap θ within ``tol`` of a bound onto it when that lowers the objective (lme4 ``check.boundary``).
 
-    ``rounding`` (relative) also accepts a bound that is no worse beyond rounding; lme4's
-    own rule is strict (0).
+    As lme4, every candidate (earlier snaps applied) is compared with the objective at the
+    optimizer's end point.  ``judge`` (default ``fn``) is the objective used for those
+    comparisons: the differences decided here are often at the last bits, so a caller
+    with a more accurate evaluation than its fast path passes it.  ``rounding``
+    (relative) also accepts a bound that is no worse beyond rounding; lme4's own rule is
+    strict (0).
     """
     gap = opt.par - lower
     near = np.flatnonzero((gap > 0) & (gap < tol))
     if near.size == 0:
         return opt
-    theta, best = opt.par.copy(), opt.fval
+    judge = fn if judge is None else judge
+    theta = opt.par.copy()
+    reference = opt.fval if judge is fn else judge(opt.par)
     for i in near:
         trial = theta.copy()
         trial[i] = lower[i]
-        value = fn(trial)
-        if value < best or value <= best + rounding * abs(best):
-            theta, best = trial, value
+        value = judge(trial)
+        if value < reference or value <= reference + rounding * abs(reference):
+            theta = trial
     return replace(opt, par=theta, fval=float(fn(theta)))

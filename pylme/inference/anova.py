@@ -62,7 +62,8 @@ class AnovaResult:
     def text(self) -> str:
         """What ``print()`` of the table writes in R (``stats:::print.anova``)."""
         values = self.table.to_numpy(dtype=float)
-        values = np.where(np.isnan(values), R_NA, values)  # R's tables hold NA, printed blank
+        computed_nan = _invalid_p_values(values, self.table.columns)
+        values = np.where(np.isnan(values) & ~computed_nan, R_NA, values)  # R's NA, printed blank
         tab = AnovaTable(self.heading, tuple(str(i) for i in self.table.index),
                          tuple(self.table.columns), values)
         if len(self.table) == 0:
@@ -174,6 +175,19 @@ def _compare(m1: "LmerFit", others: Sequence["LmerFit"], refit: bool,
     if mods[0].data_name is None:
         heading = heading[1:]
     return AnovaResult(table, heading, tuple(mods))
+
+
+def _invalid_p_values(values: np.ndarray, columns) -> np.ndarray:
+    """Cells R holds as NaN, not NA: a p-value whose row has its statistic and df.
+
+    R's ``pf``/``pchisq`` return NaN for an invalid df (e.g. Kenward-Roger's negative DenDF
+    on a singular fit), and ``print.anova`` shows it as ``NaN``; rows without a test hold NA,
+    printed blank.
+    """
+    out = np.zeros(values.shape, dtype=bool)
+    if len(columns) and str(columns[-1]).startswith("Pr("):
+        out[:, -1] = np.isnan(values[:, -1]) & ~np.isnan(values[:, :-1]).any(axis=1)
+    return out
 
 
 def _lrt_table(mods: Sequence["LmerFit"], names: Sequence[str]) -> pd.DataFrame:

@@ -24,7 +24,6 @@ from .errors import PivotError
 __all__ = ["BlockDiagFactor", "factor_inflated"]
 
 _EYE_2 = np.array([1.0, 0.0, 0.0, 1.0])  # the identity of a 2×2 block, flattened
-_ADJUGATE_SIGNS = np.array([1.0, -1.0, -1.0, 1.0])
 
 
 @dataclass(frozen=True)
@@ -38,9 +37,14 @@ class BlockDiagFactor:
     logdet : float
         ``log det G = Σ_l 2 Σ_i log L_l[i, i]``.
     schur : ndarray, shape (ℓ, k, k)
-        ``B_l = T G_l⁻¹ Tᵀ``: what the eliminated block subtracts from the
+        ``B_l = T G_l⁻¹ Tᵀ = K_lᵀ K_l``: what the eliminated block subtracts from the
         unscaled cross-products of the later blocks (the Schur complement is
         ``A_rr − A_r1 B A_1r``, linear in ``B``).
+    half : ndarray, shape (ℓ, k, k)
+        ``K_l = L_l⁻¹ Tᵀ``, the factor of ``B_l``.  Products with the dense columns go
+        through it (lme4's ``RZX = L⁻¹ΛᵀZᵀWX``) rather than through ``B``: the downdate
+        ``DᵀWD − (K A_1d)ᵀ(K A_1d)`` cancels heavily when θ is large, and forming it from
+        ``K`` keeps it as accurate as lme4's.
     template : ndarray, shape (k, k)
         The lower-triangular ``T`` used.
     """
@@ -48,6 +52,7 @@ class BlockDiagFactor:
     chol: np.ndarray
     logdet: float
     schur: np.ndarray
+    half: np.ndarray
     template: np.ndarray
 
     @property
@@ -121,7 +126,7 @@ def factor_inflated(gram: np.ndarray, template: np.ndarray) -> BlockDiagFactor:
     # B = T G⁻¹ Tᵀ = Kᵀ K with K = L⁻¹ Tᵀ: symmetric by construction
     kmat = np.linalg.solve(chol, np.broadcast_to(template.T, g.shape))
     schur = np.swapaxes(kmat, 1, 2) @ kmat
-    return BlockDiagFactor(chol, logdet, schur, template)
+    return BlockDiagFactor(chol, logdet, schur, kmat, template)
 
 
 def _factor_scalar(gram: np.ndarray, template: np.ndarray) -> BlockDiagFactor:
@@ -131,21 +136,23 @@ def _factor_scalar(gram: np.ndarray, template: np.ndarray) -> BlockDiagFactor:
     if not np.all(np.isfinite(g)):
         raise PivotError(-1, "random")
     logdet = float(np.sum(np.log(g)))
-    chol = np.sqrt(g)[:, None, None]
+    root = np.sqrt(g)
+    chol = root[:, None, None]
     schur = (t2 / g)[:, None, None]
-    return BlockDiagFactor(chol, logdet, schur, template)
+    half = (float(template[0, 0]) / root)[:, None, None]
+    return BlockDiagFactor(chol, logdet, schur, half, template)
 
 
 def _factor_pair(gram: np.ndarray, template: np.ndarray) -> BlockDiagFactor:
     """``k = 2`` in closed form, with as few numpy calls as possible (the per-call overhead
     dominates for blocks this small).
 
-    With blocks flattened row-major, ``vec(TᵀA_lT) = vec(A_l) K`` and
-    ``vec(T G⁻¹ Tᵀ) = vec(G⁻¹) Kᵀ`` with ``K = T ⊗ T``: one product forms every ``G_l``,
-    its Cholesky factor is written out (``l00 = √g00``, ``l10 = g10/l00``,
-    ``l11 = √(g11 − l10²)``, the arithmetic of ``dpotrf``), ``G_l⁻¹ = adj(G_l)/det G_l``
-    with ``det G_l = (l00·l11)²``, and one more product gives every ``B_l``.  Agrees with
-    the batched LAPACK path to rounding (``G ≥ I`` keeps the inverse well conditioned).
+    With blocks flattened row-major, ``vec(TᵀA_lT) = vec(A_l) K`` with ``K = T ⊗ T``: one
+    product forms every ``G_l``, its Cholesky factor is written out (``l00 = √g00``,
+    ``l10 = g10/l00``, ``l11 = √(g11 − l10²)``, the arithmetic of ``dpotrf``), and so is
+    ``L_l⁻¹Tᵀ`` (forward substitution) and ``B_l = (L_l⁻¹Tᵀ)ᵀ(L_l⁻¹Tᵀ)``.  Forming ``B``
+    from the factor, not from ``adj(G)/det G``, matters: ``B`` feeds a downdate that
+    cancels heavily at large θ and magnifies any error in it.
     """
     n = gram.shape[0]
     t00, t10, t11 = float(template[0, 0]), float(template[1, 0]), float(template[1, 1])
@@ -157,12 +164,15 @@ def _factor_pair(gram: np.ndarray, template: np.ndarray) -> BlockDiagFactor:
     l00 = np.sqrt(g[:, 0])
     l10 = g[:, 2] / l00
     l11 = np.sqrt(g[:, 3] - l10 * l10)
-    root_det = l00 * l11
-    logdet = 2.0 * float(np.log(root_det).sum())
+    logdet = 2.0 * float(np.log(l00 * l11).sum())
     if not math.isfinite(logdet):
         raise PivotError(-1, "random")  # G ≥ I, so only inf/nan get here
-    inverse = g[:, ::-1] * _ADJUGATE_SIGNS  # adj(G) = [[g11, −g01], [−g10, g00]]
-    inverse /= (root_det * root_det)[:, None]
+    # K = L⁻¹Tᵀ with Tᵀ = [[t00, t10], [0, t11]]: row 0 = Tᵀ[0]/l00, row 1 = (Tᵀ[1] − l10·row 0)/l11
+    half = np.empty((n, 2, 2))
+    half[:, 0, 0] = t00 / l00
+    half[:, 0, 1] = t10 / l00
+    half[:, 1, 0] = -l10 * half[:, 0, 0] / l11
+    half[:, 1, 1] = (t11 - l10 * half[:, 0, 1]) / l11
     chol = np.zeros((n, 2, 2))
     chol[:, 0, 0], chol[:, 1, 0], chol[:, 1, 1] = l00, l10, l11
-    return BlockDiagFactor(chol, logdet, (inverse @ kron.T).reshape(n, 2, 2), template)
+    return BlockDiagFactor(chol, logdet, np.swapaxes(half, 1, 2) @ half, half, template)

@@ -69,6 +69,7 @@ class BlockedSystem:
         self._blocks_in, self._weights = list(blocks), weights
         self._cp: CrossProducts = cross_products(self._blocks_in, dense, weights)
         cp = self._cp
+        self._a_1d = _level_major(cp.a_d1)
         self._update = make_rank_update(cp)
         self._rest_blocks = [(int(o), b.nlevels, b.width) for o, b in zip(cp.offsets[:-1], cp.rest)]
         self._local = threading.local()
@@ -87,6 +88,7 @@ class BlockedSystem:
         new = object.__new__(BlockedSystem)
         new.__dict__.update(self.__dict__)
         new._cp = with_dense_columns(self._cp, dense, self._weights)
+        new._a_1d = _level_major(new._cp.a_d1)
         new._local = threading.local()
         new._dense = DenseRest(new._cp, self._update)
         return new
@@ -116,7 +118,7 @@ class BlockedSystem:
     def _make_sparse(self) -> SparseRest:
         templates = [np.eye(b.width) for b in [self._cp.first, *self._cp.rest]]
         fac1 = factor_inflated(self._cp.a11, templates[0])
-        corr = self._corrections(fac1)[1:]
+        corr = self._corrections(fac1)
         return SparseRest(self._cp, self._update, fac1.schur.ravel(), corr, templates[1:])
 
     # ------------------------------------------------------------------ properties
@@ -138,16 +140,40 @@ class BlockedSystem:
 
     # ------------------------------------------------------------------ evaluation
     def _corrections(self, fac1: BlockDiagFactor):
-        """``A_d1 B`` (m × q1), ``A_d1 B A_1r`` (m × r) and ``A_d1 B A_1d`` (m × m)."""
+        """``A_d1 B A_1r`` (m × r) and ``A_d1 B A_1d`` (m × m).
+
+        Both go through ``R = K A_1d`` (``K = L⁻¹Tᵀ`` per level, lme4's ``RZX``):
+        ``A_d1 B A_1d = RᵀR`` and ``A_d1 B = RᵀK``.  At large θ the dense columns' Schur
+        complement ``A_dd − RᵀR`` is a small difference of large numbers, and this
+        association keeps its rounding error at lme4's level (``A_d1 (KᵀK) A_1d`` loses
+        up to two more digits).
+        """
         cp = self._cp
-        m = cp.n_dense
-        if cp.first.width == 1:
-            wd = cp.a_d1[:, :, 0] * fac1.schur[:, 0, 0]
+        m, half = cp.n_dense, fac1.half
+        k = half.shape[1]
+        if k == 1:
+            rzx = self._a_1d[:, 0, :] * half[:, 0, :]  # (ℓ, m)
+            corr_dd = rzx.T @ rzx
+            if not cp.n_rest:
+                return np.zeros((m, 0)), corr_dd
+            wd = (rzx * half[:, 0, :]).T  # (m, ℓ)
+        elif k == 2:  # written out: batched 2×2 products cost more in overhead than in flops
+            a0, a1 = self._a_1d[:, 0, :], self._a_1d[:, 1, :]
+            h00, h01, h10, h11 = (half[:, i, j, None] for i, j in ((0, 0), (0, 1), (1, 0), (1, 1)))
+            r0, r1 = h00 * a0 + h01 * a1, h10 * a0 + h11 * a1
+            stacked = np.stack([r0, r1], axis=1).reshape(-1, m)
+            corr_dd = stacked.T @ stacked
+            if not cp.n_rest:
+                return np.zeros((m, 0)), corr_dd
+            wd = np.stack([r0 * h00 + r1 * h10, r0 * h01 + r1 * h11], axis=2).transpose(1, 0, 2).reshape(m, -1)
         else:
-            wd = np.einsum("mlc,lcd->mld", cp.a_d1, fac1.schur).reshape(m, -1)
-        corr_dr = np.asarray(cp.a_r1 @ wd.T).T if cp.n_rest else np.zeros((m, 0))
-        corr_dd = wd @ cp.a_d1.reshape(m, -1).T
-        return wd, corr_dr, corr_dd
+            rzx = np.matmul(half, self._a_1d)  # (ℓ, k, m)
+            flat = rzx.reshape(-1, m)
+            corr_dd = flat.T @ flat
+            if not cp.n_rest:
+                return np.zeros((m, 0)), corr_dd
+            wd = np.einsum("lkm,lkd->mld", rzx, half).reshape(m, -1)
+        return np.asarray(cp.a_r1 @ wd.T).T, corr_dd
 
     def _workspace(self) -> np.ndarray:
         """A per-thread scratch array for the dense back-end (never handed out)."""
@@ -184,7 +210,7 @@ class BlockedSystem:
         """
         templates = self._check_templates(templates)
         fac1 = factor_inflated(self._cp.a11, templates[0])
-        _, corr_dr, corr_dd = self._corrections(fac1)
+        corr_dr, corr_dd = self._corrections(fac1)
         if self._dense is not None:
             ws = self._workspace()
             self._dense.assemble(ws, fac1.schur.ravel(), corr_dr, corr_dd, templates[1:])
@@ -201,7 +227,7 @@ class BlockedSystem:
         """
         templates = self._check_templates(templates)
         fac1 = factor_inflated(self._cp.a11, templates[0])
-        _, corr_dr, corr_dd = self._corrections(fac1)
+        corr_dr, corr_dd = self._corrections(fac1)
         if self._dense is not None:
             ws = np.empty((self._dense.size, self._dense.size))  # owned by the factor
             self._dense.assemble(ws, fac1.schur.ravel(), corr_dr, corr_dd, templates[1:])
@@ -268,3 +294,8 @@ class BlockedFactor:
         for off, nlf, kf in self._rest_blocks:
             out.append(self._rest.inverse_diag(off, nlf, kf))
         return out
+
+
+def _level_major(a_d1: np.ndarray) -> np.ndarray:
+    """``A_1d`` as (ℓ, k, m) blocks, contiguous (``a_d1`` is stored (m, ℓ, k))."""
+    return np.ascontiguousarray(np.transpose(a_d1, (1, 2, 0)))

@@ -114,3 +114,49 @@ def assert_same_print(mine: str, theirs: str, rtol: float = 1e-6) -> None:
             u, v = _number(s), _number(t)
             assert s == t or (u is not None and v is not None and abs(u - v) <= rtol * abs(v)), \
                 f"{x!r} vs R {y!r}"
+
+
+def permutation_spread(model_id: str) -> dict[str, np.ndarray]:
+    """lme4's own reproducibility: ``{name: (rows, 1 + k)}`` over ``k`` row permutations.
+
+    Column 0 is the stored fit, the others refits of the same model on seeded row
+    permutations of its data (``pylme_perm_spread`` in the reference's helpers).  Names:
+    ``theta``, ``criterion``, ``satterthwaite_df``, ``satterthwaite_p`` and, for REML fits
+    of small data, ``kenward_roger_df``, ``kenward_roger_se``.
+    """
+    rec = quantity(model_id, "permutation_spread")
+    out = {}
+    for name, part in zip(rec["names"], rec["value"]):
+        values = np.array(decode_value(part["value"]), dtype=float)
+        out[name] = values.reshape(part["dim"]) if "dim" in part else values.reshape(1, -1)
+    return out
+
+
+def relative_spread(values: np.ndarray, floor: float = 0.0) -> float:
+    """Largest ``(max − min) / max(|value|, floor)`` over the rows of a permutation table."""
+    values = np.atleast_2d(values)
+    scale = np.maximum(np.max(np.abs(values), axis=1), floor)
+    return float(np.max((values.max(axis=1) - values.min(axis=1)) / scale))
+
+
+#: θ̂ moving by more than this (relative, components below 1e-2 taken as 1e-2) under a row
+#: permutation of the data means lme4's end point is not reproducible to the issue's
+#: ddf tolerances: the end-to-end ddf checks then use lme4's own envelope.
+REPRODUCIBLE_THETA = 1e-5
+
+
+def lme4_reproducible(model_id: str) -> bool:
+    """Whether lme4's θ̂ is stable to :data:`REPRODUCIBLE_THETA` under row permutations."""
+    return relative_spread(permutation_spread(model_id)["theta"], floor=1e-2) <= REPRODUCIBLE_THETA
+
+
+def assert_within_envelope(mine, table: np.ndarray, rtol: float, what: str) -> None:
+    """Every value of ``mine`` lies in its row's [min, max] over lme4's permutation refits,
+    widened by ``rtol`` relative."""
+    mine = np.asarray(mine, dtype=float).ravel()
+    table = np.atleast_2d(table)
+    lo, hi = table.min(axis=1), table.max(axis=1)
+    slack = rtol * np.maximum(np.abs(lo), np.abs(hi))
+    bad = (mine < lo - slack) | (mine > hi + slack)
+    assert not bad.any(), (f"{what}: pylme {mine[bad]} outside lme4's permutation envelope "
+                           f"[{lo[bad]}, {hi[bad]}] (rtol {rtol})")

@@ -6,8 +6,15 @@ comparison:
 * at R's θ̂ (a pylme fit evaluated, not optimized, at lme4's estimates): isolates the
   degrees-of-freedom computations themselves, to the tolerances of the method;
 * end to end (pylme's own fit): the targets, df and p to 1e-4 (Satterthwaite) and df and
-  standard errors to 1e-5 (Kenward-Roger).  Where pylme's optimizer stops at a θ̂ that
-  differs from lme4's beyond 1e-5 (the case notes say why), only the at-θ̂ test applies.
+  standard errors to 1e-5 (Kenward-Roger).
+
+Some criteria are so flat that lme4's own θ̂ moves by up to 1e-2 when the rows of the data
+are permuted (the last bits of the arithmetic change BOBYQA's path), and lmerTest's df with
+it, by up to 7e-4: no implementation can match lme4 to 1e-4 there except by its exact
+floating-point path.  The reference stores lme4's refits on 8 seeded row permutations;
+where θ̂ is stable under them (``lme4_reproducible``, decided from R's numbers alone)
+the targets apply as stated, and elsewhere pylme's df, p and standard errors must lie in
+lme4's own envelope over those refits, widened by the same tolerances.
 """
 
 from __future__ import annotations
@@ -42,12 +49,30 @@ def _theta_gap(model_id: str) -> float:
     return float(np.max(np.abs(own - r_theta) / np.maximum(np.abs(r_theta), 1e-2)))
 
 
-def _own_fit_or_skip(model_id: str):
-    gap = _theta_gap(model_id)
-    if gap > 1e-5:
-        pytest.skip(f"pylme's theta differs from lme4's by {gap:.1e} (optimizer end point); "
-                    "the ddf at lme4's theta are checked by the *_at_r_theta test")
-    return R.fit(model_id)
+STABLE = [m for m in MODELS if R.lme4_reproducible(m)]
+UNSTABLE = [m for m in MODELS if not R.lme4_reproducible(m)]
+
+
+def test_lme4_reproducibility_split():
+    """The flat-criterion models, by lme4's own permutation refits (not by pylme's results)."""
+    assert UNSTABLE == ["cake_temperature_slope_reml", "pastes_cask_batch_ml", "pastes_cask_batch_reml",
+                        "sleepstudy_poly_reml", "sleepstudy_weighted_reml"]
+    for model_id in STABLE:
+        assert _theta_gap(model_id) < 1e-5, model_id
+
+
+_CAKE_21 = pytest.mark.xfail(strict=True, reason=(
+    "known discrepancy (conformance/tiers.py): 21 θ, singular; pylme stops 1.5e-6 above lme4's "
+    "stored criterion, inside lme4's own spread over its 8 permutation refits (0 to +2.8e-5)"))
+
+
+@pytest.mark.parametrize("model_id", [pytest.param(m, marks=_CAKE_21) if m == "cake_temperature_slope_reml" else m
+                                      for m in UNSTABLE])
+def test_criterion_no_worse_than_lme4_where_unstable(model_id):
+    """Where the end point is not reproducible, pylme's optimum is at least as good (+1e-6)."""
+    crit = R.permutation_spread(model_id)["criterion"][0]
+    fit = R.fit(model_id)
+    assert fit.deviance(REML=fit.is_REML) <= crit[0] + 1e-6
 
 
 # ------------------------------------------------------------------ Satterthwaite
@@ -64,14 +89,22 @@ def test_satterthwaite_at_r_theta(model_id):
     assert _rel(py["Pr(>|t|)"], r["Pr(>|t|)"]) < 1e-5
 
 
-@pytest.mark.parametrize("model_id", MODELS)
+@pytest.mark.parametrize("model_id", STABLE)
 def test_satterthwaite_end_to_end(model_id):
-    fit = _own_fit_or_skip(model_id)
+    fit = R.fit(model_id)
     r = R.matrix(R.quantity(model_id, "satterthwaite"))
     py = D.coefficients(fit, "Satterthwaite")
     assert _rel(py["df"], r["df"]) < 1e-4
     assert _rel(py["Pr(>|t|)"], r["Pr(>|t|)"]) < 1e-4
     assert _rel(py["t value"], r["t value"]) < 1e-5
+
+
+@pytest.mark.parametrize("model_id", UNSTABLE)
+def test_satterthwaite_end_to_end_within_lme4_envelope(model_id):
+    spread = R.permutation_spread(model_id)
+    py = D.coefficients(R.fit(model_id), "Satterthwaite")
+    R.assert_within_envelope(py["df"], spread["satterthwaite_df"], 1e-4, "df")
+    R.assert_within_envelope(py["Pr(>|t|)"], spread["satterthwaite_p"], 1e-4, "Pr(>|t|)")
 
 
 @pytest.mark.parametrize("model_id", ["sleepstudy_slope_reml", "pastes_cask_batch_reml",
@@ -110,13 +143,21 @@ def test_kenward_roger_at_r_theta(model_id):
     np.testing.assert_allclose(vcov_adj(fit).vcov, r_adj, rtol=1e-9, atol=1e-12 * np.max(np.abs(r_adj)))
 
 
-@pytest.mark.parametrize("model_id", REML_MODELS)
+@pytest.mark.parametrize("model_id", [m for m in REML_MODELS if m in STABLE])
 def test_kenward_roger_end_to_end(model_id):
-    fit = _own_fit_or_skip(model_id)
+    fit = R.fit(model_id)
     r = R.matrix(R.quantity(model_id, "kenward_roger"))
     py = D.coefficients(fit, "Kenward-Roger")
     assert _rel(py["df"], r["df"]) < 1e-5
     assert _rel(py["Std. Error"], r["Std. Error"]) < 1e-5
+
+
+@pytest.mark.parametrize("model_id", [m for m in REML_MODELS if m in UNSTABLE])
+def test_kenward_roger_end_to_end_within_lme4_envelope(model_id):
+    spread = R.permutation_spread(model_id)
+    py = D.coefficients(R.fit(model_id), "Kenward-Roger")
+    R.assert_within_envelope(py["df"], spread["kenward_roger_df"], 1e-5, "df")
+    R.assert_within_envelope(py["Std. Error"], spread["kenward_roger_se"], 1e-5, "Std. Error")
 
 
 @pytest.mark.parametrize("model_id", ML_MODELS[:3])
@@ -141,17 +182,18 @@ def _expected_summary(model_id: str, name: str) -> str:
 
 
 
-@pytest.mark.parametrize("model_id", MODELS)
+@pytest.mark.parametrize("model_id", STABLE)
 def test_summary_text_satterthwaite(model_id):
-    fit = _own_fit_or_skip(model_id)
+    """The whole text on pylme's own fit (at lme4's θ̂ for every model: ``*_at_r_theta``)."""
+    fit = R.fit(model_id)
     summary = fit.summary(ddf="Satterthwaite")
     R.assert_same_print(str(summary), _expected_summary(model_id, "summary_satterthwaite_print"))
     assert list(summary.coefficients.columns) == list(D.T_COLUMNS)
 
 
-@pytest.mark.parametrize("model_id", [m for m in REML_MODELS if m in MODELS])
+@pytest.mark.parametrize("model_id", [m for m in REML_MODELS if m in STABLE])
 def test_summary_text_kenward_roger(model_id):
-    fit = _own_fit_or_skip(model_id)
+    fit = R.fit(model_id)
     R.assert_same_print(str(fit.summary(ddf="Kenward-Roger")), _expected_summary(model_id, "summary_kr_print"))
 
 
