@@ -195,7 +195,7 @@ class DevianceProblem:
         th = np.asarray(theta, dtype=float).ravel()
         if th.size != self.n_theta:
             raise ValueError(f"theta must have length {self.n_theta}, got {th.size}")
-        if not np.all(np.isfinite(th)):
+        if not np.isfinite(th).all():
             raise ValueError("theta must be finite")
         return th
 
@@ -259,7 +259,7 @@ class DevianceProblem:
         except PivotError as err:
             self._pivot_error(err)
         p = self._p
-        ldRX2 = 2.0 * float(np.sum(np.log(tail[:p])))
+        ldRX2 = 2.0 * float(np.log(tail[:p]).sum())
         return float(ldL2), ldRX2, float(tail[p]) ** 2
 
     def _factor(self, th: np.ndarray):

@@ -9,13 +9,16 @@ Blocks are stored as an array of shape ``(ℓ, k, k)``.  ``k = 1`` (a scalar ran
 term) has its own elementwise path because it is by far the most common case and
 the batched ``numpy.linalg`` calls have a fixed overhead per block; ``k = 2`` (a random
 intercept and slope) has a closed-form path for the same reason (it is evaluated tens of
-thousands of times by a parametric bootstrap).
+thousands of times by a parametric bootstrap).  Only the log-determinant and the pivots
+are formed eagerly: the full factor, ``L⁻¹Tᵀ`` and ``B`` are built on first use, since the
+optimizer's fast path of a one-factor model needs none of them.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -23,45 +26,94 @@ from .errors import PivotError
 
 __all__ = ["BlockDiagFactor", "factor_inflated"]
 
-_EYE_2 = np.array([1.0, 0.0, 0.0, 1.0])  # the identity of a 2×2 block, flattened
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BlockDiagFactor:
     """Cholesky factor of ``G_l = Tᵀ A_l T + I`` for every block ``l``.
 
     Attributes
     ----------
-    chol : ndarray, shape (ℓ, k, k)
-        Lower Cholesky factors ``L_l`` of ``G_l``.
     logdet : float
         ``log det G = Σ_l 2 Σ_i log L_l[i, i]``.
+    template : ndarray, shape (k, k)
+        The lower-triangular ``T`` used.
+    pivots : tuple of ndarray
+        The factor in the form its path made it: ``(l,)`` (k = 1, the diagonal),
+        ``(l00, l10, l11)`` (k = 2) or ``(L,)`` with ``L`` of shape (ℓ, k, k).
+    chol : ndarray, shape (ℓ, k, k)
+        Lower Cholesky factors ``L_l`` of ``G_l`` (built on first use).
+    half : ndarray, shape (ℓ, k, k)
+        ``K_l = L_l⁻¹ Tᵀ``, the factor of ``B_l`` (built on first use).
     schur : ndarray, shape (ℓ, k, k)
         ``B_l = T G_l⁻¹ Tᵀ = K_lᵀ K_l``: what the eliminated block subtracts from the
         unscaled cross-products of the later blocks (the Schur complement is
-        ``A_rr − A_r1 B A_1r``, linear in ``B``).
-    half : ndarray, shape (ℓ, k, k)
-        ``K_l = L_l⁻¹ Tᵀ``, the factor of ``B_l``.  Products with the dense columns go
-        through it (lme4's ``RZX = L⁻¹ΛᵀZᵀWX``) rather than through ``B``: the downdate
-        ``DᵀWD − (K A_1d)ᵀ(K A_1d)`` cancels heavily when θ is large, and forming it from
-        ``K`` keeps it as accurate as lme4's.
-    template : ndarray, shape (k, k)
-        The lower-triangular ``T`` used.
+        ``A_rr − A_r1 B A_1r``, linear in ``B``; built on first use).
     """
 
-    chol: np.ndarray
     logdet: float
-    schur: np.ndarray
-    half: np.ndarray
     template: np.ndarray
-
-    @property
-    def nblocks(self) -> int:
-        return self.chol.shape[0]
+    pivots: tuple
 
     @property
     def width(self) -> int:
-        return self.chol.shape[1]
+        return self.template.shape[0]
+
+    @property
+    def nblocks(self) -> int:
+        return self.pivots[0].shape[0]
+
+    @cached_property
+    def chol(self) -> np.ndarray:
+        k = self.width
+        if k == 1:
+            return self.pivots[0][:, None, None]
+        if k == 2:
+            l00, l10, l11 = self.pivots
+            chol = np.zeros((l00.size, 2, 2))
+            chol[:, 0, 0], chol[:, 1, 0], chol[:, 1, 1] = l00, l10, l11
+            return chol
+        return self.pivots[0]
+
+    @cached_property
+    def half(self) -> np.ndarray:
+        if self.width > 2:
+            return np.linalg.solve(self.chol, np.broadcast_to(self.template.T, self.chol.shape))
+        eye = np.broadcast_to(np.eye(self.width), (self.nblocks, self.width, self.width))
+        return self.scaled_forward(np.ascontiguousarray(eye))
+
+    @cached_property
+    def schur(self) -> np.ndarray:
+        half = self.half
+        return np.swapaxes(half, 1, 2) @ half
+
+    def scaled_forward(self, rhs: np.ndarray) -> np.ndarray:
+        """``L_l⁻¹ Tᵀ rhs_l`` for every block (lme4's ``RZX`` for block 1's rows).
+
+        Forming the dense columns' downdate from these products (``RZXᵀRZX``) rather than
+        through ``B`` matters: it is a small difference of large numbers when θ is large,
+        and this association keeps its rounding error at lme4's level.
+
+        Parameters
+        ----------
+        rhs : ndarray, shape (ℓ, k, m)
+
+        Returns
+        -------
+        ndarray, shape (ℓ, k, m)
+        """
+        k = self.width
+        t = self.template
+        if k == 1:
+            return rhs * (t[0, 0] / self.pivots[0])[:, None, None]
+        if k == 2:  # written out: batched 2×2 products cost more in overhead than in flops
+            l00, l10, l11 = self.pivots
+            a0, a1 = rhs[:, 0, :], rhs[:, 1, :]
+            out = np.empty(rhs.shape)
+            r0, r1 = out[:, 0, :], out[:, 1, :]
+            np.divide(t[0, 0] * a0 + t[1, 0] * a1, l00[:, None], out=r0)
+            np.divide(t[1, 1] * a1 - l10[:, None] * r0, l11[:, None], out=r1)
+            return out
+        return np.matmul(self.half, rhs)
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         """Solve ``G x = rhs`` block by block.
@@ -123,56 +175,37 @@ def factor_inflated(gram: np.ndarray, template: np.ndarray) -> BlockDiagFactor:
         raise PivotError(-1, "random") from exc
     diag = np.diagonal(chol, axis1=1, axis2=2)
     logdet = 2.0 * float(np.sum(np.log(diag)))
-    # B = T G⁻¹ Tᵀ = Kᵀ K with K = L⁻¹ Tᵀ: symmetric by construction
-    kmat = np.linalg.solve(chol, np.broadcast_to(template.T, g.shape))
-    schur = np.swapaxes(kmat, 1, 2) @ kmat
-    return BlockDiagFactor(chol, logdet, schur, kmat, template)
+    return BlockDiagFactor(logdet, template, (chol,))
 
 
 def _factor_scalar(gram: np.ndarray, template: np.ndarray) -> BlockDiagFactor:
     """``k = 1``: ``g_l = t² a_l + 1`` elementwise (MixedModels: a ``Diagonal`` block)."""
     t2 = float(template[0, 0]) ** 2
     g = gram[:, 0, 0] * t2 + 1.0
-    if not np.all(np.isfinite(g)):
+    if not np.isfinite(g).all():
         raise PivotError(-1, "random")
-    logdet = float(np.sum(np.log(g)))
-    root = np.sqrt(g)
-    chol = root[:, None, None]
-    schur = (t2 / g)[:, None, None]
-    half = (float(template[0, 0]) / root)[:, None, None]
-    return BlockDiagFactor(chol, logdet, schur, half, template)
+    logdet = float(np.log(g).sum())
+    return BlockDiagFactor(logdet, template, (np.sqrt(g),))
 
 
 def _factor_pair(gram: np.ndarray, template: np.ndarray) -> BlockDiagFactor:
     """``k = 2`` in closed form, with as few numpy calls as possible (the per-call overhead
     dominates for blocks this small).
 
-    With blocks flattened row-major, ``vec(TᵀA_lT) = vec(A_l) K`` with ``K = T ⊗ T``: one
-    product forms every ``G_l``, its Cholesky factor is written out (``l00 = √g00``,
-    ``l10 = g10/l00``, ``l11 = √(g11 − l10²)``, the arithmetic of ``dpotrf``), and so is
-    ``L_l⁻¹Tᵀ`` (forward substitution) and ``B_l = (L_l⁻¹Tᵀ)ᵀ(L_l⁻¹Tᵀ)``.  Forming ``B``
-    from the factor, not from ``adj(G)/det G``, matters: ``B`` feeds a downdate that
-    cancels heavily at large θ and magnifies any error in it.
+    With blocks flattened row-major (``[a, b, b, c]``), one product gives every
+    ``(g00, g10, g11)`` of ``G_l = TᵀA_lT + I``; its Cholesky factor is written out
+    (``l00 = √g00``, ``l10 = g10/l00``, ``l11 = √(g11 − l10²)``, the arithmetic of ``dpotrf``).
     """
     n = gram.shape[0]
     t00, t10, t11 = float(template[0, 0]), float(template[1, 0]), float(template[1, 1])
-    cross, side = t00 * t10, t10 * t11
-    kron = np.array([[t00 * t00, 0.0, 0.0, 0.0], [cross, t00 * t11, 0.0, 0.0],
-                     [cross, 0.0, t00 * t11, 0.0], [t10 * t10, side, side, t11 * t11]])
-    g = gram.reshape(n, 4) @ kron
-    g += _EYE_2
-    l00 = np.sqrt(g[:, 0])
-    l10 = g[:, 2] / l00
-    l11 = np.sqrt(g[:, 3] - l10 * l10)
+    # columns: g00 = t00²a + 2 t00 t10 b + t10² c, g10 = t11 (t00 b + t10 c), g11 = t11² c
+    lower = np.array([[t00 * t00, 0.0, 0.0], [t00 * t10, t00 * t11, 0.0],
+                      [t00 * t10, 0.0, 0.0], [t10 * t10, t10 * t11, t11 * t11]])
+    g = gram.reshape(n, 4) @ lower
+    l00 = np.sqrt(g[:, 0] + 1.0)
+    l10 = g[:, 1] / l00
+    l11 = np.sqrt(g[:, 2] + 1.0 - l10 * l10)
     logdet = 2.0 * float(np.log(l00 * l11).sum())
     if not math.isfinite(logdet):
         raise PivotError(-1, "random")  # G ≥ I, so only inf/nan get here
-    # K = L⁻¹Tᵀ with Tᵀ = [[t00, t10], [0, t11]]: row 0 = Tᵀ[0]/l00, row 1 = (Tᵀ[1] − l10·row 0)/l11
-    half = np.empty((n, 2, 2))
-    half[:, 0, 0] = t00 / l00
-    half[:, 0, 1] = t10 / l00
-    half[:, 1, 0] = -l10 * half[:, 0, 0] / l11
-    half[:, 1, 1] = (t11 - l10 * half[:, 0, 1]) / l11
-    chol = np.zeros((n, 2, 2))
-    chol[:, 0, 0], chol[:, 1, 0], chol[:, 1, 1] = l00, l10, l11
-    return BlockDiagFactor(chol, logdet, np.swapaxes(half, 1, 2) @ half, half, template)
+    return BlockDiagFactor(logdet, template, (l00, l10, l11))

@@ -149,31 +149,19 @@ class BlockedSystem:
         up to two more digits).
         """
         cp = self._cp
-        m, half = cp.n_dense, fac1.half
-        k = half.shape[1]
-        if k == 1:
-            rzx = self._a_1d[:, 0, :] * half[:, 0, :]  # (ℓ, m)
-            corr_dd = rzx.T @ rzx
-            if not cp.n_rest:
-                return np.zeros((m, 0)), corr_dd
-            wd = (rzx * half[:, 0, :]).T  # (m, ℓ)
-        elif k == 2:  # written out: batched 2×2 products cost more in overhead than in flops
-            a0, a1 = self._a_1d[:, 0, :], self._a_1d[:, 1, :]
-            h00, h01, h10, h11 = (half[:, i, j, None] for i, j in ((0, 0), (0, 1), (1, 0), (1, 1)))
-            r0, r1 = h00 * a0 + h01 * a1, h10 * a0 + h11 * a1
-            stacked = np.stack([r0, r1], axis=1).reshape(-1, m)
-            corr_dd = stacked.T @ stacked
-            if not cp.n_rest:
-                return np.zeros((m, 0)), corr_dd
-            wd = np.stack([r0 * h00 + r1 * h10, r0 * h01 + r1 * h11], axis=2).transpose(1, 0, 2).reshape(m, -1)
-        else:
-            rzx = np.matmul(half, self._a_1d)  # (ℓ, k, m)
-            flat = rzx.reshape(-1, m)
-            corr_dd = flat.T @ flat
-            if not cp.n_rest:
-                return np.zeros((m, 0)), corr_dd
-            wd = np.einsum("lkm,lkd->mld", rzx, half).reshape(m, -1)
+        m = cp.n_dense
+        rzx = fac1.scaled_forward(self._a_1d)  # (ℓ, k, m), level-major rows
+        flat = rzx.reshape(-1, m)
+        corr_dd = flat.T @ flat
+        if not cp.n_rest:
+            return np.zeros((m, 0)), corr_dd
+        wd = np.einsum("lkm,lkd->mld", rzx, fac1.half).reshape(m, -1)
         return np.asarray(cp.a_r1 @ wd.T).T, corr_dd
+
+    def _bvec(self, fac1: BlockDiagFactor):
+        """Block 1's ``B`` flattened, for the rank update of the later blocks (the dense
+        back-end skips it when there are none)."""
+        return fac1.schur.ravel() if self._cp.n_rest or self._dense is None else None
 
     def _workspace(self) -> np.ndarray:
         """A per-thread scratch array for the dense back-end (never handed out)."""
@@ -211,12 +199,14 @@ class BlockedSystem:
         templates = self._check_templates(templates)
         fac1 = factor_inflated(self._cp.a11, templates[0])
         corr_dr, corr_dd = self._corrections(fac1)
+        if self._dense is not None and not self._cp.n_rest:
+            return fac1.logdet, self._dense.tail_only(corr_dd)
         if self._dense is not None:
             ws = self._workspace()
-            self._dense.assemble(ws, fac1.schur.ravel(), corr_dr, corr_dd, templates[1:])
+            self._dense.assemble(ws, self._bvec(fac1), corr_dr, corr_dd, templates[1:])
             logdet, tail, _ = self._dense.factor_inplace(ws)
         else:
-            logdet, tail = self._sparse.logdet_and_tail(fac1.schur.ravel(), (corr_dr, corr_dd), templates[1:])
+            logdet, tail = self._sparse.logdet_and_tail(self._bvec(fac1), (corr_dr, corr_dd), templates[1:])
         return fac1.logdet + logdet, tail
 
     def factor(self, templates) -> "BlockedFactor":
@@ -230,12 +220,12 @@ class BlockedSystem:
         corr_dr, corr_dd = self._corrections(fac1)
         if self._dense is not None:
             ws = np.empty((self._dense.size, self._dense.size))  # owned by the factor
-            self._dense.assemble(ws, fac1.schur.ravel(), corr_dr, corr_dd, templates[1:])
+            self._dense.assemble(ws, self._bvec(fac1), corr_dr, corr_dd, templates[1:])
             logdet, _, chol = self._dense.factor_inplace(ws)
             r = self._cp.n_rest
             tail, rest = np.tril(chol[r:, r:]), DenseRestFactor(chol, r)
         else:
-            logdet, tail, rest = self._sparse.factor(fac1.schur.ravel(), (corr_dr, corr_dd), templates[1:])
+            logdet, tail, rest = self._sparse.factor(self._bvec(fac1), (corr_dr, corr_dd), templates[1:])
         return BlockedFactor(self._cp, self._rest_blocks, templates, fac1, rest, fac1.logdet + logdet, tail)
 
 
@@ -254,20 +244,33 @@ class BlockedFactor:
         self._cp, self._rest_blocks, self._templates = cp, rest_blocks, templates
         self._fac1, self._rest = fac1, rest
         self.logdet, self.tail = logdet, tail
-        lam1 = template_matrix([(0, cp.first.nlevels, cp.first.width)], templates[:1])
-        lamr = template_matrix(rest_blocks, templates[1:])
-        # M_r1 = Λ_rᵀ A_r1 Λ_1, the scaled off-diagonal block of ΛᵀZᵀWZΛ + I
-        self._m_r1 = (lamr.T @ cp.a_r1 @ lam1).tocsr() if cp.n_rest else sp.csr_matrix((0, cp.first.size))
-        self._lam1, self._lamr = lam1, lamr
+        self._m_r1_cache = None
+
+    @property
+    def _m_r1(self) -> sp.csr_matrix:
+        """``M_r1 = Λ_rᵀ A_r1 Λ_1``, the scaled off-diagonal block (built on first use: a
+        model with one grouped block, or a caller needing no solve, never pays for it)."""
+        if self._m_r1_cache is None:
+            cp = self._cp
+            if cp.n_rest:
+                lam1 = template_matrix([(0, cp.first.nlevels, cp.first.width)], self._templates[:1])
+                lamr = template_matrix(self._rest_blocks, self._templates[1:])
+                self._m_r1_cache = (lamr.T @ cp.a_r1 @ lam1).tocsr()
+            else:
+                self._m_r1_cache = sp.csr_matrix((0, cp.first.size))
+        return self._m_r1_cache
 
     def scaled_dense_cross(self) -> np.ndarray:
         """``ΛᵀZᵀWD`` (q × m) in the internal coordinates."""
         cp = self._cp
         m = cp.n_dense
-        top = self._lam1.T @ cp.a_d1.reshape(m, -1).T
+        # block 1: T_1ᵀ applied to every level's k × m slice of A_1d
+        a_1d = np.transpose(cp.a_d1, (1, 2, 0))
+        top = np.matmul(self._templates[0].T, a_1d).reshape(-1, m)
         if not cp.n_rest:
-            return np.asarray(top)
-        return np.vstack([top, self._lamr.T @ cp.a_dr.T])
+            return top
+        lamr = template_matrix(self._rest_blocks, self._templates[1:])
+        return np.vstack([top, np.asarray(lamr.T @ cp.a_dr.T)])
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         """``(ΛᵀZᵀWZΛ + I)⁻¹ rhs`` by block elimination (rhs of shape (q,))."""

@@ -78,6 +78,19 @@ class DenseRest:
         _scale(out, self._blocks, templates, r)
         flat[: r * (size + 1) : size + 1] += 1.0
 
+    def tail_only(self, corr_dd: np.ndarray) -> np.ndarray:
+        """With no later grouped blocks (r = 0): the pivots of ``chol(A_dd − corr_dd)``.
+
+        The same arithmetic as :meth:`assemble` + :meth:`factor_inplace` for that case,
+        without their bookkeeping (one-factor models are the optimizer's common case).
+        """
+        upper, info = lapack.dpotrf((self._base - corr_dd).T, lower=0, overwrite_a=1, clean=0)
+        if info == self.size:  # only the last pivot failed (see factor_inplace)
+            upper[-1, -1] = 0.0
+            info = 0
+        _check_info(info, 0)
+        return np.diagonal(upper).copy()
+
     def factor_inplace(self, out: np.ndarray):
         """``dpotrf`` of the assembled ``out``.
 
@@ -102,7 +115,7 @@ class DenseRest:
         _check_info(info, self.r)
         diag = np.diagonal(upper)
         r = self.r
-        return 2.0 * float(np.sum(np.log(diag[:r]))), diag[r:].copy(), upper.T
+        return 2.0 * float(np.log(diag[:r]).sum()), diag[r:].copy(), upper.T
 
 
 def _check_info(info: int, r: int) -> None:
