@@ -61,13 +61,7 @@ def test_lme4_reproducibility_split():
         assert _theta_gap(model_id) < 1e-5, model_id
 
 
-_CAKE_21 = pytest.mark.xfail(strict=True, reason=(
-    "known discrepancy (conformance/tiers.py): 21 θ, singular; pylme stops 1.5e-6 above lme4's "
-    "stored criterion, inside lme4's own spread over its 8 permutation refits (0 to +2.8e-5)"))
-
-
-@pytest.mark.parametrize("model_id", [pytest.param(m, marks=_CAKE_21) if m == "cake_temperature_slope_reml" else m
-                                      for m in UNSTABLE])
+@pytest.mark.parametrize("model_id", UNSTABLE)
 def test_criterion_no_worse_than_lme4_where_unstable(model_id):
     """Where the end point is not reproducible, pylme's optimum is at least as good (+1e-6)."""
     crit = R.permutation_spread(model_id)["criterion"][0]

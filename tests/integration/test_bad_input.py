@@ -7,7 +7,6 @@ rows cited per case); pylme-only checks say what is wrong and how to fix it.
 import re
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import pylme

@@ -7,7 +7,6 @@ values are stored, with provenance, in r_reference/cases/ (named per test).
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import pylme
