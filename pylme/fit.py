@@ -7,7 +7,6 @@ formula + data ─ l_formula ─▶ LmmInputs ─ make_problem ─▶ DeviancePr
 from __future__ import annotations
 
 import warnings
-from dataclasses import replace
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -17,11 +16,12 @@ import pandas as pd
 from threadpoolctl import ThreadpoolController
 
 from .control import LmerControl
-from .convergence import check_conv, emit, gradient_check_fails, is_singular
+from .convergence import check_conv, emit
 from .deviance import DevianceProblem, TermData, make_deviance
 from .design.lformula import LmmInputs, l_formula
 from .errors import ControlError, MissingDataMessage, OptimizerError
-from .optimize import OptResult, optimize_lmer, optwrap
+from .optimize import OptResult, optimize_lmer
+from .polish import polish
 from .results.model import LmerFit
 from .rstats import r_ave, r_sum, r_var
 
@@ -225,7 +225,7 @@ def _optimize(problem: DevianceProblem, theta0, lower, control: LmerControl, ver
                             judge=_accurate_objective(problem))
     except KeyError as exc:  # an unknown optimizer name slipped past LmerControl
         raise OptimizerError(f"couldn't find optimizer function {exc}") from None
-    return _polish(problem, opt, lower, control, int(verbose))
+    return polish(problem.objective, opt, lower, control, int(verbose))
 
 
 def _accurate_objective(problem: DevianceProblem):
@@ -237,50 +237,3 @@ def _accurate_objective(problem: DevianceProblem):
     judged here, as lme4 computes it.
     """
     return lambda theta: problem.evaluate(theta).objective
-
-
-def _polish(problem: DevianceProblem, opt: OptResult, lower, control: LmerControl, verbose: int) -> OptResult:
-    """Restart once from the end point when it may be premature (pylme's addition).
-
-    Two signs, both found where BOBYQA's path has forked from lme4's on last-bit
-    differences of the deviance (flat criteria with several θ components):
-
-    * lme4's gradient check would fail (a non-singular fit; lme4's own advice for that
-      warning, ``?convergence``, is to restart from the apparent optimum); the restart is
-      kept if it lowers the criterion at all;
-    * nloptwrap stopped on lme4's default ``ftol_abs`` (1e-8, left unchanged by the user):
-      the criterion barely moved in one iteration while θ had not settled.  The restart
-      is kept only if it gains more than :data:`_SETTLED_GAIN`.  lme4 stops at such
-      points too and lands anywhere within ~1e-5 of the optimum (its end point moves that
-      much when the rows of the data are permuted); the restart keeps pylme at least as
-      good as lme4 there.
-
-    ``feval`` then counts both runs.  Fits whose end point is settled — nearly all — keep
-    lme4's iterates, end point and counts.
-    """
-    if opt.conv != 0:
-        return opt
-    singular = is_singular(opt.par, lower, control.check_conv_singular.tol)
-    if not singular and gradient_check_fails(opt.derivs, control.check_conv_grad):
-        gain = 0.0
-    elif _ftol_stop(opt, control):
-        gain = _SETTLED_GAIN
-    else:
-        return opt
-    again = optwrap(control.optimizer, problem.objective, opt.par, lower, control,
-                    calc_derivs=control.calc_derivs, verbose=verbose)
-    if not again.fval < opt.fval - gain:
-        return opt
-    return replace(again, feval=opt.feval + again.feval, trace=opt.trace + again.trace,
-                   warnings=opt.warnings + again.warnings)
-
-
-#: A restart after an ``ftol_abs`` stop replaces the end point only if it lowers the
-#: criterion by more than this: smaller gains are moves along a settled optimum.
-_SETTLED_GAIN = 1e-7
-
-
-def _ftol_stop(opt: OptResult, control: LmerControl) -> bool:
-    """nloptwrap stopped on its default ``ftol_abs`` (the user did not set a tolerance)."""
-    return (opt.optimizer == "nloptwrap" and opt.message.startswith("NLOPT_FTOL_REACHED")
-            and "ftol_abs" not in control.opt_ctrl)
