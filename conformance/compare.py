@@ -25,9 +25,9 @@ import numpy as np
 from conformance import py_side
 from conformance.cases import Case
 from conformance.regen import decode_value
-from conformance.tiers import (CHECKSUM_RTOL, UNSUPPORTED, Check, check_for, checksum_scales,
-                               drift_check_for, is_poly_column, numeric_text_close,
-                               without_deliberate_lines)
+from conformance.tiers import (CHECKSUM_RTOL, UNSUPPORTED, Check, agreement, check_for,
+                               checksum_scales, drift_check_for, is_poly_column,
+                               numeric_text_close, without_deliberate_lines)
 
 __all__ = ["QuantityResult", "compare_case", "fit_and_compare", "compare_references",
            "compare_record", "PLOTTED"]
@@ -65,6 +65,9 @@ class QuantityResult:
         Not compared (pylme lacks the quantity, or R failed to compute it).
     points : tuple of (float, float)
         (R, pylme) pairs of the quantities in :data:`PLOTTED`.
+    r_expr : str
+        The R expression of the reference value, where the record names one (the
+        inference references: ``conformance.inference``).
     """
 
     case_id: str
@@ -77,6 +80,7 @@ class QuantityResult:
     flagged: bool = False
     skipped: bool = False
     points: tuple[tuple[float, float], ...] = ()
+    r_expr: str = ""
 
 
 # ---------------------------------------------------------------- blocks
@@ -215,24 +219,14 @@ def _compare_values(ref: _Block, ours: np.ndarray, path: str, check: Check,
                       for i in wrong[:_SHOWN]]
         return
     tally.numeric = True
-    finite = np.isfinite(r)
-    scale = scale if scale is not None else float(np.max(np.abs(r[finite]), initial=0.0))
-    atol = _poly_atol(ref, check, r.shape)
-    with np.errstate(invalid="ignore"):
-        diff = np.abs(p - r)
-        allowed = atol + check.tolerance.rtol * np.maximum(np.abs(r), check.tolerance.floor * scale)
-        ok = (diff <= allowed) | (np.isnan(r) & np.isnan(p)) | (np.isinf(r) & (r == p))
-    both = finite & np.isfinite(p)
-    if both.any():
-        tally.max_abs = max(tally.max_abs, float(diff[both].max()))
-        # relative to what the rule divides by: |R|, or the series' scale below the floor
-        denominator = np.maximum(np.abs(r), check.tolerance.floor * scale)
-        judged = both & (denominator > 0)
-        if judged.any():
-            tally.max_rel = max(tally.max_rel, float((diff[judged] / denominator[judged]).max()))
+    scale = scale if scale is not None else float(np.max(np.abs(r[np.isfinite(r)]), initial=0.0))
+    verdict = agreement(r, p, check.tolerance, scale, _poly_atol(ref, check, r.shape))
+    tally.max_abs = max(tally.max_abs, verdict.max_abs)
+    tally.max_rel = max(tally.max_rel, verdict.max_rel)
+    ok, diff, allowed = verdict.ok, verdict.diff, verdict.allowed
     for i in list(zip(*np.nonzero(~ok)))[:_SHOWN] if r.ndim else ([()] if not ok else []):
         tally.bad.append(f"{_key(ref, path, i)}: R {float(r[i])!r} pylme {float(p[i])!r} "
-                         f"(|diff| {diff[i]:.3g}, allowed {np.broadcast_to(allowed, r.shape)[i]:.3g})")
+                         f"(|diff| {diff[i]:.3g}, allowed {allowed[i]:.3g})")
     extra = int((~ok).sum()) - _SHOWN
     if extra > 0:
         tally.bad.append(f"... {extra} more in {path or 'value'}")

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conformance.compare import QuantityResult
+from conformance.inference_tiers import INFERENCE_TIERS
 from conformance.tiers import TIERS, known_discrepancy
 
-__all__ = ["CaseRun", "status", "tier_counts", "console_report", "write_html", "svg_scatter",
-           "STATUSES"]
+__all__ = ["CaseRun", "InferenceRun", "status", "tier_counts", "console_report", "write_html",
+           "svg_scatter", "versions_text", "STATUSES"]
 
 #: Outcome of one quantity, worst first.
 STATUSES = ("fail", "xpass", "xfail", "flag", "skip", "pass")
@@ -53,6 +54,45 @@ class CaseRun:
     error: str = ""
 
 
+@dataclass(frozen=True)
+class InferenceRun:
+    """pylme against one stored inference reference, ``r_reference/inference/<file>.json``.
+
+    Attributes
+    ----------
+    file : str
+        ``anova_ddf``, ``confint`` or ``predict``.
+    versions : dict
+        R and package versions that made the reference (the file's ``versions``).
+    results : tuple of QuantityResult
+        One per compared quantity; ``case_id`` is the model (or comparison) id.
+    seconds : float
+    error : str
+        A harness error (unreadable file, crash), empty when none.
+    """
+
+    file: str
+    versions: dict
+    results: tuple[QuantityResult, ...] = ()
+    seconds: float = 0.0
+    error: str = ""
+
+    def by_model(self) -> dict[str, list[QuantityResult]]:
+        """The results grouped by model (or comparison), in the order compared."""
+        out: dict[str, list[QuantityResult]] = {}
+        for r in self.results:
+            out.setdefault(r.case_id, []).append(r)
+        return out
+
+
+def versions_text(versions: dict) -> str:
+    """``R version ..., lme4 1.1-31, lmerTest 3.1.3, ...`` (the packages that matter here)."""
+    parts = [versions.get("R", "R ?")]
+    parts += [f"{name} {versions[name]}" for name in ("lme4", "lmerTest", "pbkrtest", "boot")
+              if name in versions]
+    return ", ".join(parts)
+
+
 def status(result: QuantityResult, use_known: bool = True) -> str:
     """``pass``, ``fail``, ``flag``, ``skip``, or ``xfail``/``xpass`` for recorded discrepancies."""
     known = use_known and known_discrepancy(result.case_id, result.quantity) is not None
@@ -71,8 +111,9 @@ def is_failure(result: QuantityResult, use_known: bool = True) -> bool:
 
 
 def tier_counts(results: Iterable[QuantityResult], use_known: bool = True) -> dict[str, Counter]:
-    """``{tier: Counter(status)}`` in :data:`~conformance.tiers.TIERS` order."""
-    counts: dict[str, Counter] = {t.name: Counter() for t in TIERS}
+    """``{tier: Counter(status)}`` in :data:`~conformance.tiers.TIERS` order (then
+    :data:`~conformance.inference_tiers.INFERENCE_TIERS`)."""
+    counts: dict[str, Counter] = {t.name: Counter() for t in TIERS + INFERENCE_TIERS}
     for r in results:
         counts.setdefault(r.tier, Counter())[status(r, use_known)] += 1
     return {k: v for k, v in counts.items() if v}
@@ -96,8 +137,9 @@ def _short(results: Sequence[QuantityResult] | None, use_known: bool = True) -> 
 
 
 def console_report(runs: Sequence[CaseRun], generated: Sequence[QuantityResult] = (),
-                   verbose: bool = False) -> str:
-    """The text ``run`` prints: a line per case, failure details, counts per tier."""
+                   verbose: bool = False, inference: Sequence[InferenceRun] = ()) -> str:
+    """The text ``run`` prints: a line per case, failure details, counts per tier, and the
+    inference section (:func:`_inference_console`) when `inference` is given."""
     lines = [f"{'case':34s} {'pylme vs stored':28s} {'pylme vs live R':28s} "
              f"{'drift (R vs stored)':24s} time"]
     for run in runs:
@@ -118,11 +160,40 @@ def console_report(runs: Sequence[CaseRun], generated: Sequence[QuantityResult] 
         if shown:
             lines += ["", f"== {title}: details", _detail_header()]
             lines += [_detail_line(r, use_known) for r in shown]
-        lines += ["", f"== {title}: counts per tier"]
-        for tier, counts in tier_counts(results, use_known).items():
-            lines.append(f"  {tier:14s} " + "  ".join(f"{s} {counts[s]}" for s in STATUSES
-                                                       if counts[s]))
+        lines += _console_counts(title, results, use_known)
+    if inference:
+        lines += _inference_console(inference, verbose)
     return "\n".join(lines)
+
+
+def _console_counts(title: str, results: Sequence[QuantityResult], use_known: bool) -> list[str]:
+    lines = ["", f"== {title}: counts per tier"]
+    for tier, counts in tier_counts(results, use_known).items():
+        lines.append(f"  {tier:14s} " + "  ".join(f"{s} {counts[s]}" for s in STATUSES if counts[s]))
+    return lines
+
+
+def _inference_console(runs: Sequence[InferenceRun], verbose: bool) -> list[str]:
+    """Per reference file its provenance, a line per model, failures (with the R expression
+    compared against) and counts per tier."""
+    lines = ["", "== inference: pylme vs the stored R references (r_reference/inference)"]
+    lines += [f"  {run.file + '.json':15s} made by {versions_text(run.versions)}" for run in runs
+              if not run.error]
+    lines += ["", f"{'file':10s} {'model / comparison':34s} {'pylme vs stored':28s} time"]
+    for run in runs:
+        if run.error:
+            lines.append(f"{run.file:10s} ERROR {run.error}")
+            continue
+        lines += [f"{run.file:10s} {model:34s} {_short(results)}"
+                  for model, results in run.by_model().items()]
+        lines.append(f"{run.file:10s} {'(all)':34s} {_short(run.results):28s} {run.seconds:5.2f}s")
+    results = [r for run in runs for r in run.results]
+    shown = [r for r in results if verbose or status(r) != "pass"]
+    if shown:
+        lines += ["", "== inference: details", _detail_header()]
+        for r in shown:
+            lines += [_detail_line(r, True), f"  {'':6s} R: {r.r_expr}"]
+    return lines + _console_counts("inference", results, True)
 
 
 def _detail_header() -> str:
@@ -233,17 +304,20 @@ details{margin:.3em 0}summary{cursor:pointer}code{font-size:12px}"""
 
 
 def write_html(path: Path, runs: Sequence[CaseRun], generated: Sequence[QuantityResult] = (),
-               header: dict | None = None) -> Path:
+               header: dict | None = None, inference: Sequence[InferenceRun] = ()) -> Path:
     """Write the self-contained report (inline CSS and SVG) to `path`; return the path."""
     body = [f"<h1>pylme ↔ lme4 conformance</h1>{_header_table(header or {})}",
-            "<h2>Counts per tier</h2>", _counts_table(runs, generated),
+            "<h2>Counts per tier</h2>", _counts_table(runs, generated, inference),
             "<h2>Plots</h2>", _plots(runs, generated),
             "<h2>Cases</h2>", _cases_table(runs),
             "<h2>Details (case × quantity)</h2>", *[_case_details(run) for run in runs]]
+    if inference:
+        body += ["<h2 id='inference'>Inference (stored R references)</h2>", _inference_html(inference)]
     if generated:
         body += ["<h2>Generated designs</h2>", _results_table(generated, True)]
+    tiers = TIERS + (INFERENCE_TIERS if inference else ())
     body.append("<h2>Tiers</h2>" + "".join(
-        f"<h3>{t.name}</h3><p>{html.escape(t.doc)}</p>" for t in TIERS))
+        f"<h3>{t.name}</h3><p>{html.escape(t.doc)}</p>" for t in tiers))
     text = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>pylme conformance</title>"
             f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -257,11 +331,13 @@ def _header_table(header: dict) -> str:
     return f"<table>{rows}</table>" if rows else ""
 
 
-def _counts_table(runs: Sequence[CaseRun], generated: Sequence[QuantityResult]) -> str:
+def _counts_table(runs: Sequence[CaseRun], generated: Sequence[QuantityResult],
+                  inference: Sequence[InferenceRun] = ()) -> str:
     groups = [("pylme vs stored", [r for x in runs for r in x.stored], True),
               ("pylme vs live R", [r for x in runs for r in x.live or ()], True),
               ("drift (live R vs stored)", [r for x in runs for r in x.drift or ()], False),
               ("generated designs", list(generated), True)]
+    groups += [(f"inference: {x.file}.json", list(x.results), True) for x in inference]
     head = "<tr><th>comparison</th><th>tier</th>" + "".join(f"<th>{s}</th>" for s in STATUSES)
     rows = []
     for title, results, use_known in groups:
@@ -314,8 +390,7 @@ def _cases_table(runs: Sequence[CaseRun]) -> str:
             "<th>drift</th><th>pylme s</th><th>R s</th></tr>")
     rows = []
     for run in runs:
-        worst = min((STATUSES.index(status(r)) for r in run.stored), default=len(STATUSES) - 1)
-        cls = "fail" if run.error else STATUSES[worst]
+        cls = "fail" if run.error else _worst(run.stored)
         rows.append(f"<tr class='{cls}'><td><a href='#{run.case_id}'>{run.case_id}</a></td>"
                     f"<td>{run.tier}</td><td>{html.escape(run.error or _short(run.stored))}</td>"
                     f"<td>{_short(run.live)}</td><td>{_short(run.drift, False)}</td>"
@@ -336,17 +411,51 @@ def _case_details(run: CaseRun) -> str:
     return "".join(parts) + "</details>"
 
 
-def _results_table(results: Sequence[QuantityResult], use_known: bool) -> str:
+def _results_table(results: Sequence[QuantityResult], use_known: bool,
+                   r_expr: bool = False) -> str:
+    """One row per result; `r_expr`: with the R expression each was compared against."""
     head = ("<tr><th>case</th><th>quantity</th><th>tier</th><th>max abs</th><th>max rel</th>"
-            "<th>status</th><th>detail</th></tr>")
+            f"<th>status</th>{'<th>R expression</th>' if r_expr else ''}<th>detail</th></tr>")
     rows = []
     for r in results:
         s = status(r, use_known)
         detail = r.detail
         if s in ("xfail", "xpass"):
             detail = f"known discrepancy: {known_discrepancy(r.case_id, r.quantity).reason}"
-        rows.append(f"<tr class='{s}'><td>{r.case_id}</td><td>{r.quantity}</td><td>{r.tier}</td>"
+        expr = f"<td><code>{html.escape(r.r_expr)}</code></td>" if r_expr else ""
+        rows.append(f"<tr class='{s}'><td>{html.escape(r.case_id)}</td>"
+                    f"<td>{html.escape(r.quantity)}</td><td>{r.tier}</td>"
                     f"<td class='num'>{_fmt(r.max_abs_err)}</td>"
-                    f"<td class='num'>{_fmt(r.max_rel_err)}</td><td>{s}</td>"
+                    f"<td class='num'>{_fmt(r.max_rel_err)}</td><td>{s}</td>{expr}"
                     f"<td><code>{html.escape(detail[:1000])}</code></td></tr>")
     return f"<table>{head}{''.join(rows)}</table>"
+
+
+def _inference_html(runs: Sequence[InferenceRun]) -> str:
+    """Per reference file: provenance, a table of models, and every record in a fold."""
+    intro = ("<p>pylme against <code>r_reference/inference/*.json</code> (no R needed), under "
+             "the tolerances of <code>conformance/inference_tiers.py</code>, which are those "
+             "of <code>tests/inference</code>. Quantities marked <code>@ lme4 θ̂</code> are "
+             "evaluated at lme4's estimates; the others on pylme's own fit.</p>")
+    parts = [intro]
+    for run in runs:
+        if run.error:
+            parts.append(f"<h3>{run.file}.json</h3><p class='fail'>{html.escape(run.error)}</p>")
+            continue
+        head = "<tr><th>model / comparison</th><th>pylme vs stored</th></tr>"
+        rows = "".join(f"<tr class='{_worst(results)}'><td>{html.escape(model)}</td>"
+                       f"<td>{_short(results)}</td></tr>"
+                       for model, results in run.by_model().items())
+        bad = any(is_failure(r) for r in run.results)
+        parts += [f"<h3>{run.file}.json — {_short(run.results)} ({run.seconds:.1f}s)</h3>",
+                  f"<p>Made by {html.escape(versions_text(run.versions))}.</p>",
+                  f"<table>{head}{rows}</table>",
+                  f"<details{' open' if bad else ''}><summary>every record of {run.file}.json "
+                  f"({len(run.results)})</summary>", _results_table(run.results, True, True),
+                  "</details>"]
+    return "".join(parts)
+
+
+def _worst(results: Sequence[QuantityResult]) -> str:
+    """The worst status of `results` (``pass`` for none)."""
+    return STATUSES[min((STATUSES.index(status(r)) for r in results), default=len(STATUSES) - 1)]

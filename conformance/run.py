@@ -4,13 +4,16 @@ Usage::
 
     python -m conformance run [--case ID ...] [--tier fast|slow|all] [--stored-only]
                               [--html PATH] [--generated N] [--seed S]
-                              [--profile ci|long] [--verbose]
+                              [--profile ci|long] [--verbose] [--no-inference]
 
 For each registered case pylme's fit is compared with (a) the stored reference
 ``r_reference/cases/<id>.json`` and, when R/lme4 load through rpy2 and
 ``--stored-only`` is not given, (b) a live R fit; live R is also compared with
 the stored file, and that *toolchain drift* is reported separately from pylme's
-differences. Generated designs come from ``conformance.strategies.run_generated``
+differences. The stored inference references (``r_reference/inference``:
+Satterthwaite / Kenward-Roger tables, anova, drop1, likelihood-ratio tests, confint,
+predict) are compared too, without R (``conformance.inference``; ``--no-inference``
+skips them). Generated designs come from ``conformance.strategies.run_generated``
 when that hook exists (default 200 with R, 0 without). The exit status is 1
 when any quantity fails (a recorded discrepancy that passes, XPASS, counts as a
 failure so the record stays current), 0 otherwise.
@@ -22,13 +25,15 @@ import argparse
 import importlib
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from conformance.cases import FAST, SLOW, Case, select
 from conformance.compare import QuantityResult, compare_case, compare_references
 from conformance.regen import DEFAULT_OUT, load_reference
-from conformance.report import CaseRun, console_report, is_failure, write_html
+from conformance.report import (CaseRun, InferenceRun, console_report, is_failure, versions_text,
+                                write_html)
 
 __all__ = ["configure", "handler", "run_cases", "PROFILES", "HOOKS"]
 
@@ -56,29 +61,50 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="defaults for --tier and --generated (ci: 200 designs; long: 2000)")
     parser.add_argument("--verbose", action="store_true",
                         help="print every quantity, not only failures and flags")
+    parser.add_argument("--no-inference", action="store_true",
+                        help="skip the stored inference references (r_reference/inference)")
 
 
 def handler(args: argparse.Namespace) -> int:
     """Run the comparison described by `args`; return the exit status."""
     profile = PROFILES[args.profile]
     tier = args.tier or profile["tier"]
-    cases = select(ids=tuple(args.case), tiers=(FAST, SLOW) if tier == "all" else (tier,))
+    tiers = (FAST, SLOW) if tier == "all" else (tier,)
+    cases = select(ids=tuple(args.case), tiers=tiers)
     session = None if args.stored_only else _live_session()
     n_generated = args.generated if args.generated is not None else (
         profile["generated"] if session is not None else 0)
     start = time.perf_counter()
     runs = run_cases(cases, session, progress=_Progress(len(cases)))
     generated = _generated(n_generated, args.seed, session)
-    print(console_report(runs, generated, verbose=args.verbose))
+    inference = [] if args.no_inference else _inference(tiers, tuple(args.case))
+    print(console_report(runs, generated, verbose=args.verbose, inference=inference))
     if str(args.html) != "-":
-        path = write_html(args.html, runs, generated, _header(session, args, n_generated))
+        path = write_html(args.html, runs, generated, _header(session, args, n_generated, inference),
+                          inference)
         print(f"\nHTML report: {path}")
     failures = sum(is_failure(r) for run in runs for r in run.stored + (run.live or ()))
     failures += sum(is_failure(r, use_known=False) for run in runs for r in run.drift or ())
     failures += sum(is_failure(r) for r in generated) + sum(bool(run.error) for run in runs)
+    failures += sum(is_failure(r) for run in inference for r in run.results)
+    failures += sum(bool(run.error) for run in inference)
+    n_inference = sum(len(run.results) for run in inference)
     print(f"{len(runs)} cases, {len(generated)} generated-design quantities, "
-          f"{failures} failure(s), {time.perf_counter() - start:.1f}s")
+          f"{n_inference} inference quantities, {failures} failure(s), "
+          f"{time.perf_counter() - start:.1f}s")
     return 1 if failures else 0
+
+
+def _inference(tiers: tuple[str, ...], case_ids: tuple[str, ...]) -> list[InferenceRun]:
+    """pylme against the stored inference references, a progress line per file on stderr."""
+    from conformance.inference import run_inference
+
+    def progress(run: InferenceRun) -> None:
+        bad = sum(is_failure(r) for r in run.results) + bool(run.error)
+        print(f"[inference] {run.file + '.json':34s} {len(run.results):4d} quantities "
+              f"{run.seconds:6.2f}s {f'{bad} failing' if bad else 'ok'}", file=sys.stderr, flush=True)
+
+    return run_inference(tiers, case_ids, progress)
 
 
 def _live_session() -> Any:
@@ -179,7 +205,8 @@ def _generated_hook() -> Any:
     return None
 
 
-def _header(session: Any, args: argparse.Namespace, n_generated: int) -> dict:
+def _header(session: Any, args: argparse.Namespace, n_generated: int,
+            inference: Sequence[InferenceRun] = ()) -> dict:
     import json
     import platform
 
@@ -192,6 +219,8 @@ def _header(session: Any, args: argparse.Namespace, n_generated: int) -> dict:
                                 f"{meta.get('packages', {}).get('lme4', '?')}, generated "
                                 f"{meta.get('generated', '?')}",
             "live R": "yes" if session is not None else "no (stored references only)",
+            **{f"inference reference {run.file}.json": versions_text(run.versions)
+               for run in inference if not run.error},
             "profile": args.profile, "generated designs": n_generated,
             "generated at": time.strftime("%Y-%m-%d %H:%M:%S")}
 

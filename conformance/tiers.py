@@ -428,8 +428,6 @@ KNOWN_DISCREPANCIES.update({(case, quantity): Known(reason)
 #: or comparison id, quantity as named there). ``python -m conformance run`` shows them as XFAIL
 #: and fails on XPASS, as for the cases.
 KNOWN_INFERENCE: dict[tuple[str, str], Known] = {
-    ("cake_temperature_slope_reml", "criterion"): Known(
-        _ENDPOINT["cake_temperature_slope_reml"][0] + " (strict xfail in tests/inference/test_ddf.py)"),
     ("cake_rankdef_reml", "drop1_print"): Known(
         "drop1(fm, test = 'Chisq') of a rank-deficient X: for the two terms whose deletion "
         "leaves the model unchanged (temp, I(2 * temp): 0 df, LRT 0) lme4's Pr(Chi) is NA, "

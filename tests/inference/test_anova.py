@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import re
 import warnings
 
 import numpy as np
@@ -18,9 +17,9 @@ import pytest
 
 import anova_ddf_reference as R
 import pylme
-from pylme.errors import DataError, PylmeMessage, PylmeWarning
+from pylme.errors import DataError, PylmeWarning
 from pylme.inference import contrasts as C
-from pylme.inference.anova import AnovaResult, anova, drop1
+from pylme.inference.anova import anova, drop1
 
 MODELS = R.model_ids()
 REML_MODELS = R.kr_model_ids()
@@ -46,19 +45,7 @@ def assert_table(mine: pd.DataFrame, theirs: pd.DataFrame, rtol: float, atol: fl
 # ------------------------------------------------------------------ model comparisons
 
 
-def _comparison(comp_id: str) -> tuple[AnovaResult, list[str]]:
-    """pylme's version of a stored ``anova(...)`` call and the messages it gave."""
-    comp = R.reference()["comparisons"][comp_id]
-    data = pylme.datasets.load(comp["data"]["name"])
-    fits = {name: _quiet(pylme.lmer, m["formula"], data, REML=m["reml"], data_name=comp["data"]["name"])
-            for name, m in comp["models"].items()}
-    args = [a.strip() for a in re.fullmatch(r"anova\((.*)\)", comp["r_expr"]).group(1).split(",")]
-    names = [a for a in args if "=" not in a]
-    refit = "refit = FALSE" not in args
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = anova(*[fits[n] for n in names], refit=refit, model_names=names)
-    return result, [str(w.message) for w in caught if issubclass(w.category, PylmeMessage)]
+_comparison = R.comparison
 
 
 @pytest.mark.parametrize("comp_id", COMPARISONS)

@@ -8,10 +8,8 @@ bootstrap intervals within Monte-Carlo error of lme4's (different random streams
 
 from __future__ import annotations
 
-import json
 import warnings
-from functools import lru_cache
-from pathlib import Path
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -19,57 +17,24 @@ import pytest
 from scipy.stats import norm
 
 import pylme
+from conformance import inference_refs as refs
+from conformance.inference_refs import confint_fit as fitted
+from conformance.inference_refs import confint_profile as profiled
+from conformance.inference_refs import matrix as r_matrix
+from conformance.inference_refs import numbers as _num
 from pylme.errors import PylmeMessage, PylmeWarning
 from pylme.inference import confint as ci_mod
 from pylme.inference.profile import format_perc, get_which, profile
 from pylme.inference.sdcor import cv_to_sv, cv_to_vv, sv_to_cv
 from pylme.inference.splines import back_spline, interp_spline
 
-REF = Path(__file__).resolve().parents[2] / "r_reference" / "inference" / "confint.json"
 MODELS = ("hsb_null_reml", "sleepstudy_slope_reml", "dyestuff_ml", "dyestuff_reml",
           "penicillin_reml", "dyestuff2_reml")
+quantity = partial(refs.quantity, file="confint")
 
 
-@lru_cache(maxsize=1)
 def reference() -> dict:
-    return json.loads(REF.read_text())
-
-
-def _num(value) -> np.ndarray:
-    """JSON numbers to floats: R's NA (null) and the "NaN"/"Inf" strings included."""
-    def conv(v):
-        if isinstance(v, list):
-            return [conv(x) for x in v]
-        if v is None:
-            return np.nan
-        if isinstance(v, str):
-            return float(v.replace("Inf", "inf").replace("NaN", "nan"))
-        return float(v)
-    return np.array(conv(value), dtype=float)
-
-
-def r_matrix(rec: dict) -> pd.DataFrame:
-    rows, cols = rec["dimnames"]
-    return pd.DataFrame(_num(rec["value"]), index=rows, columns=cols)
-
-
-@lru_cache(maxsize=None)
-def fitted(model_id: str):
-    m = reference()["models"][model_id]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PylmeWarning)
-        return pylme.lmer(m["formula"], pylme.datasets.load(m["data"]["name"]), REML=m["reml"])
-
-
-@lru_cache(maxsize=None)
-def profiled(model_id: str):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PylmeWarning)
-        return profile(fitted(model_id))
-
-
-def quantity(model_id: str, name: str) -> dict:
-    return reference()["models"][model_id]["quantities"][name]
+    return refs.load("confint")
 
 
 def assert_frame_close(ours: pd.DataFrame, r: pd.DataFrame, rtol: float, atol: float = 0.0):

@@ -166,14 +166,7 @@ def test_kenward_roger_refuses_ml_fits(model_id):
 # ------------------------------------------------------------------ summary(ddf = )
 
 
-def _expected_summary(model_id: str, name: str) -> str:
-    """R's text, less the ``Weights:``/``Offset:`` lines (pylme got vectors, not expressions)."""
-    lines = R.quantity(model_id, name)["value"]
-    case = R.reference()["models"][model_id]["case"]
-    drop = tuple(p for p, on in (("Weights:", case["weights"]), (" Offset:", case["offset"])) if on)
-    return "".join(line + "\n" for line in lines if not (drop and line.startswith(drop)))
-
-
+_expected_summary = R.summary_text
 
 
 @pytest.mark.parametrize("model_id", STABLE)
@@ -191,10 +184,7 @@ def test_summary_text_kenward_roger(model_id):
     R.assert_same_print(str(fit.summary(ddf="Kenward-Roger")), _expected_summary(model_id, "summary_kr_print"))
 
 
-def _without_control_lines(text: str) -> str:
-    """Drop the lines a fit evaluated at fixed θ adds or changes (``Control:``, optimizer code)."""
-    skip = ("Control:", "lmerControl(", "optimizer (")
-    return "".join(line + "\n" for line in text.split("\n") if line and not line.startswith(skip))
+_without_control_lines = R.without_control_lines
 
 
 @pytest.mark.parametrize("model_id", MODELS)
