@@ -74,7 +74,16 @@ _SINGULAR = "boundary (singular) fit: see help('isSingular')"
 def _messages(side: dict, group: str, name: str) -> list[str]:
     record = side.get(group, {}).get(name)
     values = record.get("value") if isinstance(record, dict) else record
-    return [_GRADIENT.sub("#", m) for m in ([values] if isinstance(values, str) else values or [])]
+    return [_GRADIENT.sub("#", m) for m in _strings(values)]
+
+
+def _strings(values) -> list[str]:
+    """The texts of a message record, flattened (R's ``messages`` may be a list of vectors)."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        return [values]
+    return [text for v in values for text in _strings(v)]
 
 
 def apply_policy(case_id: str, results: list, reference: dict, py: Any,

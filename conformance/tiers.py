@@ -427,13 +427,8 @@ KNOWN_DISCREPANCIES.update({(case, quantity): Known(reason)
 #: Recorded discrepancies of the inference references (``conformance.inference``), by (model
 #: or comparison id, quantity as named there). ``python -m conformance run`` shows them as XFAIL
 #: and fails on XPASS, as for the cases.
-KNOWN_INFERENCE: dict[tuple[str, str], Known] = {
-    ("cake_rankdef_reml", "drop1_print"): Known(
-        "drop1(fm, test = 'Chisq') of a rank-deficient X: for the two terms whose deletion "
-        "leaves the model unchanged (temp, I(2 * temp): 0 df, LRT 0) lme4's Pr(Chi) is NA, "
-        "printed blank; pylme's is a computed NaN, printed 'NaN'. The table itself agrees "
-        "(NaN compared as NA)"),
-}
+KNOWN_INFERENCE: dict[tuple[str, str], Known] = {}
+#: (Fixed since first recorded: drop1's Pr(Chi) of a 0-df term printed 'NaN', lme4 a blank.)
 
 
 def known_discrepancy(case_id: str, quantity: str) -> Known | None:

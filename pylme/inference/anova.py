@@ -186,8 +186,16 @@ def _invalid_p_values(values: np.ndarray, columns) -> np.ndarray:
     """
     out = np.zeros(values.shape, dtype=bool)
     if len(columns) and str(columns[-1]).startswith("Pr("):
-        out[:, -1] = np.isnan(values[:, -1]) & ~np.isnan(values[:, :-1]).any(axis=1)
+        tested = ~np.isnan(values[:, :-1]).any(axis=1)
+        # a test on 0 df (drop1 of an aliased term, equal npar in anova) is NA in lme4
+        for j, name in enumerate(columns[:-1]):
+            if name in _DF_COLUMNS:
+                tested &= values[:, j] != 0
+        out[:, -1] = np.isnan(values[:, -1]) & tested
     return out
+
+
+_DF_COLUMNS = ("Df", "npar", "NumDF")
 
 
 def _lrt_table(mods: Sequence["LmerFit"], names: Sequence[str]) -> pd.DataFrame:

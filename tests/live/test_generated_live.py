@@ -71,6 +71,20 @@ def test_policy_text_comparison():
     assert not _same_line("fit warnings:", "", masked=True)
 
 
+def test_policy_reads_nested_r_message_lists():
+    """lme4's ``optinfo$conv$lme4$messages`` is a list of character vectors (seen on a
+    generated design whose Hessian check fired): the policy flattens it."""
+    from conformance.generated_policy import _messages
+
+    side = {"optimizer": {"conv_lme4_messages": {"value": [["Model is nearly unidentifiable: large "
+                                                             "eigenvalue ratio\n - Rescale variables?"]]}}}
+    assert _messages(side, "optimizer", "conv_lme4_messages") == [
+        "Model is nearly unidentifiable: large eigenvalue ratio\n - Rescale variables?"]
+    grad = {"optimizer": {"conv_lme4_messages": {"value": "Model failed to converge with max|grad| = 0.01 (tol"}}}
+    assert _messages(grad, "optimizer", "conv_lme4_messages") == ["Model failed to converge with max|grad| = # (tol"]
+    assert _messages({"optimizer": {"conv_lme4_messages": {"value": None}}}, "optimizer", "conv_lme4_messages") == []
+
+
 # ------------------------------------------------------------------ with R
 
 
