@@ -168,3 +168,27 @@ def test_spawned_workers_rebuild_the_fit(fm, serial, monkeypatch):
     monkeypatch.setattr(bmod, "_fork_context", lambda: None)
     spawned = bootMer(fm, _fixef, nsim=12, seed=42, n_jobs=2, progress=False)
     np.testing.assert_array_equal(spawned.t, serial.t)
+
+
+def test_progress_bar_tqdm_and_plain_counter(fm, capsys, monkeypatch):
+    """``progress=True`` shows tqdm's bar (the ``progress`` extra), else a plain counter."""
+    import builtins
+
+    pytest.importorskip("tqdm", reason="the test command installs the 'progress' extra")
+    bootMer(fm, _fixef, nsim=4, seed=1, n_jobs=1, progress=True)
+    err = capsys.readouterr().err
+    assert "bootMer: 100%" in err and "4/4" in err
+
+    real_import = builtins.__import__
+
+    def no_tqdm(name, *args, **kwargs):
+        if name.startswith("tqdm"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    bootMer(fm, _fixef, nsim=4, seed=1, n_jobs=1, progress=True)
+    err = capsys.readouterr().err
+    assert err.endswith("bootMer: 4/4\n") and "%" not in err
+    bootMer(fm, _fixef, nsim=4, seed=1, n_jobs=1, progress=False)
+    assert capsys.readouterr().err == ""
