@@ -278,7 +278,8 @@ def _lookup_factory(data: pd.DataFrame):
         if name not in cache:
             if name not in data.columns:
                 raise UnknownVariableError(
-                    f"variable '{name}' not found in data; available columns: " + ", ".join(available)
+                    f"object '{name}' not found (lme4's words): variable '{name}' is not in data; "
+                    "available columns: " + ", ".join(available)
                 )
             column = data[name]
             if isinstance(column, pd.DataFrame):

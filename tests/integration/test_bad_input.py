@@ -29,7 +29,7 @@ CASES = [
     ("not-a-dataframe", lambda: pylme.lmer(F, [1, 2, 3]), DataError, r"data must be a pandas DataFrame, got list"),
     ("empty-data", lambda: pylme.lmer(F, SS.iloc[:0]), DataError, r"data has no rows"),
     ("unknown-column", lambda: pylme.lmer("Reaction ~ Dayz + (1|Subject)", SS), UnknownVariableError,
-     r"variable 'Dayz' not found in data; available columns: Reaction, Days, Subject"),
+     r"object 'Dayz' not found \(lme4's words\): variable 'Dayz' is not in data; available columns: Reaction, Days, Subject"),
     ("all-rows-na", lambda: pylme.lmer(F, SS.assign(Reaction=np.nan)), DataError, r"0 \(non-NA\) cases$"),  # a.3 #28
     ("infinite-y", lambda: pylme.lmer(F, SS.assign(Reaction=np.inf)), DataError, r"NA/NaN/Inf in 'y'$"),  # #23
     ("infinite-x", lambda: pylme.lmer(F, SS.assign(Days=np.inf)), DataError,
@@ -44,7 +44,7 @@ CASES = [
      r"variable lengths differ \(found for '\(weights\)'\)"),  # #43
     ("offset-length", lambda: pylme.lmer(F, SS, offset=np.ones(10)), DataError,
      r"variable lengths differ \(found for '\(offset\)'\)"),  # #45
-    ("weights-column-missing", lambda: pylme.lmer(F, SS, weights="w"), UnknownVariableError, r"variable 'w' not found"),
+    ("weights-column-missing", lambda: pylme.lmer(F, SS, weights="w"), UnknownVariableError, r"object 'w' not found"),
     ("weights-not-numeric", lambda: pylme.lmer(F, SS, weights=np.array(["a"] * 180)), DataError, r"weights must be numeric"),
     # formula
     ("not-a-string", lambda: pylme.lmer(3, SS), FormulaError, r"formula must be a string"),

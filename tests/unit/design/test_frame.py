@@ -175,7 +175,7 @@ def test_errors(data):
         frame("y ~ x", {"y": [1.0]})
     with pytest.raises(DataError, match="no rows"):
         frame("y ~ x", data.iloc[:0])
-    with pytest.raises(UnknownVariableError, match=r"variable 'nope' not found in data; available columns: y, x"):
+    with pytest.raises(UnknownVariableError, match=r"object 'nope' not found \(lme4's words\): variable 'nope' is not in data; available columns: y, x"):
         frame("y ~ x + nope", data)
     with pytest.raises(UnknownVariableError, match="'ww'"):
         frame("y ~ x", data, weights="ww")
