@@ -264,9 +264,10 @@ def optimize_lmer(
     ``judge``: a more accurate objective for the boundary snap's last-bit comparisons
     (see :func:`check_boundary`); default ``fn``.
     """
+    judge = fn if judge is None else judge
     opt = optwrap(control.optimizer, fn, start, lower, control, calc_derivs=control.calc_derivs, verbose=verbose)
     if control.restart_edge:
-        opt = _restart_edge(fn, opt, lower, control, verbose, judge=judge or fn)
+        opt = _restart_edge(fn, opt, lower, control, verbose, judge=judge)
     if control.boundary_tol > 0:
         opt = check_boundary(fn, opt, lower, control.boundary_tol, judge=judge)
     return opt

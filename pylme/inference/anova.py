@@ -177,6 +177,10 @@ def _compare(m1: "LmerFit", others: Sequence["LmerFit"], refit: bool,
     return AnovaResult(table, heading, tuple(mods))
 
 
+#: Degrees-of-freedom columns of lme4's and lmerTest's tables (a 0 there means "no test").
+_DF_COLUMNS = ("Df", "npar", "NumDF")
+
+
 def _invalid_p_values(values: np.ndarray, columns) -> np.ndarray:
     """Cells R holds as NaN, not NA: a p-value whose row has its statistic and df.
 
@@ -194,8 +198,6 @@ def _invalid_p_values(values: np.ndarray, columns) -> np.ndarray:
         out[:, -1] = np.isnan(values[:, -1]) & tested
     return out
 
-
-_DF_COLUMNS = ("Df", "npar", "NumDF")
 
 
 def _lrt_table(mods: Sequence["LmerFit"], names: Sequence[str]) -> pd.DataFrame:

@@ -17,6 +17,7 @@ No step costs anything proportional to the number of observations.
 from __future__ import annotations
 
 import threading
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -226,7 +227,8 @@ class BlockedSystem:
             tail, rest = np.tril(chol[r:, r:]), DenseRestFactor(chol, r)
         else:
             logdet, tail, rest = self._sparse.factor(self._bvec(fac1), (corr_dr, corr_dd), templates[1:])
-        return BlockedFactor(self._cp, self._rest_blocks, templates, fac1, rest, fac1.logdet + logdet, tail)
+        return BlockedFactor(self._cp, self._a_1d, self._rest_blocks, templates, fac1, rest,
+                             fac1.logdet + logdet, tail)
 
 
 class BlockedFactor:
@@ -240,37 +242,35 @@ class BlockedFactor:
         Lower Cholesky factor of the dense columns' Schur complement.
     """
 
-    def __init__(self, cp, rest_blocks, templates, fac1, rest, logdet, tail):
-        self._cp, self._rest_blocks, self._templates = cp, rest_blocks, templates
+    def __init__(self, cp, a_1d, rest_blocks, templates, fac1, rest, logdet, tail):
+        self._cp, self._a_1d, self._rest_blocks, self._templates = cp, a_1d, rest_blocks, templates
         self._fac1, self._rest = fac1, rest
         self.logdet, self.tail = logdet, tail
-        self._m_r1_cache = None
 
-    @property
+    # Built on first use: a model with one grouped block, or a caller needing no solve,
+    # never pays for the sparse Λ of the later blocks.
+    @cached_property
+    def _lam_rest(self) -> sp.csr_matrix:
+        """``Λ_r``, the later blocks' relative covariance factor."""
+        return template_matrix(self._rest_blocks, self._templates[1:])
+
+    @cached_property
     def _m_r1(self) -> sp.csr_matrix:
-        """``M_r1 = Λ_rᵀ A_r1 Λ_1``, the scaled off-diagonal block (built on first use: a
-        model with one grouped block, or a caller needing no solve, never pays for it)."""
-        if self._m_r1_cache is None:
-            cp = self._cp
-            if cp.n_rest:
-                lam1 = template_matrix([(0, cp.first.nlevels, cp.first.width)], self._templates[:1])
-                lamr = template_matrix(self._rest_blocks, self._templates[1:])
-                self._m_r1_cache = (lamr.T @ cp.a_r1 @ lam1).tocsr()
-            else:
-                self._m_r1_cache = sp.csr_matrix((0, cp.first.size))
-        return self._m_r1_cache
+        """``M_r1 = Λ_rᵀ A_r1 Λ_1``, the scaled off-diagonal block of ``ΛᵀZᵀWZΛ + I``."""
+        cp = self._cp
+        if not cp.n_rest:
+            return sp.csr_matrix((0, cp.first.size))
+        lam1 = template_matrix([(0, cp.first.nlevels, cp.first.width)], self._templates[:1])
+        return (self._lam_rest.T @ cp.a_r1 @ lam1).tocsr()
 
     def scaled_dense_cross(self) -> np.ndarray:
         """``ΛᵀZᵀWD`` (q × m) in the internal coordinates."""
         cp = self._cp
-        m = cp.n_dense
         # block 1: T_1ᵀ applied to every level's k × m slice of A_1d
-        a_1d = np.transpose(cp.a_d1, (1, 2, 0))
-        top = np.matmul(self._templates[0].T, a_1d).reshape(-1, m)
+        top = np.matmul(self._templates[0].T, self._a_1d).reshape(-1, cp.n_dense)
         if not cp.n_rest:
             return top
-        lamr = template_matrix(self._rest_blocks, self._templates[1:])
-        return np.vstack([top, np.asarray(lamr.T @ cp.a_dr.T)])
+        return np.vstack([top, np.asarray(self._lam_rest.T @ cp.a_dr.T)])
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         """``(ΛᵀZᵀWZΛ + I)⁻¹ rhs`` by block elimination (rhs of shape (q,))."""
