@@ -13,6 +13,9 @@ Order of operations is R's, because results depend on it:
    factors whose levels are the sorted distinct remaining values (lme4's
    ``factorize``), logicals stay logical.
 
+How each pandas column becomes an R vector (integer ids beyond 2**53, mixed Python
+types, Categoricals, dates) is :mod:`pylme.design.convert`'s job.
+
 The frame remembers what is needed to evaluate the same variables on new data (R's
 ``predvars`` and ``xlevels``): ``poly`` coefficients, ``scale`` centres and scales,
 and factor levels; pass it as ``reference=`` to :func:`model_frame`.
@@ -23,8 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-import unicodedata
-
 import numpy as np
 import pandas as pd
 
@@ -33,7 +34,9 @@ from ..formula.ast import BinOp, Formula, Name, strip_parens
 from ..formula.deparse import deparse, quote_name
 from ..formula.parser import parse_expression, parse_formula
 from ..formula.terms import Terms, terms
-from .columns import Factor, FrameColumn, Logical, Numeric, r_factor, strings_to_factor
+from .collation import collation_key, r_sort
+from .columns import Factor, FrameColumn, Logical, Numeric, r_factor, r_interaction, strings_to_factor
+from .convert import convert_series
 from .evaluate import Evaluator, _Val
 
 __all__ = ["ModelFrame", "model_frame", "Numeric", "Factor", "Logical", "FrameColumn", "collation_key", "r_sort"]
@@ -152,8 +155,9 @@ class ModelFrame:
 
         Numbers get levels in numeric order labelled as R's ``as.character``
         (``"1"``, ``"0.3"``), logicals ``"FALSE"``/``"TRUE"``, factors keep their
-        levels.  ``a:b`` is lme4's ``%i%``: the observed combinations, labelled
-        ``"a:b"`` and ordered by ``a``'s levels, then ``b``'s.
+        levels.  ``a:b`` is lme4's ``%i%`` (:func:`~pylme.design.columns.r_interaction`):
+        the observed combinations, labelled ``"a:b"`` (combinations with the same label
+        are one level, as in lme4) and ordered by ``a``'s levels, then ``b``'s.
         """
         if isinstance(expr, str):
             key = self._key(expr)
@@ -162,102 +166,8 @@ class ModelFrame:
             expr = parse_expression(expr)
         node = strip_parens(expr)
         if isinstance(node, BinOp) and node.op == ":":
-            return _interaction(self.as_factor(node.left), self.as_factor(node.right))
+            return r_interaction(self.as_factor(node.left), self.as_factor(node.right))
         return r_factor(self.column(node))
-
-
-def _interaction(f1: Factor, f2: Factor) -> Factor:
-    """lme4 ``f1 %i% f2``: observed combinations ordered by f1's then f2's level."""
-    key = f1.codes.astype(np.int64) * f2.nlevels + f2.codes
-    observed, codes = np.unique(key, return_inverse=True)
-    labels = tuple(f"{f1.levels[k // f2.nlevels]}:{f2.levels[k % f2.nlevels]}" for k in observed)
-    return Factor(codes.astype(np.int64), labels, False)
-
-
-# --- R's collation of strings ------------------------------------------------------------------
-
-# ICU root collation (CLDR) primary order of the ASCII characters that are not ignorable:
-# whitespace, punctuation, symbols, digits, then letters (case is a tertiary difference).
-_PRIMARY = "\t\n\x0b\x0c\r _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$0123456789abcdefghijklmnopqrstuvwxyz"
-_PRIMARY_WEIGHT = {ch: i + 1 for i, ch in enumerate(_PRIMARY)}
-_COMMON = 0
-
-
-def collation_key(s: str) -> tuple:
-    """Sort key reproducing R's ``sort()`` of strings on the reference machine.
-
-    R 4.2.2 there runs in the C.UTF-8 locale with ICU, i.e. the Unicode collation
-    algorithm with CLDR root order: ``"a" < "A" < "b" < "B"``, ``"a b" < "a_b" <
-    "a-b" < "a.b" < "a0" < "ab"``, ``"10" < "2"`` (no numeric ordering).  Strings are
-    compared first by base characters (primary), then accents (secondary), then case,
-    lower before upper (tertiary).  Exact for ASCII (verified against R on random
-    strings); other characters are decomposed (NFD) so accents sort as secondary
-    differences, and characters outside ASCII sort after ``z`` by code point — an
-    approximation.  ASCII control characters other than whitespace are ignored.
-    """
-    primary, secondary, tertiary = [], [], []
-    for ch in unicodedata.normalize("NFD", s):
-        if unicodedata.combining(ch):
-            secondary.append(ord(ch))
-            continue
-        low = ch.lower()
-        weight = _PRIMARY_WEIGHT.get(low)
-        if weight is None:
-            if ord(ch) < 128:
-                continue  # control characters are completely ignorable
-            weight = 1000 + ord(low[0])
-        primary.append(weight)
-        secondary.append(_COMMON)
-        tertiary.append(1 if ch != low else 0)
-    return (tuple(primary), tuple(secondary), tuple(tertiary), s)
-
-
-def r_sort(strings) -> list[str]:
-    """Sort strings as R's ``sort()`` does (see :func:`collation_key`)."""
-    return sorted(strings, key=collation_key)
-
-
-# --- converting data columns ----------------------------------------------------------------
-
-
-def _object_column(name: str, series: pd.Series, na: np.ndarray) -> _Val:
-    values = series.to_numpy(dtype=object)
-    present = [v for v, missing in zip(values, na) if not missing]
-    if all(isinstance(v, str) for v in present):
-        cleaned = np.array([None if m else v for v, m in zip(values, na)], dtype=object)
-        return _Val(strings_to_factor(cleaned, r_sort({v for v in present})))
-    if all(isinstance(v, (bool, np.bool_)) for v in present):
-        return _Val(Logical(np.array([bool(v) if not m else False for v, m in zip(values, na)])), na)
-    if all(isinstance(v, (int, float, np.integer, np.floating)) for v in present):
-        out = np.array([np.nan if m else float(v) for v, m in zip(values, na)], dtype=float)
-        return _Val(Numeric(out, None, all(isinstance(v, (int, np.integer)) for v in present)))
-    raise DataError(f"variable '{name}' mixes types; pylme needs numbers, strings, logicals or a Categorical")
-
-
-def _categorical_levels(categories: pd.Index) -> tuple[str, ...]:
-    if pd.api.types.is_integer_dtype(categories.dtype):
-        return tuple(str(int(c)) for c in categories)
-    if pd.api.types.is_float_dtype(categories.dtype):
-        return tuple(r_factor(Numeric(categories.to_numpy(float))).levels)
-    return tuple(str(c) for c in categories)
-
-
-def convert_series(name: str, series: pd.Series) -> _Val:
-    """One data column as an R vector: numeric, logical or factor (characters become factors)."""
-    dtype = series.dtype
-    na = np.asarray(pd.isna(series), dtype=bool)
-    if isinstance(dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy().astype(np.int64)
-        return _Val(Factor(codes, _categorical_levels(dtype.categories), bool(dtype.ordered)))
-    if pd.api.types.is_bool_dtype(dtype):
-        values = series.to_numpy(dtype=object)
-        return _Val(Logical(np.array([bool(v) if not m else False for v, m in zip(values, na)])), na)
-    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
-        values = series.to_numpy(dtype=float, na_value=np.nan)
-        return _Val(Numeric(values, None, pd.api.types.is_integer_dtype(dtype)))
-    if pd.api.types.is_string_dtype(dtype) or dtype == object:
-        return _object_column(name, series, na)
-    raise DataError(f"variable '{name}' has unsupported type {dtype}; use numbers, strings, booleans or a Categorical")
 
 
 # --- building the frame ---------------------------------------------------------------------
@@ -333,7 +243,7 @@ def _subset(v: _Val, rows: np.ndarray, drop_levels: bool) -> FrameColumn:
         return r_factor(f) if drop_levels else f
     if isinstance(c, Logical):
         return Logical(c.values[rows])
-    return Numeric(c.values[rows], c.colnames, c.is_integer)
+    return c.take(rows)
 
 
 def _recode(name: str, v: _Val, levels: tuple, ordered: bool) -> _Val:

@@ -25,6 +25,7 @@ from ..errors import DataError, FormulaError
 from ..formula import deparse
 from ..formula.ast import BinOp, Name, Paren
 from ..formula.bars import Bar
+from .columns import r_interaction
 from .frame import Factor, ModelFrame
 from .model_matrix import model_matrix
 
@@ -225,8 +226,11 @@ def _term_zt(t: ReTerm) -> sp.csc_matrix:
 def grouping_factor(group, frame: ModelFrame) -> GroupingFactor:
     """Evaluate a grouping expression as lme4's ``mkBlist`` does.
 
-    Variables are converted with R's ``factor()``; ``a:b`` is lme4's ``%i%``: labels
-    ``"a:b"``, levels the *observed* combinations ordered by ``a``'s levels then ``b``'s.
+    Variables are converted with R's ``factor()``; ``a:b`` is lme4's ``%i%``
+    (:func:`~pylme.design.columns.r_interaction`): labels ``"a:b"``, levels the
+    *observed* pasted labels (two combinations that paste to the same text are one
+    group, as in lme4) ordered by ``a``'s level then ``b``'s of their first occurrence.
+    ``a/b`` reaches here already expanded to ``b:a`` and ``a`` (lme4's order).
     """
     name = deparse(group)
     factor = _evaluate_group(group, frame, name)
@@ -237,7 +241,7 @@ def _evaluate_group(node, frame: ModelFrame, name: str) -> Factor:
     while isinstance(node, Paren):
         node = node.expr
     if isinstance(node, BinOp) and node.op == ":":
-        return _interaction(
+        return r_interaction(
             _evaluate_group(node.left, frame, name), _evaluate_group(node.right, frame, name)
         )
     if isinstance(node, Name):
@@ -246,14 +250,6 @@ def _evaluate_group(node, frame: ModelFrame, name: str) -> Factor:
         f"Invalid grouping factor specification, {name}: a grouping factor must be a "
         "variable or an interaction of variables written with ':' (or nested with '/')"
     )
-
-
-def _interaction(f1: Factor, f2: Factor) -> Factor:
-    """lme4 ``f1 %i% f2``: observed combinations, ordered by f1's level then f2's."""
-    key = f1.codes.astype(np.int64) * len(f2.levels) + f2.codes
-    observed, codes = np.unique(key, return_inverse=True)
-    labels = tuple(f"{f1.levels[k // len(f2.levels)]}:{f2.levels[k % len(f2.levels)]}" for k in observed)
-    return Factor(codes=codes.astype(np.int64), levels=labels, ordered=False)
 
 
 def _drop_unused(name: str, f: Factor) -> GroupingFactor:

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 import numpy as np
 import pandas as pd
 
+from ..design.columns import r_interaction
 from ..design.frame import Factor, ModelFrame, model_frame
 from ..design.model_matrix import model_matrix
 from ..design.random import grouping_factor, lme4_term_order
@@ -209,37 +210,37 @@ def _group_on_data(node, data: pd.DataFrame, name: str, fitted_frame: ModelFrame
     group = grouping_factor(node, frame)
     codes = np.full(n, -1, dtype=np.int64)
     codes[frame.kept] = group.codes
-    rank = _level_rank(node, frame, fitted_frame)
-    level_rank = np.empty(len(group.levels), dtype=np.int64)
-    level_rank[group.codes] = rank  # every row of a level has the same rank
-    order = tuple(group.levels[c] for c in np.argsort(level_rank, kind="stable"))
+    order = _ranked_factor(node, frame, fitted_frame).levels  # the same labels, lme4's order
     return codes, group.levels, order
 
 
-def _level_rank(node, frame: ModelFrame, fitted_frame: ModelFrame) -> np.ndarray:
-    """Per row, the rank of its level in the order lme4 lists new levels.
+def _ranked_factor(node, frame: ModelFrame, fitted_frame: ModelFrame) -> Factor:
+    """The grouping factor with its levels in the order lme4 lists new levels.
 
     A factor of the fit takes the levels R's ``model.frame(xlev = )`` gives it: the
     fitted ones, then new ones in order of appearance (``get.orig.levs``); another
-    variable R's sorted ``factor()`` levels; ``a:b`` (lme4 ``%i%``) sorts by ``a``'s
-    rank, then ``b``'s.
+    variable R's sorted ``factor()`` levels; ``a:b`` is lme4's ``%i%`` of those
+    (labels that paste alike are one level, ranked by their first occurrence).
     """
     node = strip_parens(node)
     if isinstance(node, BinOp) and node.op == ":":
-        left = _level_rank(node.left, frame, fitted_frame)
-        right = _level_rank(node.right, frame, fitted_frame)
-        return np.unique(np.column_stack([left, right]), axis=0, return_inverse=True)[1].reshape(-1)
+        return r_interaction(_ranked_factor(node.left, frame, fitted_frame),
+                             _ranked_factor(node.right, frame, fitted_frame))
     factor = frame.as_factor(node)
     fitted = fitted_frame.column(node) if isinstance(node, Name) else None
     if not isinstance(fitted, Factor):
-        return factor.codes
+        return factor
     known = {lev: i for i, lev in enumerate(fitted.levels)}
     _, first_row = np.unique(factor.codes, return_index=True)  # r_factor keeps used levels only
     unseen = sorted((row, c) for c, row in enumerate(first_row) if factor.levels[c] not in known)
     level_rank = np.array([known.get(lev, -1) for lev in factor.levels], dtype=np.int64)
     for j, (_, c) in enumerate(unseen):
         level_rank[c] = len(known) + j
-    return level_rank[factor.codes]
+    order = np.argsort(level_rank, kind="stable")
+    position = np.empty_like(order)
+    position[order] = np.arange(order.size)
+    position = np.append(position, -1)  # an NA code (-1) stays NA
+    return Factor(position[factor.codes], tuple(factor.levels[i] for i in order), factor.ordered)
 
 
 # --- checks and random-effects values (levelfun, get_re) ----------------------------------------

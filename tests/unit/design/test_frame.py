@@ -193,11 +193,14 @@ def test_errors(data):
 
 def test_unsupported_column_types():
     d = pd.DataFrame({"y": [1.0, 2.0], "t": pd.to_datetime(["2020-01-01", "2020-01-02"]),
-                      "m": pd.Series([1, "a"], dtype=object)})
+                      "m": pd.Series([1, pd.Timestamp("2020-01-01")], dtype=object),
+                      "c": pd.Series([1, "a"], dtype=object)})
     with pytest.raises(DataError, match="unsupported type"):
         frame("y ~ t", d)
-    with pytest.raises(DataError, match="mixes types"):
+    with pytest.raises(DataError, match="holds values of type Timestamp"):
         frame("y ~ m", d)
+    # numbers mixed with strings are R's c(1L, "a"): character, hence a factor
+    assert frame("y ~ c", d).column("c").levels == ("1", "a")
 
 
 def test_unknown_function_is_named(data):
