@@ -29,6 +29,7 @@ from typing import Sequence
 import numpy as np
 from scipy.linalg import lapack, lstsq, solve_triangular
 
+from .blas_threads import single_blas_thread
 from .errors import NumericalError
 from .linalg import BlockedSystem, GroupedColumns, PivotError, TemplateLayout
 
@@ -142,6 +143,18 @@ class DevianceProblem:
         with np.errstate(divide="ignore"):
             self._ldW = float(np.sum(np.log(w)))
         self._tiny = tiny
+        self._cache = None
+
+    # ------------------------------------------------------------------ pickling
+    # The one-entry factor cache is left out: its sparse back-end factor (SuperLU) cannot
+    # be pickled, and the next evaluate() rebuilds it as after any cache miss.  Explicit
+    # methods also make pickle protocols 0 and 1 work (a class with __slots__ needs them).
+    def __getstate__(self) -> dict:
+        return {name: getattr(self, name) for name in self.__slots__ if name != "_cache"}
+
+    def __setstate__(self, state: dict) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
         self._cache = None
 
     # ------------------------------------------------------------------ properties
@@ -269,7 +282,10 @@ class DevianceProblem:
         if cached is not None and cached[0] == key:
             return cached[1]
         try:
-            fac = self._system.factor(self._layout.block_templates(th))
+            # one BLAS thread, as in lmer(): the factor (hence β̂, û, vcov) must not depend on
+            # whether it is rebuilt inside a fit or later (a cache miss, an unpickled fit)
+            with single_blas_thread():
+                fac = self._system.factor(self._layout.block_templates(th))
         except PivotError as err:
             self._pivot_error(err)
         self._cache = (key, fac)

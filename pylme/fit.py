@@ -7,19 +7,18 @@ formula + data ─ l_formula ─▶ LmmInputs ─ make_problem ─▶ DeviancePr
 from __future__ import annotations
 
 import warnings
-from functools import lru_cache
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import ThreadpoolController
 
+from .blas_threads import single_blas_thread  # also imported from here by refit/inference
 from .control import LmerControl
 from .convergence import check_conv, emit
 from .deviance import DevianceProblem, TermData, make_deviance
 from .design.lformula import LmmInputs, l_formula
 from .errors import ControlError, MissingDataMessage, OptimizerError
+from .frozen import FrozenMap
 from .optimize import OptResult, optimize_lmer
 from .polish import polish
 from .results.model import LmerFit
@@ -75,7 +74,7 @@ def lmer(
     LmerFit
         The fitted model (immutable).
     """
-    call_args = MappingProxyType(dict(
+    call_args = FrozenMap(dict(
         formula=formula, data=data, REML=REML, weights=weights, offset=offset, na_action=na_action,
         contrasts=contrasts, control=control, start=start, verbose=verbose, data_name=data_name))
     control = _check_control(control)
@@ -181,17 +180,6 @@ def _user_start(start: Any, k: int) -> np.ndarray:
     if theta.ndim != 1 or theta.size != k:
         raise ControlError(f"incorrect number of theta components (!={k})")
     return theta
-
-
-@lru_cache(maxsize=1)
-def _blas_controller() -> ThreadpoolController:
-    # building a controller scans the loaded libraries (/proc/self/maps): do it once
-    return ThreadpoolController()
-
-
-def single_blas_thread():
-    """Context manager limiting BLAS to one thread (see :func:`lmer`)."""
-    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 def _say_dropped_rows(inputs: LmmInputs) -> None:

@@ -24,7 +24,6 @@ and factor levels; pass it as ``reference=`` to :func:`model_frame`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -34,6 +33,7 @@ from ..formula.ast import BinOp, Formula, Name, strip_parens
 from ..formula.deparse import deparse, quote_name
 from ..formula.parser import parse_expression, parse_formula
 from ..formula.terms import Terms, terms
+from ..frozen import FrozenMap
 from .collation import collation_key, r_sort
 from .columns import Factor, FrameColumn, Logical, Numeric, r_factor, r_interaction, strings_to_factor
 from .convert import convert_series
@@ -84,7 +84,7 @@ class ModelFrame:
     formula: Formula
     terms: Terms
     names: tuple
-    columns: MappingProxyType
+    columns: FrozenMap
     n: int
     row_labels: pd.Index
     kept: np.ndarray = field(repr=False)
@@ -94,8 +94,8 @@ class ModelFrame:
     offset: np.ndarray | None = field(repr=False)
     offset_argument: np.ndarray | None = field(repr=False)
     n_original: int
-    state: MappingProxyType = field(repr=False)
-    xlev: MappingProxyType = field(repr=False)
+    state: FrozenMap = field(repr=False)
+    xlev: FrozenMap = field(repr=False)
 
     @property
     def response(self) -> FrameColumn | None:
@@ -338,7 +338,7 @@ def model_frame(
         formula=formula,
         terms=t,
         names=tuple(deparse(v, backtick=not isinstance(v, Name)) for v in t.variables),
-        columns=MappingProxyType(columns),
+        columns=FrozenMap(columns),
         n=int(kept.size),
         row_labels=data.index[kept],
         kept=kept,
@@ -348,8 +348,8 @@ def model_frame(
         offset=offset_total,
         offset_argument=None if o is None else o[kept],
         n_original=int(data.shape[0]),
-        state=MappingProxyType(state),
-        xlev=MappingProxyType({k: c.levels for k, c in columns.items() if isinstance(c, Factor)}),
+        state=FrozenMap(state),
+        xlev=FrozenMap({k: c.levels for k, c in columns.items() if isinstance(c, Factor)}),
     )
 
 

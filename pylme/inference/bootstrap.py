@@ -25,13 +25,13 @@ import sys
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError, PylmeMessage, PylmeWarning
+from ..frozen import FrozenMap
 from .simulate import as_seed_sequence, replicate_generator, seed_value, simulation_plan
 
 if TYPE_CHECKING:
@@ -354,7 +354,7 @@ def bootMer(fit: "LmerFit", func: Callable[["LmerFit"], Any], nsim: int = 1, see
     return BootResult(
         t0=t0, t=t, R=nsim, seed=seed_value(root),
         statistic_names=names or tuple(f"t{j + 1}" for j in range(t0.size)), sim=type,
-        mle=MappingProxyType({"beta": fit.beta, "theta": fit.theta, "sigma": fit.sigma}),
+        mle=FrozenMap({"beta": fit.beta, "theta": fit.theta, "sigma": fit.sigma}),
         messages=tables[0], warnings=tables[1], errors=tables[2],
         call=_call_text(func, nsim, seed, use_u, type))
 

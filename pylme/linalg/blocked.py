@@ -94,6 +94,19 @@ class BlockedSystem:
         new._dense = DenseRest(new._cp, self._update)
         return new
 
+    # ------------------------------------------------------------------ pickling
+    # Everything is plain arrays and scipy matrices except the per-thread workspace,
+    # which is scratch memory (and a threading.local cannot be pickled): it is left
+    # out and a fresh one is made, filled on the first evaluation as after __init__.
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        del state["_local"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
+
     # ------------------------------------------------------------------ set-up
     def _choose(self, method: str):
         """Pick the back-end for the later blocks by estimated cost (perf.md §4)."""

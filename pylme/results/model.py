@@ -40,6 +40,10 @@ class LogLik(float):
     def __repr__(self) -> str:
         return f"'log Lik.' {float(self):.7g} (df={self.df})"
 
+    def __reduce__(self):
+        # float's default reduction would call __new__ with the value alone
+        return (LogLik, (float(self), self.df, self.nobs, self.reml))
+
 
 @dataclass(frozen=True, eq=False)
 class LmerFit:

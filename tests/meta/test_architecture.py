@@ -17,7 +17,7 @@ PACKAGE = ROOT / "pylme"
 
 # stage of each top-level part of pylme (lower = earlier)
 STAGES = {
-    "errors": 0, "control": 0, "rstats": 0,
+    "errors": 0, "control": 0, "rstats": 0, "frozen": 0, "blas_threads": 0,
     "formula": 1,
     "design": 2,
     "linalg": 3, "deviance": 3,
