@@ -11,10 +11,11 @@ from .fit import DevFun, devfun, lmer
 from .inference.bootstrap import BootResult, bootMer
 from .inference.anova import anova
 from .results.model import LmerFit, LogLik
+from .results.singular import isSingular
 
 __version__ = "0.1.0"
 
 __all__ = [
     "lmer", "devfun", "anova", "DevFun", "LmerControl", "ConvCheck", "LmerFit", "LogLik",
-    "bootMer", "BootResult", "datasets", "errors", "__version__",
+    "bootMer", "BootResult", "datasets", "errors", "__version__", "isSingular",
 ]

@@ -17,9 +17,27 @@ from .control import ConvCheck, LmerControl
 from .errors import ConvergenceWarning, PylmeMessage, SingularFitMessage
 from .optimize import Derivs
 
-__all__ = ["ConvResult", "SINGULAR_MESSAGE", "is_singular", "check_conv", "gradient_check_fails"]
+__all__ = ["ConvResult", "SINGULAR_MESSAGE", "LME4_WORDING", "lme4_wording", "is_singular", "check_conv",
+           "gradient_check_fails"]
 
-SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')"
+#: lme4's singular-fit message with a help pointer a Python user can follow: lme4 says
+#: ``see help('isSingular')``, an R help page; Python's ``help('isSingular')`` finds nothing.
+SINGULAR_MESSAGE = "boundary (singular) fit: see help(pylme.isSingular)"
+
+#: Where pylme's message texts deliberately differ from lme4's: each pylme-specific
+#: substring mapped to lme4's original substring.  Replacing every key by its value
+#: (:func:`lme4_wording`) gives lme4's exact text, e.g. for comparing with R's output.
+LME4_WORDING: dict[str, str] = {
+    "help(pylme.isSingular)": "help('isSingular')",
+}
+
+
+def lme4_wording(text: str) -> str:
+    """``text`` (a message, or printed text that contains messages) in lme4's words:
+    every substring of :data:`LME4_WORDING` replaced by lme4's original."""
+    for ours, theirs in LME4_WORDING.items():
+        text = text.replace(ours, theirs)
+    return text
 
 
 @dataclass(frozen=True)

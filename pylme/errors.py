@@ -119,7 +119,16 @@ class ConvergenceWarning(PylmeWarning):
 
 
 class SingularFitMessage(PylmeMessage):
-    """The fit is singular: some variance component is on the boundary (lme4 ``isSingular``)."""
+    """The fit is singular: some variance component is on the boundary (lme4 ``isSingular``).
+
+    Deliberate deviation from lme4's text: the message reads ``boundary (singular) fit:
+    see help(pylme.isSingular)`` where lme4 says ``see help('isSingular')`` (an R help
+    page; Python's ``help('isSingular')`` finds nothing).  The same text is in
+    ``fit.conv.messages`` and in the summary's optimizer lines.
+    :data:`pylme.convergence.LME4_WORDING` maps each such pylme-specific substring to
+    lme4's original (:func:`pylme.convergence.lme4_wording` applies it).
+    """
+
 
 
 class OptimizerWarning(PylmeWarning):

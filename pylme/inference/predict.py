@@ -45,6 +45,7 @@ from ..formula import bars, deparse, parse_formula
 from ..formula.ast import BinOp, Formula, Name, Num, strip_parens
 from ..formula.bars import Bar
 from ..results.effects import term_blocks
+from ..results.vectors import labelled
 
 if TYPE_CHECKING:
     from ..results.model import LmerFit
@@ -53,6 +54,7 @@ __all__ = ["predict", "linear_predictor", "parse_re_form", "fitted_bars", "new_r
            "check_new_levels"]
 
 _NA_ACTIONS = ("pass", "omit", "exclude", "fail")
+_SERIES_NAME = "predicted"  # the name of predict()'s Series
 _NO_ROWS = "0 (non-NA) cases"
 _NA_GROUPS = ("NAs are not allowed in prediction data for grouping variables unless "
               "allow.new.levels is TRUE")
@@ -403,7 +405,7 @@ def linear_predictor(fit: "LmerFit", newdata: pd.DataFrame | None, selected: lis
 
 
 def predict(fit: "LmerFit", newdata: Any = None, re_form: Any = None, allow_new_levels: bool = False,
-            na_action: str | None = None, **kwargs: Any) -> np.ndarray:
+            na_action: str | None = None, **kwargs: Any) -> pd.Series:
     """Predictions from a fitted model (lme4 ``predict.merMod``, ``type = "link"``).
 
     Parameters
@@ -428,7 +430,12 @@ def predict(fit: "LmerFit", newdata: Any = None, re_form: Any = None, allow_new_
 
     Returns
     -------
-    ndarray
+    pandas.Series
+        Named ``"predicted"`` and labelled as lme4 names its vector: by ``newdata``'s
+        index (the rows kept for ``na_action="omit"``, every row for ``"pass"`` and
+        ``"exclude"``); without ``newdata`` as :meth:`LmerFit.fitted` (the data's labels
+        of the rows used, every row with NaN where an ``"exclude"`` fit dropped one).
+        ``np.asarray()`` gives the values.
 
     Raises
     ------
@@ -448,7 +455,7 @@ def predict(fit: "LmerFit", newdata: Any = None, re_form: Any = None, allow_new_
             values = fit.solution.mu.copy()
         else:
             values, _ = linear_predictor(fit, None, parse_re_form(fit, re_form))
-        return _napredict(fit, values, na_action)
+        return labelled(fit, values, _SERIES_NAME, na_action)  # R napredict: NaN-padded for na.exclude
     if isinstance(newdata, Mapping):
         newdata = pd.DataFrame(dict(newdata))
     action = na_action or "pass"
@@ -456,8 +463,9 @@ def predict(fit: "LmerFit", newdata: Any = None, re_form: Any = None, allow_new_
     if action == "exclude":
         out = np.full(newdata.shape[0], np.nan)
         out[rows] = values
-        return out
-    return values
+        return pd.Series(out, index=newdata.index, name=_SERIES_NAME)
+    # lme4 names predictions by newdata's row names (the rows kept, for na.omit)
+    return pd.Series(values, index=newdata.index[rows], name=_SERIES_NAME)
 
 
 def _deprecated_names(re_form: Any, kwargs: dict) -> Any:
@@ -467,14 +475,3 @@ def _deprecated_names(re_form: Any, kwargs: dict) -> Any:
             warnings.warn(f"'{old}' is deprecated; use 're.form' instead", DeprecatedUsageWarning, stacklevel=4)
             return kwargs.pop(old)
     return re_form
-
-
-def _napredict(fit: "LmerFit", values: np.ndarray, na_action: str | None) -> np.ndarray:
-    """R ``napredict``: pad the fit's dropped rows with NaN for ``na.exclude``."""
-    frame = fit.inputs.frame
-    action = frame.na_action if na_action is None else na_action
-    if action != "exclude" or len(frame.dropped) == 0:
-        return values
-    out = np.full(frame.n + len(frame.dropped), np.nan)
-    out[np.asarray(frame.kept)] = values
-    return out

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..design.random import relative_factor
+from ..results.vectors import data_index
 from ..errors import DataError, PylmeWarning
 from .predict import NewReTerm, bar_label, check_new_levels, fitted_bars, linear_predictor, new_re_terms, \
     parse_re_form
@@ -235,7 +236,5 @@ def _padded_frame(fit: "LmerFit", values: np.ndarray, index: pd.Index, fitted_ro
         return pd.DataFrame(values, index=index, columns=columns)
     full = np.full((frame.n + len(frame.dropped), values.shape[1]), np.nan)
     full[np.asarray(frame.kept)] = values
-    data = (fit.call_args or {}).get("data")
-    labels = data.index if isinstance(data, pd.DataFrame) and len(data.index) == full.shape[0] \
-        else pd.RangeIndex(full.shape[0])
-    return pd.DataFrame(full, index=labels, columns=columns)
+    # the same labels as fitted()/residuals() of that fit: the data's own index
+    return pd.DataFrame(full, index=data_index(fit), columns=columns)

@@ -323,13 +323,23 @@ class PrintedText:
     Attributes
     ----------
     text : str
-        Standard output, exactly (trailing blanks and final newline kept).
+        Standard output, exactly (trailing blanks and final newline kept): what
+        ``capture.output()`` gives.
     messages : tuple of str
         ``message()`` texts sent to standard error, each ending in newline.
+    console : str or None
+        Standard output and standard error as an R console shows them, each message
+        where the print method sends it; None when that is ``text`` (no message).
     """
 
     text: str
     messages: tuple[str, ...] = ()
+    console: Optional[str] = None
+
+    @property
+    def shown(self) -> str:
+        """What an R console shows: ``console``, or ``text`` when there is no message."""
+        return self.text if self.console is None else self.console
 
 
 def fixef_correlation(vcov) -> np.ndarray:

@@ -133,7 +133,10 @@ def _fixef_correlation(names: Sequence[str], corr, width: int) -> str:
 
 
 def _correlation_message(p: int, object_name: str) -> str:
-    """lme4's message when p > lme4.summary.cor.max (sent to stderr)."""
+    """lme4's message when p > lme4.summary.cor.max (sent to stderr).
+
+    R's ``message()`` text: its leading newline and the newline ``message()`` appends make
+    the blank lines an R console shows above and below the note."""
     nam = object_name if len(object_name) < 32 else "...."
     return ("\nCorrelation matrix not shown by default, as p = %d > %d.\n"
             "Use print(%s, correlation=TRUE)  or\n"
@@ -141,35 +144,45 @@ def _correlation_message(p: int, object_name: str) -> str:
 
 
 def _fixed_effects_summary(m: MerModInputs, digits: int, correlation: Optional[bool],
-                           object_name: str, width: int) -> tuple[str, list[str]]:
-    """Fixed effects coefficient table and, when shown, their correlation."""
+                           object_name: str, width: int,
+                           summary_correlation: Optional[bool] = None) -> tuple[str, str, list[str]]:
+    """The coefficient table, the correlation block (when shown) and the messages R sends
+    to stderr between the two (lme4's ``print.summary.merMod``, fixed-effects part).
+
+    ``summary_correlation`` is ``summary(fm, correlation = )``: whether the summary stored
+    the correlation (``None``: lme4's default, p <= 12); ``correlation`` is the print
+    method's argument.
+    """
     fe = m.fixef
     p = len(fe.names)
     if p == 0:
-        return "", []
+        return "", "", []
     tvals = fe.estimates / fe.std_errors
     table = [[fe.estimates[i], fe.std_errors[i], tvals[i]] for i in range(p)]
     text = "\nFixed effects:\n" + print_coefmat(
         table, list(fe.names), ["Estimate", "Std. Error", "t value"], digits=digits, width=width)
+    has_cor = p <= COR_MAX if summary_correlation is None else bool(summary_correlation)
     messages = []
     if correlation is None:
-        # summary() stores the correlation only for p <= 12
-        correlation = p <= COR_MAX
-        if p > COR_MAX:
+        # shown by default only when stored and p <= 12; the note only for p > 12
+        correlation = has_cor and p <= COR_MAX
+        if not correlation and p > COR_MAX:
             messages.append(_correlation_message(p, object_name))
-    elif correlation and p > COR_MAX:
+    elif correlation and not has_cor:
         # summary() did not store it; lme4 says so and falls back to cov2cor()
         messages.append("\nCorrelation of fixed effects could have been required in summary()\n")
+    block = ""
     if correlation and p > 1:
         if fe.correlation is None:
             raise ValueError("the fixed-effect correlation block needs FixedEffectsTable.correlation")
-        text += _fixef_correlation(fe.names, fe.correlation, width)
-    return text, messages
+        block = _fixef_correlation(fe.names, fe.correlation, width)
+    return text, block, messages
 
 
 def summary_text(m: MerModInputs, digits: int = _DIGITS, correlation: Optional[bool] = None,
                  show_resids: bool = True, ranef_comp: Sequence[str] = ("Variance", "Std.Dev."),
-                 object_name: str = "x", width: int = PRINT_WIDTH) -> PrintedText:
+                 object_name: str = "x", width: int = PRINT_WIDTH,
+                 summary_correlation: Optional[bool] = None) -> PrintedText:
     """``print(summary(fit))`` -- lme4's ``print.summary.merMod``.
 
     Parameters
@@ -178,18 +191,27 @@ def summary_text(m: MerModInputs, digits: int = _DIGITS, correlation: Optional[b
     digits : int
         ``max(3, getOption("digits") - 3)`` = 4 by default.
     correlation : bool or None
-        ``None``: show the fixed-effect correlations when p <= 12, else emit
-        lme4's message (returned in ``messages``, R sends it to stderr).
+        The print method's ``correlation``.  ``None``: show the fixed-effect correlations
+        when the summary stored them and p <= 12, else (p > 12) lme4's note (in
+        ``messages``; R sends it to stderr).  ``True`` when the summary did not store
+        them: lme4's "could have been required" note and ``cov2cor(vcov)``.
     show_resids : bool
     ranef_comp : sequence of str
         Columns of the random-effects table.
     object_name : str
         What ``deparse(substitute(x))`` gives inside the print method
         (``"x"`` when a summary is auto-printed); used in the p > 12 message.
+    width : int
+        ``getOption("width")``.
+    summary_correlation : bool or None
+        ``summary(fit, correlation = )``: whether the summary stored the correlation
+        (``None``: lme4's default ``p <= 12``).
 
     Returns
     -------
     PrintedText
+        ``text`` (stdout), ``messages`` (stderr) and ``console``: both as an R console
+        shows them, each note in its place with its blank lines.
     """
     text = _title(m.criteria.reml, m.class_name, width)
     text += _call_lines(m.call, long=True, width=width)
@@ -199,11 +221,12 @@ def summary_text(m: MerModInputs, digits: int = _DIGITS, correlation: Optional[b
     text += "Random effects:\n"
     text += print_varcorr_table(format_vc(m.varcorr, digits, ranef_comp), width)
     text += _groups_line(m.nobs, m.ngrps, width)
-    fixed, messages = _fixed_effects_summary(m, digits, correlation, object_name, width)
-    text += fixed
-    text += _fit_messages(m.fit_messages)
-    text += _warnings_block(m.optinfo, short=False)
-    return PrintedText(text, tuple(messages))
+    table, block, messages = _fixed_effects_summary(m, digits, correlation, object_name, width,
+                                                    summary_correlation)
+    text += table
+    console = text + "".join(messages)  # R's message() comes between the table and the block
+    tail = block + _fit_messages(m.fit_messages) + _warnings_block(m.optinfo, short=False)
+    return PrintedText(text + tail, tuple(messages), console + tail if messages else None)
 
 
 def print_text(m: MerModInputs, digits: int = _DIGITS,

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .rargs import r_flag
+
 if TYPE_CHECKING:
     from .model import LmerFit
 
@@ -14,7 +16,14 @@ __all__ = ["Ranef", "ranef", "coef", "term_blocks"]
 
 
 class Ranef(dict):
-    """``ranef()`` result: a dict of DataFrames that prints as lme4's ``print(ranef(fm))``."""
+    """``ranef()`` result (lme4: class ``ranef.mer``): a dict of DataFrames by grouping
+    factor that prints as lme4's ``print(ranef(fm))``.
+
+    ``str()`` (what ``print()`` writes) and ``repr()`` are R's text less the final newline
+    ``print()`` adds back, so ``print(fit.ranef())`` shows R's lines exactly: each frame
+    under its ``$name`` tag followed by a blank line, then, for conditional variances,
+    ``with conditional variances for “Subject” `` (curly quotes, trailing blank).
+    """
 
     def __str__(self) -> str:
         from ..printing import RanefGroup, ranef_text
@@ -22,7 +31,9 @@ class Ranef(dict):
         groups = [RanefGroup(name, tuple(map(str, frame.columns)), tuple(map(str, frame.index)),
                              frame.to_numpy(float), has_condvar="postVar" in frame.attrs)
                   for name, frame in self.items()]
-        return ranef_text(groups).rstrip("\n")
+        text = ranef_text(groups)
+        # only the one newline print() adds back: R's blank line after the last frame stays
+        return text[:-1] if text.endswith("\n") else text
 
     __repr__ = __str__
 
@@ -33,17 +44,25 @@ def term_blocks(fit: "LmerFit", vector: np.ndarray) -> list[np.ndarray]:
     return [vector[a:b].reshape(t.nlevels, t.p) for t, a, b in zip(re.terms, re.Gp[:-1], re.Gp[1:])]
 
 
-def ranef(fit: "LmerFit", condVar: bool = False) -> Ranef:
-    """Conditional modes ``b = Λû`` per grouping factor (lme4 ``ranef``).
+def ranef(fit: "LmerFit", condVar: bool = True) -> Ranef:
+    """Conditional modes ``b = Λû`` per grouping factor (lme4 ``ranef.merMod``).
 
     Terms on the same factor are bound column-wise in term order (lme4 ``cbind``).
-    With ``condVar`` the conditional covariances ``σ² Λ (ΛᵀZᵀWZΛ + I)⁻¹ Λᵀ`` (diagonal
-    blocks per level) go into ``attrs["postVar"]`` with shape (levels, p, p); a list of
-    such arrays, one per term, when several terms share the factor (lme4's layout).
+    With ``condVar`` (lme4 1.1-31's default, read as R's ``if (condVar)`` reads it) the
+    conditional covariances ``σ² Λ (ΛᵀZᵀWZΛ + I)⁻¹ Λᵀ`` (diagonal blocks per level) go
+    into ``attrs["postVar"]`` with shape (levels, p, p); a list of such arrays, one per
+    term, when several terms share the factor (lme4's layout).  Code that needs only the
+    modes passes ``condVar=False``: the covariances cost a factorization per level block.
+
+    Raises
+    ------
+    DataError
+        ``condVar`` that R's ``if`` rejects (``argument is not interpretable as logical``).
     """
+    with_cond = r_flag(condVar, "condVar")
     re = fit.inputs.re_terms
     blocks = term_blocks(fit, fit.solution.b)
-    cond = fit.problem.cond_var(fit.theta) if condVar else None
+    cond = fit.problem.cond_var(fit.theta) if with_cond else None
     out = Ranef()
     for index, name in enumerate(re.flist):
         members = [i for i, a in enumerate(re.assign) if a == index]
@@ -65,7 +84,7 @@ def coef(fit: "LmerFit") -> dict[str, pd.DataFrame]:
     0 in every factor's frame, as lme4 does.
     """
     fixef = fit.fixef()
-    effects = ranef(fit)
+    effects = ranef(fit, condVar=False)  # coef() shows the modes only
     re_names = [c for frame in effects.values() for c in frame.columns]
     missing = [c for c in dict.fromkeys(re_names) if c not in fixef.index]
     base = pd.concat([pd.Series(0.0, index=missing), fixef]) if missing else fixef

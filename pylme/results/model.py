@@ -21,7 +21,7 @@ from ..deviance import DevianceProblem, PlsSolution
 from ..design.lformula import LmmInputs
 from ..errors import DataError, DeprecatedUsageWarning
 from ..optimize import OptResult
-from . import effects, getme, text
+from . import effects, getme, text, vectors
 from .varcorr import VarCorr
 
 __all__ = ["LmerFit", "LogLik"]
@@ -126,12 +126,22 @@ class LmerFit:
         return pd.DataFrame(V, index=names, columns=names)
 
     # --- random effects ---------------------------------------------------------------
-    def ranef(self, condVar: bool = False) -> dict[str, pd.DataFrame]:
+    def ranef(self, condVar: bool = True) -> dict[str, pd.DataFrame]:
         """Conditional modes of the random effects, per grouping factor (lme4 ``ranef``).
 
-        Rows are the factor's levels in R's order, columns the terms' component names.
-        With ``condVar=True`` each frame carries ``attrs["postVar"]``: an array of shape
-        ``(levels, p, p)`` (a list of such arrays when several terms share the factor).
+        Parameters
+        ----------
+        condVar : bool
+            Attach the conditional variances, as lme4 1.1-31 does by default
+            (``ranef.merMod(condVar = TRUE)``); ``False`` skips computing them.
+
+        Returns
+        -------
+        Ranef
+            A dict of DataFrames by grouping factor (rows: the factor's levels in R's order;
+            columns: the terms' component names) that prints as lme4's ``print(ranef(fm))``.
+            With ``condVar`` each frame carries ``attrs["postVar"]``: an array of shape
+            ``(levels, p, p)`` (a list of such arrays when several terms share the factor).
         """
         return effects.ranef(self, condVar=condVar)
 
@@ -152,26 +162,36 @@ class LmerFit:
         return is_singular(self.theta, self.inputs.re_terms.lower, tol)
 
     # --- fitted values and residuals ---------------------------------------------------------
-    def fitted(self) -> np.ndarray:
-        """Conditional fitted values ``o + Xβ̂ + ZΛû`` (lme4 ``fitted``), NaN-padded under ``na_action="exclude"``."""
-        return self._pad(self.solution.mu)
+    def fitted(self) -> pd.Series:
+        """Conditional fitted values ``o + Xβ̂ + ZΛû`` (lme4 ``fitted``).
 
-    def residuals(self, type: str = "response", scaled: bool = False) -> np.ndarray:
+        Returns
+        -------
+        pandas.Series
+            Named ``"fitted"``, indexed by the data's labels of the rows used (lme4 names
+            them by the model frame's row names); under ``na_action="exclude"`` every row
+            of the data, NaN where a row was dropped (R's ``naresid``).
+        """
+        return vectors.labelled(self, self.solution.mu, "fitted")
+
+    def residuals(self, type: str = "response", scaled: bool = False) -> pd.Series:
         """Residuals (lme4 ``residuals.merMod``).
 
-        ``"response"``/``"working"``: ``y − μ`` (unweighted); ``"pearson"``/``"deviance"``:
-        ``√w (y − μ)``.  ``scaled=True`` divides by σ̂.
+        Parameters
+        ----------
+        type : {"response", "working", "deviance", "pearson", "partial"}
+            ``"response"``/``"working"``: ``y − μ`` (unweighted); ``"pearson"``/
+            ``"deviance"``: ``√w (y − μ)``; matched as R's ``match.arg`` (``"pear"``);
+            ``"partial"`` raises lme4's "not implemented" error.
+        scaled : bool
+            Divide by σ̂.
+
+        Returns
+        -------
+        pandas.Series
+            Named ``"residuals"``, labelled as :meth:`fitted`.
         """
-        raw = self.inputs.y - self.solution.mu
-        if type in ("pearson", "deviance"):
-            raw = raw * np.sqrt(self._weights)
-        elif type == "partial":
-            raise DataError("partial residuals are not implemented yet")
-        elif type not in ("response", "working"):
-            raise DataError(f"unknown residual type '{type}': use 'response', 'working', 'pearson' or 'deviance'")
-        if scaled:
-            raw = raw / self.sigma
-        return self._pad(raw)
+        return vectors.labelled(self, vectors.residual_values(self, type, scaled), "residuals")
 
     def weights(self) -> np.ndarray:
         """Prior weights (lme4 ``weights(, type = "prior")``)."""
@@ -183,12 +203,8 @@ class LmerFit:
         return np.ones(self.nobs) if w is None else w
 
     def _pad(self, values: np.ndarray) -> np.ndarray:
-        frame = self.inputs.frame
-        if frame.na_action != "exclude" or len(frame.dropped) == 0:
-            return values.copy()
-        full = np.full(frame.n + len(frame.dropped), np.nan)
-        full[np.asarray(frame.kept)] = values
-        return full
+        """``values`` as a plain array NaN-padded for ``na_action="exclude"`` (internal use)."""
+        return vectors.pad(self, values)
 
     # --- likelihood -------------------------------------------------------------------
     def REMLcrit(self) -> float:

@@ -15,9 +15,10 @@ import pandas as pd
 
 from .. import printing as P
 from ..printing.coefmat import print_coefmat
-from ..printing.layout import method_title
+from ..printing.layout import COR_MAX, method_title
 from ..printing.rprint import PRINT_WIDTH, cat
-from ..errors import PylmeMessage
+from ..errors import DataError, PylmeMessage
+from .vectors import residual_values
 from ..formula import deparse, parse_formula
 
 if TYPE_CHECKING:
@@ -52,12 +53,21 @@ def _criteria(fit: "LmerFit") -> P.Criteria:
 
 
 def _fixef_table(fit: "LmerFit", correlation: bool | None) -> P.FixedEffectsTable:
+    """The fixed-effects table; with the correlation where ``summary(fm, correlation = )``
+    stores it (by default for p <= 12), computed as lme4 stores it (Matrix's corMatrix)."""
     vcov = fit.vcov().to_numpy()
     p = vcov.shape[0]
-    corr = None
-    if p and (p <= 12 or correlation):
-        corr = P.fixef_correlation(vcov) if p <= 12 else P.cov2cor(vcov)
+    stored = p <= COR_MAX if correlation is None else correlation
+    corr = P.fixef_correlation(vcov) if p and stored else None
     return P.FixedEffectsTable(tuple(fit.inputs.X_columns), fit.beta, np.sqrt(np.diag(vcov)), corr)
+
+
+def _check_correlation(correlation: object) -> bool | None:
+    """lme4's check of ``correlation``: NULL or a logical (R: ``'correlation' must be NULL or
+    logical``); numpy booleans count as logical."""
+    if correlation is None or isinstance(correlation, (bool, np.bool_)):
+        return None if correlation is None else bool(correlation)
+    raise DataError(f"'correlation' must be NULL or logical, got {correlation!r}")
 
 
 def merMod_inputs(fit: "LmerFit", correlation: bool | None = None, residuals: bool = True) -> P.MerModInputs:
@@ -78,7 +88,8 @@ def merMod_inputs(fit: "LmerFit", correlation: bool | None = None, residuals: bo
 
 
 def _scaled_pearson(fit: "LmerFit") -> np.ndarray:
-    r = fit.residuals("pearson", scaled=True)
+    # the array, not the public Series: the summary needs only the values of the rows used
+    r = residual_values(fit, "pearson", scaled=True)
     return r[np.isfinite(r)]
 
 
@@ -91,25 +102,46 @@ class Summary:
     coefficients : pandas.DataFrame
         ``Estimate``, ``Std. Error`` and ``t value`` by fixed-effect name.
     text : str
-        The printed summary (what ``print(summary(fm))`` writes to standard output).
+        The printed summary (what ``print(summary(fm))`` writes to standard output, i.e.
+        ``capture.output(print(summary(fm)))``); ``str()`` and ``print()`` give it.
     messages : tuple of str
-        What R would send to standard error when printing (e.g. the note that the
-        correlation matrix is not shown for p > 12).
+        What R sends to standard error when printing (e.g. the note that the
+        correlation matrix is not shown for p > 12), each exactly as R writes it: the
+        note's blank line above and below included.  Each is also issued as a
+        :class:`~pylme.errors.PylmeMessage` warning (less the final newline, which
+        Python's warning display adds back).
+    console : str
+        ``text`` and ``messages`` as an R console shows them: each message in its
+        place (the p > 12 note right after the fixed-effects table).
     """
 
     coefficients: pd.DataFrame
     text: str
     messages: tuple[str, ...]
+    console: str = ""
 
     @classmethod
     def from_fit(cls, fit: "LmerFit", correlation: bool | None = None, digits: int = 4,
                  ddf: str | None = None) -> "Summary":
         """lme4's ``summary(fit)``; with ``ddf`` lmerTest's (``summary(fit, ddf = )``).
 
+        ``correlation`` is given to both of lme4's steps, ``print(summary(fm, correlation
+        = c), correlation = c)``: ``True`` shows the correlation of the fixed effects also
+        for p > 12, ``False`` never (and no note), ``None`` lme4's default (shown for
+        p <= 12, a note for p > 12).
+
         ``ddf="Satterthwaite"`` or ``"Kenward-Roger"`` gives lmerTest's text: the
         title names the method and the class ``lmerModLmerTest``, and the fixed-effects
         table gains ``df`` and ``Pr(>|t|)`` (Kenward-Roger: the adjusted standard errors).
+
+        Raises
+        ------
+        DataError
+            ``correlation`` neither None nor a bool (lme4's text).
+        ControlError
+            ``ddf`` not one of lmerTest's methods.
         """
+        correlation = _check_correlation(correlation)
         inputs = merMod_inputs(fit, correlation)
         if ddf is not None:
             from ..inference.ddf import check_ddf
@@ -118,10 +150,13 @@ class Summary:
             if ddf != "lme4":  # lmerTest prints the call as written (``||`` not expanded)
                 inputs = dataclasses.replace(inputs, call=dataclasses.replace(
                     inputs.call, formula=_formula_as_called(fit)))
-        printed = P.summary_text(inputs, digits=digits, correlation=correlation)
+        printed = P.summary_text(inputs, digits=digits, correlation=correlation,
+                                 summary_correlation=correlation)
         text = printed.text + _dropped_rows_line(fit)
+        console = printed.shown + _dropped_rows_line(fit)
         for message in printed.messages:
-            warnings.warn(message.strip("\n"), PylmeMessage, stacklevel=3)
+            # R's own text, blank lines kept; Python's display adds the final newline back
+            warnings.warn(message[:-1] if message.endswith("\n") else message, PylmeMessage, stacklevel=3)
         se = np.sqrt(np.diag(fit.vcov().to_numpy()))
         coefs = pd.DataFrame({"Estimate": fit.beta, "Std. Error": se, "t value": fit.beta / se},
                              index=list(fit.inputs.X_columns))
@@ -130,8 +165,9 @@ class Summary:
 
             lmertest_coefs = coefficients(fit, ddf)
             text = _lmertest_text(fit, text, coefs, lmertest_coefs, ddf, digits)
+            console = _lmertest_text(fit, console, coefs, lmertest_coefs, ddf, digits)
             coefs = lmertest_coefs
-        return cls(coefs, text, tuple(printed.messages))
+        return cls(coefs, text, tuple(printed.messages), console)
 
     def __str__(self) -> str:
         """Exactly what R writes to standard output (``capture.output`` gives the same lines)."""

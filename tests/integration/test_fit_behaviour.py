@@ -44,7 +44,8 @@ def test_devfun_never_changes_a_fit():
 
 
 def test_singular_fit_message_and_is_singular():
-    with pytest.warns(SingularFitMessage, match=r"^boundary \(singular\) fit: see help\('isSingular'\)$"):
+    # lme4's text with a Python help pointer (lme4: "see help('isSingular')", see LME4_WORDING)
+    with pytest.warns(SingularFitMessage, match=r"^boundary \(singular\) fit: see help\(pylme\.isSingular\)$"):
         fit = pylme.lmer("Yield ~ 1 + (1|Batch)", pylme.datasets.load("Dyestuff2"))
     assert fit.isSingular()
     assert fit.theta[0] == 0.0
