@@ -199,6 +199,16 @@ class DevianceProblem:
         return self._layout.par_offsets.copy()
 
     @property
+    def perfect_fit(self) -> bool:
+        """True when X fits ``y − o`` exactly (e.g. a constant response): pwrss = 0 at every θ.
+
+        pwrss(θ) is at most the least-squares residual on X alone (β = β₀, u = 0), so the
+        criterion is −∞ for every θ and θ cannot be estimated (lme4 returns such a fit).
+        """
+        r = self._y - self._offset - self._X @ self._beta0
+        return not float(np.sum(self._w * r * r)) > self._tiny
+
+    @property
     def method(self) -> str:
         """Back-end of the trailing blocks: ``"dense"`` or ``"sparse"``."""
         return self._system.method
@@ -306,6 +316,10 @@ class DevianceProblem:
         wrss = float(np.sum(self._w * (self._y - mu) ** 2))
         ussq = float(u @ u)
         pwrss = wrss + ussq
+        if not pwrss > self._tiny:  # a perfect fit (criterion −∞): lme4 has exact zeros, not noise
+            u, b = np.zeros_like(u), np.zeros_like(b)
+            mu = self._fitted(beta, b)
+            wrss = ussq = pwrss = 0.0
         ldRX2 = 2.0 * float(np.sum(np.log(np.diagonal(rx_lower)))) if p else 0.0
         nmp = self._n - p
         return PlsSolution(

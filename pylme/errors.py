@@ -35,6 +35,8 @@ __all__ = [
     "OptimizerWarning",
     "DeprecatedUsageWarning",
     "MissingDataMessage",
+    "ArgumentError",
+    "UnknownDatasetError",
 ]
 
 
@@ -145,3 +147,22 @@ class MissingDataMessage(PylmeMessage):
     lme4 drops them silently; pylme says so (a deliberate deviation), and ``summary()``
     ends with the count, as R's ``summary.lm`` does.
     """
+
+class ArgumentError(PylmeError, ValueError):
+    """An argument R would reject (lme4's ``if (REML)``, ``match.arg``, ``stopifnot`` texts).
+
+    Raised by :mod:`pylme.arguments` for flags that R's ``if`` cannot read (``"abc"``,
+    ``None``, ``NaN``, several values), string options with no unique (partial) match,
+    and values of the wrong type, with R's own wording first.
+    """
+
+
+class UnknownDatasetError(DataError, KeyError):
+    """:func:`pylme.datasets.load` was given a name that is not a shipped dataset.
+
+    Also a :class:`KeyError` (a name lookup that failed), whose message is printed
+    without the quotes ``KeyError`` adds.
+    """
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)

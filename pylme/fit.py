@@ -13,11 +13,13 @@ import numpy as np
 import pandas as pd
 
 from .blas_threads import single_blas_thread  # also imported from here by refit/inference
-from .control import LmerControl
+from .arguments import check_start_bounds, devfun_theta, lmer_args, start_arg
+from .control import LmerControl, as_control
 from .convergence import check_conv, emit
+from .degenerate import perfect_fit_conv
 from .deviance import DevianceProblem, TermData, make_deviance
 from .design.lformula import LmmInputs, l_formula
-from .errors import ControlError, MissingDataMessage, OptimizerError
+from .errors import MissingDataMessage, OptimizerError
 from .frozen import FrozenMap
 from .optimize import OptResult, optimize_lmer
 from .polish import polish
@@ -49,23 +51,30 @@ def lmer(
         An lme4 formula, e.g. ``"Reaction ~ Days + (Days | Subject)"``.
     data : pandas.DataFrame
         The data; factor columns are pandas Categoricals (their level order is kept).
+        A mapping of equal-length columns is read as a DataFrame (R's named list).
     REML : bool
         REML (default) or maximum likelihood.  A model without fixed effects is
-        always fitted by ML, as in lme4.
+        always fitted by ML, as in lme4.  Read as R's ``if (REML)``: numbers (0 is
+        False) and ``"TRUE"``/``"FALSE"``/``"T"``/``"F"``/``"true"``/``"false"`` count.
     weights, offset : str or array-like, optional
-        Prior weights and an offset: a column name of ``data`` or a vector.
+        Prior weights and an offset: a column name of ``data`` or one value per row
+        (an ``(n, 1)`` array counts as a vector; NaN drops the row, as R's NA).
     na_action : {"omit", "exclude", "fail"}
         R's ``na.omit`` (default), ``na.exclude`` (fitted values and residuals are
-        padded with NaN) or ``na.fail``.
+        padded with NaN) or ``na.fail``; R's names (``"na.omit"``) and unique
+        prefixes are accepted.
     contrasts : dict, optional
         Contrasts per factor of the fixed part (``"contr.treatment"``, ``"contr.sum"``,
-        ``"contr.helmert"``, ``"contr.poly"`` or a matrix).
+        ``"contr.helmert"``, ``"contr.poly"`` or a matrix).  Anything but a mapping is
+        ignored with R's warning.
     control : LmerControl, optional
         Optimizer and check settings (lme4 ``lmerControl()``).
     start : array-like or dict, optional
-        Starting θ (a vector, or ``{"theta": vector}``).
+        Starting θ: a vector, or ``{"theta": vector}`` (a ``"fixef"`` entry is ignored,
+        as lme4's ``lmer`` does).  Diagonal elements must be >= 0 for the optimizers.
     verbose : int
-        Print the optimizer's trace (as lme4's ``verbose``).
+        Print the optimizer's trace (as lme4's ``verbose``: ``as.integer(verbose)``;
+        1 prints the criterion, 3 also θ).
     data_name : str, optional
         Name shown on the ``Data:`` line of ``summary()``; the line is left out otherwise.
 
@@ -73,22 +82,38 @@ def lmer(
     -------
     LmerFit
         The fitted model (immutable).
+
+    Raises
+    ------
+    ArgumentError, DataError, ControlError, OptimizerError, FormulaError, ModelSpecError
+        Bad arguments, with R's / lme4's text first (see :mod:`pylme.arguments`).
+
+    Warns
+    -----
+    DataCheckWarning, ConvergenceWarning
+        A response the fixed effects fit exactly (e.g. a constant one): the criterion
+        is -Inf at every θ; the fit is returned as lme4 returns it (σ = 0) with lme4's
+        two convergence warnings (see :mod:`pylme.degenerate`).
     """
     call_args = FrozenMap(dict(
         formula=formula, data=data, REML=REML, weights=weights, offset=offset, na_action=na_action,
         contrasts=contrasts, control=control, start=start, verbose=verbose, data_name=data_name))
     control = _check_control(control)
-    inputs = l_formula(formula, data, REML=REML, weights=weights, offset=offset,
-                       na_action=na_action, contrasts=contrasts, control=control)
+    args = lmer_args(data, REML=REML, weights=weights, offset=offset, na_action=na_action,
+                     contrasts=contrasts, verbose=verbose)  # R's checks and coercions, first
+    inputs = l_formula(formula, args.data, REML=args.REML, weights=args.weights, offset=args.offset,
+                       na_action=args.na_action, contrasts=args.contrasts, control=control)
     _say_dropped_rows(inputs)
     # One BLAS thread: the per-evaluation factorizations are small enough that a second
     # thread mostly spins, and the iterates must not depend on the thread count.
     with single_blas_thread():
         problem = make_problem(inputs)
         theta0 = start_theta(inputs, start)
-        opt = _optimize(problem, theta0, inputs.re_terms.lower, control, verbose)
+        check_start_bounds(theta0, inputs.re_terms.lower, control.optimizer)
+        opt = _optimize(problem, theta0, inputs.re_terms.lower, control, args.verbose)
         solution = problem.evaluate(opt.par)
-    conv = check_conv(opt.derivs, opt.par, inputs.re_terms.lower, control)
+    conv = (perfect_fit_conv(problem, opt.par, inputs.re_terms.lower, control)
+            or check_conv(opt.derivs, opt.par, inputs.re_terms.lower, control))
     emit(conv)
     return LmerFit(inputs=inputs, problem=problem, opt=opt, conv=conv,
                    solution=solution, theta_start=theta0,
@@ -117,21 +142,41 @@ class DevFun:
         self.theta_names = inputs.re_terms.theta_names
 
     def __call__(self, theta: Any) -> float:
-        theta = np.atleast_1d(np.asarray(theta, dtype=float))
-        if theta.size != self.theta0.size:
-            raise ControlError(f"incorrect number of theta components (!={self.theta0.size})")
+        theta = devfun_theta(theta, self.theta0.size)
+        if not np.all(np.isfinite(theta)):
+            return float("nan")  # lme4's devfun returns NaN at a NaN or infinite θ
         return self._problem.objective(theta)
 
 
-def devfun(formula: str, data: pd.DataFrame, REML: bool = True, **kwargs: Any) -> DevFun:
+def devfun(
+    formula: str,
+    data: pd.DataFrame,
+    REML: bool = True,
+    *,
+    weights: Any = None,
+    offset: Any = None,
+    na_action: str = "omit",
+    contrasts: Mapping[str, Any] | None = None,
+    control: LmerControl | None = None,
+    start: Any = None,
+) -> DevFun:
     """Build the deviance function without optimizing (lme4: ``lmer(..., devFunOnly = TRUE)``).
 
-    Accepts the same keyword arguments as :func:`lmer` (``weights``, ``offset``,
-    ``na_action``, ``contrasts``, ``control``, ``start``).
+    Parameters
+    ----------
+    formula, data, REML, weights, offset, na_action, contrasts, control, start
+        As for :func:`lmer` (checked the same way); ``start`` becomes ``theta0``.
+
+    Returns
+    -------
+    DevFun
+        The criterion as a function of θ.
     """
-    start = kwargs.pop("start", None)
-    control = _check_control(kwargs.pop("control", None))
-    inputs = l_formula(formula, data, REML=REML, control=control, **kwargs)
+    control = _check_control(control)
+    args = lmer_args(data, REML=REML, weights=weights, offset=offset, na_action=na_action,
+                     contrasts=contrasts)
+    inputs = l_formula(formula, args.data, REML=args.REML, weights=args.weights, offset=args.offset,
+                       na_action=args.na_action, contrasts=args.contrasts, control=control)
     problem = make_problem(inputs)
     return DevFun(inputs, problem, start_theta(inputs, start))
 
@@ -151,8 +196,11 @@ def start_theta(inputs: LmmInputs, start: Any = None) -> np.ndarray:
     """
     re = inputs.re_terms
     k = re.theta0.size
-    if start is not None:
-        return _user_start(start, k)
+    user = start_arg(start, k)
+    if user is not None:
+        return user
+    if start is not None:  # a start list without theta: lme4's 1/0 start, no heuristic (not NULL)
+        return re.theta0.copy()
     intercepts_only = all(t.cnms == ("(Intercept)",) for t in re.terms)
     if not (intercepts_only and len(re.flist) == k):
         return re.theta0.copy()
@@ -165,23 +213,6 @@ def start_theta(inputs: LmmInputs, start: Any = None) -> np.ndarray:
     return re.theta0.copy()
 
 
-def _user_start(start: Any, k: int) -> np.ndarray:
-    if isinstance(start, Mapping):
-        bad = [str(key) for key in start if key not in ("theta", "fixef", "beta")]
-        if bad:
-            raise ControlError(f"incorrect components in start list: {', '.join(bad)}")
-        if "theta" not in start:
-            raise ControlError("'start' must be NULL, a numeric vector or named list of such vectors")
-        start = start["theta"]
-    try:
-        theta = np.atleast_1d(np.asarray(start, dtype=float))
-    except (TypeError, ValueError):
-        raise ControlError("'start' must be NULL, a numeric vector or named list of such vectors") from None
-    if theta.ndim != 1 or theta.size != k:
-        raise ControlError(f"incorrect number of theta components (!={k})")
-    return theta
-
-
 def _say_dropped_rows(inputs: LmmInputs) -> None:
     dropped = len(inputs.frame.dropped)
     if dropped:
@@ -192,15 +223,7 @@ def _say_dropped_rows(inputs: LmmInputs) -> None:
 
 
 def _check_control(control: Any) -> LmerControl:
-    if control is None:
-        return LmerControl()
-    if isinstance(control, Mapping):
-        warnings.warn("passing control as list is deprecated: please use lmerControl() instead",
-                      DeprecationWarning, stacklevel=3)
-        return LmerControl(**control)
-    if not isinstance(control, LmerControl):
-        raise ControlError("'control' is not a list; use lmerControl()")
-    return control
+    return as_control(control)
 
 
 def _optimize(problem: DevianceProblem, theta0, lower, control: LmerControl, verbose: int) -> OptResult:

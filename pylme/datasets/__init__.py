@@ -26,6 +26,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from ..errors import DataError, UnknownDatasetError
+
 __all__ = ["ColumnInfo", "DatasetInfo", "info", "list_datasets", "load"]
 
 _DATA_PACKAGE = "pylme.datasets"
@@ -116,8 +118,8 @@ def info(name: str) -> DatasetInfo:
 
     Raises
     ------
-    KeyError
-        When `name` is not a shipped dataset.
+    UnknownDatasetError
+        When `name` is not a shipped dataset (also a ``KeyError`` and a ``DataError``).
     """
     meta = _metadata(name)
     columns = tuple(_column_info(c) for c in meta["columns"])
@@ -140,19 +142,30 @@ def load(name: str) -> pd.DataFrame:
 
     Raises
     ------
-    KeyError
-        When `name` is not a shipped dataset.
-    ValueError
+    UnknownDatasetError
+        When `name` is not a shipped dataset: R's ``data set 'nope' not found``, with the
+        names available (also a ``KeyError`` and a :class:`~pylme.errors.DataError`).
+    DataError
         When the data file does not match its metadata.
     """
+    _metadata(name)  # an unknown (or unhashable) name fails here, before the cache is asked
     return _load_cached(name).copy()
 
 
-@lru_cache(maxsize=None)
 def _metadata(name: str) -> dict:
+    available = list_datasets()
+    if not isinstance(name, str) or name not in available:
+        # R's utils::data() warns "data set 'nope' not found"; a Python caller gets an error
+        close = [a for a in available if isinstance(name, str) and a.lower() == name.lower()]
+        hint = f" (names are case-sensitive: did you mean {close[0]!r}?)" if close else ""
+        raise UnknownDatasetError(f"data set \u2018{name}\u2019 not found: no dataset {name!r} ships with "
+                                  f"pylme{hint}; available: {', '.join(available)}")
+    return _read_metadata(name)
+
+
+@lru_cache(maxsize=None)
+def _read_metadata(name: str) -> dict:
     path = resources.files(_DATA_PACKAGE).joinpath("data", f"{name}.json")
-    if not path.is_file():
-        raise KeyError(f"no dataset {name!r}; available: {', '.join(list_datasets())}")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -182,7 +195,7 @@ def _load_cached(name: str) -> pd.DataFrame:
             keep_default_na=False, na_values=[""],  # only empty fields are NA ("NA" may be a label)
         )
     if list(raw.columns) != [c.name for c in columns] or len(raw) != meta["nrow"]:
-        raise ValueError(f"{meta['file']} does not match its metadata")
+        raise DataError(f"{meta['file']} does not match its metadata")
     return pd.DataFrame({c.name: _typed(raw[c.name], c) for c in columns})
 
 
@@ -198,5 +211,5 @@ def _typed(values: pd.Series, column: ColumnInfo) -> pd.Series:
     else:
         out = values.astype(column.dtype)
     if int(out.isna().sum()) != column.n_missing:  # e.g. a label missing from the levels
-        raise ValueError(f"column {column.name!r}: missing-value count differs from metadata")
+        raise DataError(f"column {column.name!r}: missing-value count differs from metadata")
     return out

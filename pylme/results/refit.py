@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..control import LmerControl
+from ..arguments import response_arg
+from ..control import LmerControl, as_control
 from ..convergence import check_conv, emit
-from ..errors import DataError
+from ..degenerate import perfect_fit_conv
 from ..optimize import check_boundary, optwrap
 
 if TYPE_CHECKING:
@@ -29,17 +30,36 @@ def refit(fit: "LmerFit", newresp: Any = None, *, control: LmerControl | None = 
     Parameters
     ----------
     fit : LmerFit
+        The fitted model.
     newresp : array-like, optional
         The new response: ``nobs`` values, or one per row of the original data (rows
-        the fit dropped for missing values are then dropped again).  ``None`` refits to
-        the same response.
+        the fit dropped for missing values are then dropped again).  Logicals count as
+        0/1; a one-column DataFrame or ``(n, 1)`` array is a vector, as in R.  ``None``
+        refits to the same response.
     control : LmerControl, optional
-        Defaults to the fit's control (optimizer and ``opt_ctrl``).
+        Defaults to the fit's control (optimizer and ``opt_ctrl``); a mapping is read as
+        :func:`pylme.lmer` reads one.
+
+    Returns
+    -------
+    LmerFit
+        The new fit (the original is unchanged).
+
+    Raises
+    ------
+    DataError
+        lme4's texts: ``response must be numeric``, ``NA/NaN/Inf in 'y'``, the length
+        check ``length(newresp <- as.numeric(as.vector(newresp))) == length(rr$y) is
+        not TRUE``, ``refit not implemented for 'newresp' lists of length > 1`` (a
+        DataFrame of several columns).
+    ControlError
+        An invalid ``control``.
     """
     y = fit.inputs.y if newresp is None else _new_response(fit, newresp)
+    control = fit.control if control is None else as_control(control)
     inputs = dataclasses.replace(fit.inputs, y=y)
     problem = fit.problem.with_response(y)  # shares everything that does not depend on y
-    return _reoptimize(fit, inputs, control or fit.control, calc_derivs=fit.opt.derivs is not None,
+    return _reoptimize(fit, inputs, control, calc_derivs=fit.opt.derivs is not None,
                        problem=problem)
 
 
@@ -59,15 +79,8 @@ def refit_ml(fit: "LmerFit", optimizer: str = "bobyqa") -> "LmerFit":
 
 
 def _new_response(fit: "LmerFit", newresp: Any) -> np.ndarray:
-    y = np.asarray(newresp, dtype=float).reshape(-1)
     frame = fit.inputs.frame
-    if y.size == fit.nobs + len(frame.dropped) and len(frame.dropped):
-        y = y[np.asarray(frame.kept)]
-    if y.size != fit.nobs:
-        raise DataError(f"new response has {y.size} values, the model has {fit.nobs} observations")
-    if not np.all(np.isfinite(y)):
-        raise DataError("NA/NaN/Inf in 'y'")
-    return y
+    return response_arg(newresp, fit.nobs, fit.nobs + len(frame.dropped), frame.kept)
 
 
 def _reoptimize(fit: "LmerFit", inputs, control: LmerControl, *, calc_derivs: bool, snap: bool = False,
@@ -83,7 +96,7 @@ def _reoptimize(fit: "LmerFit", inputs, control: LmerControl, *, calc_derivs: bo
         if snap:
             opt = check_boundary(problem.objective, opt, lower, control.boundary_tol, rounding=1e-12)
         solution = problem.evaluate(opt.par)
-    conv = check_conv(opt.derivs, opt.par, lower, control)
+    conv = perfect_fit_conv(problem, opt.par, lower, control) or check_conv(opt.derivs, opt.par, lower, control)
     emit(conv)
     return LmerFit(inputs=inputs, problem=problem, opt=opt, conv=conv, solution=solution,
                    theta_start=fit.theta, control=control, data_name=fit.data_name,

@@ -89,8 +89,8 @@ CASES = [
      r"'start' must be NULL, a numeric vector or named list of such vectors$"),  # #54
     ("control-type", lambda: pylme.lmer(F, SS, control=3), ControlError, r"'control' is not a list; use lmerControl\(\)$"),  # #48
     ("control-level", lambda: pylme.LmerControl(check_nlev_gtr_1="warnign"), ControlError,
-     re.escape("invalid control level 'warnign' in check.nlev.gtr.1: valid options are "
-               "{'message','warning','stop','ignore'}")),  # #20
+     re.escape("invalid control level ‘warnign’ in check.nlev.gtr.1: valid options are "
+               "{‘message’,‘warning’,‘stop’,‘ignore’}")),  # #20, R 4.2.2's sQuote (UTF-8)
     ("optimizer-none", lambda: pylme.LmerControl(optimizer="none"), ControlError,
      r"deprecated use of optimizer=='none'; use NULL instead$"),  # #50
     ("optimizer-unknown", lambda: pylme.LmerControl(optimizer="junk"), ControlError,

@@ -21,7 +21,7 @@ STAGES = {
     "formula": 1,
     "design": 2,
     "linalg": 3, "deviance": 3,
-    "optimize": 4, "convergence": 4, "polish": 4,
+    "optimize": 4, "convergence": 4, "polish": 4, "degenerate": 4, "arguments": 0,
     "printing": 0,  # pure formatting of plain numbers: must not depend on the model code
     "fit": 5, "results": 5, "inference": 5, "plots": 6, "examples": 6, "datasets": 0,
 }

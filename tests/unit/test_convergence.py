@@ -81,5 +81,5 @@ def test_ignore_actions_and_no_derivatives():
 def test_invalid_action_is_rejected():
     from pylme.errors import ControlError
 
-    with pytest.raises(ControlError, match="invalid control level 'warnign'"):
+    with pytest.raises(ControlError, match="invalid control level ‘warnign’"):  # R's sQuote
         ConvCheck("warnign", 1e-3)
