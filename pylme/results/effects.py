@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .rargs import r_flag
+from ..arguments import r_flag
 
 if TYPE_CHECKING:
     from .model import LmerFit
@@ -56,7 +56,7 @@ def ranef(fit: "LmerFit", condVar: bool = True) -> Ranef:
 
     Raises
     ------
-    DataError
+    ArgumentError
         ``condVar`` that R's ``if`` rejects (``argument is not interpretable as logical``).
     """
     with_cond = r_flag(condVar, "condVar")

@@ -19,7 +19,7 @@ from ..control import LmerControl
 from ..convergence import ConvResult, is_singular
 from ..deviance import DevianceProblem, PlsSolution
 from ..design.lformula import LmmInputs
-from ..errors import DataError, DeprecatedUsageWarning
+from ..errors import DeprecatedUsageWarning
 from ..optimize import OptResult
 from . import effects, getme, text, vectors
 from .varcorr import VarCorr

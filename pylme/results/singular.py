@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..convergence import is_singular
-from ..errors import DataError
+from ..errors import ArgumentError
 from .model import LmerFit
 
 __all__ = ["isSingular"]
@@ -61,7 +61,7 @@ def isSingular(fit: Any, tol: float = 1e-4) -> bool:
 
     Raises
     ------
-    DataError
+    ArgumentError
         ``fit`` is not a fitted model (R: ``no applicable method for 'getME'``), or
         ``tol`` is not a number or is NaN.
 
@@ -78,10 +78,10 @@ def isSingular(fit: Any, tol: float = 1e-4) -> bool:
     True
     """
     if not isinstance(fit, LmerFit):
-        raise DataError("no applicable method for 'getME' applied to an object of class "
+        raise ArgumentError("no applicable method for 'getME' applied to an object of class "
                         f"\"{type(fit).__name__}\": isSingular() needs a fit made by pylme.lmer()")
     if isinstance(tol, (bool, np.bool_)):
         tol = float(tol)  # R's coercion of TRUE/FALSE to 1/0
     if not isinstance(tol, Real) or math.isnan(float(tol)):
-        raise DataError(f"tol must be a number, got {tol!r}")
+        raise ArgumentError(f"tol must be a number, got {tol!r}")
     return is_singular(fit.theta, fit.inputs.re_terms.lower, float(tol))

@@ -17,7 +17,7 @@ from .. import printing as P
 from ..printing.coefmat import print_coefmat
 from ..printing.layout import COR_MAX, method_title
 from ..printing.rprint import PRINT_WIDTH, cat
-from ..errors import DataError, PylmeMessage
+from ..errors import ArgumentError, PylmeMessage
 from .vectors import residual_values
 from ..formula import deparse, parse_formula
 
@@ -67,7 +67,7 @@ def _check_correlation(correlation: object) -> bool | None:
     logical``); numpy booleans count as logical."""
     if correlation is None or isinstance(correlation, (bool, np.bool_)):
         return None if correlation is None else bool(correlation)
-    raise DataError(f"'correlation' must be NULL or logical, got {correlation!r}")
+    raise ArgumentError(f"'correlation' must be NULL or logical, got {correlation!r}")
 
 
 def merMod_inputs(fit: "LmerFit", correlation: bool | None = None, residuals: bool = True) -> P.MerModInputs:
@@ -136,7 +136,7 @@ class Summary:
 
         Raises
         ------
-        DataError
+        ArgumentError
             ``correlation`` neither None nor a bool (lme4's text).
         ControlError
             ``ddf`` not one of lmerTest's methods.

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..arguments import match_arg, r_flag
 from ..errors import DataError
-from .rargs import match_arg, r_flag
 
 if TYPE_CHECKING:
     from .model import LmerFit

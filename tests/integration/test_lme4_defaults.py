@@ -23,7 +23,7 @@ import pytest
 
 import pylme
 from pylme.convergence import LME4_WORDING, SINGULAR_MESSAGE, lme4_wording
-from pylme.errors import DataError, PylmeError, PylmeMessage, SingularFitMessage
+from pylme.errors import ArgumentError, PylmeMessage, SingularFitMessage
 from pylme.printing import summary_text
 from pylme.results.effects import Ranef
 from pylme.results.text import merMod_inputs
@@ -144,12 +144,13 @@ def test_condvar_read_as_r_if(value, has):
 @pytest.mark.parametrize("value, text", [("x", "argument is not interpretable as logical"),
                                          ("yes", "argument is not interpretable as logical"),
                                          (None, "argument is of length zero"),
-                                         (float("nan"), "missing value where TRUE/FALSE needed"),
+                                         (float("nan"), "argument is not interpretable as logical"),
+                                         ([True, False], "the condition has length > 1"),
                                          (pd.NA, "missing value where TRUE/FALSE needed"),
                                          (object(), "argument is not interpretable as logical")])
 def test_condvar_rejected_with_rs_text(value, text):
     # R: ranef(fm, condVar = "x") -> Error in if (condVar) {: argument is not interpretable as logical
-    with pytest.raises(PylmeError, match="^" + re.escape(text)):
+    with pytest.raises(ArgumentError, match="^" + re.escape(text)):
         _ranef_fit("dyestuff").ranef(condVar=value)
 
 
@@ -216,7 +217,7 @@ def test_print_correlation_without_summary_correlation(key):
 @pytest.mark.parametrize("bad", ["TRUE", 1, 0.0, "yes", [True], np.array([True, False])])
 def test_summary_correlation_must_be_null_or_logical(bad):
     # R: print(summary(fm), correlation = 1) -> 'correlation' must be NULL or logical
-    with pytest.raises(DataError, match="^'correlation' must be NULL or logical"):
+    with pytest.raises(ArgumentError, match="^'correlation' must be NULL or logical"):
         _ranef_fit("dyestuff").summary(correlation=bad)
 
 
@@ -307,11 +308,11 @@ def test_is_singular_default_tolerance():
 @pytest.mark.parametrize("bad", [1, "fit", None, pd.DataFrame(), np.zeros(3)])
 def test_is_singular_needs_a_fit(bad):
     # R: isSingular(1) -> no applicable method for 'getME' applied to an object of class ...
-    with pytest.raises(DataError, match="^no applicable method for 'getME'"):
+    with pytest.raises(ArgumentError, match="^no applicable method for 'getME'"):
         pylme.isSingular(bad)
 
 
 @pytest.mark.parametrize("tol", ["a", None, float("nan"), [1e-4], 1j])
 def test_is_singular_tolerance_must_be_a_number(tol):
-    with pytest.raises(DataError, match="tol must be a number"):
+    with pytest.raises(ArgumentError, match="tol must be a number"):
         pylme.isSingular(_ranef_fit("dyestuff"), tol=tol)

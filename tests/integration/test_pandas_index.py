@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 import pylme
-from pylme.errors import DataError, PylmeError
+from pylme.errors import ArgumentError, DataError
 
 REF = json.loads((pathlib.Path(__file__).parents[1] / "data" / "lme4_defaults" / "pandas_index.json").read_text())
 SCENARIOS = sorted(REF["scenarios"])
@@ -216,7 +216,7 @@ def test_residual_type_partial_matching(given, full):
 
 @pytest.mark.parametrize("bad", ["p", "", "foo", "Pearson", 1, 2.5, b"pearson", {"pearson": 1}])
 def test_residual_type_errors_as_match_arg(bad):
-    with pytest.raises(DataError) as err:
+    with pytest.raises(ArgumentError) as err:
         _fit("string").residuals(bad)
     assert str(err.value).startswith("'arg' ")  # R: 'arg' should be one of “working”, “response”, ...
 
@@ -234,7 +234,7 @@ def test_scaled_is_read_as_r_logical(scaled, same_as):
     pd.testing.assert_series_equal(fit.residuals(scaled=scaled), fit.residuals(scaled=same_as))
 
 
-@pytest.mark.parametrize("bad", ["yes", None, float("nan")])
+@pytest.mark.parametrize("bad", ["yes", None, float("nan"), [True, False]])
 def test_scaled_rejected_as_r_rejects(bad):
-    with pytest.raises(PylmeError):
+    with pytest.raises(ArgumentError):
         _fit("string").residuals(scaled=bad)
