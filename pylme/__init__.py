@@ -15,6 +15,16 @@ from .results.singular import isSingular
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    """``pylme.plots`` on first access: importing pylme must not import matplotlib."""
+    if name == "plots":
+        import importlib
+
+        return importlib.import_module(".plots", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "lmer", "devfun", "anova", "DevFun", "LmerControl", "ConvCheck", "LmerFit", "LogLik",
     "bootMer", "BootResult", "datasets", "errors", "__version__", "isSingular",

@@ -1,7 +1,7 @@
 """Diagnostic plots of a fitted model (lme4's lattice methods, drawn with matplotlib).
 
-* :func:`caterpillar`         -- ``dotplot(ranef(fm, condVar = TRUE))``
-* :func:`qq_ranef`            -- ``qqmath(ranef(fm, condVar = TRUE))``
+* :func:`caterpillar`         -- ``dotplot(ranef(fm, condVar = TRUE))`` (alias :func:`dotplot_ranef`)
+* :func:`qq_ranef`            -- ``qqmath(ranef(fm, condVar = TRUE))`` (alias :func:`qqmath_ranef`)
 * :func:`residuals_vs_fitted` -- ``plot(fm)`` (``plot.merMod``'s default)
 * :func:`qq_residuals`        -- ``qqnorm(resid(fm, type = "pearson", scaled = TRUE)); qqline(...)``
 * :func:`profile_zeta`        -- ``xyplot(profile(fm))`` (lme4 ``xyplot.thpr``)
@@ -12,22 +12,32 @@ made with ``pyplot.figure`` (so ``plt.show()`` and notebooks display it) and nev
 calls ``plt.show()`` itself.  Drawn artists carry a ``gid`` (``"points"``,
 ``"interval"``, ``"zero"``, ``"guide"``, ``"limits"``, ``"qqline"``, ``"profile"``)
 so that what a figure shows can be checked from its Axes.
+
+``import pylme`` does not import this module (nor matplotlib): ``pylme.plots`` is
+loaded on first access.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Iterable
+import numbers
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from .errors import DataError, PylmeError
+from .errors import ArgumentError, DataError, PylmeError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .inference.profile import Profile
+    from .results.model import LmerFit
 
 __all__ = [
     "PlotDependencyError", "caterpillar", "qq_ranef", "residuals_vs_fitted", "qq_residuals",
-    "profile_zeta", "conditional_sd",
+    "profile_zeta", "conditional_sd", "dotplot_ranef", "qqmath_ranef",
 ]
 
 MISSING_MATPLOTLIB = "plots need matplotlib: pip install 'pylme[plots]'"
@@ -42,7 +52,7 @@ class PlotDependencyError(PylmeError, ImportError):
 
 
 # --- shared helpers -------------------------------------------------------------------
-def _pyplot():
+def _pyplot() -> Any:
     """Import ``matplotlib.pyplot`` lazily; a clear error when matplotlib is missing."""
     try:
         import matplotlib.pyplot as plt
@@ -51,9 +61,32 @@ def _pyplot():
     return plt
 
 
+def _check_fit(fit: Any) -> None:
+    """The plots of a fitted model need an :class:`~pylme.results.model.LmerFit`."""
+    from .results.model import LmerFit
+
+    if not isinstance(fit, LmerFit):
+        raise ArgumentError(f"a fitted model (LmerFit, from pylme.lmer) is needed, got {type(fit).__name__}")
+
+
+def _names(value: Any, what: str) -> list[str] | None:
+    """``None``, one name or an iterable of names, as a list of str."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    try:
+        names = list(value)
+    except TypeError:
+        raise ArgumentError(f"{what} must be a name or a list of names, got {value!r}") from None
+    if not all(isinstance(n, str) for n in names):
+        raise ArgumentError(f"{what} must be names (str), got {names!r}")
+    return names
+
+
 def _z(level: float) -> float:
     """``qnorm(1 - (1 - level)/2)``, the half-width multiplier of a ``level`` interval."""
-    if not 0 < level < 1:
+    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
         raise DataError(f"level must be strictly between 0 and 1, got {level!r}")
     return float(norm.ppf(1 - (1 - level) / 2))
 
@@ -71,7 +104,20 @@ def conditional_sd(frame: pd.DataFrame) -> np.ndarray:
     ``fit.ranef(condVar=True)`` (lme4: ``sqrt(attr(ranef(fm, condVar = TRUE)[[g]],
     "postVar")[i, i, ])``); a list of per-term arrays is bound column-wise in term order,
     matching the frame's columns.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One grouping factor's frame of ``fit.ranef(condVar=True)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(levels, columns)``.
     """
+    if not isinstance(frame, pd.DataFrame):
+        raise ArgumentError(f"conditional_sd needs one factor's DataFrame of fit.ranef(condVar=True), "
+                        f"got {type(frame).__name__}")
     post = frame.attrs.get("postVar")
     if post is None:
         raise DataError("the random effects carry no conditional variances: use fit.ranef(condVar=True)")
@@ -84,9 +130,9 @@ def conditional_sd(frame: pd.DataFrame) -> np.ndarray:
 
 def _select_groups(effects: dict[str, pd.DataFrame], group: str | Iterable[str] | None) -> dict[str, pd.DataFrame]:
     """The grouping factors to draw: all of them, one name, or a list of names."""
-    if group is None:
+    names = _names(group, "group")
+    if names is None:
         return dict(effects)
-    names = [group] if isinstance(group, str) else list(group)
     unknown = [g for g in names if g not in effects]
     if unknown or not names:
         raise DataError(f"unknown grouping factor(s) {unknown}: the model has {list(effects)}")
@@ -94,12 +140,13 @@ def _select_groups(effects: dict[str, pd.DataFrame], group: str | Iterable[str] 
 
 
 # --- random effects: dotplot / qqmath ------------------------------------------------------
-def _ranef_figure(fit, group, level: float, draw_factor: Callable) -> Any:
+def _ranef_figure(fit: "LmerFit", group: str | Iterable[str] | None, level: float, draw_factor: Callable) -> Any:
     """One row of panels per grouping factor (a subfigure titled with its name), one panel per column.
 
     ``draw_factor(axes, frame, sd, z)`` fills a factor's panels.
     """
     plt = _pyplot()
+    _check_fit(fit)
     z = _z(level)
     effects = _select_groups(fit.ranef(condVar=True), group)
     heights = [max(2.2, 0.2 * min(len(f), _MAX_LABELLED_LEVELS) + 1.2) for f in effects.values()]
@@ -113,7 +160,7 @@ def _ranef_figure(fit, group, level: float, draw_factor: Callable) -> Any:
     return fig
 
 
-def _interval_panel(ax, x: np.ndarray, y: np.ndarray, half: np.ndarray, title: str) -> None:
+def _interval_panel(ax: Any, x: np.ndarray, y: np.ndarray, half: np.ndarray, title: str) -> None:
     """Points at ``(x, y)`` with horizontal bars ``x ± half`` and a vertical line at 0 (lme4 ``panel.ci``)."""
     ax.axvline(0.0, color=_GUIDE_COLOR, lw=0.8, zorder=0, gid="zero")
     bars = ax.hlines(y, x - half, x + half, color="black", lw=1.0, zorder=1)
@@ -127,7 +174,7 @@ def _interval_panel(ax, x: np.ndarray, y: np.ndarray, half: np.ndarray, title: s
 def _dotplot_factor(order: bool) -> Callable:
     """The per-factor drawer of :func:`caterpillar`."""
 
-    def draw(axes, frame: pd.DataFrame, sd: np.ndarray, z: float) -> None:
+    def draw(axes: Any, frame: pd.DataFrame, sd: np.ndarray, z: float) -> None:
         rows = _level_order(frame, order)
         labels = [str(frame.index[i]) for i in rows]
         y = np.arange(len(rows), dtype=float)
@@ -145,7 +192,7 @@ def _level_order(frame: pd.DataFrame, order: bool) -> np.ndarray:
     return np.argsort(frame.iloc[:, 0].to_numpy(float), kind="stable")
 
 
-def _level_ticks(ax, y: np.ndarray, labels: list[str]) -> None:
+def _level_ticks(ax: Any, y: np.ndarray, labels: list[str]) -> None:
     """Level names as y tick labels (all panels share y); none when there are too many to read."""
     ax.set_ylim(-0.7, len(y) - 0.3)
     if len(y) > _MAX_LABELLED_LEVELS:
@@ -155,7 +202,8 @@ def _level_ticks(ax, y: np.ndarray, labels: list[str]) -> None:
     ax.set_yticks(y, labels, fontsize=8 if len(y) > 30 else None)
 
 
-def caterpillar(fit, group: str | Iterable[str] | None = None, level: float = 0.95, order: bool = True):
+def caterpillar(fit: "LmerFit", group: str | Iterable[str] | None = None, level: float = 0.95,
+                order: bool = True) -> "Figure":
     """Caterpillar plot of the conditional modes with prediction intervals.
 
     R counterpart: ``lattice::dotplot(ranef(fm, condVar = TRUE))`` (lme4
@@ -186,10 +234,12 @@ def caterpillar(fit, group: str | Iterable[str] | None = None, level: float = 0.
     for ``scales = list(x = list(relation = "free"))``).  Factors with more than 100
     levels are drawn without level labels.
     """
-    return _ranef_figure(fit, group, level, _dotplot_factor(order))
+    if not isinstance(order, (bool, np.bool_)):
+        raise ArgumentError(f"'order' must be True or False, got {order!r}")
+    return _ranef_figure(fit, group, level, _dotplot_factor(bool(order)))
 
 
-def _qq_factor(axes, frame: pd.DataFrame, sd: np.ndarray, z: float) -> None:
+def _qq_factor(axes: Any, frame: pd.DataFrame, sd: np.ndarray, z: float) -> None:
     """The per-factor drawer of :func:`qq_ranef`: each column sorted against normal quantiles."""
     n = len(frame)
     quantiles = norm.ppf((np.arange(1, n + 1) - 0.5) / n)
@@ -200,7 +250,7 @@ def _qq_factor(axes, frame: pd.DataFrame, sd: np.ndarray, z: float) -> None:
     axes[0].set_ylabel("Standard normal quantiles")
 
 
-def qq_ranef(fit, group: str | Iterable[str] | None = None, level: float = 0.95):
+def qq_ranef(fit: "LmerFit", group: str | Iterable[str] | None = None, level: float = 0.95) -> "Figure":
     """Normal quantile plots of the conditional modes with prediction intervals.
 
     R counterpart: ``lattice::qqmath(ranef(fm, condVar = TRUE))`` (lme4
@@ -237,7 +287,7 @@ def _finite_pairs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return x[keep], y[keep]
 
 
-def residuals_vs_fitted(fit):
+def residuals_vs_fitted(fit: "LmerFit") -> "Figure":
     """Pearson residuals against fitted values, with a horizontal line at 0.
 
     R counterpart: ``plot(fm)``, lme4 ``plot.merMod``'s default
@@ -253,6 +303,7 @@ def residuals_vs_fitted(fit):
     matplotlib.figure.Figure
     """
     plt = _pyplot()
+    _check_fit(fit)
     x, y = _finite_pairs(np.asarray(fit.fitted(), float), np.asarray(fit.residuals(type="pearson"), float))
     fig, ax = plt.subplots(figsize=(5.5, 4.5), layout="constrained")
     ax.axhline(0.0, color=_GUIDE_COLOR, lw=1.0, zorder=0, gid="zero")
@@ -271,7 +322,7 @@ def _qqline(sample: np.ndarray) -> tuple[float, float]:
     return float(y1 - slope * x1), float(slope)
 
 
-def qq_residuals(fit):
+def qq_residuals(fit: "LmerFit") -> "Figure":
     """Normal QQ plot of the scaled Pearson residuals with R's ``qqline`` reference line.
 
     R counterpart: ``r <- resid(fm, type = "pearson", scaled = TRUE); qqnorm(r); qqline(r)``.
@@ -288,6 +339,7 @@ def qq_residuals(fit):
     matplotlib.figure.Figure
     """
     plt = _pyplot()
+    _check_fit(fit)
     r = np.asarray(fit.residuals(type="pearson", scaled=True), float)
     sample = np.sort(r[np.isfinite(r)])
     theory = norm.ppf(_ppoints(sample.size))
@@ -306,7 +358,7 @@ def qq_residuals(fit):
 _FRAME_ATTRIBUTES = ("frame", "data", "df")
 
 
-def _profile_frame(profile) -> pd.DataFrame:
+def _profile_frame(profile: Any) -> pd.DataFrame:
     """The thpr-shaped DataFrame of a Profile object (its ``.frame``), or the DataFrame itself."""
     frame = profile
     if not isinstance(profile, pd.DataFrame):
@@ -333,9 +385,9 @@ def _profile_parameters(frame: pd.DataFrame, which: Iterable[str] | None) -> lis
         names = [str(c) for c in par.cat.categories if str(c) in present]
     else:
         names = [str(p) for p in pd.unique(par)]
-    if which is None:
+    chosen = _names(which, "which")
+    if chosen is None:
         return names
-    chosen = [str(w) for w in which]
     unknown = [w for w in chosen if w not in names]
     if unknown or not chosen:
         raise DataError(f"unknown profile parameter(s) {unknown}: the profile has {names}")
@@ -365,7 +417,7 @@ def _crossings(x: np.ndarray, zeta: np.ndarray, level: float) -> list[tuple[floa
     return out
 
 
-def _profile_panel(ax, x: np.ndarray, zeta: np.ndarray, levels: np.ndarray, name: str) -> None:
+def _profile_panel(ax: Any, x: np.ndarray, zeta: np.ndarray, levels: np.ndarray, name: str) -> None:
     """One ``xyplot.thpr`` panel: ζ against the parameter, guides at ±levels, limits drawn down to 0."""
     for lev in levels:
         for target in (-lev, lev):
@@ -384,7 +436,8 @@ def _grid_shape(n: int) -> tuple[int, int]:
     return math.ceil(n / ncols), ncols
 
 
-def profile_zeta(profile_or_frame, conf: Iterable[float] = PROFILE_CONF, which: Iterable[str] | None = None):
+def profile_zeta(profile_or_frame: "Profile | pd.DataFrame", conf: Iterable[float] = PROFILE_CONF,
+                 which: Iterable[str] | None = None) -> "Figure":
     """Profile zeta plots: ζ against each parameter, one panel per parameter.
 
     R counterpart: ``lattice::xyplot(profile(fm))`` (lme4 ``xyplot.thpr``).  Each panel
@@ -410,7 +463,10 @@ def profile_zeta(profile_or_frame, conf: Iterable[float] = PROFILE_CONF, which: 
     matplotlib.figure.Figure
     """
     plt = _pyplot()
-    conf = np.asarray(list(conf), float)
+    try:
+        conf = np.asarray([conf] if isinstance(conf, numbers.Real) else list(conf), float)
+    except (TypeError, ValueError):
+        raise ArgumentError(f"'conf' must be confidence levels (numbers), got {conf!r}") from None
     if conf.size == 0 or np.any(~np.isfinite(conf) | (conf <= 0) | (conf >= 1)):
         raise DataError("values of 'conf' must be strictly between 0 and 1")
     levels = np.sort(norm.ppf((1 + conf) / 2))
@@ -427,3 +483,9 @@ def profile_zeta(profile_or_frame, conf: Iterable[float] = PROFILE_CONF, which: 
     for row in axes:
         row[0].set_ylabel("ζ")
     return fig
+
+
+#: lme4's name of :func:`caterpillar` (``dotplot.ranef.mer``).
+dotplot_ranef = caterpillar
+#: lme4's name of :func:`qq_ranef` (``qqmath.ranef.mer``).
+qqmath_ranef = qq_ranef

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence, cast
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import ControlError, DataError, PylmeMessage, PylmeWarning
+from ..errors import ArgumentError, ControlError, DataError, PylmeMessage, PylmeWarning
 from ..printing import AnovaTable, anova_heading, anova_text
 from ..printing.rformat import R_NA
 from . import contrasts as C
+from .checks import check_fit, check_flag, check_number, match_arg
 from .ddf import F_COLUMNS, check_ddf, contest_md
 from .reduced import drop_scope, fit_without_term
 
@@ -77,7 +78,7 @@ class AnovaResult:
         text = self.text
         return text[:-1] if text.endswith("\n") else text
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: Any) -> pd.Series:
         """A column of the table (``result["Chisq"]``)."""
         return self.table[key]
 
@@ -106,45 +107,115 @@ def _empty_text(tab: AnovaTable) -> str:
     return head + "    " + "".join(" " + c for c in tab.columns) + "\n"
 
 
-def anova(m1: "LmerFit", *others: "LmerFit", refit: bool = True, model_names: Sequence[str] | None = None,
-          ddf: str | None = None, type: Any = None) -> AnovaResult:
+def anova(m1: "LmerFit | None" = None, *others: "LmerFit", refit: bool = True,
+          model_names: Sequence[str] | None = None, names: Sequence[str] | None = None,
+          ddf: str | None = None, type: Any = None, **named_models: "LmerFit") -> AnovaResult:
     """Analysis-of-variance tables (lme4 ``anova.merMod``; lmerTest ``anova`` with ``ddf``).
+
+    With one model: lme4's sequential F table (or lmerTest's with ``ddf``).  With
+    several: lme4's likelihood-ratio comparison, rows ordered by the number of
+    parameters (ties in argument order) and labelled as lme4 labels them by the
+    argument expressions: Python cannot see those, so the labels come from ``names``
+    (or lme4's ``model_names``), from keywords (``anova(small=fm0, big=fm1)``), or
+    default to ``"m1"``, ``"m2"``, ... by position.
 
     Parameters
     ----------
-    m1 : LmerFit
+    m1 : LmerFit, optional
+        The first model (optional only when every model is given by keyword).
     *others : LmerFit
-        With other models: lme4's likelihood-ratio comparison.
+        More models, compared with ``m1`` by likelihood-ratio tests.
     refit : bool
-        Refit REML models by ML before comparing them (lme4's default).
+        Refit REML models by ML before comparing them (lme4's default), with lme4's
+        message ``refitting model(s) with ML (instead of REML)``.
     model_names : sequence of str, optional
-        Row labels of the comparison (default ``"m1"``, ``"m2"``, ... in argument order).
+        lme4's ``model.names``: one row label per model, in argument order.
+    names : sequence of str, optional
+        The same as ``model_names`` (give one of them).
     ddf : {None, "lme4", "Satterthwaite", "Kenward-Roger"}
         One model only: ``None``/``"lme4"`` give lme4's sequential F table, the others
         lmerTest's F tests with those denominator degrees of freedom.
     type : {3, 2, 1, "III", "II", "I", "marginal"}, optional
         lmerTest's hypothesis type (default III); needs ``ddf``.  Without ``ddf`` it
         is ignored with lme4's warning.
+    **named_models : LmerFit
+        Models given by keyword; the keyword is the model's row label.  They follow the
+        positional models in argument order.
 
     Returns
     -------
     AnovaResult
+
+    Raises
+    ------
+    ArgumentError
+        An argument that is not a fitted model (lme4 ignores such arguments with the
+        warning ``additional arguments ignored``; pylme refuses them, since a
+        misplaced value would otherwise silently change the table), names that are not
+        a list of strings, ``refit`` not a logical (R's ``if`` texts).
+    DataError
+        Fits of different sizes (``models were not all fitted to the same size of
+        dataset``) or of different data (``all models must be fit to the same data
+        object``), as many names as models (lme4: ``model names vector and model list
+        have different lengths``).
+    ControlError
+        An unknown ``ddf`` or ``type``.
     """
-    if others:
-        return _compare(m1, others, refit, model_names)
+    refit = check_flag(refit, "refit")
+    # m1 may be left out only when every model comes by keyword; a None among others is an error
+    positional = ([] if m1 is None and not others else [m1]) + list(others)
+    models = positional + list(named_models.values())
+    if not models:
+        raise ArgumentError("anova() needs at least one fitted model")
+    for k, model in enumerate(models):
+        _check_fit(model, k + 1 if k < len(positional) else list(named_models)[k - len(positional)])
+    fits = cast("list[LmerFit]", models)  # checked above
+    given = _given_names(model_names, names)
+    if given is not None and named_models:
+        raise ArgumentError("give the model names either as keywords or in names=, not both")
+    if len(models) > 1:
+        labels = given if given is not None else (
+            None if not named_models else [f"m{i + 1}" for i in range(len(positional))] + list(named_models))
+        return _compare(fits[0], fits[1:], refit, labels)
     if ddf is None or check_ddf(ddf) == "lme4":
         if type is not None:
             warnings.warn("additional arguments ignored: \u2018type\u2019", PylmeWarning, stacklevel=2)
-        return _sequential(m1)
-    return _lmertest_anova(m1, check_ddf(ddf), "3" if type is None else _type_code(type))
+        return _sequential(fits[0])
+    return _lmertest_anova(fits[0], check_ddf(ddf), "3" if type is None else _type_code(type))
 
 
 # --- model comparison (lme4 anovaLmer) ---------------------------------------------------
 
 
+def _check_fit(model: Any, where: int | str) -> None:
+    from ..results.model import LmerFit
+
+    if not isinstance(model, LmerFit):
+        shown = repr(model)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        label = f"argument {where}" if isinstance(where, int) else f"argument '{where}'"
+        raise ArgumentError(f"anova() compares fitted models (LmerFit); {label} is a "
+                        f"{type(model).__name__}: {shown}")
+
+
+def _given_names(model_names: Any, names: Any) -> list[str] | None:
+    if model_names is not None and names is not None:
+        raise ArgumentError("give either names= or model_names=, not both")
+    given = names if names is not None else model_names
+    if given is None:
+        return None
+    if isinstance(given, str) or not isinstance(given, (list, tuple, np.ndarray, pd.Index, pd.Series)):
+        raise ArgumentError(f"model names must be a list of str, one per model; got {given!r}")
+    items = list(given)
+    if not all(isinstance(x, str) for x in items):
+        raise ArgumentError(f"model names must be strings; got {items!r}")
+    return items
+
+
 def _model_labels(n: int, model_names: Sequence[str] | None) -> list[str]:
     names = [f"m{i + 1}" for i in range(n)] if model_names is None else [str(s) for s in model_names]
-    if len(set(names)) < len(names) or max(len(s) for s in names) > 200:
+    # lme4's order: the duplicate check (a warning) comes before the length check (an error)
+    if not names or len(set(names)) < len(names) or max(len(s) for s in names) > 200:
         warnings.warn("failed to find model names, assigning generic names", PylmeWarning, stacklevel=4)
         names = [f"MODEL{i + 1}" for i in range(len(names))]
     if len(names) != n:
@@ -171,7 +242,7 @@ def _compare(m1: "LmerFit", others: Sequence["LmerFit"], refit: bool,
         raise DataError("all models must be fit to the same data object")
     table = _lrt_table(mods, names)
     forms = [(name, m.inputs.formula_text) for name, m in zip(names, mods)]
-    heading = anova_heading(mods[0].data_name, forms)
+    heading = anova_heading(mods[0].data_name or "", forms)  # without a data name: line dropped below
     if mods[0].data_name is None:
         heading = heading[1:]
     return AnovaResult(table, heading, tuple(mods))
@@ -181,7 +252,7 @@ def _compare(m1: "LmerFit", others: Sequence["LmerFit"], refit: bool,
 _DF_COLUMNS = ("Df", "npar", "NumDF")
 
 
-def _invalid_p_values(values: np.ndarray, columns) -> np.ndarray:
+def _invalid_p_values(values: np.ndarray, columns: Sequence[Any]) -> np.ndarray:
     """Cells R holds as NaN, not NA: a p-value whose row has its statistic and df.
 
     R's ``pf``/``pchisq`` return NaN for an invalid df (e.g. Kenward-Roger's negative DenDF
@@ -279,6 +350,20 @@ def _extract_aic(fit: "LmerFit", k: float) -> tuple[float, float]:
     return edf, -2 * float(ml.logLik()) + k * edf
 
 
+def _scope_labels(scope: Any) -> list[str]:
+    """``drop1``'s ``scope``: term labels, or the terms of a one-sided formula (R's
+    ``attr(terms(scope), "term.labels")``)."""
+    from ..formula import parse_formula, terms
+
+    if isinstance(scope, str):
+        if "~" in scope:
+            return list(terms(parse_formula(scope)).term_labels)
+        return [scope]
+    if isinstance(scope, (list, tuple, np.ndarray, pd.Index, pd.Series)) and all(isinstance(x, str) for x in scope):
+        return list(scope)
+    raise ArgumentError(f"'scope' must be term labels or a formula such as '~ Days', got {scope!r}")
+
+
 def drop1(fit: "LmerFit", scope: Sequence[str] | None = None, test: str | None = None,
           k: float = 2) -> AnovaResult:
     """Single-term deletions (lme4 ``drop1.merMod``).
@@ -286,25 +371,40 @@ def drop1(fit: "LmerFit", scope: Sequence[str] | None = None, test: str | None =
     Parameters
     ----------
     fit : LmerFit
-    scope : sequence of str, optional
-        Term labels to drop (default: every term no other term contains, R ``drop.scope``).
+    scope : str or sequence of str, optional
+        Term labels to drop (default: every term no other term contains, R
+        ``drop.scope``); a one-sided formula text such as ``"~ Days"`` gives its terms,
+        as R's ``scope = ~ Days``.
     test : {None, "none", "Chisq"}
-        ``"Chisq"`` adds the likelihood-ratio statistic ``LRT`` and ``Pr(Chi)``.
+        ``"Chisq"`` adds the likelihood-ratio statistic ``LRT`` and ``Pr(Chi)``;
+        matched by R's ``match.arg`` (``"Chi"`` is ``"Chisq"``).
     k : float
-        The AIC penalty per parameter.
+        The AIC penalty per parameter (a finite number).
 
     Returns
     -------
     AnovaResult
         Rows ``<none>`` and one per dropped term; columns ``npar``, ``AIC``
         (of ML refits, as lme4's ``extractAIC``) [, ``LRT``, ``Pr(Chi)``].
+
+    Raises
+    ------
+    ArgumentError
+        An unknown ``test`` (R's ``match.arg`` text; ``"user"`` needs lme4's
+        ``sumFun``, which pylme does not have), a ``scope`` that is not a subset of the
+        term labels (lme4's text), a ``k`` that is not a finite number (R gives an
+        all-NA table).
     """
-    if test not in (None, "none", "Chisq"):
-        raise ControlError("'arg' should be one of \u201cnone\u201d, \u201cChisq\u201d, \u201cuser\u201d")
+    check_fit(fit, "drop1")
+    test = match_arg(test, ("none", "Chisq", "user"), "test")
+    if test == "user":
+        raise ArgumentError("\u2018sumFun\u2019 must be specified if (and only if) test==\"user\"; "
+                           "pylme's drop1 has no sumFun")
+    k = check_number(k, "k")
     labels = list(fit.inputs.X_full.terms.term_labels)
-    scope = drop_scope(fit) if scope is None else list(scope)
+    scope = drop_scope(fit) if scope is None else _scope_labels(scope)
     if not all(s in labels for s in scope):
-        raise ControlError("scope is not a subset of term labels")
+        raise ArgumentError("scope is not a subset of term labels")
     ans = [_extract_aic(fit, k)] + [_extract_aic(fit_without_term(fit, term), k) for term in scope]
     edf = np.array([a[0] for a in ans])
     aic = np.array([a[1] for a in ans])
@@ -312,7 +412,7 @@ def drop1(fit: "LmerFit", scope: Sequence[str] | None = None, test: str | None =
     npar[0] = np.nan
     index = ["<none>", *scope] if scope else ["1"]  # R loses the row name of a 1-row matrix
     table = pd.DataFrame({"npar": npar, "AIC": aic}, index=index)
-    if test == "Chisq":
+    if test == "Chisq":  # "none" (lme4's default) adds no columns
         dev = aic - k * edf
         dev = dev - dev[0]
         dev[0] = np.nan

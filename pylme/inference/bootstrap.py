@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, PylmeMessage, PylmeWarning
+from ..errors import ArgumentError, DataError, PylmeMessage, PylmeWarning
 from ..frozen import FrozenMap
+from .checks import check_fit, check_flag, match_arg
 from .simulate import as_seed_sequence, replicate_generator, seed_value, simulation_plan
 
 if TYPE_CHECKING:
@@ -157,8 +158,11 @@ def _run_chunk(start: int, stop: int) -> _Chunk:
     from ..fit import single_blas_thread
 
     job = _JOB
+    assert job is not None, "a chunk runs only inside _run_all"
     values = np.full((stop - start, job.k), np.nan)
-    messages, warns, errors = [], [], []
+    messages: list[str] = []
+    warns: list[str] = []
+    errors: list[str] = []
     with single_blas_thread():
         for i in range(start, stop):
             y = job.sampler.draw(replicate_generator(job.root, i))
@@ -235,7 +239,7 @@ def _run_all(job: _Job, nsim: int, n_jobs: int, progress: bool) -> list[_Chunk]:
         bar.close()
 
 
-def _fork_context():
+def _fork_context() -> Any:
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return None
@@ -252,7 +256,7 @@ def _spawned_executor(job: _Job, n_jobs: int) -> ProcessPoolExecutor:
                                initargs=(dict(args), job.func, job.sampler, job.root, job.k))
 
 
-def _init_spawned(args: dict, func, sampler, root, k) -> None:
+def _init_spawned(args: dict, func: Callable, sampler: Any, root: np.random.SeedSequence, k: int) -> None:
     global _JOB
     from ..fit import lmer
 
@@ -285,7 +289,7 @@ class _CounterBar(_NoBar):
         sys.stderr.write("\n")
 
 
-def _progress_bar(total: int, enabled: bool):
+def _progress_bar(total: int, enabled: bool) -> Any:
     if not enabled:
         return _NoBar()
     try:
@@ -318,7 +322,7 @@ def bootMer(fit: "LmerFit", func: Callable[["LmerFit"], Any], nsim: int = 1, see
         default draws new random effects too.
     type : {"parametric", "semiparametric"}
         ``"semiparametric"`` (needs ``use_u=True``) adds residuals resampled with
-        replacement to the fitted values.
+        replacement to the fitted values; matched by R's ``match.arg`` (``"semi"``).
     progress : bool
         Show a progress bar (tqdm when installed — ``pip install pylme[progress]`` —
         otherwise a counter on stderr).
@@ -331,15 +335,28 @@ def bootMer(fit: "LmerFit", func: Callable[["LmerFit"], Any], nsim: int = 1, see
     -------
     BootResult
 
+    Raises
+    ------
+    DataError
+        ``func`` not returning numbers, ``nsim``/``n_jobs`` not positive integers, a
+        semiparametric bootstrap lme4 does not implement.
+    ArgumentError
+        ``fit`` not a fitted model, ``func`` not callable, an unknown ``type`` (R's
+        ``match.arg`` text), ``use_u``/``progress`` not logical.
+
     Warns
     -----
     PylmeWarning
         ``some bootstrap runs failed (k/nsim)``.
     """
+    check_fit(fit, "bootMer")
+    if not callable(func):
+        raise ArgumentError(f"'func' must be a function of the fitted model, got {func!r}")
     nsim = _positive(nsim, "nsim")
-    n_jobs = (os.cpu_count() or 1) if n_jobs in (None, -1) else _positive(n_jobs, "n_jobs")
-    if type not in _TYPES:
-        raise DataError(f"'arg' should be one of \u201cparametric\u201d, \u201csemiparametric\u201d, got {type!r}")
+    n_jobs = (os.cpu_count() or 1) if _is_all_cpus(n_jobs) else _positive(n_jobs, "n_jobs")
+    type = match_arg(type, _TYPES, "type")
+    use_u = check_flag(use_u, "use_u")
+    progress = check_flag(progress, "progress")
     root = as_seed_sequence(seed)
     t0, names = _statistic(func(fit))
     sampler = _sampler(fit, type, use_u, re_form)
@@ -359,13 +376,17 @@ def bootMer(fit: "LmerFit", func: Callable[["LmerFit"], Any], nsim: int = 1, see
         call=_call_text(func, nsim, seed, use_u, type))
 
 
+def _is_all_cpus(n_jobs: Any) -> bool:
+    return n_jobs is None or (isinstance(n_jobs, (int, np.integer)) and not isinstance(n_jobs, bool) and n_jobs == -1)
+
+
 def _positive(value: Any, name: str) -> int:
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
         raise DataError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
 
 
-def _sampler(fit: "LmerFit", type: str, use_u: bool, re_form: Any):
+def _sampler(fit: "LmerFit", type: str, use_u: bool, re_form: Any) -> Any:
     if type == "parametric":
         return simulation_plan(fit, use_u=use_u, re_form=re_form)
     if re_form is not None:
@@ -402,7 +423,8 @@ def _call_text(func: Callable, nsim: int, seed: Any, use_u: bool, kind: str) -> 
 # --- printing (boot ``print.boot`` and lme4 ``print.bootWarnings``) -----------------------------------
 
 
-def boot_text(sim: str, call: str, t0: np.ndarray, t: np.ndarray, messages, warns, errors) -> str:
+def boot_text(sim: str, call: str, t0: np.ndarray, t: np.ndarray, messages: tuple, warns: tuple,
+              errors: tuple) -> str:
     """The text R prints for a ``bootMer`` result (``digits = 7``), messages included."""
     from ..printing.rformat import format_real
 
@@ -432,7 +454,7 @@ def _matrix_text(rows: list[str], headers: list[str], cells: list[list[str]]) ->
     return "\n".join(lines) + "\n"
 
 
-def _conditions_text(messages, warns, errors) -> str:
+def _conditions_text(messages: tuple, warns: tuple, errors: tuple) -> str:
     """lme4 ``print.bootWarnings``: ``<n> message(s): <least frequent text>`` per kind."""
     if not (messages or warns or errors):
         return ""

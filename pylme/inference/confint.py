@@ -16,14 +16,15 @@ sigma``.  Columns are ``"2.5 %"``, ``"97.5 %"`` (R ``format(100*a, digits=3)`` +
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
 from ..errors import DataError, PylmeMessage, PylmeWarning
-from .profile import format_perc, get_which, profile
+from .checks import check_fit, check_flag, check_level, check_positive_int, match_arg
+from .profile import check_zeta, format_perc, get_which, profile
 from .sdcor import cv_to_sv, profnames, term_sizes
 
 if TYPE_CHECKING:
@@ -37,8 +38,19 @@ _BOOT_TYPES = ("perc", "basic", "norm")
 
 def confint(fit: "LmerFit", parm: Any = None, level: float = 0.95, method: str = "profile",
             zeta: Sequence[float] | None = None, nsim: int = 500, boot_type: str = "perc",
-            seed: Any = None, quiet: bool = False, oldNames: bool = True, **kwargs: Any) -> pd.DataFrame:
+            seed: Any = None, quiet: bool = False, oldNames: bool = True, *,
+            alphamax: float = 0.01, maxpts: int = 100, delta: float | None = None,
+            delta_cutoff: float = 1 / 8, verbose: int = 0, devtol: float = 1e-9, maxmult: float = 10,
+            startmethod: str = "prev", optimizer: str | None = None,
+            control: Mapping[str, float] | None = None, prof_scale: str = "sdcor",
+            use_u: bool = False, type: str = "parametric", progress: bool = False,
+            n_jobs: int | None = 2, re_form: Any = None) -> pd.DataFrame:
     """Confidence intervals for the parameters of an LMM (lme4 ``confint.merMod``).
+
+    lme4 passes its ``...`` on to ``profile()`` or ``bootMer()``; here those settings
+    are keyword arguments of their own (``alphamax`` … ``prof_scale`` for
+    ``method="profile"``, ``use_u`` … ``re_form`` for ``method="boot"``) and are
+    ignored by the other methods, as R ignores them.
 
     Parameters
     ----------
@@ -46,47 +58,99 @@ def confint(fit: "LmerFit", parm: Any = None, level: float = 0.95, method: str =
     parm : None, int, str or sequence
         Rows to return: 0-based positions in (variance parameters, σ, fixed effects),
         names (in the ``oldNames`` convention), ``"theta_"`` (all variance parameters,
-        σ included) or ``"beta_"`` (all fixed effects).  Default all.
+        σ included) or ``"beta_"`` (all fixed effects).  Default all.  Names that
+        match nothing give lme4's warning ``Nothing selected by 'which="..."'`` and an
+        empty table; a position beyond the parameters is an error (R: ``subscript out
+        of bounds``).
     level : float
-        Confidence level.
+        Confidence level, strictly between 0 and 1 (R computes NaN or degenerate
+        intervals outside; pylme raises).
     method : {"profile", "Wald", "boot"}
+        Matched as R's ``match.arg`` does: ``"W"`` is ``"Wald"``, ``"prof"`` is
+        ``"profile"``; ``None`` is ``"profile"``.
     zeta : pair of float, optional
         ``method="profile"`` only: ζ values to invert instead of the level's quantiles.
     nsim : int
-        Bootstrap replicates (``method="boot"``).
+        Bootstrap replicates (``method="boot"``), a positive integer.
     boot_type : {"perc", "basic", "norm"}
-        Bootstrap interval type (lme4 ``boot.type``).
+        Bootstrap interval type (lme4 ``boot.type``, matched by ``match.arg``).
     seed : optional
-        Seed of the bootstrap simulations.
+        Seed of the bootstrap simulations (see :func:`pylme.bootMer`).
     quiet : bool
         Suppress the "Computing ... confidence intervals ..." message.
     oldNames : bool
         ``.sig01``-style names (True) or ``sd_...|group`` names.
-    **kwargs
-        Passed on to :func:`~pylme.inference.profile.profile` (e.g. ``alphamax``,
-        ``delta_cutoff``) or to ``bootMer`` (e.g. ``use_u``, ``type``).
+    alphamax : float
+        ``method="profile"``: see :func:`~pylme.inference.profile.profile`.
+    maxpts : int
+        ``method="profile"``: see :func:`~pylme.inference.profile.profile`.
+    delta : float, optional
+        ``method="profile"``: see :func:`~pylme.inference.profile.profile`.
+    delta_cutoff : float
+        ``method="profile"``: see :func:`~pylme.inference.profile.profile`.
+    verbose : int
+        ``method="profile"``: print the profile's progress.
+    devtol : float
+        ``method="profile"``: see :func:`~pylme.inference.profile.profile`.
+    maxmult : float
+        ``method="profile"``: see :func:`~pylme.inference.profile.profile`.
+    startmethod : {"prev", "global"}
+        ``method="profile"``: see :func:`~pylme.inference.profile.profile`.
+    optimizer : str, optional
+        ``method="profile"``: see :func:`~pylme.inference.profile.profile`.
+    control : dict, optional
+        ``method="profile"``: optimizer settings of the profile's refits.
+    prof_scale : {"sdcor", "varcov"}
+        ``method="profile"``: intervals for standard deviations/correlations or for
+        variances/covariances.
+    use_u : bool
+        ``method="boot"``: see :func:`pylme.bootMer`.
+    type : {"parametric", "semiparametric"}
+        ``method="boot"``: the bootstrap's kind (lme4 passes ``type`` to ``bootMer``).
+    progress : bool
+        ``method="boot"``: show a progress bar (lme4's default ``.progress = "none"``).
+    n_jobs : int or None
+        ``method="boot"``: worker processes.
+    re_form : str, optional
+        ``method="boot"``: see :func:`pylme.bootMer`.
 
     Returns
     -------
     pandas.DataFrame
         One row per parameter, columns the lower and upper limits.
+
+    Raises
+    ------
+    ArgumentError
+        An unknown ``method``/``boot_type`` (R's ``match.arg`` text), ``level`` outside
+        (0, 1), ``parm`` beyond the parameters or of a wrong type, ``nsim`` not a
+        positive integer.
     """
-    if method not in _METHODS:
-        raise ValueError(f"'method' should be one of {', '.join(repr(m) for m in _METHODS)}")
-    if boot_type not in _BOOT_TYPES:
-        raise ValueError(f"'boot_type' should be one of {', '.join(repr(t) for t in _BOOT_TYPES)}")
+    check_fit(fit, "confint")
+    method = match_arg(method, _METHODS, "method")
+    boot_type = match_arg(boot_type, _BOOT_TYPES, "boot.type")
+    level = check_level(level)
+    quiet = check_flag(quiet, "quiet")
+    oldNames = check_flag(oldNames, "oldNames")
+    if method == "boot":  # lme4 checks nsim in bootMer, after the message; pylme before any work
+        nsim = check_positive_int(nsim, "nsim", "(nsim <- as.integer(nsim[1])) > 0 is not TRUE")
+    z = check_zeta(zeta) if method == "profile" and zeta is not None else None
     vn = profnames(fit, signames=oldNames)
     names = vn + list(fit.fixef().index)
-    chosen = list(range(len(names))) if parm is None else get_which(parm, len(vn), len(names), names)
+    chosen = list(range(len(names))) if parm is None else get_which(parm, len(vn), len(names), names, "parm")
     if not quiet and method != "Wald":
         kind = "profile" if method == "profile" else "bootstrap"
         warnings.warn(f"Computing {kind} confidence intervals ...", PylmeMessage, stacklevel=3)
     if method == "profile":
-        pr = profile(fit, which=chosen, signames=oldNames, **kwargs)
-        return pr.confint(level=level, zeta=zeta)
+        pr = profile(fit, which=chosen, alphamax=alphamax, maxpts=maxpts, delta=delta,
+                     delta_cutoff=delta_cutoff, verbose=verbose, devtol=devtol, maxmult=maxmult,
+                     startmethod=startmethod, optimizer=optimizer, control=control,
+                     signames=oldNames, prof_scale=prof_scale)
+        return pr.confint(level=level, zeta=z)
     if method == "Wald":
         return _wald(fit, vn, level).iloc[chosen]
-    table = _boot(fit, vn, level, nsim, boot_type, seed, **kwargs)
+    table = _boot(fit, vn, level, nsim, boot_type, seed, use_u=use_u, type=type, progress=progress,
+                  n_jobs=n_jobs, re_form=re_form)
     return table if parm is None else table.iloc[chosen]
 
 
@@ -109,13 +173,13 @@ def boot_fun(fit: "LmerFit", names: Sequence[str] | None = None) -> pd.Series:
     return pd.Series(values, index=index)
 
 
-def _boot(fit: "LmerFit", vn: list[str], level: float, nsim: int, boot_type: str, seed: Any,
-          **kwargs: Any) -> pd.DataFrame:
+def _boot(fit: "LmerFit", vn: list[str], level: float, nsim: int, boot_type: str, seed: Any, *,
+          use_u: bool, type: str, progress: bool, n_jobs: int | None, re_form: Any) -> pd.DataFrame:
     from .bootstrap import bootMer  # written separately; imported only when needed
 
     names = vn + list(fit.fixef().index)
-    kwargs.setdefault("progress", False)  # lme4's bootMer default: .progress = "none"
-    bb = bootMer(fit, lambda m: boot_fun(m, vn).to_numpy(), nsim=nsim, seed=seed, **kwargs)
+    bb = bootMer(fit, lambda m: boot_fun(m, vn).to_numpy(), nsim=nsim, seed=seed, use_u=use_u, type=type,
+                 progress=progress, n_jobs=n_jobs, re_form=re_form)
     t = np.asarray(bb.t, dtype=float).reshape(nsim, -1)
     if np.all(np.isnan(t)):
         raise DataError("*all* bootstrap runs failed!")
@@ -154,12 +218,24 @@ def boot_confint(t0: np.ndarray, t: np.ndarray, level: float = 0.95, type: str =
     t : ndarray, shape (R, k)
         The statistic on each bootstrap sample (NaN for failed runs).
     level : float
+        Confidence level, strictly between 0 and 1.
     type : {"perc", "basic", "norm"}
+        boot's interval type (matched by ``match.arg``).
     names : sequence of str, optional
         Row names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per statistic, columns the lower and upper limits.
     """
-    t0 = np.atleast_1d(np.asarray(t0, dtype=float))
-    t = np.asarray(t, dtype=float).reshape(-1, t0.size)
+    type = match_arg(type, _BOOT_TYPES, "type")
+    level = check_level(level)
+    try:
+        t0 = np.atleast_1d(np.asarray(t0, dtype=float))
+        t = np.asarray(t, dtype=float).reshape(-1, t0.size)
+    except (TypeError, ValueError):
+        raise DataError(f"t0 must be numbers and t an array with {np.size(t0)} columns") from None
     rows = []
     for i in range(t0.size):
         _check_not_constant(t[:, i])
@@ -167,10 +243,8 @@ def boot_confint(t0: np.ndarray, t: np.ndarray, level: float = 0.95, type: str =
             rows.append(perc_ci(t[:, i], level))
         elif type == "basic":
             rows.append(basic_ci(t0[i], t[:, i], level))
-        elif type == "norm":
-            rows.append(norm_ci(t0[i], t[:, i], level))
         else:
-            raise ValueError(f"'type' should be one of {', '.join(repr(b) for b in _BOOT_TYPES)}")
+            rows.append(norm_ci(t0[i], t[:, i], level))
     a = (1 - level) / 2
     index = list(names) if names is not None else None
     return pd.DataFrame(np.array(rows).reshape(-1, 2), index=index, columns=format_perc([a, 1 - a]))
@@ -185,7 +259,7 @@ def _check_not_constant(t: np.ndarray) -> None:
         raise DataError(f"All values of t are equal to  {mean:.15g} \n Cannot calculate confidence intervals")
 
 
-def norm_inter(t: np.ndarray, alpha) -> np.ndarray:
+def norm_inter(t: np.ndarray, alpha: float | Sequence[float] | np.ndarray) -> np.ndarray:
     """Interpolated order statistics on the normal quantile scale (boot ``norm.inter``).
 
     Returns the endpoints for each ``alpha``; warns ``extreme order statistics used as

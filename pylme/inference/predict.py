@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -40,12 +40,13 @@ from ..design.columns import r_interaction
 from ..design.frame import Factor, ModelFrame, model_frame
 from ..design.model_matrix import model_matrix
 from ..design.random import grouping_factor, lme4_term_order
-from ..errors import DataError, DeprecatedUsageWarning, FormulaError, ModelSpecError, PylmeWarning
+from ..errors import DataError, DeprecatedUsageWarning, FormulaError, ModelSpecError
 from ..formula import bars, deparse, parse_formula
 from ..formula.ast import BinOp, Formula, Name, Num, strip_parens
 from ..formula.bars import Bar
 from ..results.effects import term_blocks
 from ..results.vectors import labelled
+from .checks import as_newdata, check_fit, check_flag, match_arg
 
 if TYPE_CHECKING:
     from ..results.model import LmerFit
@@ -405,7 +406,8 @@ def linear_predictor(fit: "LmerFit", newdata: pd.DataFrame | None, selected: lis
 
 
 def predict(fit: "LmerFit", newdata: Any = None, re_form: Any = None, allow_new_levels: bool = False,
-            na_action: str | None = None, **kwargs: Any) -> pd.Series:
+            na_action: str | None = None, *, type: str = "link", ReForm: Any = None, REForm: Any = None,
+            REform: Any = None) -> pd.Series:
     """Predictions from a fitted model (lme4 ``predict.merMod``, ``type = "link"``).
 
     Parameters
@@ -427,6 +429,11 @@ def predict(fit: "LmerFit", newdata: Any = None, re_form: Any = None, allow_new_
         error.  Without ``newdata``, results are padded with NaN for the rows the fit
         dropped when the fit used ``na_action="exclude"`` (or ``na_action="exclude"``
         is given here).
+    type : {"link", "response"}
+        lme4's scale of the predictions (matched by ``match.arg``); for a linear mixed
+        model both are the linear predictor.
+    ReForm, REForm, REform : optional
+        lme4's deprecated spellings of ``re_form`` (used with lme4's deprecation warning).
 
     Returns
     -------
@@ -445,10 +452,12 @@ def predict(fit: "LmerFit", newdata: Any = None, re_form: Any = None, allow_new_
     ModelSpecError, FormulaError
         A ``re_form`` the model cannot supply.
     """
-    re_form = _deprecated_names(re_form, kwargs)
-    if kwargs:
-        warnings.warn("unused arguments ignored", PylmeWarning, stacklevel=3)
-    if na_action is not None and na_action not in _NA_ACTIONS:
+    check_fit(fit, "predict")
+    match_arg(type, ("link", "response"), "type")  # the same values for an LMM
+    allow_new_levels = check_flag(allow_new_levels, "allow_new_levels")
+    deprecated = {k: v for k, v in (("ReForm", ReForm), ("REForm", REForm), ("REform", REform)) if v is not None}
+    re_form = _deprecated_names(re_form, deprecated)
+    if na_action is not None and (not isinstance(na_action, str) or na_action not in _NA_ACTIONS):
         raise DataError(f"na_action must be one of {', '.join(_NA_ACTIONS)}, got {na_action!r}")
     if newdata is None:
         if re_form is None:
@@ -456,8 +465,7 @@ def predict(fit: "LmerFit", newdata: Any = None, re_form: Any = None, allow_new_
         else:
             values, _ = linear_predictor(fit, None, parse_re_form(fit, re_form))
         return labelled(fit, values, _SERIES_NAME, na_action)  # R napredict: NaN-padded for na.exclude
-    if isinstance(newdata, Mapping):
-        newdata = pd.DataFrame(dict(newdata))
+    newdata = as_newdata(newdata)
     action = na_action or "pass"
     values, rows = linear_predictor(fit, newdata, parse_re_form(fit, re_form), allow_new_levels, action)
     if action == "exclude":

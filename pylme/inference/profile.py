@@ -16,6 +16,7 @@ Each parameter gets a natural interpolating spline of ζ on the parameter and it
 
 from __future__ import annotations
 
+import numbers
 import re
 import warnings
 from dataclasses import dataclass
@@ -25,15 +26,16 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2, norm
 
-from ..errors import NumericalError, OptimizerError, PylmeWarning
+from ..errors import ArgumentError, NumericalError, OptimizerError, PylmeWarning
 from ..printing.rformat import format_info_real, format_real
+from .checks import check_fit, check_flag, check_level, check_number, check_positive_int, match_arg
 from .devfun2 import DevFun2, make_devfun2
 from .splines import PolySpline
 
 if TYPE_CHECKING:
     from ..results.model import LmerFit
 
-__all__ = ["Profile", "profile", "get_which", "format_perc"]
+__all__ = ["Profile", "profile", "get_which", "format_perc", "check_zeta"]
 
 _IGNORED_CONTROL = ("xst", "xt")  # lme4: bobyqa/NM settings that must not be reused
 _BASE_MISMATCH = ("Profiling over both the residual variance and\nfixed effects is not numerically "
@@ -77,7 +79,7 @@ class Profile:
     cutoff: float
     delta: float
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("lower", "upper"):
             a = np.array(getattr(self, name), dtype=float)
             a.flags.writeable = False
@@ -93,7 +95,7 @@ class Profile:
         """The profiled parameters, in order (lme4 ``names(attr(pr, "backward"))``)."""
         return list(self.backward)
 
-    def confint(self, parm: Any = None, level: float = 0.95, zeta: Sequence[float] | None = None,
+    def confint(self, parm: Any = None, level: float = 0.95, zeta: Sequence[float] | np.ndarray | None = None,
                 non_mono_tol: float = 1e-2) -> pd.DataFrame:
         """Profile confidence intervals (lme4 ``confint.thpr``).
 
@@ -103,24 +105,38 @@ class Profile:
             Profiled parameters: 0-based positions among :attr:`parameters`, names,
             ``"theta_"`` (variance parameters) or ``"beta_"`` (fixed effects).
         level : float
+            Confidence level, strictly between 0 and 1.
         zeta : pair of float, optional
             ζ values to invert instead of ``qnorm((1 ∓ level)/2)``; the columns are then
             unnamed (0, 1), as in R.
         non_mono_tol : float
             Tolerance of the monotonicity check of the linear-interpolation fallback.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per selected parameter; columns ``"2.5 %"``, ``"97.5 %"`` (or 0, 1
+            with ``zeta``).
+
+        Raises
+        ------
+        ArgumentError
+            ``level`` not strictly between 0 and 1, ``zeta`` not two numbers, ``parm``
+            neither names nor positions among :attr:`parameters`.
         """
         names = _select_profiled(self.parameters, parm)
+        non_mono_tol = check_number(non_mono_tol, "non_mono_tol", lower=0)
         if zeta is None:
-            a = (1 - level) / 2
+            a = (1 - check_level(level)) / 2
             probs = np.array([a, 1 - a])
-            zeta = norm.ppf(probs)
+            z = norm.ppf(probs)
             columns: Any = format_perc(probs)
         else:
-            zeta = np.asarray(zeta, dtype=float)
+            z = check_zeta(zeta)
             columns = pd.RangeIndex(2)
         out = np.full((len(names), 2), np.nan)
         for i, name in enumerate(names):
-            out[i] = self._interval(i, name, np.asarray(zeta, float), non_mono_tol)
+            out[i] = self._interval(i, name, np.asarray(z, float), non_mono_tol)
         return pd.DataFrame(out, index=names, columns=columns)
 
     def _interval(self, i: int, name: str, zeta: np.ndarray, tol: float) -> np.ndarray:
@@ -128,9 +144,10 @@ class Profile:
         if spline is not None:
             ends = spline(zeta)
         else:
-            ends = self._linear_fallback(name, zeta, tol)
-            if ends is None:
+            fallback = self._linear_fallback(name, zeta, tol)
+            if fallback is None:
                 return np.full(2, np.nan)
+            ends = fallback
         # lme4 indexes its bounds by the row's position, not by the parameter
         ends = ends.copy()
         if np.isnan(ends[0]):
@@ -165,24 +182,42 @@ def _approx(x: np.ndarray, y: np.ndarray, xout: np.ndarray) -> np.ndarray:
     return np.where((xout < xs[0]) | (xout > xs[-1]), np.nan, out) if xs.size else out
 
 
+def check_zeta(zeta: Any) -> np.ndarray:
+    """``zeta`` of ``confint``: two finite numbers (lme4 inverts the profile at them)."""
+    try:
+        z = np.asarray(zeta, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise ArgumentError(f"'zeta' must be two numbers, got {zeta!r}") from None
+    if z.size != 2 or not np.all(np.isfinite(z)):
+        raise ArgumentError(f"'zeta' must be two finite numbers, got {zeta!r}")
+    return z
+
+
 def _select_profiled(names: list[str], parm: Any) -> list[str]:
-    """lme4 ``confint.thpr``'s ``parm`` handling."""
+    """lme4 ``confint.thpr``'s ``parm`` handling (positions 0-based among the profiled parameters)."""
     if parm is None:
         return list(names)
-    if isinstance(parm, str):
-        var = re.compile(r"^(sd_|cor_|.sig|sigma$)")
-        if parm == "theta_":
-            return [n for n in names if var.search(n)]
-        if parm == "beta_":
-            return [n for n in names if not var.search(n)]
-        return [parm] if parm in names else []
-    parm = list(np.atleast_1d(parm))
-    if all(isinstance(p, (int, np.integer)) for p in parm):
-        return [names[int(p)] for p in parm]
-    return [str(p) for p in parm if str(p) in names]
+    items = _which_items(parm, "parm")
+    if items and not isinstance(items[0], str):
+        _check_positions(items, len(names), "parm")
+        return [names[i] for i in items]
+    var = re.compile(r"^(sd_|cor_|.sig|sigma$)")
+    out: list[str] = []
+    for p in items:
+        if p == "theta_":
+            out += [n for n in names if var.search(n)]
+        elif p == "beta_":
+            out += [n for n in names if not var.search(n)]
+        elif p in names:
+            out.append(p)
+    if items and not out:
+        warnings.warn(f"Nothing selected by 'parm={items!r}'", PylmeWarning, stacklevel=3)
+    elif out:
+        _warn_unknown([p for p in items if p not in names and p not in ("theta_", "beta_")], "parm")
+    return list(dict.fromkeys(out))
 
 
-def format_perc(probs, digits: int = 3) -> list[str]:
+def format_perc(probs: Sequence[float] | np.ndarray, digits: int = 3) -> list[str]:
     """Column names such as ``"2.5 %"`` (lme4 ``format.perc``: ``format(100 * probs,
     trim = TRUE, scientific = FALSE, digits = 3)`` and ``" %"``)."""
     values = [100 * float(p) for p in probs]
@@ -206,29 +241,83 @@ def _decimals_needed(v: float, digits: int) -> int:
 
 
 # ---------------------------------------------------------------------------- selection
-def get_which(which: Any, nvp: int, nptot: int, parnames: Sequence[str]) -> list[int]:
+def _which_items(which: Any, arg_name: str) -> list:
+    """``which``/``parm`` as a list of names or of 0-based positions (never a mix).
+
+    Raises
+    ------
+    ArgumentError
+        Booleans, NaN, non-integral or negative numbers, other types, or names mixed
+        with positions (R would coerce the positions to names that match nothing).
+    """
+    if isinstance(which, str):
+        return [which]
+    if isinstance(which, (numbers.Integral, np.integer)) and not isinstance(which, (bool, np.bool_)):
+        items: list = [which]
+    elif isinstance(which, (list, tuple, np.ndarray, pd.Index, pd.Series)):
+        items = list(which) if isinstance(which, (list, tuple)) else list(np.asarray(which, dtype=object).reshape(-1))
+    else:
+        raise ArgumentError(f"'{arg_name}' must be None, a name, a 0-based position or a list of either; "
+                           f"got {type(which).__name__}: {which!r}")
+    if all(isinstance(w, str) for w in items):
+        return items
+    if all(isinstance(w, (numbers.Integral, np.integer)) and not isinstance(w, (bool, np.bool_)) for w in items):
+        negative = [int(w) for w in items if w < 0]
+        if negative:
+            # R drops the rows of negative positions; pylme's positions are 0-based, where a
+            # negative one would read as Python's "from the end": neither guess is made
+            raise ArgumentError(f"negative positions in '{arg_name}' are not supported (0-based positions "
+                               f"are expected): {negative}")
+        return [int(w) for w in items]
+    raise ArgumentError(f"'{arg_name}' must be names or 0-based integer positions, not {items!r}")
+
+
+def _check_positions(items: list[int], n: int, arg_name: str) -> None:
+    bad = [i for i in items if i >= n]
+    if bad:  # R: "subscript out of bounds" (confint(fm, parm = 99, method = "Wald"))
+        raise ArgumentError(f"subscript out of bounds: {arg_name} = {bad} (0-based positions 0..{n - 1})")
+
+
+def _warn_unknown(unknown: list[str], arg_name: str) -> None:
+    """R silently skips the unknown names when some name matches; pylme says which."""
+    if unknown:
+        shown = ", ".join(repr(u) for u in unknown)
+        warnings.warn(f"unknown parameter name(s) in '{arg_name}' ignored: {shown}", PylmeWarning, stacklevel=4)
+
+
+def get_which(which: Any, nvp: int, nptot: int, parnames: Sequence[str], arg_name: str = "which") -> list[int]:
     """0-based indices of the selected parameters (lme4 ``get.which``).
 
     ``None``: all; integers: 0-based positions, kept as given; names, ``"theta_"`` (all
     variance parameters, σ included) and ``"beta_"`` (all fixed effects): sorted positions.
+    Nothing selected gives lme4's warning ``Nothing selected by 'which=...'``.
+
+    Raises
+    ------
+    ArgumentError
+        A position beyond the parameters (R: ``subscript out of bounds``) or a value that
+        is neither names nor positions.
     """
     if which is None:
         return list(range(nptot))
-    items = [which] if isinstance(which, str) else list(np.atleast_1d(which))
-    if not all(isinstance(w, str) for w in items):
-        return [int(w) for w in items]
+    items = _which_items(which, arg_name)
+    if items and not isinstance(items[0], str):
+        _check_positions(items, nptot, arg_name)
+        return items
     chosen: set[int] = set()
     rest = list(items)
     if "theta_" in rest:
         chosen.update(range(nvp))
         rest = [w for w in rest if w != "theta_"]
-    if "beta_" in rest and nptot > nvp:
+    if "beta_" in rest:
         chosen.update(range(nvp, nptot))
         rest = [w for w in rest if w != "beta_"]
     chosen.update(i for i, name in enumerate(parnames) if name in rest)
     if not chosen:
         shown = f'"{which}"' if isinstance(which, str) else "c(" + ", ".join(f'"{w}"' for w in items) + ")"
         warnings.warn(f"Nothing selected by 'which={shown}'", PylmeWarning, stacklevel=3)
+    else:
+        _warn_unknown([w for w in rest if w not in parnames], arg_name)
     return sorted(chosen)
 
 
@@ -273,14 +362,30 @@ def profile(fit: "LmerFit", which: Any = None, alphamax: float = 0.01, maxpts: i
     Returns
     -------
     Profile
+
+    Raises
+    ------
+    ArgumentError
+        A setting R would refuse (``devtol >= 0 is not TRUE``, ``invalid nextstart
+        method``, ``'arg' should be one of “sdcor”, “varcov”``) or one that makes the
+        profile meaningless (``alphamax`` outside (0, 1), ``maxpts`` < 1, a ``delta``,
+        ``delta_cutoff`` or ``maxmult`` that is not positive, ``which`` beyond the
+        parameters).
+    OptimizerError
+        An unknown optimizer (lme4: ``couldn't find optimizer function ...``).
     """
+    check_fit(fit, "profile")
+    settings = _check_profile_settings(alphamax, maxpts, delta, delta_cutoff, verbose, devtol, maxmult,
+                                       startmethod, control, signames, prof_scale)
+    alphamax, maxpts, delta, delta_cutoff, verbose, devtol, maxmult, startmethod, control, signames, \
+        prof_scale = settings
+    if optimizer is not None and not isinstance(optimizer, str):
+        raise OptimizerError(f"'optimizer' must be an optimizer name, got {optimizer!r}")
     optimizer = optimizer or fit.opt.optimizer
     if optimizer not in ("nloptwrap", "bobyqa", "Nelder_Mead"):
         raise OptimizerError(f"couldn't find optimizer function {optimizer}")
     settings_ctrl = {k: v for k, v in fit.opt.control.items() if k not in _IGNORED_CONTROL}
     settings_ctrl.update(control or {})
-    if devtol < 0:
-        raise ValueError("devtol >= 0 is not TRUE")
     from ..fit import single_blas_thread
     from .profile_steps import ProfileSettings, profile_fixed, profile_variance
 
@@ -308,6 +413,39 @@ def profile(fit: "LmerFit", which: Any = None, alphamax: float = 0.01, maxpts: i
                    optimum=dict(dd.optimum), base_deviance=dd.basedev, cutoff=cutoff, delta=s.delta)
 
 
+def _check_profile_settings(alphamax: Any, maxpts: Any, delta: Any, delta_cutoff: Any, verbose: Any,
+                            devtol: Any, maxmult: Any, startmethod: Any, control: Any, signames: Any,
+                            prof_scale: Any) -> tuple:
+    """``profile()``'s settings, checked and coerced before any refit is made."""
+    alphamax = check_number(alphamax, "alphamax", lower=0, lower_open=True)
+    if alphamax >= 1:  # R: qchisq(1 - alphamax) is NaN ("objective in x0 returns NA")
+        raise ArgumentError(f"alphamax < 1 is not TRUE (got {alphamax!r})")
+    maxpts = check_positive_int(maxpts, "maxpts")
+    if delta is not None:
+        delta = check_number(delta, "delta", lower=0, lower_open=True)
+    delta_cutoff = check_number(delta_cutoff, "delta_cutoff", lower=0, lower_open=True)
+    verbose = int(check_number(verbose, "verbose", lower=0)) if not isinstance(verbose, (bool, np.bool_)) \
+        else int(verbose)
+    devtol = check_number(devtol, "devtol")
+    if devtol < 0:
+        raise ArgumentError("devtol >= 0 is not TRUE")
+    maxmult = check_number(maxmult, "maxmult", lower=0, lower_open=True)
+    if not isinstance(startmethod, str) or startmethod not in ("prev", "global"):
+        raise ArgumentError("invalid nextstart method")
+    if control is not None:
+        if not isinstance(control, Mapping):
+            raise ArgumentError(f"'control' must be a dict of optimizer settings, got {type(control).__name__}")
+        for key, value in control.items():
+            if not isinstance(key, str):
+                raise ArgumentError(f"'control' keys must be setting names, got {key!r}")
+            check_number(value, f"control[{key!r}]", allow_inf=False)
+        control = dict(control)
+    signames = check_flag(signames, "signames")
+    prof_scale = match_arg(prof_scale, ("sdcor", "varcov"), "prof_scale")
+    return (alphamax, maxpts, delta, delta_cutoff, verbose, devtol, maxmult, startmethod, control, signames,
+            prof_scale)
+
+
 def _bounds(fit: "LmerFit", p: int, scale: str) -> tuple[np.ndarray, np.ndarray]:
     """Bounds of (variance parameters, σ, β) on the profiling scale."""
     theta_lower = fit.inputs.re_terms.lower
@@ -328,7 +466,7 @@ def _check_base(dd: DevFun2, pars: np.ndarray) -> None:
         raise NumericalError(_BASE_MISMATCH)
 
 
-def _frame(parts, names: list[str]) -> pd.DataFrame:
+def _frame(parts: list, names: list[str]) -> pd.DataFrame:
     """lme4 ``as.data.frame(thpr)``: all rows, ``.par`` and ``.focal`` added."""
     columns = [".zeta"] + list(names)
     blocks = [pd.DataFrame(p.rows, columns=columns) for p in parts]

@@ -26,16 +26,16 @@ subset of the terms, or when ``newdata`` orders the terms differently.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ..design.random import relative_factor
 from ..results.vectors import data_index
-from ..errors import DataError, PylmeWarning
+from ..errors import DataError
+from .checks import as_newdata, check_fit, check_flag
 from .predict import NewReTerm, bar_label, check_new_levels, fitted_bars, linear_predictor, new_re_terms, \
     parse_re_form
 
@@ -144,8 +144,7 @@ def simulation_plan(fit: "LmerFit", use_u: bool = False, re_form: Any = None, ne
     missing fixed-effects variable are dropped (lme4 predicts with ``na.omit``), and
     each level present — a new one too, with ``allow_new_levels`` — gets its own draw.
     """
-    if isinstance(newdata, Mapping):
-        newdata = pd.DataFrame(dict(newdata))
+    newdata = as_newdata(newdata)
     conditioned = _conditioned(fit, use_u, re_form)
     eta, rows = linear_predictor(fit, newdata, conditioned, allow_new_levels, na_action="omit")
     labels = {bar_label(b) for b in conditioned}
@@ -170,7 +169,7 @@ def _sim_term(fit: "LmerFit", term: NewReTerm) -> _SimTerm:
 
 
 def simulate(fit: "LmerFit", nsim: int = 1, seed: Any = None, use_u: bool = False, newdata: Any = None,
-             re_form: Any = None, allow_new_levels: bool = False, **kwargs: Any) -> pd.DataFrame:
+             re_form: Any = None, allow_new_levels: bool = False) -> pd.DataFrame:
     """Simulate responses from the fitted model (lme4 ``simulate.merMod``).
 
     Parameters
@@ -205,9 +204,10 @@ def simulate(fit: "LmerFit", nsim: int = 1, seed: Any = None, use_u: bool = Fals
         ``nsim`` not positive, both ``use_u`` and ``re_form``, and the errors of
         :func:`pylme.inference.predict.predict`.
     """
-    if kwargs:
-        warnings.warn("unused arguments ignored", PylmeWarning, stacklevel=3)
+    check_fit(fit, "simulate")
     nsim = _check_nsim(nsim)
+    use_u = check_flag(use_u, "use_u")
+    allow_new_levels = check_flag(allow_new_levels, "allow_new_levels")
     root = as_seed_sequence(seed)
     plan = simulation_plan(fit, use_u, re_form, newdata, allow_new_levels)
     values = np.empty((plan.n, nsim))
@@ -221,7 +221,7 @@ def simulate(fit: "LmerFit", nsim: int = 1, seed: Any = None, use_u: bool = Fals
 def _check_nsim(nsim: Any) -> int:
     try:
         value = int(nsim)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: nsim = inf
         value = 0
     if value <= 0 or value != nsim:
         raise DataError("(nsim <- as.integer(nsim[1])) > 0 is not TRUE")

@@ -17,18 +17,43 @@ from typing import TYPE_CHECKING, Any
 from ..errors import FormulaError
 from ..formula import deparse, parse_expression, parse_formula, terms
 from ..formula.ast import BinOp, Call, Formula, Name, Paren, UnaryOp, strip_parens
+from .checks import check_fit
 
 if TYPE_CHECKING:
     from ..results.model import LmerFit
 
-__all__ = ["update", "update_formula"]
-
-_LMER_ARGS = ("data", "REML", "weights", "offset", "na_action", "contrasts", "control", "start",
-              "verbose", "data_name")
+__all__ = ["update", "update_formula", "UNCHANGED"]
 
 
-def update(fit: "LmerFit", formula: str | None = None, **kwargs: Any) -> "LmerFit":
+class _Unchanged:
+    """The default of :func:`update`'s arguments: keep the value of the original call."""
+
+    _instance: "_Unchanged | None" = None
+
+    def __new__(cls) -> "_Unchanged":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+    def __reduce__(self) -> str:
+        return "UNCHANGED"
+
+
+#: Default of :func:`update`'s arguments: the original call's value is kept.
+UNCHANGED: Any = _Unchanged()
+
+
+def update(fit: "LmerFit", formula: str | None = None, *, data: Any = UNCHANGED, REML: Any = UNCHANGED,
+           weights: Any = UNCHANGED, offset: Any = UNCHANGED, na_action: Any = UNCHANGED,
+           contrasts: Any = UNCHANGED, control: Any = UNCHANGED, start: Any = UNCHANGED,
+           verbose: Any = UNCHANGED, data_name: Any = UNCHANGED) -> "LmerFit":
     """Refit ``fit`` with a changed formula and/or :func:`pylme.lmer` arguments (lme4 ``update``).
+
+    Every argument left at its default keeps the original call's value; one given
+    replaces it (``weights=None`` removes the weights, as ``weights = NULL`` in R).
 
     Parameters
     ----------
@@ -37,10 +62,26 @@ def update(fit: "LmerFit", formula: str | None = None, **kwargs: Any) -> "LmerFi
     formula : str, optional
         A formula in R's ``update.formula`` style: ``"~ . - Days"``,
         ``". ~ . + (1 | g)"``, ``"log(.) ~ ."``; or a complete new formula.
-    **kwargs
-        New values of ``lmer``'s arguments: ``REML``, ``data``, ``weights``,
-        ``offset``, ``na_action``, ``contrasts``, ``control``, ``start``, ``verbose``,
-        ``data_name``.
+    data : pandas.DataFrame, optional
+        New data (see :func:`pylme.lmer`).
+    REML : bool, optional
+        REML or maximum likelihood.
+    weights : str or array-like or None, optional
+        New prior weights.
+    offset : str or array-like or None, optional
+        New offset.
+    na_action : {"omit", "exclude", "fail"}, optional
+        New missing-value handling.
+    contrasts : dict or None, optional
+        New contrasts.
+    control : LmerControl or None, optional
+        New optimizer and check settings.
+    start : array-like or dict or None, optional
+        New starting θ.
+    verbose : int, optional
+        Optimizer trace level.
+    data_name : str or None, optional
+        Name shown on the ``Data:`` line.
 
     Returns
     -------
@@ -49,20 +90,23 @@ def update(fit: "LmerFit", formula: str | None = None, **kwargs: Any) -> "LmerFi
 
     Raises
     ------
+    ArgumentError
+        ``fit`` is not a fitted model.
     FormulaError
-        An unknown argument, a fit without a call, or a formula that does not parse.
+        A fit without a call, a formula that is not text or does not parse.
     """
     from ..fit import lmer
 
-    unknown = [k for k in kwargs if k not in _LMER_ARGS]
-    if unknown:
-        raise FormulaError(f"unused argument(s) for update: {', '.join(unknown)}; "
-                           f"lmer accepts {', '.join(_LMER_ARGS)}")
+    check_fit(fit, "update")
+    if formula is not None and not isinstance(formula, str):
+        raise FormulaError(f"'formula' must be formula text such as '~ . - Days', got {formula!r}")
     if fit.call_args is None:
         raise FormulaError("update() needs the lmer() call of the model; this fit was not made by "
                            "pylme.lmer() (e.g. it comes from refit()): call pylme.lmer() directly")
+    given = dict(data=data, REML=REML, weights=weights, offset=offset, na_action=na_action,
+                 contrasts=contrasts, control=control, start=start, verbose=verbose, data_name=data_name)
     args = dict(fit.call_args)
-    args.update(kwargs)
+    args.update({k: v for k, v in given.items() if v is not UNCHANGED})
     if formula is not None:
         args["formula"] = update_formula(fit.inputs.formula, formula)
     return lmer(**args)
@@ -86,7 +130,7 @@ def update_formula(old: Formula | str, new: Formula | str) -> str:
     return _simplified(Formula(lhs, rhs))
 
 
-def _substitute(node, replacement):
+def _substitute(node: Any, replacement: Any) -> Any:
     """Replace every ``.`` in ``node`` (R ``ExpandDots``)."""
     if isinstance(node, Name) and node.id == ".":
         if replacement is None:

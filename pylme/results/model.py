@@ -22,6 +22,7 @@ from ..design.lformula import LmmInputs
 from ..errors import DeprecatedUsageWarning
 from ..optimize import OptResult
 from . import effects, getme, text, vectors
+from .inference_methods import InferenceMethods
 from .varcorr import VarCorr
 
 __all__ = ["LmerFit", "LogLik"]
@@ -32,7 +33,11 @@ _LOG_2PI = np.log(2 * np.pi)
 class LogLik(float):
     """A log-likelihood with its degrees of freedom (lme4: class ``logLik``)."""
 
-    def __new__(cls, value: float, df: int, nobs: int, reml: bool):
+    df: int
+    nobs: int
+    reml: bool
+
+    def __new__(cls, value: float, df: int, nobs: int, reml: bool) -> "LogLik":
         obj = super().__new__(cls, value)
         obj.df, obj.nobs, obj.reml = df, nobs, reml
         return obj
@@ -46,7 +51,7 @@ class LogLik(float):
 
 
 @dataclass(frozen=True, eq=False)
-class LmerFit:
+class LmerFit(InferenceMethods):
     """A fitted linear mixed model (lme4: ``lmerMod``).
 
     Build it with :func:`pylme.lmer`.  Attributes ``theta``, ``beta`` and ``sigma`` are
@@ -111,8 +116,15 @@ class LmerFit:
     def fixef(self, add_dropped: bool = False) -> pd.Series:
         """Fixed-effects estimates by R column name (lme4 ``fixef``).
 
-        With ``add_dropped=True`` the columns lme4 dropped for rank deficiency come back
-        as NaN in their original positions.
+        Parameters
+        ----------
+        add_dropped : bool
+            Also list the columns lme4 dropped for rank deficiency, as NaN in their
+            original positions (lme4 ``fixef(, add.dropped = TRUE)``).
+
+        Returns
+        -------
+        pandas.Series
         """
         kept = pd.Series(self.solution.beta, index=list(self.inputs.X_columns), name="fixef")
         if not add_dropped:
@@ -158,7 +170,17 @@ class LmerFit:
         return {name: f.nlevels for name, f in self.inputs.re_terms.flist.items()}
 
     def isSingular(self, tol: float = 1e-4) -> bool:
-        """True when a variance component is (near) zero (lme4 ``isSingular``)."""
+        """True when a variance component is (near) zero (lme4 ``isSingular``).
+
+        Parameters
+        ----------
+        tol : float
+            A θ component on a lower bound of 0 counts as zero below this value.
+
+        Returns
+        -------
+        bool
+        """
         return is_singular(self.theta, self.inputs.re_terms.lower, tol)
 
     # --- fitted values and residuals ---------------------------------------------------------
@@ -214,8 +236,15 @@ class LmerFit:
     def deviance(self, REML: bool | None = None) -> float:
         """−2 log-likelihood (lme4 ``deviance``).
 
-        For a REML fit with ``REML=None`` lme4 warns and returns the REML criterion;
-        ``REML=False`` gives the ML deviance at the REML estimates.
+        Parameters
+        ----------
+        REML : bool, optional
+            For a REML fit with ``REML=None`` lme4 warns and returns the REML criterion;
+            ``REML=False`` gives the ML deviance at the REML estimates.
+
+        Returns
+        -------
+        float
         """
         if REML is None and self.is_REML:
             warnings.warn(
@@ -226,7 +255,17 @@ class LmerFit:
         return self._crit(reml=bool(REML))
 
     def logLik(self, REML: bool | None = None) -> LogLik:
-        """Log-likelihood; of a REML fit, the REML log-likelihood (lme4 ``logLik``)."""
+        """Log-likelihood; of a REML fit, the REML log-likelihood (lme4 ``logLik``).
+
+        Parameters
+        ----------
+        REML : bool, optional
+            The REML (True) or ML (False) log-likelihood; default: the fit's criterion.
+
+        Returns
+        -------
+        LogLik
+        """
         reml = self.is_REML if REML is None else bool(REML)
         return LogLik(-self._crit(reml) / 2, df=self.npar, nobs=self.nobs, reml=reml)
 
@@ -252,7 +291,20 @@ class LmerFit:
 
     # --- refitting ------------------------------------------------------------------------
     def refit(self, newresp: Any = None, *, control: LmerControl | None = None) -> "LmerFit":
-        """The same model fitted to a new response, started at θ̂ (lme4 ``refit``)."""
+        """The same model fitted to a new response, started at θ̂ (lme4 ``refit``).
+
+        Parameters
+        ----------
+        newresp : array-like, optional
+            The new response, one value per observation used by the fit (default: the
+            fit's own response).
+        control : LmerControl, optional
+            Optimizer settings of the refit (default: the fit's).
+
+        Returns
+        -------
+        LmerFit
+        """
         from .refit import refit
 
         return refit(self, newresp, control=control)
@@ -263,62 +315,43 @@ class LmerFit:
 
         return refit_ml(self)
 
-    # --- inference (pylme/inference/) -------------------------------------------------------
-    def anova(self, *others: "LmerFit", **kwargs: Any):
-        """``anova(fit)`` (sequential F table; ``ddf=`` for lmerTest's) or, with other
-        models, lme4's likelihood-ratio table (see :func:`pylme.anova`)."""
-        from ..inference.anova import anova
-
-        return anova(self, *others, **kwargs)
-
-    def drop1(self, **kwargs: Any):
-        """Drop each fixed-effect term in turn (lme4 ``drop1.merMod``)."""
-        from ..inference.anova import drop1
-
-        return drop1(self, **kwargs)
-
-    def confint(self, parm: Any = None, level: float = 0.95, method: str = "profile", **kwargs: Any):
-        """Confidence intervals (lme4 ``confint.merMod``): ``"profile"``, ``"Wald"`` or ``"boot"``."""
-        from ..inference.confint import confint
-
-        return confint(self, parm=parm, level=level, method=method, **kwargs)
-
-    def profile(self, **kwargs: Any):
-        """Likelihood profiles of the parameters (lme4 ``profile.merMod``)."""
-        from ..inference.profile import profile
-
-        return profile(self, **kwargs)
-
-    def predict(self, newdata: Any = None, re_form: Any = None, allow_new_levels: bool = False, **kwargs: Any):
-        """Predictions, with or without random effects (lme4 ``predict.merMod``)."""
-        from ..inference.predict import predict
-
-        return predict(self, newdata=newdata, re_form=re_form, allow_new_levels=allow_new_levels, **kwargs)
-
-    def simulate(self, nsim: int = 1, seed: Any = None, use_u: bool = False, newdata: Any = None, **kwargs: Any):
-        """Responses simulated from the fitted model (lme4 ``simulate.merMod``)."""
-        from ..inference.simulate import simulate
-
-        return simulate(self, nsim=nsim, seed=seed, use_u=use_u, newdata=newdata, **kwargs)
-
-    def update(self, formula: str | None = None, **kwargs: Any) -> "LmerFit":
-        """Refit with a changed formula (``"~ . - x"`` style) or arguments (lme4 ``update``)."""
-        from ..inference.update import update
-
-        return update(self, formula, **kwargs)
+    # --- inference (pylme/inference/): anova, drop1, confint, profile, predict, simulate and
+    # update come from InferenceMethods (results/inference_methods.py), with full signatures
 
     # --- lme4's vocabulary ----------------------------------------------------------------
     def getME(self, name: str) -> Any:
-        """lme4's ``getME``: ``"X"``, ``"Z"``, ``"Zt"``, ``"theta"``, ``"Lambdat"``, ``"Lind"``, ..."""
+        """lme4's ``getME``: a component of the model by lme4's name.
+
+        Parameters
+        ----------
+        name : str
+            ``"X"``, ``"Z"``, ``"Zt"``, ``"theta"``, ``"Lambdat"``, ``"Lind"``, ... (lme4's
+            names).
+
+        Returns
+        -------
+        object
+        """
         return getme.get_me(self, name)
 
     # --- printing -----------------------------------------------------------------------
-    def summary(self, correlation: bool | None = None, digits: int = 4, ddf: str | None = None):
+    def summary(self, correlation: bool | None = None, digits: int = 4, ddf: str | None = None) -> "text.Summary":
         """lme4's ``summary()``: an object whose ``str()`` is lme4's text.
 
-        ``ddf="Satterthwaite"`` or ``"Kenward-Roger"`` gives lmerTest's summary instead:
-        t tests with those denominator degrees of freedom (``.coefficients`` gains ``df``
-        and ``Pr(>|t|)``); ``ddf="lme4"`` is the same as leaving it out.
+        Parameters
+        ----------
+        correlation : bool, optional
+            Print the correlation of the fixed effects (lme4's default: when p ≤ 12).
+        digits : int
+            Significant digits of the printed numbers.
+        ddf : {None, "lme4", "Satterthwaite", "Kenward-Roger"}
+            ``"Satterthwaite"`` or ``"Kenward-Roger"`` gives lmerTest's summary instead:
+            t tests with those denominator degrees of freedom (``.coefficients`` gains
+            ``df`` and ``Pr(>|t|)``); ``"lme4"`` is the same as leaving it out.
+
+        Returns
+        -------
+        Summary
         """
         return text.Summary.from_fit(self, correlation=correlation, digits=digits, ddf=ddf)
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import pylme
-from pylme.errors import DataError, PylmeWarning
+from pylme.errors import ArgumentError, DataError, PylmeWarning
 from pylme.inference import bootstrap as bmod
 from pylme.inference.bootstrap import BootResult, bootMer
 from pylme.inference.simulate import simulate
@@ -140,7 +140,8 @@ def test_semiparametric(fm):
     assert res.sim == "semiparametric" and np.isfinite(res.t).all()
     with pytest.raises(DataError, match="semiparametric bootstrapping with use.u=FALSE not yet implemented"):
         bootMer(fm, _fixef, nsim=2, type="semiparametric", progress=False)
-    with pytest.raises(DataError):
+    # R: match.arg(type) -> "'arg' should be one of “parametric”, “semiparametric”"
+    with pytest.raises(ArgumentError, match="^'arg' should be one of \u201cparametric\u201d, \u201csemiparametric\u201d"):
         bootMer(fm, _fixef, nsim=2, type="jackknife", progress=False)
 
 

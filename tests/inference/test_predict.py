@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import pylme
-from pylme.errors import DataError, DeprecatedUsageWarning, FormulaError, ModelSpecError, PylmeWarning
+from pylme.errors import ArgumentError, DataError, DeprecatedUsageWarning, FormulaError, ModelSpecError, PylmeWarning
 from pylme.inference.predict import _truncate, parse_re_form, predict
 
 from predict_reference import (DEVIATIONS, fitted_model, prediction_ids, pylme_predict, r_values,
@@ -182,8 +182,10 @@ def test_exclude_fit_pads(sleep):
 def test_mapping_newdata_and_argument_warnings(fm):
     got = fm.predict({"Days": [0.0], "Subject": ["308"]})
     assert got.shape == (1,)
-    with pytest.warns(PylmeWarning, match="unused arguments ignored"):
-        fm.predict({"Days": [0.0], "Subject": ["308"]}, type="link")
+    # lme4's type = c("link", "response"), matched by match.arg; the same values for an LMM
+    assert fm.predict({"Days": [0.0], "Subject": ["308"]}, type="resp")[0] == got[0]
+    with pytest.raises(ArgumentError, match="should be one of"):
+        fm.predict({"Days": [0.0], "Subject": ["308"]}, type="terms")
     with pytest.warns(DeprecatedUsageWarning, match="'ReForm' is deprecated; use 're.form' instead"):
         pop = fm.predict({"Days": [0.0], "Subject": ["308"]}, ReForm="NA")
     assert pop[0] == pytest.approx(fm.beta[0], rel=1e-14)

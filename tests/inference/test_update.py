@@ -86,8 +86,11 @@ def test_call_args_are_read_only(fm):
 
 
 def test_errors(fm):
-    with pytest.raises(FormulaError, match="unused argument"):
+    # every lmer() argument is a keyword of update(): an unknown one is Python's own call error
+    with pytest.raises(TypeError, match="unexpected keyword argument 'method'"):
         update(fm, method="ML")
+    with pytest.raises(FormulaError, match="formula text"):
+        update(fm, 3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         refitted = fm.refit(fm.inputs.y)
