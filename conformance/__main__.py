@@ -5,6 +5,7 @@ Usage::
     python -m conformance regen [--tier fast|slow|all] [--case ID ...] [--no-datasets] [--out DIR]
     python -m conformance export-datasets [--name NAME ...]
     python -m conformance list [--tier ...]
+    python -m conformance spread [--tier fast|slow|all] [--case ID ...] [--out DIR]
 
 Extension point: every sub-command is one :class:`Command` in
 :data:`COMMANDS`. To add ``run`` (pylme against R), append
@@ -105,6 +106,23 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _configure_spread(parser: argparse.ArgumentParser) -> None:
+    _add_case_selection(parser)
+    parser.add_argument("--out", type=Path, default=None, help="r_reference directory")
+
+
+def _spread(args: argparse.Namespace) -> int:
+    """Measure lme4's own spread over row permutations (``conformance.r_spread``)."""
+    from conformance.r_spread import write_spread
+    from conformance.regen import DEFAULT_OUT
+
+    if not _require_r():
+        return 2
+    path = write_spread(args.out or DEFAULT_OUT, _selected(args))
+    print(f"wrote {path}")
+    return 0
+
+
 def _list(args: argparse.Namespace) -> int:
     for case in _selected(args):
         print(f"{case.id:34s} {case.tier:5s} {'REML' if case.reml else 'ML  '} "
@@ -117,6 +135,8 @@ COMMANDS: list[Command] = [
             _configure_regen, _regen),
     Command("export-datasets", "export pylme/datasets/data from R", _configure_export, _export),
     Command("list", "list the registered cases", _add_case_selection, _list),
+    Command("spread", "measure lme4's own spread over row permutations "
+            "(r_reference/spread.json)", _configure_spread, _spread),
 ]
 COMMANDS.append(Command("run", "compare pylme with lme4", *__import__("conformance.run").run.HOOKS))
 

@@ -404,6 +404,8 @@ def optimizer(model: Any, case: Case) -> dict[str, dict]:
         "conv_lme4_messages": _rec(_or_null(info["conv"]["lme4"]["messages"])),
         "conv_lme4_code": _rec(_or_null(info["conv"]["lme4"]["code"])),
         "optinfo_message": _rec(info["message"]),
+        # pylme-only (not in R's record, so never compared): its remedy after BOBYQA stopped
+        "pylme_polished": _rec(model.opt.polished),
         "optinfo_warnings": _rec(_or_null(info["warnings"])),
         "derivs_gradient": _rec(None if not derivs else np.asarray(derivs["gradient"], float)),
         "derivs_hessian": (_rec(None) if not derivs

@@ -14,17 +14,13 @@ the value of its 17-significant-digit form), non-finite doubles as the strings
 
 from __future__ import annotations
 
-import subprocess
-
-import shutil
-
-import platform
-
-import os
-
 import datetime as _dt
 import json
 import math
+import os
+import platform
+import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -33,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.cases import CASES, FAST, Case, case_list_sha256, select
+from conformance.machine import machine_info
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "r_reference"
 _WRAP = 100  # characters per line of a wrapped list of numbers
@@ -222,6 +219,8 @@ def write_meta(out_dir: Path, session: Any, versions: dict) -> None:
         "r_version": versions.pop("R"),
         "packages": versions,
         "platform": dict(zip(platform.attr_values("names"), platform.values)),
+        # the CPU and the BLAS kernels move last bits, and with them optimizer paths
+        "machine": machine_info(session),
         "python": {"version": sys.version.split()[0], "rpy2": _dist_version("rpy2")},
         "aslr_disabled": aslr_disabled(),
         "case_list_sha256": case_list_sha256(),

@@ -76,6 +76,9 @@ class OptResult:
         Gradient and Hessian when ``calc_derivs``.
     trace : tuple of (θ, f)
         Every evaluation made by the optimizer, in order.
+    polished : str
+        pylme's remedy applied after the optimizer stopped (``pylme.polish``):
+        ``"newton step"``, ``"restart"`` or ``""`` (none: lme4's own end point and count).
     """
 
     par: np.ndarray
@@ -88,6 +91,7 @@ class OptResult:
     warnings: tuple[str, ...] = ()
     derivs: Derivs | None = None
     trace: tuple[tuple[np.ndarray, float], ...] = ()
+    polished: str = ""
 
 
 class _TracedObjective:

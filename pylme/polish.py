@@ -98,7 +98,7 @@ def newton_step(fn: Objective, opt: OptResult, lower: np.ndarray) -> OptResult:
     if not value < opt.fval:
         return opt
     return replace(opt, par=theta, fval=value, feval=opt.feval + 1, derivs=deriv12(fn, theta),
-                   trace=opt.trace + ((theta.copy(), value),))
+                   trace=opt.trace + ((theta.copy(), value),), polished="newton step")
 
 
 def _restart(fn, opt: OptResult, lower, control: LmerControl, verbose: int, gain: float) -> OptResult:
@@ -107,7 +107,7 @@ def _restart(fn, opt: OptResult, lower, control: LmerControl, verbose: int, gain
     if not again.fval < opt.fval - gain:
         return opt
     return replace(again, feval=opt.feval + again.feval, trace=opt.trace + again.trace,
-                   warnings=opt.warnings + again.warnings)
+                   warnings=opt.warnings + again.warnings, polished="restart")
 
 
 def _ftol_stop(opt: OptResult, control: LmerControl) -> bool:

@@ -5,12 +5,15 @@ Two separate questions, two separate tests per case:
 * ``test_pylme_matches_live_lme4`` -- pylme's differences (tolerance tiers of
   ``conformance.tiers``; recorded discrepancies excluded, as in
   ``tests/reference``);
-* ``test_no_toolchain_drift`` -- does today's R still produce
-  ``r_reference/cases/<id>.json``? (tier ``drift``; a failure here is about R,
-  lme4 or BLAS, not pylme: regenerate and review, see ``r_reference/README.md``).
+* ``test_toolchain_drift_is_reported_not_failed`` -- does today's R still produce
+  ``r_reference/cases/<id>.json``? (tier ``drift``; a difference is about R, lme4, the
+  CPU or the BLAS, not pylme: it is reported as a warning, never failed, unless the R or
+  lme4 version itself differs; see ``r_reference/README.md``).
 """
 
 from __future__ import annotations
+
+import warnings
 
 import pytest
 
@@ -55,11 +58,17 @@ def test_pylme_matches_live_lme4(case_id: str, live):
 
 
 @pytest.mark.parametrize("case_id", FAST_CASES)
-def test_no_toolchain_drift(case_id: str, live):
+def test_toolchain_drift_is_reported_not_failed(case_id: str, live):
+    """R drift is R's, not pylme's: it is reported (a warning naming the quantities and their
+    size), and fails only when live R is not the R/lme4 that made the stored files."""
     results = compare_references(case_id, load_reference(case_id), live(case_id))
+    versions = next(r for r in results if r.quantity == "versions")
+    assert versions.passed, f"live R is not the toolchain of the stored files: {versions.detail}"
     drifted = [r for r in results if not r.passed]
-    assert not drifted, ("live R no longer reproduces the stored reference (toolchain drift, "
-                         "not pylme):\n" + "\n".join(map(_describe, drifted)))
+    if drifted:
+        warnings.warn("live R no longer reproduces the stored reference (toolchain drift, not "
+                      "pylme; pylme is judged against both):\n"
+                      + "\n".join(map(_describe, drifted)), UserWarning, stacklevel=1)
 
 
 def test_live_record_has_the_stored_schema(live):

@@ -5,7 +5,11 @@ One test per case file compares every quantity under the tolerance tiers of
 tier and its errors. Discrepancies recorded in
 ``conformance.tiers.KNOWN_DISCREPANCIES`` are left out of the per-case test and
 checked by their own strict ``xfail`` tests, so they are neither hidden nor
-allowed to pass silently once pylme is fixed.
+allowed to pass silently once pylme is fixed; only machine-independent quantities may
+be recorded there. Quantities that follow the optimizer's path (end points on flat
+criteria, evaluation counts, printed last digits) are judged against lme4's own spread
+over row permutations (``r_reference/spread.json``, ``conformance.spread``), so the
+verdict is the same under every CPU and BLAS kernel (``scripts/kernel_matrix.sh``).
 
 Slow-tier cases run by default when pylme fits them quickly (measured: InstEval
 service*dept 2.2 s, InstEval 3 intercepts 3.7 s, star 0.4 s, comparison
@@ -70,8 +74,12 @@ def _known_params() -> list:
     return params
 
 
-@pytest.mark.parametrize(("case_id", "quantity"), _known_params())
-def test_known_discrepancy(case_id: str, quantity: str):
+@pytest.mark.parametrize(("case_id", "quantity"),
+                         _known_params() or [pytest.param(None, None, id="none-recorded")])
+def test_known_discrepancy(case_id: str | None, quantity: str | None):
+    if case_id is None:  # nothing recorded: the registry really is empty
+        assert not KNOWN_DISCREPANCIES
+        return
     _maybe_skip(case_id)
     matching = [r for r in results(case_id) if r.quantity == quantity]
     assert matching, f"{case_id} has no quantity {quantity}"
@@ -87,6 +95,16 @@ def test_recorded_discrepancies_name_real_cases_and_quantities():
     assert all(case_id in ids for case_id, _ in KNOWN_DISCREPANCIES)
     groups = ("structure.", "deterministic.", "optimizer.", "print.", "fit.", "extras.", "lrt.")
     assert all(q.startswith(groups) for _, q in KNOWN_DISCREPANCIES)
+
+
+#: Quantities that follow the optimizer's path (and so the CPU's last bits): they are judged
+#: against lme4's own spread (conformance.spread), never recorded as a strict xfail, whose
+#: verdict would then change with the machine.
+PATH_DEPENDENT = ("optimizer.", "print.", "fit.", "lrt.")
+
+
+def test_recorded_discrepancies_do_not_depend_on_the_machine():
+    assert not [key for key in KNOWN_DISCREPANCIES if key[1].startswith(PATH_DEPENDENT)]
 
 
 def test_every_quantity_is_compared_by_name():

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The verdict must not depend on the machine. numpy/scipy's OpenBLAS picks a kernel for
+# the CPU, and the kernel changes the last bits of every product, and with them BOBYQA's
+# path; OPENBLAS_CORETYPE forces a kernel, so one machine reproduces the spread of many.
+# This runs the stored-reference suite, the live-R conformance tests and
+# `python -m conformance run` under several kernels; every one must pass.
+#
+# Kernels: Prescott (SSE3), Sandybridge (AVX), Haswell (AVX2) and SkylakeX (AVX-512).
+# A kernel whose instructions this CPU lacks would die of SIGILL, so it is left out with
+# a note; at least three always run on x86-64 with AVX2. Never set OPENBLAS_CORETYPE in
+# the tests themselves: that would hide the spread instead of checking it.
+#
+# Usage: bash scripts/kernel_matrix.sh [kernel ...]   (after scripts/test.sh has set up .venv)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PY=.venv/bin/python
+[ -x "$PY" ] || { echo "kernel_matrix: run scripts/test.sh first (no .venv)" >&2; exit 2; }
+
+if [ "$(uname -m)" != "x86_64" ]; then
+    echo "kernel_matrix: OpenBLAS x86-64 kernels only; this is $(uname -m): nothing to do"
+    exit 0
+fi
+
+flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
+needs() {  # the instruction-set flag a kernel needs
+    case "$1" in
+        Prescott) echo sse3 ;; Sandybridge) echo avx ;; Haswell) echo avx2 ;;
+        SkylakeX) echo avx512f ;; *) echo "" ;;
+    esac
+}
+kernels=("$@")
+[ ${#kernels[@]} -gt 0 ] || kernels=(Prescott Sandybridge Haswell SkylakeX)
+
+ran=0; failed=()
+r_ok=0
+$PY -c "from conformance.r_session import r_available as a; import sys; sys.exit(0 if a()[0] else 1)" \
+    2>/dev/null && r_ok=1
+for kernel in "${kernels[@]}"; do
+    flag=$(needs "$kernel")
+    if [ -n "$flag" ] && ! grep -qw "${flag/sse3/pni}" <<<"$flags"; then
+        echo "== OPENBLAS_CORETYPE=$kernel: left out, this CPU lacks $flag"
+        continue
+    fi
+    echo "== OPENBLAS_CORETYPE=$kernel"
+    log="$(mktemp)"
+    status=0
+    OPENBLAS_CORETYPE=$kernel $PY -c \
+        "import threadpoolctl; print('numpy BLAS kernel:', [i.get('architecture') for i in threadpoolctl.threadpool_info()])"
+    tests=(tests/reference)
+    [ "$r_ok" = 1 ] && tests+=(tests/live/test_conformance_live.py)
+    OPENBLAS_CORETYPE=$kernel $PY -m pytest "${tests[@]}" -q -p no:cacheprovider \
+        >"$log" 2>&1 || status=$?
+    tail -n 1 "$log"
+    if [ "$status" != 0 ]; then
+        grep -E "^(FAILED|ERROR)" "$log" || tail -n 40 "$log"
+        failed+=("$kernel:pytest")
+    fi
+    run_args=(run --html - --generated 0)
+    [ "$r_ok" = 1 ] || run_args+=(--stored-only)
+    status=0
+    OPENBLAS_CORETYPE=$kernel $PY -m conformance "${run_args[@]}" >"$log" 2>/dev/null || status=$?
+    grep -E "cases, .* failure" "$log" || tail -n 5 "$log"
+    if [ "$status" != 0 ]; then
+        grep -E "^  (fail|xpass) " "$log" | head -n 40 || true
+        failed+=("$kernel:conformance")
+    fi
+    rm -f "$log"
+    ran=$((ran + 1))
+done
+
+echo "kernel matrix: $ran kernel(s) run, ${#failed[@]} failing${failed:+: ${failed[*]}}"
+[ "$ran" -ge 3 ] || { echo "kernel matrix: fewer than three kernels could run" >&2; exit 1; }
+[ ${#failed[@]} -eq 0 ]
