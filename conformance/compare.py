@@ -677,17 +677,11 @@ def _in_lme4_words(fit_result: py_side.PyFitResult) -> py_side.PyFitResult:
     """pylme's texts with its deliberate wording changes undone (``help(pylme.isSingular)``
     where lme4 says ``help('isSingular')``: ``pylme.convergence.LME4_WORDING``), so that
     every other character is still compared with lme4's."""
-    from pylme import convergence
-
-    wording = getattr(convergence, "LME4_WORDING", {})
-    if not wording:
-        return fit_result
+    from pylme.convergence import lme4_wording
 
     def undo(value: Any) -> Any:
         if isinstance(value, str):
-            for ours, theirs in wording.items():
-                value = value.replace(ours, theirs)
-            return value
+            return lme4_wording(value)
         if isinstance(value, Mapping):
             return {k: undo(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):

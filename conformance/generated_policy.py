@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from pylme.convergence import lme4_wording
+
 # The tiers are tuned on curated cases whose optimizer path pylme reproduces
 # step by step; random designs are often flat, near-singular or ridge-shaped.
 # Measured on 200 designs (seed 20240607), the deterministic group (all at R's
@@ -74,7 +76,8 @@ _SINGULAR = "boundary (singular) fit: see help('isSingular')"
 def _messages(side: dict, group: str, name: str) -> list[str]:
     record = side.get(group, {}).get(name)
     values = record.get("value") if isinstance(record, dict) else record
-    return [_GRADIENT.sub("#", m) for m in _strings(values)]
+    # pylme's deliberate wording (help(pylme.isSingular)) read back as lme4's
+    return [_GRADIENT.sub("#", lme4_wording(m)) for m in _strings(values)]
 
 
 def _strings(values) -> list[str]:

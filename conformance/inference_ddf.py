@@ -30,6 +30,7 @@ from conformance.inference_tiers import (ANOVA, CRITERION_ATOL, DDF, DDF_AT_R_TH
                                          ENVELOPE_RTOL, LRT, PRINTED, TEXT_RTOL, TOLERANCES,
                                          Columns)
 from conformance.tiers import EXACT, Tier
+from pylme.convergence import lme4_wording
 from pylme.errors import ModelSpecError
 from pylme.inference import contrasts as C
 from pylme.inference import ddf as D
@@ -131,7 +132,8 @@ def _own_fit(m: _Model) -> None:
                     ("anova_type3_kr_print", lambda: fit.anova(ddf="Kenward-Roger", type="III"), None)]
     for name, mine, expected in printed:
         m.add(name, PRINTED, lambda s, name=name, mine=mine, expected=expected: compare_text(
-            s, str(mine()), expected(m.id, name) if expected else m.text(name), TEXT_RTOL))
+            s, lme4_wording(str(mine())), expected(m.id, name) if expected else m.text(name),
+            TEXT_RTOL))
 
 
 def _at_r_theta(m: _Model) -> None:
@@ -159,7 +161,7 @@ def _at_r_theta(m: _Model) -> None:
         names.append(("summary_kr_print", "Kenward-Roger"))
     for name, ddf in names:
         m.add(name, PRINTED, lambda s, name=name, ddf=ddf: compare_text(
-            s, refs.without_control_lines(str(at.summary(ddf=ddf))),
+            s, refs.without_control_lines(lme4_wording(str(at.summary(ddf=ddf)))),
             refs.without_control_lines(refs.summary_text(m.id, name)), TEXT_RTOL), AT_R_THETA)
 
 

@@ -327,7 +327,8 @@ def pylme_predict(model_id: str, prediction_id: str) -> np.ndarray:
     """pylme's prediction for a stored record (raises what pylme raises)."""
     args = dict(load("predict")["models"][model_id]["predictions"][prediction_id]["pylme"])
     nd = newdata(model_id, args.pop("newdata"))
-    return predict_fit(model_id).predict(nd, **args)
+    # pylme returns a Series on newdata's index; the stored R vector is compared by position
+    return np.asarray(predict_fit(model_id).predict(nd, **args), dtype=float)
 
 
 def relative_error(got: np.ndarray, want: np.ndarray) -> float:
