@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import pylme  # noqa: E402
+from readme_block import machine_line, replace_block  # noqa: E402
 
 R_SCRIPT = """suppressPackageStartupMessages(library(lme4))
 fm1 <- lmer(Reaction ~ Days + (Days | Subject), sleepstudy)
@@ -79,7 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-r", action="store_true", help="skip the lme4 timing")
+    parser.add_argument("--readme", action="store_true",
+                        help="write the figures into README.md (between its bootmer markers)")
     args = parser.parse_args(argv)
+    machine = machine_line()
     load = os.getloadavg()[0]
     r_time = None if args.no_r else time_lme4(args.nsim, args.repeat)
     rows = []
@@ -94,6 +98,12 @@ def main(argv: list[str] | None = None) -> int:
         speed = f"  ({r_time / seconds:4.1f}x lme4)" if r_time else ""
         print(f"  {label:34s} {seconds:8.2f} s  {1e3 * seconds / args.nsim:6.2f} ms/replicate{speed}"
               f"  CPU {cpu:6.2f} s  failed={result.n_failed}")
+    if args.readme and r_time is not None:
+        both, one = rows[0][1], rows[-1][1]
+        replace_block("bootmer", (
+            f"`bootMer(fm1, fixef, nsim = {args.nsim})` on sleepstudy, best of {args.repeat}: lme4 "
+            f"{r_time:.1f} s, pylme {both:.1f} s with {args.jobs} workers ({r_time / both:.1f}×; "
+            f"{one:.1f} s on one core; `benchmarks/bench_bootmer.py --readme` on {machine})."))
     return 0
 
 
