@@ -153,19 +153,42 @@ class Evaluator:
         self.reference = reference
 
     def evaluate(self, node) -> _Val:
-        """Evaluate one expression to a value with its NA mask."""
+        """Evaluate one expression to a value with its NA mask.
+
+        Operators are evaluated from an explicit stack, operands first and left to
+        right (R's order): ``I(x1 + x2 + ... + x10000)`` or 9,000 nested unary minus
+        signs are trees thousands of levels deep.  Function calls go through their
+        handlers, which evaluate their arguments with this method; R's parser allows
+        at most 50 nested calls, so that recursion stays shallow.
+        """
+        values: list[_Val] = []
+        stack: list = [(node, False)]
+        while stack:
+            current, ready = stack.pop()
+            if isinstance(current, Paren):
+                stack.append((current.expr, False))
+            elif isinstance(current, UnaryOp):
+                if ready:
+                    values.append(self._unary(current, values.pop()))
+                else:
+                    stack.extend(((current, True), (current.operand, False)))
+            elif isinstance(current, BinOp):
+                if ready:
+                    right = values.pop()
+                    values.append(self._binary(current, values.pop(), right))
+                else:
+                    stack.extend(((current, True), (current.right, False), (current.left, False)))
+            else:
+                values.append(self._leaf(current))
+        return values[0]
+
+    def _leaf(self, node) -> _Val:
         if isinstance(node, Name):
             return self._name(node)
         if isinstance(node, Num):
             return _numeric(np.array(node.value), is_integer=node.is_integer)
         if isinstance(node, Str):
             return _Val(node.value)
-        if isinstance(node, Paren):
-            return self.evaluate(node.expr)
-        if isinstance(node, UnaryOp):
-            return self._unary(node)
-        if isinstance(node, BinOp):
-            return self._binary(node)
         if isinstance(node, Call):
             return self._call(node)
         raise FormulaError(f"cannot evaluate {node!r}")
@@ -184,8 +207,7 @@ class Evaluator:
             raise FormulaError("NULL is not a variable")
         return self.lookup(node.id)
 
-    def _unary(self, node: UnaryOp) -> _Val:
-        v = self.evaluate(node.operand)
+    def _unary(self, node: UnaryOp, v: _Val) -> _Val:
         if node.op == "!":
             if isinstance(v.col, Logical):
                 return _logical(~v.col.values, v.na)
@@ -196,11 +218,10 @@ class Evaluator:
         x, is_int = _as_numbers(v, node.op)
         return _numeric(-x if node.op == "-" else x, is_integer=is_int)
 
-    def _binary(self, node: BinOp) -> _Val:
+    def _binary(self, node: BinOp, left: _Val, right: _Val) -> _Val:
         op = node.op
         if op in ("&", "&&", "|", "||"):
-            return self._logic(op, self.evaluate(node.left), self.evaluate(node.right))
-        left, right = self.evaluate(node.left), self.evaluate(node.right)
+            return self._logic(op, left, right)
         if op in _COMPARE:
             return self._compare(op, left, right)
         if op not in _ARITH:

@@ -11,7 +11,9 @@ algorithm is reproduced here step by step.
 
 from __future__ import annotations
 
+import math
 import warnings
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +31,9 @@ class QRRank:
     pivot: np.ndarray  # 0-based column order; the first `rank` entries are the kept columns
 
 
+_PANEL = 32  # reflections applied to the not-yet-reached columns at once
+
+
 def qr_rank(x: np.ndarray, tol: float = 1e-7) -> QRRank:
     """Rank and pivot of ``x`` by LINPACK ``dqrdc2`` (R's default ``qr()``).
 
@@ -38,56 +43,129 @@ def qr_rank(x: np.ndarray, tol: float = 1e-7) -> QRRank:
         The matrix; it is copied, never modified.
     tol : float
         Relative tolerance on the reduced column norms (R's ``tol``, lme4 uses 1e-7).
+
+    Notes
+    -----
+    dqrdc2 takes the columns left to right; a column whose reduced norm (tracked by
+    a down-dating formula, recomputed exactly after a large reduction) has fallen below
+    ``tol`` times its original norm is moved to the right end and never looked at
+    again, any other one is reflected and the reflection applied to every later
+    column.  The same decisions are made here with the same arithmetic per column, but
+    the reflections reach the later columns in panels of ``_PANEL`` (one blocked
+    update instead of one pass over the whole matrix per column): the column that comes
+    up next is brought up to date on its own.  A later reflection never changes an
+    earlier row, and the rows below are only rotated, so the entries and norms the
+    down-dating uses are available after the blocked update.  The reduction stops once
+    only cycled columns are left: dqrdc2 no longer changes the rank or the pivot then.
     """
     a = np.array(x, dtype=float, order="F", copy=True)
     n, p = a.shape
     norms = np.linalg.norm(a, axis=0) if n > 0 else np.zeros(p)
-    qraux = norms.copy()  # running (reduced) column norms
-    orig = np.where(norms == 0.0, 1.0, norms)  # work(, 2): original norms, 0 -> 1
-    pivot = np.arange(p)
-    k = p  # 0-based count of columns not yet cycled to the end
-    for col in range(min(n, p)):
-        # cycle negligible columns to the right end (stop when `col` reaches them)
-        while col < k and qraux[col] < orig[col] * tol:
-            _rotate_to_end(a, col)
-            for arr in (pivot, qraux, orig):
-                arr[col:] = np.roll(arr[col:], -1)
-            k -= 1
-        if col == n - 1:
-            break
-        _householder_step(a, qraux, col)
+    qraux = norms.copy()  # running (reduced) column norms, by original column
+    orig = np.where(norms == 0.0, 1.0, norms)  # dqrdc2 work(, 2): original norms, 0 -> 1
+    processed: list[int] = []
+    waiting = deque(range(p))  # columns not yet reflected, in dqrdc2's current order
+    k = p  # position of the first column cycled to the end
+    lup = min(n, p)
+    while len(processed) < lup and len(processed) < k:
+        panel = _Panel(start=len(processed), n=n)
+        while len(panel.steps) < _PANEL and len(processed) < lup:
+            l = len(processed)
+            # cycle negligible columns to the end (never past those already cycled)
+            column, q = None, 0.0
+            while l < k:
+                candidate = waiting[0]
+                values, q = panel.bring_up_to_date(a[panel.start:, candidate], qraux[candidate])
+                if q >= orig[candidate] * tol:
+                    column = candidate
+                    break
+                waiting.rotate(-1)
+                k -= 1
+            if column is None:
+                break  # only cycled columns are left
+            processed.append(waiting.popleft())
+            if l == n - 1:
+                break  # dqrdc2 does not reflect the last row
+            panel.reflect(values, l)
+        panel.apply(a, qraux, np.fromiter(waiting, dtype=np.intp, count=len(waiting)))
+    pivot = np.array(processed + list(waiting), dtype=np.intp)
     return QRRank(rank=min(k, n), pivot=pivot)
 
 
-def _rotate_to_end(a: np.ndarray, col: int) -> None:
-    """Move column ``col`` to the last position, shifting the later columns left."""
-    a[:, col:] = np.roll(a[:, col:], -1, axis=1)
+class _Panel:
+    """Householder reflections of consecutive dqrdc2 steps, from row ``start`` down.
+
+    Each reflection is dqrdc2's ``H = I - v v' / v[0]`` with ``v`` zero above its
+    step's row ``l``; ``steps`` holds ``(l, v)`` with ``v`` over rows ``l..n-1``.
+    """
+
+    def __init__(self, start: int, n: int):
+        self.start = start
+        self.n = n
+        self.steps: list[tuple[int, np.ndarray]] = []
+
+    def bring_up_to_date(self, column: np.ndarray, q: float) -> tuple[np.ndarray, float]:
+        """Apply this panel's reflections to one column (rows ``start..``) and down-date
+        its norm through them, exactly as dqrdc2 does step by step."""
+        x = np.array(column, dtype=float)
+        for l, v in self.steps:
+            seg = x[l - self.start:]
+            seg += (-np.dot(v, seg) / v[0]) * v
+            q = _downdate(q, seg[0], lambda: np.linalg.norm(seg[1:]))
+        return x, q
+
+    def reflect(self, values: np.ndarray, l: int) -> None:
+        """dqrdc2's reflection of the pivot column at step ``l`` (values from ``start``)."""
+        xl = values[l - self.start:]
+        nrmxl = np.linalg.norm(xl)
+        if nrmxl == 0.0:
+            return  # dqrdc2 skips the step (no reflection)
+        if xl[0] != 0.0:
+            nrmxl = np.copysign(nrmxl, xl[0])
+        v = xl / nrmxl
+        v[0] += 1.0
+        self.steps.append((l, v))
+
+    def apply(self, a: np.ndarray, qraux: np.ndarray, columns: np.ndarray) -> None:
+        """All reflections on the waiting ``columns`` at once, then their norms' down-dates."""
+        if not self.steps or columns.size == 0:
+            return
+        m = self.n - self.start
+        V = np.zeros((m, len(self.steps)))
+        for i, (l, v) in enumerate(self.steps):
+            V[l - self.start:, i] = v
+        taus = np.array([1.0 / v[0] for _, v in self.steps])
+        # H_1 ... H_b = I - V T V' (LAPACK dlarft, forward, columnwise); apply the transpose
+        T = np.zeros((len(taus), len(taus)))
+        for i, tau in enumerate(taus):
+            T[:i, i] = -tau * (T[:i, :i] @ (V[:, :i].T @ V[:, i]))
+            T[i, i] = tau
+        block = a[self.start:, columns]
+        block -= V @ (T.T @ (V.T @ block))
+        a[self.start:, columns] = block
+        q = qraux[columns]
+        for l, _ in self.steps:
+            row = block[l - self.start]
+            live = q != 0.0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                tt = np.maximum(1.0 - (np.abs(row) / np.where(live, q, 1.0)) ** 2, 0.0)
+            exact = live & (np.abs(tt) < 1e-6)
+            scaled = live & ~exact
+            if np.any(exact):
+                q[exact] = np.linalg.norm(block[l - self.start + 1:, exact], axis=0)
+            q[scaled] *= np.sqrt(tt[scaled])
+        qraux[columns] = q
 
 
-def _householder_step(a: np.ndarray, qraux: np.ndarray, col: int) -> None:
-    """Reflect column ``col`` and down-date the norms of later columns (dqrdc2 body)."""
-    xl = a[col:, col]
-    nrmxl = np.linalg.norm(xl)
-    if nrmxl == 0.0:
-        return
-    if xl[0] != 0.0:
-        nrmxl = np.copysign(nrmxl, xl[0])
-    xl /= nrmxl
-    xl[0] += 1.0
-    for j in range(col + 1, a.shape[1]):
-        xj = a[col:, j]
-        t = -np.dot(xl, xj) / xl[0]
-        xj += t * xl
-        if qraux[j] == 0.0:
-            continue
-        tt = max(1.0 - (abs(xj[0]) / qraux[j]) ** 2, 0.0)
-        # R's 1999 fix: recompute the norm exactly after a large reduction
-        if abs(tt) < 1e-6:
-            qraux[j] = np.linalg.norm(a[col + 1 :, j])
-        else:
-            qraux[j] *= np.sqrt(tt)
-    qraux[col] = xl[0]
-    a[col, col] = -nrmxl
+def _downdate(q: float, entry: float, exact_norm) -> float:
+    """dqrdc2's norm down-date of one column after one reflection (R's 1999 fix: the
+    norm is recomputed exactly after a large reduction)."""
+    if q == 0.0:
+        return q
+    tt = max(1.0 - (abs(entry) / q) ** 2, 0.0)
+    if abs(tt) < 1e-6:
+        return float(exact_norm())
+    return q * math.sqrt(tt)
 
 
 @dataclass(frozen=True)

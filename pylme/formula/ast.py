@@ -22,6 +22,13 @@ node        R object                                   example
 R's constants ``TRUE``, ``FALSE``, ``NA``, ``NULL``, ``Inf`` and ``NaN`` are
 represented as :class:`Name` nodes with that identifier; the evaluator gives them
 their meaning.
+
+Trees may be deep: R's parser accepts about 10,000 nested unary operators and
+left-associative chains of any length (``x1 + x2 + ... + x100000`` is a tree 100,000
+levels deep).  Equality, hashing, ``repr`` and pickling are therefore implemented
+with explicit stacks (the dataclass-generated versions recurse once per level and
+would hit Python's recursion limit); every walker in :mod:`pylme.formula` does the
+same.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ __all__ = [
     "Paren",
     "Formula",
     "RESERVED_CONSTANTS",
+    "children",
     "walk",
     "strip_parens",
 ]
@@ -48,16 +56,126 @@ __all__ = [
 RESERVED_CONSTANTS = frozenset({"TRUE", "FALSE", "NA", "NULL", "Inf", "NaN"})
 
 
-@dataclass(frozen=True)
-class Name:
+class _Node:
+    """Iterative equality, hashing, ``repr`` and pickling shared by every node kind.
+
+    Subclasses define ``_key()`` (their own comparable values, ``pos`` excluded),
+    ``_kids()`` (their sub-nodes in source order), ``_repr_pieces()`` (what
+    ``repr`` shows: strings and sub-nodes), ``_scalars()`` (their own values for
+    pickling) and ``_rebuild(scalars, kids, pos)`` (the inverse of ``_scalars``).
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, _Node):
+            return NotImplemented
+        stack = [(self, other)]
+        while stack:
+            a, b = stack.pop()
+            if a is b:
+                continue
+            if a.__class__ is not b.__class__:
+                return False
+            ha, hb = a.__dict__.get("_hash"), b.__dict__.get("_hash")
+            if ha is not None and hb is not None and ha != hb:
+                return False
+            if a._key() != b._key():
+                return False
+            ka, kb = a._kids(), b._kids()
+            if len(ka) != len(kb):
+                return False
+            stack.extend(zip(ka, kb))
+        return True
+
+    def __ne__(self, other) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        cached = self.__dict__.get("_hash")
+        if cached is not None:
+            return cached
+        # post-order: a node's hash is computed once its children's are cached
+        stack = [(self, False)]
+        while stack:
+            node, ready = stack.pop()
+            if "_hash" in node.__dict__:
+                continue
+            kids = node._kids()
+            if ready or not kids:
+                value = hash((node.__class__.__name__, node._key(), tuple(k.__dict__["_hash"] for k in kids)))
+                object.__setattr__(node, "_hash", value)
+            else:
+                stack.append((node, True))
+                stack.extend((k, False) for k in kids if "_hash" not in k.__dict__)
+        return self.__dict__["_hash"]
+
+    def __repr__(self) -> str:
+        # the dataclass layout (``BinOp(op='+', left=Name(id='x'), ...)``), emitted piece by
+        # piece from a work stack: linear in the size of the tree, whatever its depth
+        out: list[str] = []
+        stack: list = [self]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                out.append(item)
+            else:
+                stack.extend(reversed(item._repr_pieces()))
+        return "".join(out)
+
+    def __reduce__(self):
+        # one flat post-order list, so pickle and deepcopy never recurse per level
+        entries = []
+        stack = [(self, False)]
+        while stack:
+            node, ready = stack.pop()
+            kids = node._kids()
+            if ready or not kids:
+                entries.append((node.__class__.__name__, node._scalars(), len(kids), node.pos))
+            else:
+                stack.append((node, True))
+                stack.extend((k, False) for k in reversed(kids))
+        return (_from_flat, (tuple(entries),))
+
+
+def _from_flat(entries: tuple):
+    """Rebuild a tree from :meth:`_Node.__reduce__`'s post-order list."""
+    built: list = []
+    for kind, scalars, nkids, pos in entries:
+        kids = tuple(built[len(built) - nkids:]) if nkids else ()
+        if nkids:
+            del built[len(built) - nkids:]
+        built.append(_KINDS[kind]._rebuild(scalars, kids, pos))
+    return built[0]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Name(_Node):
     """A symbol (R: ``as.name("Days")``); ``id`` is unquoted (no backticks)."""
 
     id: str
     pos: int = field(default=-1, compare=False, repr=False)
 
+    def _key(self):
+        return self.id
 
-@dataclass(frozen=True)
-class Num:
+    def _kids(self) -> tuple:
+        return ()
+
+    def _scalars(self) -> tuple:
+        return (self.id,)
+
+    def _repr_pieces(self) -> list:
+        return [f"Name(id={self.id!r})"]
+
+    @classmethod
+    def _rebuild(cls, scalars, kids, pos):
+        return cls(scalars[0], pos=pos)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Num(_Node):
     """A numeric constant.
 
     Attributes
@@ -85,17 +203,49 @@ class Num:
         )
         object.__setattr__(self, "is_integer", integer)
 
+    def _key(self):
+        return (self.value, self.is_integer)
 
-@dataclass(frozen=True)
-class Str:
+    def _kids(self) -> tuple:
+        return ()
+
+    def _scalars(self) -> tuple:
+        return (self.value, self.text)
+
+    def _repr_pieces(self) -> list:
+        return [f"Num(value={self.value!r}, text={self.text!r}, is_integer={self.is_integer!r})"]
+
+    @classmethod
+    def _rebuild(cls, scalars, kids, pos):
+        return cls(scalars[0], scalars[1], pos=pos)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Str(_Node):
     """A character constant (R: ``"a"`` or ``'a'``)."""
 
     value: str
     pos: int = field(default=-1, compare=False, repr=False)
 
+    def _key(self):
+        return self.value
 
-@dataclass(frozen=True)
-class Call:
+    def _kids(self) -> tuple:
+        return ()
+
+    def _scalars(self) -> tuple:
+        return (self.value,)
+
+    def _repr_pieces(self) -> list:
+        return [f"Str(value={self.value!r})"]
+
+    @classmethod
+    def _rebuild(cls, scalars, kids, pos):
+        return cls(scalars[0], pos=pos)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Call(_Node):
     """A call of a named function (R: ``f(a, b = c)``).
 
     Attributes
@@ -115,9 +265,35 @@ class Call:
     kwargs: tuple = ()
     pos: int = field(default=-1, compare=False, repr=False)
 
+    def _key(self):
+        return (self.func, len(self.args), tuple(k for k, _ in self.kwargs))
 
-@dataclass(frozen=True)
-class BinOp:
+    def _kids(self) -> tuple:
+        return tuple(self.args) + tuple(v for _, v in self.kwargs)
+
+    def _scalars(self) -> tuple:
+        return (self.func, len(self.args), tuple(k for k, _ in self.kwargs))
+
+    def _repr_pieces(self) -> list:
+        pieces: list = [f"Call(func={self.func!r}, args=("]
+        for i, arg in enumerate(self.args):
+            pieces += [", "] if i else []
+            pieces.append(arg)
+        pieces.append(",), kwargs=(" if len(self.args) == 1 else "), kwargs=(")
+        for i, (k, v) in enumerate(self.kwargs):
+            pieces += [", "] if i else []
+            pieces += [f"({k!r}, ", v, ")"]
+        pieces.append(",))" if len(self.kwargs) == 1 else "))")
+        return pieces
+
+    @classmethod
+    def _rebuild(cls, scalars, kids, pos):
+        func, nargs, names = scalars
+        return cls(func, tuple(kids[:nargs]), tuple(zip(names, kids[nargs:])), pos=pos)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class BinOp(_Node):
     """A binary operator call; ``op`` is R's spelling (``"+"``, ``"%in%"``, ``"||"``)."""
 
     op: str
@@ -125,23 +301,73 @@ class BinOp:
     right: "Node"
     pos: int = field(default=-1, compare=False, repr=False)
 
+    def _key(self):
+        return self.op
 
-@dataclass(frozen=True)
-class UnaryOp:
+    def _kids(self) -> tuple:
+        return (self.left, self.right)
+
+    def _scalars(self) -> tuple:
+        return (self.op,)
+
+    def _repr_pieces(self) -> list:
+        return [f"BinOp(op={self.op!r}, left=", self.left, ", right=", self.right, ")"]
+
+    @classmethod
+    def _rebuild(cls, scalars, kids, pos):
+        return cls(scalars[0], kids[0], kids[1], pos=pos)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class UnaryOp(_Node):
     """A unary operator call: ``-``, ``+``, ``!`` or ``~``."""
 
     op: str
     operand: "Node"
     pos: int = field(default=-1, compare=False, repr=False)
 
+    def _key(self):
+        return self.op
 
-@dataclass(frozen=True)
-class Paren:
+    def _kids(self) -> tuple:
+        return (self.operand,)
+
+    def _scalars(self) -> tuple:
+        return (self.op,)
+
+    def _repr_pieces(self) -> list:
+        return [f"UnaryOp(op={self.op!r}, operand=", self.operand, ")"]
+
+    @classmethod
+    def _rebuild(cls, scalars, kids, pos):
+        return cls(scalars[0], kids[0], pos=pos)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Paren(_Node):
     """Explicit parentheses (R keeps them as a call of ``(``)."""
 
     expr: "Node"
     pos: int = field(default=-1, compare=False, repr=False)
 
+    def _key(self):
+        return None
+
+    def _kids(self) -> tuple:
+        return (self.expr,)
+
+    def _scalars(self) -> tuple:
+        return ()
+
+    def _repr_pieces(self) -> list:
+        return ["Paren(expr=", self.expr, ")"]
+
+    @classmethod
+    def _rebuild(cls, scalars, kids, pos):
+        return cls(kids[0], pos=pos)
+
+
+_KINDS = {cls.__name__: cls for cls in (Name, Num, Str, Call, BinOp, UnaryOp, Paren)}
 
 Node = Union[Name, Num, Str, Call, BinOp, UnaryOp, Paren]
 
@@ -168,15 +394,7 @@ class Formula:
 
 def children(node: Node) -> tuple:
     """The direct sub-nodes of ``node``, in source order."""
-    if isinstance(node, Call):
-        return tuple(node.args) + tuple(v for _, v in node.kwargs)
-    if isinstance(node, BinOp):
-        return (node.left, node.right)
-    if isinstance(node, UnaryOp):
-        return (node.operand,)
-    if isinstance(node, Paren):
-        return (node.expr,)
-    return ()
+    return node._kids() if isinstance(node, _Node) else ()
 
 
 def walk(node: Node) -> Iterator[Node]:

@@ -5,15 +5,23 @@ A random-effects term is ``(lhs | group)``; ``(lhs || group)`` is shorthand for
 uncorrelated terms and is expanded first; ``group`` may use ``/`` for nesting
 (``a/b`` -> ``b:a`` and ``a``).
 
+A bar need not be in parentheses: ``|`` binds more loosely than ``+`` in R's grammar,
+so ``y ~ x1 + x2 | ff`` is ``y ~ (x1 + x2) | ff``, and lme4 reads it as the single
+random term ``(x1 + x2 | ff)`` with an intercept-only fixed part (``nobars`` gives
+``y ~ 1``).  pylme reads it the same way.
+
 Deliberate deviations from lme4 (documented, each one turns a silent surprise or an
 obscure failure into a clear result):
 
-* A bar that is not enclosed in parentheses, such as ``y ~ x | g``, raises
-  :class:`~pylme.errors.FormulaError` (lme4 silently reads it as ``(x | g)`` and
-  drops ``x`` from the fixed effects).
 * A bar inside a function call (``I(a | b)``) is R's logical "or", not a
   random-effects term; lme4 would treat it as a bar.
+* A bar inside another bar's term (``y ~ a + (b | c) | d``, ``(a | b | c)``) raises
+  :class:`~pylme.errors.FormulaError` at once; lme4 fails later with "model frame and
+  formula mismatch in model.matrix()" or a warning about ``|`` on factors.
 * ``(1 || g)`` expands to ``(1 | g)`` (lme4 1.1-31 fails with a parse error).
+
+Every helper walks the tree with an explicit stack: a formula with 10,000 terms is a
+tree 10,000 levels deep.
 """
 
 from __future__ import annotations
@@ -66,6 +74,10 @@ def is_bar(node) -> bool:
     return isinstance(node, BinOp) and node.op in _BARS
 
 
+def _is_bar_op(node) -> bool:
+    return isinstance(node, BinOp) and node.op in _BARS
+
+
 def _operands(node) -> tuple:
     """Sub-nodes the bar helpers descend into: operators and parentheses, not calls."""
     if isinstance(node, BinOp):
@@ -77,35 +89,86 @@ def _operands(node) -> tuple:
     return ()
 
 
-def check_bars(rhs, formula_text: str = "") -> None:
-    """Raise FormulaError for a bar that is not written inside parentheses.
-
-    lme4 accepts ``y ~ x | g`` and reads it as ``y ~ (x | g)``; pylme rejects it
-    because the fixed-effect ``x`` silently disappears.
-    """
-
-    def visit(node, parenthesised: bool) -> None:
-        if isinstance(node, BinOp) and node.op in _BARS:
-            if not parenthesised:
-                text = deparse(node)
-                raise FormulaError(
-                    f"random-effects terms must be in parentheses: write ({text})"
-                    + (f" in '{formula_text}'" if formula_text else "")
-                )
-            for side in (node.left, node.right):
-                if any(isinstance(n, BinOp) and n.op in _BARS for n in _bar_nodes(side)):
-                    raise FormulaError(f"a random-effects term may contain only one '|': ({deparse(node)})")
-            return
-        for child in _operands(node):
-            visit(child, isinstance(node, Paren))
-
-    visit(rhs, False)
+def _with_operands(node, operands: list):
+    """``node`` with new operands (``node`` itself when none changed)."""
+    if all(new is old for new, old in zip(operands, _operands(node))):
+        return node
+    if isinstance(node, BinOp):
+        return BinOp(node.op, operands[0], operands[1], pos=node.pos)
+    if isinstance(node, UnaryOp):
+        return UnaryOp(node.op, operands[0], pos=node.pos)
+    return Paren(operands[0], pos=node.pos)
 
 
 def _bar_nodes(node):
-    yield node
-    for child in _operands(node):
-        yield from _bar_nodes(child)
+    """``node`` and every sub-node reachable through operators and parentheses (pre-order)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(_operands(current)))
+
+
+def _top_bars(node) -> list:
+    """The bars reachable without passing through a call or another bar, left to right
+    (lme4 ``findbars``' inner ``fb``; pylme does not look inside calls)."""
+    out = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if _is_bar_op(current):
+            out.append(current)
+            continue
+        stack.extend(reversed(_operands(current)))
+    return out
+
+
+_DESCEND = object()  # _map_operators: rebuild this node from its mapped operands
+
+
+def _map_operators(root, replace, combine=_with_operands):
+    """Rebuild ``root`` bottom-up through operators and parentheses, with an explicit stack.
+
+    ``replace(node)`` returns a replacement, used as is and not descended into, or
+    ``_DESCEND``; a descended node with operands becomes ``combine(node, new_operands)``.
+    """
+    results: list = []
+    stack = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        if ready:
+            n = len(_operands(node))
+            operands = results[len(results) - n:]
+            del results[len(results) - n:]
+            results.append(combine(node, operands))
+            continue
+        replacement = replace(node)
+        if replacement is not _DESCEND:
+            results.append(replacement)
+            continue
+        operands = _operands(node)
+        if not operands:
+            results.append(node)
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(operands))
+    return results[0]
+
+
+
+def check_bars(rhs, formula_text: str = "") -> None:
+    """Raise FormulaError for a random-effects term that contains another bar.
+
+    ``(a | b | c)`` and ``y ~ x + (1 | g) | h`` put a bar inside a bar's term; lme4
+    accepts the formula and then fails in ``model.matrix`` ("model frame and formula
+    mismatch"), pylme says what is wrong.  A bar without parentheses is fine
+    (``y ~ x | g`` is lme4's ``(x | g)``).
+    """
+    for bar in _top_bars(rhs):
+        for side in (bar.left, bar.right):
+            if any(_is_bar_op(n) for n in _bar_nodes(side)):
+                where = f" in '{formula_text}'" if formula_text else ""
+                raise FormulaError(f"a random-effects term may contain only one '|': ({deparse(bar)}){where}")
 
 
 # --- || expansion ------------------------------------------------------------------------
@@ -137,18 +200,17 @@ def expand_double_verts(node):
 
     The ``||`` node is replaced by a parenthesised sum of bars, so that
     ``Days + (Days || Subject)`` becomes ``Days + ((1 | Subject) + (0 + Days | Subject))``
-    — lme4's stored formula.  The new terms come from ``terms(~lhs)``'s labels
-    (interactions survive); ``(1 | g)`` is added when ``~lhs`` has an intercept.
+    — lme4's stored formula; a bare ``Days || Subject`` becomes
+    ``(1 | Subject) + (0 + Days | Subject)``.  The new terms come from ``terms(~lhs)``'s
+    labels (interactions survive); ``(1 | g)`` is added when ``~lhs`` has an intercept.
     """
-    if isinstance(node, BinOp):
-        if node.op == "||":
-            return _expand_double_vert(node)
-        return BinOp(node.op, expand_double_verts(node.left), expand_double_verts(node.right), pos=node.pos)
-    if isinstance(node, UnaryOp):
-        return UnaryOp(node.op, expand_double_verts(node.operand), pos=node.pos)
-    if isinstance(node, Paren):
-        return Paren(expand_double_verts(node.expr), pos=node.pos)
-    return node
+
+    def replace(n):
+        if isinstance(n, BinOp) and n.op == "||":
+            return _expand_double_vert(n)
+        return _DESCEND
+
+    return _map_operators(node, replace)
 
 
 def expand_double_verts_formula(formula: Formula) -> Formula:
@@ -170,37 +232,31 @@ def expanded_formula_text(formula: Formula) -> str:
 # --- findbars with nesting --------------------------------------------------------------
 
 
-def _collect_bars(node, out: list) -> None:
-    """lme4 ``findbars``' inner ``fb``: bars in left-to-right order."""
-    if isinstance(node, BinOp) and node.op in _BARS:
-        out.append(node)
-        return
-    for child in _operands(node):
-        _collect_bars(child, out)
+def _slash_spine(node) -> list | None:
+    """lme4 ``slashTerms`` for ``a/b/c``: ``[a, b, c]``; None when there is no ``/``.
 
-
-def _slash_terms(node):
-    """lme4 ``slashTerms``: ``a/b/c`` -> nested list ``[[a, b], c]``; a leaf otherwise."""
+    R's ``/`` is left-associative, so ``a/b/c`` is ``(a/b)/c`` and the nesting runs
+    down the left operands; any other place for a ``/`` (``(a/b)``, ``a/(b/c)``,
+    ``log(a/b)``) is lme4's "unparseable formula for grouping factor".
+    """
     if not any(isinstance(n, BinOp) and n.op == "/" for n in _bar_nodes(node)):
-        return node
-    if not (isinstance(node, BinOp) and node.op == "/"):
-        raise FormulaError(f"unparseable formula for grouping factor: {deparse(node)}")
-    return [_slash_terms(node.left), _slash_terms(node.right)]
+        return None
+    right_operands = []
+    while isinstance(node, BinOp) and node.op == "/":
+        right_operands.append(node.right)
+        node = node.left
+    for piece in [node, *right_operands]:
+        if any(isinstance(n, BinOp) and n.op == "/" for n in _bar_nodes(piece)):
+            raise FormulaError(f"unparseable formula for grouping factor: {deparse(piece)}")
+    return [node, *reversed(right_operands)]
 
 
-def _make_interaction(x):
-    """lme4 ``makeInteraction``: ``[[a, b], c]`` -> ``[c:(b:a), [b:a, a]]``."""
-    if not isinstance(x, list):
-        return x
-    first = _make_interaction(x[0])
-    head = first[0] if isinstance(first, list) else first
-    return [BinOp(":", x[1], head), first]
-
-
-def _flatten(x) -> list:
-    if isinstance(x, list):
-        return [leaf for item in x for leaf in _flatten(item)]
-    return [x]
+def _nested_groups(spine: list) -> list:
+    """lme4 ``makeInteraction``: ``[a, b, c]`` -> ``c:(b:a)``, ``b:a``, ``a``."""
+    groups = [spine[0]]
+    for inner in spine[1:]:
+        groups.append(BinOp(":", inner, groups[-1]))
+    return groups[::-1]
 
 
 def find_bars(rhs) -> list[Bar]:
@@ -208,7 +264,8 @@ def find_bars(rhs) -> list[Bar]:
 
     ``||`` terms are expanded first and ``/`` in grouping expressions is expanded
     the way lme4 does: ``(1 | a/b)`` gives ``(1 | b:a)`` then ``(1 | a)``;
-    ``a/b/c`` gives ``c:(b:a)``, ``b:a``, ``a``.
+    ``a/b/c`` gives ``c:(b:a)``, ``b:a``, ``a``.  A bar without parentheses is a
+    term too: ``x1 + x2 | ff`` gives ``x1 + x2 | ff``.
 
     Parameters
     ----------
@@ -223,51 +280,51 @@ def find_bars(rhs) -> list[Bar]:
     Raises
     ------
     FormulaError
-        For a bar outside parentheses or an unparseable nesting expression.
+        For a bar inside another bar's term or an unparseable nesting expression.
     """
     if isinstance(rhs, Formula):
         rhs = rhs.rhs
     check_bars(rhs)
-    found: list = []
-    _collect_bars(expand_double_verts(rhs), found)
     bars = []
-    for bar in found:
-        nested = _slash_terms(bar.right)
-        if isinstance(nested, list):
-            bars.extend(Bar(bar.left, g) for g in _flatten(_make_interaction(nested)))
-        else:
+    for bar in _top_bars(expand_double_verts(rhs)):
+        spine = _slash_spine(bar.right)
+        if spine is None:
             bars.append(Bar(bar.left, bar.right))
+        else:
+            bars.extend(Bar(bar.left, g) for g in _nested_groups(spine))
     return bars
 
 
 # --- nobars / subbars -------------------------------------------------------------------
 
 
-def _no_bars(node):
-    """lme4 ``nobars_``: drop bar terms; None when nothing is left."""
-    if not any(isinstance(n, BinOp) and n.op in _BARS for n in _bar_nodes(node)):
-        return node
-    if is_bar(node):
-        return None
-    if isinstance(node, UnaryOp):
-        inner = _no_bars(node.operand)
-        return None if inner is None else UnaryOp(node.op, inner, pos=node.pos)
-    if isinstance(node, Paren):
-        inner = _no_bars(node.expr)
-        return None if inner is None else Paren(inner, pos=node.pos)
-    left, right = _no_bars(node.left), _no_bars(node.right)
-    if left is None:
-        return right
-    if right is None:
-        return left
-    return BinOp(node.op, left, right, pos=node.pos)
+def _no_bars(root):
+    """lme4 ``nobars_``: drop bar terms; None when nothing is left.
+
+    A bar (possibly in parentheses) disappears; an operator losing one operand becomes
+    the other one (``x + (1 | g)`` -> ``x``), a unary operator or parentheses losing
+    theirs disappear too.  Unchanged subtrees are kept as they are.
+    """
+
+    def replace(node):
+        return None if is_bar(node) else _DESCEND
+
+    def combine(node, operands: list):
+        if isinstance(node, BinOp) and (operands[0] is None or operands[1] is None):
+            return operands[1] if operands[0] is None else operands[0]
+        if operands[0] is None:
+            return None
+        return _with_operands(node, operands)
+
+    return _map_operators(root, replace, combine)
 
 
 def no_bars(formula: Formula) -> Formula:
     """The fixed-effects part of a formula (lme4 ``nobars``).
 
     ``y ~ x + (1 | g)`` -> ``y ~ x``; ``y ~ (1 | g)`` -> ``y ~ 1``;
-    ``y ~ 0 + (1 | g)`` -> ``y ~ 0``.
+    ``y ~ 0 + (1 | g)`` -> ``y ~ 0``; ``y ~ x | g`` -> ``y ~ 1`` (the whole
+    right-hand side is one random term).
     """
     check_bars(formula.rhs, formula.text)
     rhs = _no_bars(formula.rhs)
@@ -276,24 +333,20 @@ def no_bars(formula: Formula) -> Formula:
     return Formula(formula.lhs, rhs)
 
 
-def _sub_bars(node):
-    if isinstance(node, BinOp):
-        op = "+" if node.op in _BARS else node.op
-        return BinOp(op, _sub_bars(node.left), _sub_bars(node.right), pos=node.pos)
-    if isinstance(node, UnaryOp):
-        return UnaryOp(node.op, _sub_bars(node.operand), pos=node.pos)
-    if isinstance(node, Paren):
-        return Paren(_sub_bars(node.expr), pos=node.pos)
-    return node
-
-
 def sub_bars(formula: Formula) -> Formula:
     """Replace ``|`` and ``||`` by ``+`` (lme4 ``subbars``): the model-frame formula.
 
-    ``Reaction ~ Days + (Days | Subject)`` -> ``Reaction ~ Days + (Days + Subject)``.
+    ``Reaction ~ Days + (Days | Subject)`` -> ``Reaction ~ Days + (Days + Subject)``;
+    ``y ~ x | g`` -> ``y ~ x + g``.
     """
     check_bars(formula.rhs, formula.text)
-    return Formula(formula.lhs, _sub_bars(formula.rhs))
+
+    def combine(node, operands: list):
+        if _is_bar_op(node):
+            return BinOp("+", operands[0], operands[1], pos=node.pos)
+        return _with_operands(node, operands)
+
+    return Formula(formula.lhs, _map_operators(formula.rhs, lambda node: _DESCEND, combine))
 
 
 def grouping_name(group) -> str:

@@ -22,7 +22,8 @@ import re
 
 from .ast import RESERVED_CONSTANTS, BinOp, Call, Formula, Name, Num, Paren, Str, UnaryOp
 
-__all__ = ["deparse", "format_double", "format_integer", "is_syntactic_name", "quote_name"]
+__all__ = ["WIDTH_CUTOFF", "deparse", "deparse_lines", "format_double", "format_integer",
+           "is_syntactic_name", "quote_name"]
 
 # R's deparse precedences (R: Defn.h, PPprec).
 _PREC = {
@@ -152,10 +153,74 @@ def _needs_parens(main_prec: int, main_right_assoc: bool, arg, left: bool) -> bo
 
 
 # --- the deparser -----------------------------------------------------------------------
+#
+# The tree is printed from an explicit work stack (strings to print, nodes to expand and
+# line-break markers), never by recursion: a formula such as x1 + ... + x10000 is a tree
+# 10,000 levels deep, and R's parser accepts about 10,000 nested unary operators.  The
+# text is collected as pieces and joined once, so the cost is linear in its length.
+
+#: R's default ``width.cutoff`` of ``deparse()``.
+WIDTH_CUTOFF = 60
+
+
+class _Break:
+    """R ``linebreak()``: start a new, indented line when the current one is too long."""
+
+    __slots__ = ("taken",)
+
+    def __init__(self) -> None:
+        self.taken = False  # R's per-construct `lbreak` flag: indent once, however many breaks
+
+
+class _EndBreak:
+    """End of the construct that owns a :class:`_Break`: undo its indentation."""
+
+    __slots__ = ("owner",)
+
+    def __init__(self, owner: _Break) -> None:
+        self.owner = owner
+
+
+class _Writer:
+    """R's ``LocalParseData`` line buffer: current line, its length and the indentation."""
+
+    def __init__(self, cutoff: int | None):
+        self.cutoff = cutoff
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.length = 0
+        self.indent = 0
+        self.startline = True
+
+    def print(self, text: str) -> None:
+        if self.startline:
+            self.startline = False
+            # R printtab2buff: four spaces per level for the first four, then two
+            for level in range(1, self.indent + 1):
+                self._append("    " if level <= 4 else "  ")
+        self._append(text)
+
+    def _append(self, text: str) -> None:
+        self.current.append(text)
+        if self.cutoff is not None:
+            self.length += len(text.encode("utf-8"))  # R counts bytes
+
+    def linebreak(self, marker: _Break) -> None:
+        if self.cutoff is not None and self.length > self.cutoff:
+            if not marker.taken:
+                marker.taken = True
+                self.indent += 1
+            self.writeline()
+
+    def writeline(self) -> None:
+        self.lines.append("".join(self.current))
+        self.current = []
+        self.length = 0
+        self.startline = True
 
 
 def deparse(node, backtick: bool | None = None) -> str:
-    """Deparse a syntax tree or formula to R's text (R: ``deparse()``).
+    """Deparse a syntax tree or formula to R's text (R: ``deparse()``), on one line.
 
     Parameters
     ----------
@@ -169,55 +234,120 @@ def deparse(node, backtick: bool | None = None) -> str:
     Returns
     -------
     str
-        One line of text.
+        One line of text: R's ``deparse()`` without its line breaking (the lines of
+        :func:`deparse_lines` joined, less their continuation indentation).
     """
+    return _deparse(node, backtick, None)[0]
+
+
+def deparse_lines(node, backtick: bool | None = None, width_cutoff: int = WIDTH_CUTOFF) -> tuple[str, ...]:
+    """Deparse to R's lines: ``deparse(x, width.cutoff = 60)`` (R ``deparse()``'s default).
+
+    R breaks a line after a binary operator with spaces (``+``, ``|``, ``~``, ...) or
+    after an argument's ``", "`` once the line is longer than ``width_cutoff`` bytes;
+    the continuation lines are indented by four spaces per open construct.  lme4's
+    ``print``/``summary`` show the formula this way (``.prt.call``: ``cat("Formula:",
+    deparse(formula), fill = TRUE)``).
+
+    Parameters
+    ----------
+    node : Node or Formula
+        What to print.
+    backtick : bool, optional
+        As for :func:`deparse`.
+    width_cutoff : int, default 60
+        R's ``width.cutoff``.
+
+    Returns
+    -------
+    tuple of str
+        The lines, each with the trailing blank R leaves after a broken operator.
+
+    Examples
+    --------
+    >>> from pylme.formula import parse_formula
+    >>> deparse_lines(parse_formula("y ~ " + " + ".join(f"x{i}" for i in range(1, 16))))
+    ('y ~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + ', '    x12 + x13 + x14 + x15')
+    """
+    return _deparse(node, backtick, int(width_cutoff))
+
+
+def _deparse(node, backtick: bool | None, cutoff: int | None) -> tuple[str, ...]:
+    writer = _Writer(cutoff)
     if isinstance(node, Formula):
-        rhs = _dep(node.rhs, True)
-        return f"~{rhs}" if node.lhs is None else f"{_dep(node.lhs, True)} ~ {rhs}"
-    if backtick is None:
-        backtick = not isinstance(node, Name)
-    return _dep(node, backtick)
+        bt = True
+        if node.lhs is None:
+            stack: list = [node.rhs, "~"]
+        else:
+            marker = _Break()
+            stack = [_EndBreak(marker), node.rhs, marker, " ", "~", " ", node.lhs]
+    else:
+        bt = (not isinstance(node, Name)) if backtick is None else backtick
+        stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            writer.print(item)
+        elif isinstance(item, _Break):
+            writer.linebreak(item)
+        elif isinstance(item, _EndBreak):
+            if item.owner.taken:
+                writer.indent -= 1
+        else:
+            stack.extend(reversed(_pieces(item, bt)))
+    writer.writeline()
+    return tuple(writer.lines)
 
 
-def _dep(node, bt: bool) -> str:
+def _pieces(node, bt: bool) -> list:
+    """What ``node`` prints as: strings, sub-nodes and line-break markers, in order."""
     if isinstance(node, Name):
         if node.id in RESERVED_CONSTANTS or not bt:
-            return node.id
-        return quote_name(node.id)
+            return [node.id]
+        return [quote_name(node.id)]
     if isinstance(node, Num):
-        return _deparse_num(node)
+        return [_deparse_num(node)]
     if isinstance(node, Str):
-        return _deparse_str(node.value)
+        return [_deparse_str(node.value)]
     if isinstance(node, Paren):
-        return f"({_dep(node.expr, bt)})"
+        return ["(", node.expr, ")"]
     if isinstance(node, Call):
-        return _dep_call(node, bt)
+        return _call_pieces(node)
     if isinstance(node, UnaryOp):
         prec = _PREC_SIGN if node.op in ("-", "+") else _PREC[node.op]
-        inner = _dep(node.operand, bt)
         if _needs_parens(prec, False, node.operand, False):
-            inner = f"({inner})"
-        return f"{node.op}{inner}"
+            return [node.op, "(", node.operand, ")"]
+        return [node.op, node.operand]
     if isinstance(node, BinOp):
-        return _dep_binop(node, bt)
+        return _binop_pieces(node)
     raise TypeError(f"cannot deparse {type(node).__name__}")
 
 
-def _dep_call(node: Call, bt: bool) -> str:
-    parts = [_dep(a, bt) for a in node.args]
-    parts += [f"{quote_name(k)} = {_dep(v, bt)}" for k, v in node.kwargs]
-    return f"{quote_name(node.func)}({', '.join(parts)})"
+def _call_pieces(node: Call) -> list:
+    """R ``args2buff``: arguments separated by ``", "``, a possible break after each."""
+    marker = _Break()
+    out: list = [quote_name(node.func), "("]
+    arguments = [(None, a) for a in node.args] + list(node.kwargs)
+    for i, (name, value) in enumerate(arguments):
+        if i:
+            out += [", ", marker]
+        if name is not None:
+            out.append(f"{quote_name(name)} = ")
+        out.append(value)
+    out += [_EndBreak(marker), ")"]
+    return out
 
 
-def _dep_binop(node: BinOp, bt: bool) -> str:
+def _binop_pieces(node: BinOp) -> list:
     prec = _PREC[_op_key(node.op)]
     right_assoc = node.op in _RIGHT_ASSOC
-    left = _dep(node.left, bt)
+    left = [node.left]
     if _needs_parens(prec, right_assoc, node.left, True):
-        left = f"({left})"
-    right = _dep(node.right, bt)
+        left = ["(", node.left, ")"]
+    right = [node.right]
     if _needs_parens(prec, right_assoc, node.right, False):
-        right = f"({right})"
-    if node.op in _NO_SPACE:
-        return f"{left}{node.op}{right}"
-    return f"{left} {node.op} {right}"
+        right = ["(", node.right, ")"]
+    if node.op in _NO_SPACE:  # R PP_BINARY2: no spaces, never a line break
+        return left + [node.op] + right
+    marker = _Break()  # R PP_BINARY: a possible break after "op "
+    return left + [" ", node.op, " ", marker] + right + [_EndBreak(marker)]

@@ -20,7 +20,8 @@ A port of the algorithm in R's ``src/library/stats/src/model.c`` (``termsform``)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -28,9 +29,16 @@ from ..errors import FormulaError
 from .ast import BinOp, Call, Formula, Name, Num, Paren, UnaryOp
 from .deparse import deparse
 
-__all__ = ["Terms", "terms"]
+__all__ = ["Terms", "terms", "MAX_TERMS"]
 
 _TERM_OPS = frozenset({"+", ":", "*", "/", "^", "%in%", "-"})
+
+#: Most terms one formula may expand to.  R has no such limit but needs hours for it:
+#: its ``terms.formula`` is quadratic in the number of terms (10,000 additive terms take
+#: about a minute; ``x1*x2*...*x15``, 32,767 terms, 14 s; ``x1*...*x18`` does not finish in
+#: a minute), and the design matrix of a million terms would not fit in memory.  pylme
+#: refuses an expansion beyond this at once, with a FormulaError, instead of hanging.
+MAX_TERMS = 2**17
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,8 +59,9 @@ class Terms:
         R's ``attr(, "term.labels")``.
     term_variables : tuple of tuple of int
         For each term, the indices (into ``variables``) of its variables, ascending.
-    factors : ndarray of int, shape (len(variables), len(term_labels))
-        R's ``attr(, "factors")``: 0 absent, 1 coded by contrasts, 2 by indicators.
+    term_codes : tuple of tuple of int
+        For each term, the ``factors`` code of each of its variables (aligned with
+        ``term_variables``): the non-zero entries of ``factors``, column by column.
     order : tuple of int
         Interaction order of each term.
     intercept : bool
@@ -68,7 +77,7 @@ class Terms:
     variable_names: tuple
     term_labels: tuple
     term_variables: tuple
-    factors: np.ndarray = field(repr=False)
+    term_codes: tuple
     order: tuple
     intercept: bool
     offsets: tuple
@@ -79,143 +88,225 @@ class Terms:
         """R's ``attr(, "response") == 1``."""
         return self.response is not None
 
+    @cached_property
+    def factors(self) -> np.ndarray:
+        """R's ``attr(, "factors")``, shape (len(variables), len(term_labels)), read-only.
+
+        0 absent, 1 coded by contrasts, 2 by indicators.  Built on first use: it is
+        dense, and a formula of 10,000 terms would otherwise carry a 10,001 x 10,000
+        matrix that model building never needs (it reads ``term_codes``).
+        """
+        out = np.zeros((len(self.variables), len(self.term_labels)), dtype=int)
+        for j, (members, codes) in enumerate(zip(self.term_variables, self.term_codes)):
+            out[list(members), j] = codes
+        out.setflags(write=False)
+        return out
+
 
 class _Encoder:
-    """State of one ``termsform`` run: the variable list, intercept flag and parity."""
+    """State of one ``termsform`` run: the variable list, intercept flag and parity.
+
+    Both passes walk the tree with an explicit stack: ``y ~ x1 + ... + x10000`` is a
+    tree 10,000 levels deep.  Variables are found through a dictionary (nodes hash by
+    value), and a ``+`` extends its left operand's ordered set in place, so a chain of
+    N terms costs O(N), not O(N^2).
+    """
 
     def __init__(self) -> None:
         self.variables: list = []
+        self.index: dict = {}
         self.intercept = True
         self.parity = True
 
     # --- ExtractVars --------------------------------------------------------------
     def install(self, node) -> int:
         """Index of ``node`` in the variable list, appending it if new (R: ``InstallVar``)."""
-        for i, existing in enumerate(self.variables):
-            if existing == node:
-                return i
-        self.variables.append(node)
-        return len(self.variables) - 1
+        i = self.index.get(node)
+        if i is None:
+            i = self.index[node] = len(self.variables)
+            self.variables.append(node)
+        return i
 
-    def extract(self, node) -> None:
-        if isinstance(node, Num):
-            if node.value not in (0.0, 1.0):
-                raise FormulaError(f"invalid model formula: the number {deparse(node)} is not a term")
-            return
-        if isinstance(node, Name):
-            if node.id == ".":
-                raise FormulaError("'.' in a formula is not supported: list the variables explicitly")
-            self.install(node)
-            return
-        if isinstance(node, Paren):
-            self.extract(node.expr)
-            return
-        if isinstance(node, UnaryOp) and node.op in ("-", "+"):
-            self.extract(node.operand)
-            return
-        if isinstance(node, (BinOp, UnaryOp)) and node.op == "~":
-            raise FormulaError("invalid model formula: '~' inside the model terms")
-        if isinstance(node, BinOp) and node.op in _TERM_OPS:
-            if node.op == "^":
-                if not isinstance(node.right, Num):
-                    raise FormulaError(f"invalid power in formula: {deparse(node)}")
-                self.extract(node.left)
-                return
-            self.extract(node.left)
-            self.extract(node.right)
-            return
-        if isinstance(node, (BinOp, UnaryOp, Call)):
-            self.install(node)
-            return
-        raise FormulaError(f"invalid model formula: {deparse(node)} is not a variable")
+    def extract(self, root) -> None:
+        """R ``ExtractVars``: every variable, in order of first appearance (pre-order)."""
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Num):
+                if node.value not in (0.0, 1.0):
+                    raise FormulaError(f"invalid model formula: the number {deparse(node)} is not a term")
+            elif isinstance(node, Name):
+                if node.id == ".":
+                    raise FormulaError("'.' in a formula is not supported: list the variables explicitly")
+                self.install(node)
+            elif isinstance(node, Paren):
+                stack.append(node.expr)
+            elif isinstance(node, UnaryOp) and node.op in ("-", "+"):
+                stack.append(node.operand)
+            elif isinstance(node, (BinOp, UnaryOp)) and node.op == "~":
+                raise FormulaError("invalid model formula: '~' inside the model terms")
+            elif isinstance(node, BinOp) and node.op in _TERM_OPS:
+                if node.op == "^":
+                    if not isinstance(node.right, Num):
+                        raise FormulaError(f"invalid power in formula: {deparse(node)}")
+                    stack.append(node.left)
+                else:
+                    stack.extend((node.right, node.left))
+            elif isinstance(node, (BinOp, UnaryOp, Call)):
+                self.install(node)
+            else:
+                raise FormulaError(f"invalid model formula: {deparse(node)} is not a variable")
 
     # --- EncodeVars ---------------------------------------------------------------
-    def encode(self, node) -> list[int]:
-        if node is None:
-            return []
-        if isinstance(node, Num):
-            one = node.value == 1.0
-            self.intercept = one if self.parity else not one
-            return []
-        if isinstance(node, Paren):
-            return self.encode(node.expr)
-        if isinstance(node, UnaryOp) and node.op == "-":
-            return self._delete(None, node.operand)
-        if isinstance(node, UnaryOp) and node.op == "+":
-            return self.encode(node.operand)
-        if isinstance(node, BinOp) and node.op in _TERM_OPS:
-            return self._binary(node)
-        return [1 << self.install(node)]
+    def encode(self, root) -> dict:
+        """R ``EncodeVars``: the terms of ``root`` as an ordered set (dict keys) of terms.
 
-    def _binary(self, node: BinOp) -> list[int]:
+        A term is the frozenset of its variables' indices (R uses bit patterns; a set
+        keeps the cost of a term proportional to its order, not to the number of
+        variables in the formula, which may be 10,000).
+
+        Work items are nodes to encode, parity flips (around the right operand of a
+        ``-``) and operators whose operands are on the results stack; the order of the
+        items is R's evaluation order, so the intercept switches (``0``, ``- 1``)
+        happen in R's order.
+        """
+        results: list[dict] = []
+        work: list = [root]
+        while work:
+            item = work.pop()
+            if item is _FLIP:
+                self.parity = not self.parity
+            elif isinstance(item, _Combine):
+                right = results.pop()
+                left = results.pop()
+                results.append(self._combine(item.node, left, right))
+            elif isinstance(item, Num):
+                one = item.value == 1.0
+                self.intercept = one if self.parity else not one
+                results.append({})
+            elif isinstance(item, Paren):
+                work.append(item.expr)
+            elif isinstance(item, UnaryOp) and item.op == "+":
+                work.append(item.operand)
+            elif isinstance(item, UnaryOp) and item.op == "-":
+                # R DeleteTerms(NULL, operand): nothing left, but the intercept may switch
+                results.append({})
+                work.extend((_Combine(item), _FLIP, item.operand, _FLIP))
+            elif isinstance(item, BinOp) and item.op in _TERM_OPS:
+                if item.op == "^":
+                    results.append(self._power(item))  # operand encoded inside
+                elif item.op == "-":
+                    work.extend((_Combine(item), _FLIP, item.right, _FLIP, item.left))
+                else:
+                    work.extend((_Combine(item), item.right, item.left))
+            else:
+                results.append({frozenset((self.install(item),)): None})
+        return results[0]
+
+    def _combine(self, node, left: dict, right: dict) -> dict:
         op = node.op
-        if op == "-":
-            return self._delete(node.left, node.right)
-        if op == "^":
-            return self._power(node.left, node.right)
-        left = self.encode(node.left)
-        right = self.encode(node.right)
+        if op in ("-",):  # binary or unary minus: R DeleteTerms
+            for t in right:
+                left.pop(t, None)
+            return left
         if op == "+":
-            return _trim(left + right)
-        if op == ":":
-            return _trim([a | b for a in left for b in right])
-        if op == "*":
-            return _trim(left + right + [a | b for a in left for b in right])
+            left.update(right)  # keeps first appearances: R TrimRepeats
+            return left
+        if op in (":", "*"):
+            _check_size(len(left) * len(right) + (len(left) + len(right) if op == "*" else 0), node)
+            products = _ordered(a | b for a in left for b in right)
+            if op == ":":
+                return products
+            left.update(right)
+            left.update(products)
+            return left
         if op == "%in%":
             everything = _union(right)
-            return _trim([a | everything for a in left])
+            return _ordered(a | everything for a in left)
         # "/": right terms nested within all of the left terms
         everything = _union(left)
-        return _trim(left + [b | everything for b in right])
+        left.update(_ordered(b | everything for b in right))
+        return left
 
-    def _delete(self, left_node, right_node) -> list[int]:
-        left = self.encode(left_node)
-        self.parity = not self.parity
-        right = self.encode(right_node)
-        self.parity = not self.parity
-        return [t for t in left if t not in right]
-
-    def _power(self, left_node, right_node: Num) -> list[int]:
+    def _power(self, node: BinOp) -> dict:
+        right_node = node.right
         power = int(right_node.value) if np.isfinite(right_node.value) else 0
         if power <= 1:
             raise FormulaError(f"invalid power in formula: {deparse(right_node)}")
-        left = self.encode(left_node)
-        result = left
+        left = self.encode(node.left)
+        result = dict(left)
         for _ in range(power - 1):
-            result = _trim([a | b for a in left for b in result])
+            _check_size(len(left) * len(result), node)
+            result = _ordered(a | b for a in left for b in result)
         return result
 
 
-def _trim(terms: list[int]) -> list[int]:
-    """Drop empty and repeated terms, keeping first appearances (R: ``TrimRepeats``)."""
-    seen, out = set(), []
+class _Combine:
+    """Work item of :meth:`_Encoder.encode`: apply ``node``'s operator to two results."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node) -> None:
+        self.node = node
+
+
+_FLIP = object()  # work item: switch the parity (R's `parity = 1 - parity` around a deletion)
+
+
+def _ordered(terms) -> dict:
+    """Non-empty terms in first-appearance order, without repeats (R: ``TrimRepeats``)."""
+    out: dict = {}
     for t in terms:
-        if t and t not in seen:
-            seen.add(t)
-            out.append(t)
+        if t and t not in out:
+            out[t] = None
     return out
 
 
-def _union(terms: list[int]) -> int:
-    out = 0
-    for t in terms:
-        out |= t
+def _check_size(count: int, node) -> None:
+    if count > MAX_TERMS:
+        raise FormulaError(
+            f"the formula term {_short(deparse(node))} expands to about {count} terms, more than "
+            f"pylme's limit of {MAX_TERMS} (R's terms() would need hours for it, and the "
+            "model matrix would not fit in memory)"
+        )
+
+
+def _short(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _union(terms) -> frozenset:
+    return frozenset().union(*terms)
+
+
+def _bits(term: frozenset) -> tuple[int, ...]:
+    """The variable indices of ``term``, ascending (R's bit order)."""
+    return tuple(sorted(term))
+
+
+def _term_codes(kept: list[frozenset]) -> list[tuple[int, ...]]:
+    """R ``TermCode`` for every variable of every term ('Statistical Models in S' p. 38).
+
+    A variable is coded by contrasts (1) when the term without it is empty or contained
+    in an *earlier* term, otherwise by indicators (2).  The terms are sorted by order,
+    so a term containing ``rest`` (one variable fewer than the current term) is either
+    ``rest`` itself or ``rest`` plus one variable: both are looked up in sets, which
+    keeps this linear in the number of terms instead of quadratic.
+    """
+    earlier: set[frozenset] = set()
+    earlier_less_one: set[frozenset] = set()  # earlier terms with one of their variables removed
+    out = []
+    for term in kept:
+        bits = _bits(term)
+        codes = []
+        for i in bits:
+            rest = term - {i}
+            contained = not rest or rest in earlier or rest in earlier_less_one
+            codes.append(1 if contained else 2)
+        out.append(tuple(codes))
+        earlier.add(term)
+        earlier_less_one.update(term - {i} for i in bits)
     return out
-
-
-def _bits(term: int, nvar: int) -> tuple[int, ...]:
-    return tuple(i for i in range(nvar) if term >> i & 1)
-
-
-def _term_code(terms: list[int], index: int, bit: int) -> int:
-    """1 = contrasts, 2 = indicators (R: ``TermCode``, 'Statistical Models in S' p. 38)."""
-    rest = terms[index] & ~(1 << bit)
-    if rest == 0:
-        return 1
-    for earlier in terms[:index]:
-        if rest & ~earlier == 0:  # rest is contained in an earlier term
-            return 1
-    return 2
 
 
 def _is_offset(node) -> bool:
@@ -239,8 +330,8 @@ def terms(formula) -> Terms:
     Raises
     ------
     FormulaError
-        For ``.``, a number other than 0/1 used as a term, a bad power, or ``~``
-        inside the terms.
+        For ``.``, a number other than 0/1 used as a term, a bad power, ``~``
+        inside the terms, or an expansion beyond :data:`MAX_TERMS` terms.
     """
     if not isinstance(formula, Formula):
         formula = Formula(None, formula)
@@ -251,24 +342,20 @@ def terms(formula) -> Terms:
     encoded = enc.encode(formula.rhs)
     variables = tuple(enc.variables)
     nvar = len(variables)
-    offset_idx = tuple(i for i in range(1 if formula.lhs is not None else 0, nvar) if _is_offset(variables[i]))
-    offset_mask = _union([1 << i for i in offset_idx])
-    kept = [t for t in encoded if not t & offset_mask]
-    kept.sort(key=lambda t: bin(t).count("1"))  # stable: ties keep formula order
+    first = 1 if formula.lhs is not None else 0
+    offset_idx = tuple(i for i in range(first, nvar) if _is_offset(variables[i]))
+    offset_set = frozenset(offset_idx)
+    kept = [t for t in encoded if not t & offset_set]
+    kept.sort(key=len)  # stable: ties keep formula order
     names = tuple(deparse(v, backtick=True) for v in variables)
-    factors = np.zeros((nvar, len(kept)), dtype=int)
-    for j, term in enumerate(kept):
-        for i in _bits(term, nvar):
-            factors[i, j] = _term_code(kept, j, i)
-    factors.setflags(write=False)
-    term_vars = tuple(_bits(t, nvar) for t in kept)
+    term_vars = tuple(_bits(t) for t in kept)
     return Terms(
         response=formula.lhs,
         variables=variables,
         variable_names=names,
         term_labels=tuple(":".join(names[i] for i in tv) for tv in term_vars),
         term_variables=term_vars,
-        factors=factors,
+        term_codes=tuple(_term_codes(kept)),
         order=tuple(len(tv) for tv in term_vars),
         intercept=enc.intercept,
         offsets=tuple(variables[i] for i in offset_idx),

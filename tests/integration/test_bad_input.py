@@ -52,8 +52,10 @@ CASES = [
      r"unexpected end of input\n  Reaction ~ Days \+ \(1\|Subject\n {30}\^"),
     ("syntax-operator", lambda: pylme.lmer("Reaction ~ Days + * (1|Subject)", SS), FormulaSyntaxError,
      r"unexpected '\*'\n  .*\n {20}\^"),
-    ("bar-without-parentheses", lambda: pylme.lmer("Reaction ~ Days | Subject", SS), FormulaError,
-     r"random-effects terms must be in parentheses: write \(Days \| Subject\)"),  # deliberate deviation (#8)
+    # a bare bar is lme4's random term (#8, tests/unit/formula/test_bare_bar.py); a bar inside one is
+    # refused (lme4: "model frame and formula mismatch in model.matrix()")
+    ("bar-inside-a-bare-bar", lambda: pylme.lmer("Reaction ~ Days | Subject | Subject", SS), FormulaError,
+     r"a random-effects term may contain only one '\|': \(Days \| Subject \| Subject\)"),
     ("unknown-function", lambda: pylme.lmer("Reaction ~ foo(Days) + (1|Subject)", SS), FormulaError,
      r"unknown function 'foo' in formula: pylme supports I, "),
     ("no-random-effects", lambda: pylme.lmer("Reaction ~ Days", SS), FormulaError,
