@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, PylmeWarning
+from ..errors import ArgumentError, DataError, PylmeWarning
 from .rvalues import dquote, is_vector, pmatch, r_flag, r_verbose
 
 __all__ = ["NA_ACTIONS", "LmerArgs", "lmer_args", "na_action_arg", "data_arg", "vector_arg",
-           "contrasts_arg", "value_kind"]
+           "contrasts_arg", "data_name_arg", "value_kind"]
 
 #: the ``na_action`` values pylme implements (R's ``na.omit``, ``na.exclude``, ``na.fail``)
 NA_ACTIONS = ("omit", "exclude", "fail")
@@ -181,22 +181,46 @@ def contrasts_arg(contrasts: Any) -> Mapping | None:
     """``contrasts``: a mapping from factor names to a contrast name or matrix (R's named list).
 
     ``None`` values are dropped (R drops ``NULL`` list elements).  Anything that is not a
-    mapping is ignored with R's warning ``non-list contrasts argument ignored``.
+    mapping (R: an atomic vector, e.g. ``"contr.sum"``, ``c(f = "contr.sum")``) is ignored
+    with R's warning ``non-list contrasts argument ignored``.  The values are checked
+    where R checks them, when the model matrix codes a factor of the formula (R's
+    ``contrasts<-``): a contrast for a variable the model does not have is ignored with
+    R's warning, however wrong it is.
 
     Raises
     ------
     DataError
-        A key that is not a non-empty string (R: ``'contrasts.arg' argument must be named``).
+        An empty mapping (R's ``list()`` has no names) or a key that is not a non-empty
+        string (R: ``'contrasts.arg' argument must be named``).
     """
     if contrasts is None:
         return None
     if not isinstance(contrasts, Mapping):
         warnings.warn("non-list contrasts argument ignored", PylmeWarning, stacklevel=3)
         return None
+    if not contrasts:  # R: contrasts = list() -> names() is NULL
+        raise DataError("'contrasts.arg' argument must be named (contrasts = {} names no variable: "
+                        "give None for the default coding)")
     bad = [k for k in contrasts if not isinstance(k, str) or not k]
     if bad:
         raise DataError(f"'contrasts.arg' argument must be named (keys {bad!r} are not variable names)")
     return {k: v for k, v in contrasts.items() if v is not None}
+
+
+def data_name_arg(data_name: Any) -> str | None:
+    """``data_name``: the text of the ``Data:`` line of ``summary()``, or None (no line).
+
+    R deparses the ``data`` argument itself; pylme is told the name, so it must be text.
+
+    Raises
+    ------
+    ArgumentError
+        Anything but None or a string.
+    """
+    if data_name is None or isinstance(data_name, str):
+        return data_name
+    raise ArgumentError("data_name must be None or a string (the name shown on the 'Data:' line "
+                        f"of summary()), got {type(data_name).__name__} {data_name!r}")
 
 
 def _numeric_vector(value: Any) -> np.ndarray | None:
@@ -230,6 +254,7 @@ class LmerArgs:
     na_action : {"omit", "exclude", "fail"}
     contrasts : mapping or None
     verbose : int
+    data_name : str or None
     """
 
     data: pd.DataFrame
@@ -239,15 +264,17 @@ class LmerArgs:
     na_action: str
     contrasts: Mapping | None
     verbose: int
+    data_name: str | None = None
 
 
 def lmer_args(data: Any, *, REML: Any = True, weights: Any = None, offset: Any = None,
-              na_action: Any = "omit", contrasts: Any = None, verbose: Any = 0) -> LmerArgs:
+              na_action: Any = "omit", contrasts: Any = None, verbose: Any = 0,
+              data_name: Any = None) -> LmerArgs:
     """Check and coerce the arguments of ``lmer()`` as R and lme4 do (see the functions above).
 
     Parameters
     ----------
-    data, REML, weights, offset, na_action, contrasts, verbose
+    data, REML, weights, offset, na_action, contrasts, verbose, data_name
         As given to :func:`pylme.lmer`.
 
     Returns
@@ -266,4 +293,4 @@ def lmer_args(data: Any, *, REML: Any = True, weights: Any = None, offset: Any =
     nrow = data.shape[0]
     return LmerArgs(data=data, REML=REML, weights=vector_arg(weights, "weights", nrow),
                     offset=vector_arg(offset, "offset", nrow), na_action=na_action,
-                    contrasts=contrasts_arg(contrasts), verbose=verbose)
+                    contrasts=contrasts_arg(contrasts), verbose=verbose, data_name=data_name_arg(data_name))

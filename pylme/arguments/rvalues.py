@@ -1,4 +1,4 @@
-"""R's reading of scalar arguments: ``match.arg``, ``if (x)`` and ``as.integer``.
+"""R's reading of scalar arguments: ``match.arg``, ``if (x)``, ``as.integer`` and ``digits``.
 
 lme4 takes flags through ``if (REML)`` (which coerces numbers and the strings
 ``"TRUE"``/``"false"``/``"T"``... and rejects the rest), string options through
@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import ArgumentError
 
-__all__ = ["pmatch", "match_arg", "r_flag", "r_verbose", "is_vector", "dquote"]
+__all__ = ["pmatch", "match_arg", "r_flag", "r_verbose", "print_digits", "is_vector", "dquote"]
 
 # as.logical() of a string: the only spellings R's if() reads as TRUE / FALSE
 _TRUE_TEXTS = ("TRUE", "true", "True", "T")
@@ -179,3 +179,80 @@ def r_verbose(value: Any, *, error: type[Exception] = ArgumentError) -> int:
         raise error(f"missing value where TRUE/FALSE needed (verbose = {value!r}: "
                     "NAs introduced by coercion to integer)")
     return int(number)  # int() truncates toward zero, as as.integer()
+
+
+# R_MIN_DIGITS_OPT / R_MAX_DIGITS_OPT of print.default (src/main/print.c)
+_MIN_PRINT_DIGITS, _MAX_PRINT_DIGITS = 1, 22
+# R's NA_INTEGER, printed by print.default's error for a digits that as.integer makes NA
+_NA_INTEGER = -(2**31)
+
+
+def print_digits(value: Any, arg_name: str = "digits", *,
+                 error: type[Exception] = ArgumentError) -> int | float:
+    """``digits`` of ``print(summary(fm), digits = )`` as R reads it (lme4 ``print.summary.merMod``).
+
+    lme4 uses ``digits`` in arithmetic (``digits + 1L`` for the residual quantiles,
+    ``max(2, digits - 2)`` for correlations, ``digits - 1`` in ``printCoefmat``) and
+    passes it to ``round()`` (nearest integer) and to ``print``/``format``
+    (``as.integer``: truncated toward zero).  A non-integer number is therefore valid
+    and kept as given: the printing layer applies each of those coercions where R does
+    (``digits = 3.7`` prints neither as 3 nor as 4 everywhere, exactly as in R).
+
+    Parameters
+    ----------
+    value : int, float or bool
+        The number of significant digits; ``True``/``False`` are 1/0 (R's coercion); a
+        sequence or array of one number counts as that number.
+    arg_name : str
+        The Python name of the argument, added after R's text.
+    error : type
+        The exception class to raise.
+
+    Returns
+    -------
+    int or float
+        An int when ``value`` is integral, else the float (R keeps the fraction until
+        each use).
+
+    Raises
+    ------
+    error
+        R 4.2.2's texts, in the order R meets them: ``invalid 'digits'`` (None or an
+        empty sequence: ``zapsmall(, NULL + 1L)``), ``non-numeric argument to binary
+        operator`` (strings and other non-numbers), ``invalid printing digits -2147483648``
+        (NaN or ``pandas.NA``, and ±inf or beyond the integer range, where ``as.integer`` also warns
+        ``NAs introduced by coercion to integer range``) and ``invalid printing digits
+        n`` when ``as.integer(value)`` is below 1 or above 22.  Several numbers (R would
+        use them element-wise in some places and the first in others) are refused.
+    """
+    shown = f"({arg_name} = {value!r})"
+    item = value
+    if isinstance(item, pd.Series):
+        item = item.to_numpy()
+    if item is None:
+        raise error(f"invalid 'digits' {shown}")
+    if is_vector(item):
+        items = np.asarray(item, dtype=object).ravel()
+        if items.size == 0:
+            raise error(f"invalid 'digits' {shown}")
+        if items.size > 1:
+            raise error(f"'digits' must be a single number, got {items.size} values {shown}")
+        item = items[0]
+    if isinstance(item, np.ndarray):  # 0-d array
+        item = item.item()
+    if isinstance(item, (bool, np.bool_)):
+        item = int(item)
+    if item is pd.NA:  # R's NA: NA + 1L is NA, which print() refuses
+        item = math.nan
+    if not isinstance(item, Real):
+        raise error(f"non-numeric argument to binary operator {shown}")
+    number = float(item)
+    if math.isnan(number):
+        raise error(f"invalid printing digits {_NA_INTEGER} {shown}")
+    if abs(number) >= 2**31:
+        raise error(f"invalid printing digits {_NA_INTEGER} {shown}: "
+                    "NAs introduced by coercion to integer range")
+    as_integer = int(number)  # as.integer truncates toward zero
+    if not _MIN_PRINT_DIGITS <= as_integer <= _MAX_PRINT_DIGITS:
+        raise error(f"invalid printing digits {as_integer} {shown}")
+    return as_integer if number == as_integer else number

@@ -138,8 +138,12 @@ def format_info_real(x: Sequence[float], digits: int = DEFAULT_DIGITS,
 
     Each finite element needs up to ``digits`` significant digits; fixed
     notation is used when it is no wider than scientific (``scipen = 0``);
-    ``nsmall`` only raises the decimals of fixed notation afterwards.
+    ``nsmall`` only raises the decimals of fixed notation afterwards.  A non-integer
+    ``digits`` or ``nsmall`` is truncated toward zero, as R's ``format()`` and
+    ``print()`` read them (``asInteger``): ``format(x, digits = 3.7)`` is
+    ``format(x, digits = 3)``.
     """
+    digits, nsmall = int(digits), int(nsmall)
     naflag = nanflag = posinf = neginf = False
     neg = False
     rgt = mxl = mxsl = mxns = -(2**31)
@@ -393,9 +397,15 @@ def zapsmall(x: Sequence[float], digits: int = DEFAULT_DIGITS) -> list[float]:
 
 
 def quantile7(x: Sequence[float], probs: Sequence[float] = (0.0, 0.25, 0.5, 0.75, 1.0)) -> list[float]:
-    """R's ``quantile(x, probs, type = 7)`` (NAs must be removed first)."""
+    """R's ``quantile(x, probs, type = 7)`` (NAs must be removed first).
+
+    An empty ``x`` gives ``NA`` for every probability, as R's ``quantile(numeric(0))``
+    (e.g. the scaled residuals of a fit with σ̂ = 0, all NaN before ``na.rm``).
+    """
     xs = sorted(float(v) for v in x)
     n = len(xs)
+    if n == 0:
+        return [R_NA] * len(probs)
     out = []
     for p in probs:
         index = 1 + max(n - 1, 0) * p

@@ -4,6 +4,11 @@ Values follow lme4's conventions so they compare one-to-one with R: ``Lind`` is
 1-based (as in R), ``Gp`` holds 0-based offsets (as in R), matrices are
 ``scipy.sparse`` where lme4 returns sparse Matrix objects, and named vectors are
 ``pandas.Series``.
+
+Names are matched as lme4 1.1-31 matches them (``getME.merMod``: ``match.arg`` over
+its list of names, in :data:`LME4_NAMES` order, so ``"the"`` is ``"theta"``); several
+names give a dict (lme4's named list) and ``"ALL"`` every component.  pylme adds
+``"weights"`` and ``"optinfo"`` (:data:`PYLME_NAMES`) after lme4's.
 """
 
 from __future__ import annotations
@@ -14,13 +19,14 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..arguments import is_vector, match_arg
 from ..design.random import relative_factor
-from ..errors import DataError
+from ..errors import ArgumentError
 
 if TYPE_CHECKING:
     from .model import LmerFit
 
-__all__ = ["get_me", "NAMES"]
+__all__ = ["get_me", "NAMES", "LME4_NAMES", "PYLME_NAMES", "CHOICES"]
 
 
 def _theta(fit: "LmerFit") -> pd.Series:
@@ -59,6 +65,26 @@ def _optinfo(fit: "LmerFit") -> dict[str, Any]:
             "warnings": list(o.warnings), "val": o.par.copy(),
             "derivs": None if o.derivs is None else {"gradient": o.derivs.gradient, "Hessian": o.derivs.Hessian},
             "conv": {"opt": o.conv, "lme4": {"code": list(fit.conv.code), "messages": list(fit.conv.messages)}}}
+
+
+def _Tp(fit: "LmerFit") -> pd.Series:
+    """Cumulative θ counts per term, from ``beg__`` (lme4 ``getME(, "Tp")``)."""
+    terms = fit.inputs.re_terms.terms
+    counts = np.cumsum([0] + [t.p * (t.p + 1) // 2 for t in terms]).astype(float)
+    return pd.Series(counts, index=["beg__"] + [t.group.name for t in terms])
+
+
+def _ST(fit: "LmerFit") -> dict[str, np.ndarray]:
+    """Each term's T scaled to unit diagonal, the diagonal then put back (lme4 ``vec2STlist``):
+    ``ST = T diag(1/diag(T))`` with ``diag(ST) = diag(T)`` (NaN where a diagonal is 0, as R)."""
+    out = {}
+    for name, T in _Tlist(fit).items():
+        d = np.diag(T).copy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            st = T * (1.0 / d)[None, :]
+        np.fill_diagonal(st, d)
+        out[name] = st
+    return out
 
 
 def _A(fit: "LmerFit") -> sp.csc_matrix:
@@ -103,6 +129,10 @@ NAMES: dict[str, Callable[["LmerFit"], Any]] = {
     "u": lambda f: f.solution.u.copy(),
     "b": lambda f: f.solution.b.copy(),
     "Gp": lambda f: f.inputs.re_terms.Gp.copy(),
+    "Tp": _Tp,
+    "ST": _ST,
+    # lme4: the negative-binomial θ of a glmer.nb fit, NA for any other model
+    "glmer.nb.theta": lambda f: np.nan,
     "Lambdat": lambda f: f.inputs.re_terms.Lambdat(f.theta),
     "Lambda": lambda f: f.inputs.re_terms.Lambdat(f.theta).T.tocsc(),
     "Lind": lambda f: f.inputs.re_terms.Lind + 1,
@@ -152,16 +182,72 @@ def _Ztlist(fit: "LmerFit") -> dict[str, sp.csc_matrix]:
     return out
 
 
-def get_me(fit: "LmerFit", name: str) -> Any:
-    """Return the component ``name`` of a fit, in lme4's vocabulary.
+#: lme4 1.1-31's names, in the order of ``getME.merMod``'s ``name`` argument (its
+#: ``match.arg`` choices and the order of ``getME(fm, "ALL")``).
+LME4_NAMES = ("X", "Z", "Zt", "Ztlist", "mmList", "y", "mu", "u", "b", "Gp", "Tp", "L", "Lambda",
+              "Lambdat", "Lind", "Tlist", "A", "RX", "RZX", "sigma", "flist", "fixef", "beta", "theta",
+              "ST", "REML", "is_REML", "n_rtrms", "n_rfacs", "N", "n", "p", "q", "p_i", "l_i", "q_i", "k",
+              "m_i", "m", "cnms", "devcomp", "offset", "lower", "devfun", "glmer.nb.theta")
+#: pylme's additions: the prior weights and the optimizer's record (lme4 ``@optinfo``).
+PYLME_NAMES = ("weights", "optinfo")
+#: What ``name`` is matched against: lme4's names, then pylme's.
+CHOICES = LME4_NAMES + PYLME_NAMES
+
+
+def _as_character(value: Any) -> str:
+    """One element of ``name`` as R's ``as.character`` makes it (text stays text; numbers and
+    logicals become their R spelling, which matches no name)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return repr(value.item() if isinstance(value, np.generic) else value)
+    raise ArgumentError(f"getME() names must be text, got {type(value).__name__} {value!r}")
+
+
+def _names(name: Any) -> list[str]:
+    """``as.character(name)``: the names asked for, in order."""
+    if isinstance(name, (pd.Series, pd.Index)):
+        name = name.to_numpy()
+    if is_vector(name):
+        return [_as_character(v) for v in np.asarray(name, dtype=object).ravel(order="F")]
+    if name is None:
+        return []
+    return [_as_character(name)]
+
+
+def get_me(fit: "LmerFit", name: Any) -> Any:
+    """Return the component ``name`` of a fit, in lme4's vocabulary (lme4 ``getME.merMod``).
+
+    Parameters
+    ----------
+    fit : LmerFit
+    name : str or sequence of str
+        A name of :data:`CHOICES` or an unambiguous prefix of one (R's ``match.arg``);
+        ``"ALL"`` (exactly) for every component; several names for several components.
+
+    Returns
+    -------
+    object
+        The component; for several names a dict keyed by the names as given (R's
+        ``names(name) <- name``; a name given twice appears once); for ``"ALL"`` a dict of
+        every component by its full name.
 
     Raises
     ------
-    DataError
-        For a name lme4 does not define (the message lists the valid names).
+    ArgumentError
+        R's texts: ``argument is of length zero`` (None, an empty sequence), ``'arg'
+        should be one of “X”, “Z”, ...`` (an unknown or ambiguous name, or a number:
+        R's ``as.character`` turns it into text that matches nothing); a value that is
+        neither text nor a number (a dict, an object).
     """
-    try:
-        extractor = NAMES[name]
-    except KeyError:
-        raise DataError(f"'{name}' is not a getME() name; valid names: {', '.join(sorted(NAMES))}") from None
-    return extractor(fit)
+    names = _names(name)
+    if len(names) > 1:
+        return {n: get_me(fit, n) for n in names}
+    if not names:  # R: if (name == "ALL") on character(0)
+        raise ArgumentError(f"argument is of length zero (getME name = {name!r})")
+    only = names[0]
+    if only == "ALL":
+        return {n: NAMES[n](fit) for n in CHOICES}
+    return NAMES[match_arg(only, CHOICES, "name")](fit)

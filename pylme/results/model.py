@@ -10,17 +10,19 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from ..arguments import data_name_arg, is_vector, r_flag
 from ..control import LmerControl
-from ..convergence import ConvResult, is_singular
+from ..convergence import ConvResult
 from ..deviance import DevianceProblem, PlsSolution
 from ..design.lformula import LmmInputs
-from ..errors import DeprecatedUsageWarning
+from ..errors import DeprecatedUsageWarning, PylmeWarning
 from ..optimize import OptResult
+from ..printing.rformat import format_real
 from . import effects, getme, text, vectors
 from .inference_methods import InferenceMethods
 from .varcorr import VarCorr
@@ -43,7 +45,8 @@ class LogLik(float):
         return obj
 
     def __repr__(self) -> str:
-        return f"'log Lik.' {float(self):.7g} (df={self.df})"
+        # R's print.logLik: format(c(x), digits = 7), so Inf / -Inf / NaN are spelt as R spells them
+        return f"'log Lik.' {format_real([float(self)], 7)[0]} (df={self.df})"
 
     def __reduce__(self):
         # float's default reduction would call __new__ with the value alone
@@ -71,6 +74,10 @@ class LmerFit(InferenceMethods):
     #: The arguments of the :func:`pylme.lmer` call that made the fit (R: ``getCall(fit)``),
     #: read-only, for :meth:`update`; None for fits made otherwise (e.g. by :meth:`refit`).
     call_args: Mapping[str, Any] | None = None
+
+    def __post_init__(self):
+        # lmer() checks data_name before fitting; this also covers fits built otherwise
+        data_name_arg(self.data_name)
 
     # --- estimates ----------------------------------------------------------------
     @property
@@ -120,21 +127,51 @@ class LmerFit(InferenceMethods):
         ----------
         add_dropped : bool
             Also list the columns lme4 dropped for rank deficiency, as NaN in their
-            original positions (lme4 ``fixef(, add.dropped = TRUE)``).
+            original positions (lme4 ``fixef(, add.dropped = TRUE)``).  Read as R's
+            ``if (add.dropped)``: numbers (0 is False) and ``"TRUE"``/``"false"``/``"T"``...
 
         Returns
         -------
         pandas.Series
+
+        Raises
+        ------
+        ArgumentError
+            ``add_dropped`` R's ``if`` cannot read (``None``: ``argument is of length
+            zero``; ``"abc"``, NaN: ``argument is not interpretable as logical``; several
+            values: ``the condition has length > 1``).
         """
+        add_dropped = r_flag(add_dropped, "add_dropped")
         kept = pd.Series(self.solution.beta, index=list(self.inputs.X_columns), name="fixef")
         if not add_dropped:
             return kept
         return kept.reindex(list(self.inputs.X_full.columns))
 
     def vcov(self) -> pd.DataFrame:
-        """Covariance matrix of β̂: σ̂² (R_XᵀR_X)⁻¹ (lme4 ``vcov``)."""
+        """Covariance matrix of β̂: σ̂² (R_XᵀR_X)⁻¹ (lme4 ``vcov(fm, correlation = FALSE)``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows and columns named by the fixed effects.  When the matrix is not positive
+            definite (σ̂ = 0: a response the fixed effects fit exactly), lme4's NA matrix
+            (NaN here), with lme4's warning.
+
+        Warns
+        -----
+        PylmeWarning
+            ``Computed variance-covariance matrix problem: not a positive definite
+            matrix;`` / ``returning NA matrix`` (lme4's text).  lme4's default
+            ``vcov(fm)`` then fails to attach the correlation matrix (R: ``not a positive
+            definite matrix``); pylme's ``vcov()`` has no correlation and returns the NA
+            matrix, as ``vcov(fm, correlation = FALSE)`` does.
+        """
         names = list(self.inputs.X_columns)
         V = self.sigma**2 * self.problem.unscaled_vcov(self.theta)
+        if V.size and not _positive_definite(V):
+            # lme4's vcov.merMod: as(V, "dpoMatrix") fails -> warning and an NA matrix
+            warnings.warn(VCOV_NOT_PD, PylmeWarning, stacklevel=2)
+            V = np.full(V.shape, np.nan)
         return pd.DataFrame(V, index=names, columns=names)
 
     # --- random effects ---------------------------------------------------------------
@@ -172,6 +209,9 @@ class LmerFit(InferenceMethods):
     def isSingular(self, tol: float = 1e-4) -> bool:
         """True when a variance component is (near) zero (lme4 ``isSingular``).
 
+        The same as :func:`pylme.isSingular` (``pylme.isSingular(fit, tol)``), whose help
+        page explains what a singular fit means.
+
         Parameters
         ----------
         tol : float
@@ -180,8 +220,15 @@ class LmerFit(InferenceMethods):
         Returns
         -------
         bool
+
+        Raises
+        ------
+        ArgumentError
+            ``tol`` is not a number, or is NaN.
         """
-        return is_singular(self.theta, self.inputs.re_terms.lower, tol)
+        from .singular import isSingular  # singular.py imports this module
+
+        return isSingular(self, tol)
 
     # --- fitted values and residuals ---------------------------------------------------------
     def fitted(self) -> pd.Series:
@@ -240,11 +287,23 @@ class LmerFit(InferenceMethods):
         ----------
         REML : bool, optional
             For a REML fit with ``REML=None`` lme4 warns and returns the REML criterion;
-            ``REML=False`` gives the ML deviance at the REML estimates.
+            ``REML=False`` gives the ML deviance at the estimates (of an ML fit: its
+            deviance).  ``REML=True`` gives the REML criterion at the estimates, as
+            :meth:`REMLcrit` (a deliberate difference: lme4's ``deviance.merMod`` only asks
+            ``is.null(REML)`` and returns the ML deviance for any other value, TRUE
+            included).  Read as R's ``if (REML)``: numbers (0 is False) and
+            ``"TRUE"``/``"false"``/``"T"``... count.
 
         Returns
         -------
         float
+
+        Raises
+        ------
+        ArgumentError
+            ``REML`` R's ``if`` cannot read (``"abc"``, NaN: ``argument is not
+            interpretable as logical``; several values: ``the condition has length > 1``;
+            an empty sequence: ``argument is of length zero``).
         """
         if REML is None and self.is_REML:
             warnings.warn(
@@ -252,7 +311,7 @@ class LmerFit(InferenceMethods):
                 "or deviance(.,REML=FALSE) for deviance calculated at the REML fit",
                 DeprecatedUsageWarning, stacklevel=2)
             return self._crit(reml=True)
-        return self._crit(reml=bool(REML))
+        return self._crit(reml=False if REML is None else r_flag(REML, "REML"))
 
     def logLik(self, REML: bool | None = None) -> LogLik:
         """Log-likelihood; of a REML fit, the REML log-likelihood (lme4 ``logLik``).
@@ -261,12 +320,23 @@ class LmerFit(InferenceMethods):
         ----------
         REML : bool, optional
             The REML (True) or ML (False) log-likelihood; default: the fit's criterion.
+            As lme4's ``logLik.merMod`` (``is.null(REML) || is.na(REML[1])``), None, NaN,
+            ``pandas.NA`` and an empty sequence (or one whose first element is missing)
+            mean the fit's criterion; other values are read as R's ``if (REML)``.
 
         Returns
         -------
         LogLik
+            A float that prints as R's ``print(logLik(fm))`` (``'log Lik.' -871.8141
+            (df=6)``, ``Inf`` where R prints ``Inf``).
+
+        Raises
+        ------
+        ArgumentError
+            ``REML`` R's ``if`` cannot read (``"abc"``: ``argument is not interpretable as
+            logical``; several values: ``the condition has length > 1``).
         """
-        reml = self.is_REML if REML is None else bool(REML)
+        reml = self.is_REML if _r_missing(REML) else r_flag(REML, "REML")
         return LogLik(-self._crit(reml) / 2, df=self.npar, nobs=self.nobs, reml=reml)
 
     def AIC(self) -> float:
@@ -284,10 +354,13 @@ class LmerFit(InferenceMethods):
             return float(self.opt.fval)
         n, p = self.nobs, self.inputs.p
         ldW = float(np.sum(np.log(self._weights)))
+        # log(0) is -Inf, as in R, for a response fitted exactly (pwrss = 0): no numpy warning
+        with np.errstate(divide="ignore"):
+            log_pwrss = np.log(s.pwrss)
         if reml:
             nmp = n - p
-            return s.ldL2 - ldW + s.ldRX2 + nmp * (1 + _LOG_2PI + np.log(s.pwrss) - np.log(nmp))
-        return s.ldL2 - ldW + n * (1 + _LOG_2PI + np.log(s.pwrss) - np.log(n))
+            return s.ldL2 - ldW + s.ldRX2 + nmp * (1 + _LOG_2PI + log_pwrss - np.log(nmp))
+        return s.ldL2 - ldW + n * (1 + _LOG_2PI + log_pwrss - np.log(n))
 
     # --- refitting ------------------------------------------------------------------------
     def refit(self, newresp: Any = None, *, control: LmerControl | None = None) -> "LmerFit":
@@ -319,18 +392,28 @@ class LmerFit(InferenceMethods):
     # update come from InferenceMethods (results/inference_methods.py), with full signatures
 
     # --- lme4's vocabulary ----------------------------------------------------------------
-    def getME(self, name: str) -> Any:
+    def getME(self, name: str | Sequence[str]) -> Any:
         """lme4's ``getME``: a component of the model by lme4's name.
 
         Parameters
         ----------
-        name : str
+        name : str or sequence of str
             ``"X"``, ``"Z"``, ``"Zt"``, ``"theta"``, ``"Lambdat"``, ``"Lind"``, ... (lme4's
-            names).
+            names, matched as R's ``match.arg``: ``"the"`` is ``"theta"``); ``"ALL"`` for
+            every component; several names give a dict by the names as given (lme4's
+            named list).
 
         Returns
         -------
         object
+            The component; a dict for several names or ``"ALL"``.
+
+        Raises
+        ------
+        ArgumentError
+            An unknown or ambiguous name (R's ``'arg' should be one of “X”, “Z”, ...``),
+            None or an empty sequence (R: ``argument is of length zero``), or a value that
+            is not text.
         """
         return getme.get_me(self, name)
 
@@ -343,7 +426,11 @@ class LmerFit(InferenceMethods):
         correlation : bool, optional
             Print the correlation of the fixed effects (lme4's default: when p ≤ 12).
         digits : int
-            Significant digits of the printed numbers.
+            Significant digits of the printed numbers (``print(summary(fm), digits = )``,
+            default ``max(3, getOption("digits") - 3)`` = 4).  Read as R reads it: a
+            number whose integer part (``as.integer``) is 1 to 22; a fraction is kept and
+            used as R uses it (rounded by ``round()``, truncated by ``format()``), so
+            ``digits=3.7`` prints as R prints it.
         ddf : {None, "lme4", "Satterthwaite", "Kenward-Roger"}
             ``"Satterthwaite"`` or ``"Kenward-Roger"`` gives lmerTest's summary instead:
             t tests with those denominator degrees of freedom (``.coefficients`` gains
@@ -352,6 +439,17 @@ class LmerFit(InferenceMethods):
         Returns
         -------
         Summary
+
+        Raises
+        ------
+        ArgumentError
+            ``digits`` R refuses (R's texts: ``invalid 'digits'``, ``non-numeric argument
+            to binary operator``, ``invalid printing digits n``), or ``correlation``
+            neither None nor a bool.
+        NumericalError
+            The covariance matrix of β̂ is not positive definite (σ̂ = 0): lme4's
+            ``summary()`` fails too (R: ``not a positive definite matrix``, after the
+            warning of :meth:`vcov`).
         """
         return text.Summary.from_fit(self, correlation=correlation, digits=digits, ddf=ddf)
 
@@ -360,3 +458,36 @@ class LmerFit(InferenceMethods):
 
     def __repr__(self) -> str:
         return text.print_text(self)
+
+
+#: lme4's vcov.merMod warning when as(V, "dpoMatrix") fails (two lines, as R prints it).
+VCOV_NOT_PD = ("Computed variance-covariance matrix problem: not a positive definite matrix;\n"
+               "returning NA matrix")
+
+
+def _positive_definite(V: np.ndarray) -> bool:
+    """Whether Matrix's ``as(V, "dpoMatrix")`` accepts V: finite, and a Cholesky factor exists."""
+    if not np.all(np.isfinite(V)):
+        return False
+    try:
+        np.linalg.cholesky(V)
+    except np.linalg.LinAlgError:
+        return False
+    return True
+
+
+def _r_missing(value: Any) -> bool:
+    """lme4's ``is.null(REML) || is.na(REML[1])``: None, NA/NaN, or a sequence that is empty
+    (``REML[1]`` is NA) or whose first element is missing."""
+    if isinstance(value, pd.Series):
+        value = value.to_numpy()
+    if is_vector(value):
+        items = np.asarray(value, dtype=object).ravel(order="F")
+        if items.size == 0:
+            return True
+        value = items[0]
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, (float, np.floating)) and bool(np.isnan(value))

@@ -17,7 +17,8 @@ from .. import printing as P
 from ..printing.coefmat import print_coefmat
 from ..printing.layout import COR_MAX, method_title
 from ..printing.rprint import PRINT_WIDTH, cat
-from ..errors import ArgumentError, PylmeMessage
+from ..arguments import print_digits
+from ..errors import ArgumentError, NumericalError, PylmeMessage
 from .vectors import residual_values
 from ..formula import deparse, parse_formula
 
@@ -52,14 +53,32 @@ def _criteria(fit: "LmerFit") -> P.Criteria:
                       deviance=fit.deviance(REML=False), df_resid=fit.df_residual)
 
 
-def _fixef_table(fit: "LmerFit", correlation: bool | None) -> P.FixedEffectsTable:
+def _fixef_table(fit: "LmerFit", correlation: bool | None, summary: bool = True) -> P.FixedEffectsTable:
     """The fixed-effects table; with the correlation where ``summary(fm, correlation = )``
-    stores it (by default for p <= 12), computed as lme4 stores it (Matrix's corMatrix)."""
-    vcov = fit.vcov().to_numpy()
+    stores it (by default for p <= 12), computed as lme4 stores it (Matrix's corMatrix).
+
+    ``summary=False`` (``print(fm)``, which shows the estimates only) leaves the standard
+    errors NaN: lme4's print method never computes ``vcov``, so it never warns about it."""
+    if not summary:
+        return P.FixedEffectsTable(tuple(fit.inputs.X_columns), fit.beta, np.full(fit.inputs.p, np.nan))
+    vcov = _summary_vcov(fit)
     p = vcov.shape[0]
     stored = p <= COR_MAX if correlation is None else correlation
     corr = P.fixef_correlation(vcov) if p and stored else None
     return P.FixedEffectsTable(tuple(fit.inputs.X_columns), fit.beta, np.sqrt(np.diag(vcov)), corr)
+
+
+def _summary_vcov(fit: "LmerFit") -> np.ndarray:
+    """``vcov(fit)`` as ``summary.merMod`` needs it: lme4's summary fails where the matrix is
+    not positive definite (vcov's warning first, then the error of the correlation matrix)."""
+    vcov = fit.vcov().to_numpy()
+    if vcov.size and np.all(np.isnan(vcov)):  # vcov() warned: not positive definite
+        raise NumericalError(
+            "not a positive definite matrix: the covariance matrix of the fixed effects, "
+            f"sigma^2 (RX'RX)^-1 with sigma = {fit.sigma:g}, is not positive definite, so there is "
+            "no summary (lme4's summary() fails the same way); a response the fixed effects fit "
+            "exactly has residual variance 0 (print(fit) still shows the fit)")
+    return vcov
 
 
 def _check_correlation(correlation: object) -> bool | None:
@@ -71,7 +90,11 @@ def _check_correlation(correlation: object) -> bool | None:
 
 
 def merMod_inputs(fit: "LmerFit", correlation: bool | None = None, residuals: bool = True) -> P.MerModInputs:
-    """Everything lme4's print methods show, gathered from ``fit``."""
+    """Everything lme4's print methods show, gathered from ``fit``.
+
+    ``residuals=True`` gathers what ``summary()`` shows (scaled residuals, standard errors:
+    raises :class:`~pylme.errors.NumericalError` where lme4's summary fails), ``False`` what
+    ``print(fit)`` shows (neither)."""
     opt = fit.opt
     return P.MerModInputs(
         call=_call_info(fit),
@@ -79,7 +102,7 @@ def merMod_inputs(fit: "LmerFit", correlation: bool | None = None, residuals: bo
         varcorr=varcorr_inputs(fit.VarCorr()),
         nobs=fit.nobs,
         ngrps=tuple(fit.ngrps().items()),
-        fixef=_fixef_table(fit, correlation),
+        fixef=_fixef_table(fit, correlation, summary=residuals),
         optinfo=P.OptimizerInfo(optimizer=opt.optimizer, code=opt.conv, message=opt.message,
                                 lme4_messages=fit.conv.messages, warnings=opt.warnings),
         scaled_residuals=_scaled_pearson(fit) if residuals else None,
@@ -88,9 +111,11 @@ def merMod_inputs(fit: "LmerFit", correlation: bool | None = None, residuals: bo
 
 
 def _scaled_pearson(fit: "LmerFit") -> np.ndarray:
-    # the array, not the public Series: the summary needs only the values of the rows used
-    r = residual_values(fit, "pearson", scaled=True)
-    return r[np.isfinite(r)]
+    # the array, not the public Series: the summary needs only the values of the rows used;
+    # quantile(, na.rm = TRUE) drops NaN (0/0 when sigma is 0) but keeps infinite values
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = residual_values(fit, "pearson", scaled=True)
+    return r[~np.isnan(r)]
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,14 +159,21 @@ class Summary:
         title names the method and the class ``lmerModLmerTest``, and the fixed-effects
         table gains ``df`` and ``Pr(>|t|)`` (Kenward-Roger: the adjusted standard errors).
 
+        ``digits`` is ``print(summary(fm), digits = )``: see :func:`pylme.arguments.print_digits`
+        (a non-integer number is used as R uses it).
+
         Raises
         ------
         ArgumentError
-            ``correlation`` neither None nor a bool (lme4's text).
+            ``correlation`` neither None nor a bool (lme4's text), or ``digits`` R refuses.
         ControlError
             ``ddf`` not one of lmerTest's methods.
+        NumericalError
+            The covariance matrix of the fixed effects is not positive definite (σ̂ = 0), where
+            lme4's ``summary()`` fails too.
         """
         correlation = _check_correlation(correlation)
+        digits = print_digits(digits)
         inputs = merMod_inputs(fit, correlation)
         if ddf is not None:
             from ..inference.ddf import check_ddf
@@ -157,7 +189,7 @@ class Summary:
         for message in printed.messages:
             # R's own text, blank lines kept; Python's display adds the final newline back
             warnings.warn(message[:-1] if message.endswith("\n") else message, PylmeMessage, stacklevel=3)
-        se = np.sqrt(np.diag(fit.vcov().to_numpy()))
+        se = inputs.fixef.std_errors
         coefs = pd.DataFrame({"Estimate": fit.beta, "Std. Error": se, "t value": fit.beta / se},
                              index=list(fit.inputs.X_columns))
         if ddf not in (None, "lme4"):
