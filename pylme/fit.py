@@ -100,7 +100,8 @@ def lmer(
         contrasts=contrasts, control=control, start=start, verbose=verbose, data_name=data_name))
     control = _check_control(control)
     args = lmer_args(data, REML=REML, weights=weights, offset=offset, na_action=na_action,
-                     contrasts=contrasts, verbose=verbose)  # R's checks and coercions, first
+                     contrasts=contrasts, verbose=verbose,
+                     data_name=data_name)  # R's checks and coercions, first
     inputs = l_formula(formula, args.data, REML=args.REML, weights=args.weights, offset=args.offset,
                        na_action=args.na_action, contrasts=args.contrasts, control=control)
     _say_dropped_rows(inputs)

@@ -83,5 +83,6 @@ def residual_values(fit: "LmerFit", type: str = "response", scaled: bool = False
     if kind in ("pearson", "deviance"):
         raw = raw * np.sqrt(fit.weights())
     if r_flag(scaled, "scaled"):
-        raw = raw / fit.sigma
+        with np.errstate(divide="ignore", invalid="ignore"):  # σ̂ = 0: NaN/Inf silently, as R
+            raw = raw / fit.sigma
     return raw
