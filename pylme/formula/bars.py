@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from ..errors import FormulaError
 from .ast import BinOp, Formula, Num, Paren, UnaryOp, strip_parens
-from .deparse import deparse
+from .deparse import deparse, deparse_excerpt
 from .parser import parse_expression
 
 __all__ = [
@@ -167,8 +167,9 @@ def check_bars(rhs, formula_text: str = "") -> None:
     for bar in _top_bars(rhs):
         for side in (bar.left, bar.right):
             if any(_is_bar_op(n) for n in _bar_nodes(side)):
-                where = f" in '{formula_text}'" if formula_text else ""
-                raise FormulaError(f"a random-effects term may contain only one '|': ({deparse(bar)}){where}")
+                text = formula_text if len(formula_text) <= 100 else formula_text[:97] + "..."
+                where = f" in '{text}'" if formula_text else ""
+                raise FormulaError(f"a random-effects term may contain only one '|': ({deparse_excerpt(bar)}){where}")
 
 
 # --- || expansion ------------------------------------------------------------------------
@@ -191,7 +192,7 @@ def _expand_double_vert(node: BinOp):
     if t.intercept:
         pieces.insert(0, Paren(BinOp("|", Num(1.0, "1"), node.right)))
     if not pieces:
-        raise FormulaError(f"the random-effects term ({deparse(node)}) has no terms")
+        raise FormulaError(f"the random-effects term ({deparse_excerpt(node)}) has no terms")
     return _plus_chain(pieces)
 
 
@@ -247,7 +248,7 @@ def _slash_spine(node) -> list | None:
         node = node.left
     for piece in [node, *right_operands]:
         if any(isinstance(n, BinOp) and n.op == "/" for n in _bar_nodes(piece)):
-            raise FormulaError(f"unparseable formula for grouping factor: {deparse(piece)}")
+            raise FormulaError(f"unparseable formula for grouping factor: {deparse_excerpt(piece)}")
     return [node, *reversed(right_operands)]
 
 

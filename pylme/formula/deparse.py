@@ -22,7 +22,7 @@ import re
 
 from .ast import RESERVED_CONSTANTS, BinOp, Call, Formula, Name, Num, Paren, Str, UnaryOp
 
-__all__ = ["WIDTH_CUTOFF", "deparse", "deparse_lines", "format_double", "format_integer",
+__all__ = ["WIDTH_CUTOFF", "deparse", "deparse_excerpt", "deparse_lines", "format_double", "format_integer",
            "is_syntactic_name", "quote_name"]
 
 # R's deparse precedences (R: Defn.h, PPprec).
@@ -238,6 +238,15 @@ def deparse(node, backtick: bool | None = None) -> str:
         :func:`deparse_lines` joined, less their continuation indentation).
     """
     return _deparse(node, backtick, None)[0]
+
+
+def deparse_excerpt(node, width: int = 100) -> str:
+    """:func:`deparse` cut to about ``width`` characters, for error messages.
+
+    A formula may be 100,000 characters long; a message quotes its beginning.
+    """
+    text = deparse(node)
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def deparse_lines(node, backtick: bool | None = None, width_cutoff: int = WIDTH_CUTOFF) -> tuple[str, ...]:

@@ -27,17 +27,17 @@ import numpy as np
 
 from ..errors import FormulaError
 from .ast import BinOp, Call, Formula, Name, Num, Paren, UnaryOp
-from .deparse import deparse
+from .deparse import deparse, deparse_excerpt
 
 __all__ = ["Terms", "terms", "MAX_TERMS"]
 
 _TERM_OPS = frozenset({"+", ":", "*", "/", "^", "%in%", "-"})
 
-#: Most terms one formula may expand to.  R has no such limit but needs hours for it:
-#: its ``terms.formula`` is quadratic in the number of terms (10,000 additive terms take
-#: about a minute; ``x1*x2*...*x15``, 32,767 terms, 14 s; ``x1*...*x18`` does not finish in
-#: a minute), and the design matrix of a million terms would not fit in memory.  pylme
-#: refuses an expansion beyond this at once, with a FormulaError, instead of hanging.
+#: Most terms one formula may expand to.  R has no such limit, but its ``terms.formula``
+#: is quadratic in the number of terms (R 4.2.2: 10,000 additive terms take about a
+#: minute, ``x1*x2*...*x15`` (32,767 terms) 14 s, ``x1*...*x18`` more than a minute), and
+#: the design matrix of a million terms would not fit in memory.  pylme refuses a larger
+#: expansion at once with a FormulaError (``x1*...*x17``, 131,071 terms, is allowed).
 MAX_TERMS = 2**17
 
 
@@ -148,14 +148,14 @@ class _Encoder:
             elif isinstance(node, BinOp) and node.op in _TERM_OPS:
                 if node.op == "^":
                     if not isinstance(node.right, Num):
-                        raise FormulaError(f"invalid power in formula: {deparse(node)}")
+                        raise FormulaError(f"invalid power in formula: {deparse_excerpt(node)}")
                     stack.append(node.left)
                 else:
                     stack.extend((node.right, node.left))
             elif isinstance(node, (BinOp, UnaryOp, Call)):
                 self.install(node)
             else:
-                raise FormulaError(f"invalid model formula: {deparse(node)} is not a variable")
+                raise FormulaError(f"invalid model formula: {deparse_excerpt(node)} is not a variable")
 
     # --- EncodeVars ---------------------------------------------------------------
     def encode(self, root) -> dict:
@@ -180,6 +180,10 @@ class _Encoder:
                 right = results.pop()
                 left = results.pop()
                 results.append(self._combine(item.node, left, right))
+            elif isinstance(item, _Chain):
+                operands = results[len(results) - item.count:]
+                del results[len(results) - item.count:]
+                results.append(_fold_chain(item.node, operands))
             elif isinstance(item, Num):
                 one = item.value == 1.0
                 self.intercept = one if self.parity else not one
@@ -195,6 +199,10 @@ class _Encoder:
             elif isinstance(item, BinOp) and item.op in _TERM_OPS:
                 if item.op == "^":
                     results.append(self._power(item))  # operand encoded inside
+                elif item.op in (":", "%in%"):
+                    operands = _left_chain(item)
+                    work.append(_Chain(item, len(operands)))
+                    work.extend(reversed(operands))
                 elif item.op == "-":
                     work.extend((_Combine(item), _FLIP, item.right, _FLIP, item.left))
                 else:
@@ -212,17 +220,12 @@ class _Encoder:
         if op == "+":
             left.update(right)  # keeps first appearances: R TrimRepeats
             return left
-        if op in (":", "*"):
-            _check_size(len(left) * len(right) + (len(left) + len(right) if op == "*" else 0), node)
+        if op == "*":
+            _check_size(len(left) * len(right) + len(left) + len(right), node)
             products = _ordered(a | b for a in left for b in right)
-            if op == ":":
-                return products
             left.update(right)
             left.update(products)
             return left
-        if op == "%in%":
-            everything = _union(right)
-            return _ordered(a | everything for a in left)
         # "/": right terms nested within all of the left terms
         everything = _union(left)
         left.update(_ordered(b | everything for b in right))
@@ -232,13 +235,62 @@ class _Encoder:
         right_node = node.right
         power = int(right_node.value) if np.isfinite(right_node.value) else 0
         if power <= 1:
-            raise FormulaError(f"invalid power in formula: {deparse(right_node)}")
+            raise FormulaError(f"invalid power in formula: {deparse_excerpt(right_node)}")
         left = self.encode(node.left)
         result = dict(left)
         for _ in range(power - 1):
             _check_size(len(left) * len(result), node)
             result = _ordered(a | b for a in left for b in result)
         return result
+
+
+class _Chain:
+    """Work item of :meth:`_Encoder.encode`: fold the ``count`` operands of a ``:`` or
+    ``%in%`` chain (``a:b:c`` is ``(a:b):c``) once they are all encoded."""
+
+    __slots__ = ("node", "count")
+
+    def __init__(self, node, count: int) -> None:
+        self.node = node
+        self.count = count
+
+
+def _left_chain(node: BinOp) -> list:
+    """Operands of a left-associative chain of ``node.op``: ``a:b:c`` -> ``[a, b, c]``."""
+    op, operands = node.op, []
+    while isinstance(node, BinOp) and node.op == op:
+        operands.append(node.right)
+        node = node.left
+    operands.append(node)
+    return operands[::-1]
+
+
+def _fold_chain(node: BinOp, operands: list[dict]) -> dict:
+    """R's left-to-right evaluation of ``a:b:c`` (interactions) or ``a %in% b %in% c``
+    (each left term joined with all the variables on the right).
+
+    While the running result is a single term it is grown in one mutable set: a chain
+    ``x1:x2:...:x10000`` is one term of 10,000 variables, and rebuilding it at every
+    step would be quadratic.
+    """
+    acc = operands[0]
+    single = set(next(iter(acc))) if len(acc) == 1 else None
+    for right in operands[1:]:
+        if node.op == ":":
+            if single is not None and len(right) == 1:
+                single.update(next(iter(right)))
+                continue
+            if single is not None:
+                acc, single = {frozenset(single): None}, None
+            _check_size(len(acc) * len(right), node)
+            acc = _ordered(a | b for a in acc for b in right)
+        else:
+            everything = _union(right)
+            if single is not None:
+                single.update(everything)
+                continue
+            acc = _ordered(a | everything for a in acc)
+    return {frozenset(single): None} if single is not None else acc
 
 
 class _Combine:
@@ -265,14 +317,10 @@ def _ordered(terms) -> dict:
 def _check_size(count: int, node) -> None:
     if count > MAX_TERMS:
         raise FormulaError(
-            f"the formula term {_short(deparse(node))} expands to about {count} terms, more than "
-            f"pylme's limit of {MAX_TERMS} (R's terms() would need hours for it, and the "
-            "model matrix would not fit in memory)"
+            f"the formula term {deparse_excerpt(node, 80)} expands to about {count} terms, more than "
+            f"pylme's limit of {MAX_TERMS} (R's terms() needs minutes to hours for so many, and "
+            "their model matrix would not fit in memory)"
         )
-
-
-def _short(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _union(terms) -> frozenset:
@@ -284,28 +332,48 @@ def _bits(term: frozenset) -> tuple[int, ...]:
     return tuple(sorted(term))
 
 
+_MASK = (1 << 64) - 1
+
+
+def _key(v: int) -> int:
+    """A well-mixed 64-bit key of variable ``v`` (splitmix64), so that a term's key is
+    the sum of its variables' keys and a term less one variable is found in O(1)."""
+    z = (v * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
 def _term_codes(kept: list[frozenset]) -> list[tuple[int, ...]]:
     """R ``TermCode`` for every variable of every term ('Statistical Models in S' p. 38).
 
-    A variable is coded by contrasts (1) when the term without it is empty or contained
-    in an *earlier* term, otherwise by indicators (2).  The terms are sorted by order,
-    so a term containing ``rest`` (one variable fewer than the current term) is either
-    ``rest`` itself or ``rest`` plus one variable: both are looked up in sets, which
-    keeps this linear in the number of terms instead of quadratic.
+    A variable is coded by contrasts (1) when the term without it, ``rest``, is empty or
+    contained in an *earlier* term, otherwise by indicators (2).  The terms are sorted
+    by order, so an earlier term containing ``rest`` is ``rest`` itself or ``rest`` plus
+    one variable.  Both are looked up by key (the sum of the variables' keys, so the key
+    of ``rest`` is one subtraction away) and confirmed exactly: linear in the total
+    size of the terms, even for one interaction of 10,000 variables.
     """
-    earlier: set[frozenset] = set()
-    earlier_less_one: set[frozenset] = set()  # earlier terms with one of their variables removed
+    earlier: dict[int, list] = {}  # key -> earlier terms
+    earlier_less_one: dict[int, list] = {}  # key of E minus v -> (E, v), for earlier E
     out = []
     for term in kept:
         bits = _bits(term)
+        keys = {i: _key(i) for i in bits}
+        total = sum(keys.values()) & _MASK
         codes = []
         for i in bits:
-            rest = term - {i}
-            contained = not rest or rest in earlier or rest in earlier_less_one
+            if len(bits) == 1:
+                codes.append(1)
+                continue
+            k = (total - keys[i]) & _MASK
+            contained = any(len(e) == len(bits) - 1 and i not in e and e <= term for e in earlier.get(k, ())) or any(
+                len(e) == len(bits) and e ^ term == {i, v} for e, v in earlier_less_one.get(k, ()))
             codes.append(1 if contained else 2)
         out.append(tuple(codes))
-        earlier.add(term)
-        earlier_less_one.update(term - {i} for i in bits)
+        earlier.setdefault(total, []).append(term)
+        for i in bits:
+            earlier_less_one.setdefault((total - keys[i]) & _MASK, []).append((term, i))
     return out
 
 
