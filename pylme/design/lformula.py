@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..control import LmerControl
 from ..errors import DataError, FormulaError
-from ..formula import bars, deparse, parse_formula
+from ..formula import bars, deparse, deparse_lines, parse_formula
 from ..formula.ast import Formula
 from .checks import check_nlevels, check_scale_x, check_z_dims, check_z_rank
 from .frame import Factor, Logical, ModelFrame, model_frame
@@ -77,8 +77,15 @@ class LmmInputs:
 
     @property
     def formula_text(self) -> str:
-        """The formula as lme4 prints it (``||`` expanded, R deparse spacing)."""
+        """The formula as lme4 stores it (``||`` expanded, R deparse spacing), on one line."""
         return deparse(self.formula)
+
+    @property
+    def formula_lines(self) -> tuple[str, ...]:
+        """The formula as lme4's ``print``/``summary`` show it: ``deparse()``'s lines of at
+        most ``width.cutoff = 60`` (lme4 ``.prt.call``: ``cat("Formula:", deparse(formula),
+        fill = TRUE)``), e.g. ``("y ~ x1 + ... + x11 + ", "    x12 + (1 | g)")``."""
+        return deparse_lines(self.formula)
 
     @property
     def n(self) -> int:

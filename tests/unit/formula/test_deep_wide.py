@@ -319,3 +319,20 @@ def test_lmer_with_a_deep_fixed_term(minus_signs):
     np.testing.assert_allclose(deep.beta, plain.beta, rtol=1e-10)
     assert deep.REMLcrit() == pytest.approx(plain.REMLcrit(), rel=1e-12)
     assert pickle.loads(pickle.dumps(deep)).inputs.formula == deep.inputs.formula
+
+
+# R: capture.output(print(lmer(f, sleepstudy))) — the "Formula:" lines are cat("Formula:",
+# deparse(formula(fit)), fill = TRUE) of these deparse() lines (|| expanded as lme4 stores it).
+FORMULA_LINES = [
+    ("Reaction ~ Days + I(Days^2) + I(Days^3) + log(Days + 1) + (1 | Subject)",
+     ("Reaction ~ Days + I(Days^2) + I(Days^3) + log(Days + 1) + (1 | ", "    Subject)")),
+    ("Reaction ~ Days + (Days || Subject)", ("Reaction ~ Days + ((1 | Subject) + (0 + Days | Subject))",)),
+    ("Reaction ~ Days | Subject", ("Reaction ~ Days | Subject",)),
+]
+
+
+@pytest.mark.parametrize("text,lines", FORMULA_LINES, ids=[c[0] for c in FORMULA_LINES])
+def test_formula_lines_of_the_fit(text, lines):
+    from pylme.design.lformula import l_formula
+
+    assert l_formula(text, pylme.datasets.load("sleepstudy")).formula_lines == lines
