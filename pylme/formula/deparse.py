@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 
+from ..errors import PylmeWarning
 from .ast import RESERVED_CONSTANTS, BinOp, Call, Formula, Name, Num, Paren, Str, UnaryOp
 
 __all__ = ["WIDTH_CUTOFF", "deparse", "deparse_excerpt", "deparse_lines", "format_double", "format_integer",
@@ -265,7 +267,9 @@ def deparse_lines(node, backtick: bool | None = None, width_cutoff: int = WIDTH_
     backtick : bool, optional
         As for :func:`deparse`.
     width_cutoff : int, default 60
-        R's ``width.cutoff``.
+        R's ``width.cutoff``, read as R does (``as.integer``, so 20.7 is 20); outside
+        20..500 R warns "invalid 'cutoff' value for 'deparse', using default" and uses
+        60, and so does pylme (a :class:`~pylme.errors.PylmeWarning`).
 
     Returns
     -------
@@ -278,7 +282,19 @@ def deparse_lines(node, backtick: bool | None = None, width_cutoff: int = WIDTH_
     >>> deparse_lines(parse_formula("y ~ " + " + ".join(f"x{i}" for i in range(1, 16))))
     ('y ~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + ', '    x12 + x13 + x14 + x15')
     """
-    return _deparse(node, backtick, int(width_cutoff))
+    return _deparse(node, backtick, _width_cutoff(width_cutoff))
+
+
+def _width_cutoff(value) -> int:
+    """R ``deparse``: ``asInteger(width.cutoff)``, valid from 20 to 500, else the default."""
+    try:
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or not 20 <= int(number) <= 500:
+        warnings.warn("invalid 'cutoff' value for 'deparse', using default", PylmeWarning, stacklevel=3)
+        return WIDTH_CUTOFF
+    return int(number)
 
 
 def _deparse(node, backtick: bool | None, cutoff: int | None) -> tuple[str, ...]:

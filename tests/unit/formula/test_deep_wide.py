@@ -336,3 +336,34 @@ def test_formula_lines_of_the_fit(text, lines):
     from pylme.design.lformula import l_formula
 
     assert l_formula(text, pylme.datasets.load("sleepstudy")).formula_lines == lines
+
+
+_THIRTY = parse_formula("y ~ " + " + ".join(f"x{i}" for i in range(1, 31)) + " + (1 | g)")
+
+
+# (width.cutoff, R's warning?, length(d), nchar(d[1])) — R: d <- deparse(f, width.cutoff = w) for
+# f <- y ~ x1 + ... + x30 + (1 | g); invalid values warn "invalid 'cutoff' value for 'deparse',
+# using default" and use 60.
+CUTOFFS = [(20, False, 10, 24), (20.7, False, 10, 24), ("30", False, 7, 34), (500, False, 1, 182),
+           (19.99, True, 4, 61), (501, True, 4, 61), (True, True, 4, 61), (float("nan"), True, 4, 61),
+           (None, True, 4, 61), ("abc", True, 4, 61)]
+
+
+@pytest.mark.parametrize("cutoff,warns,n_lines,first", CUTOFFS, ids=[repr(c[0]) for c in CUTOFFS])
+def test_width_cutoff_read_as_r(cutoff, warns, n_lines, first):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lines = deparse_lines(_THIRTY, width_cutoff=cutoff)
+    assert (len(lines), len(lines[0])) == (n_lines, first)
+    messages = [str(w.message) for w in caught]
+    assert messages == (["invalid 'cutoff' value for 'deparse', using default"] if warns else [])
+
+
+def test_width_cutoff_20_lines_as_r():
+    """R: deparse(f, width.cutoff = 20)."""
+    assert deparse_lines(_THIRTY, width_cutoff=20) == (
+        "y ~ x1 + x2 + x3 + x4 + ", "    x5 + x6 + x7 + x8 + ", "    x9 + x10 + x11 + ",
+        "    x12 + x13 + x14 + ", "    x15 + x16 + x17 + ", "    x18 + x19 + x20 + ",
+        "    x21 + x22 + x23 + ", "    x24 + x25 + x26 + ", "    x27 + x28 + x29 + ", "    x30 + (1 | g)")
