@@ -180,7 +180,7 @@ def compare_envelope(subject: Subject, parts: Sequence[tuple[str, object, np.nda
            for v in envelope_violations(mine, table, rtol)]
     widen = ", ".join(f"{name} {rtol:g}" for name, _, _, rtol in parts)
     note = (f"lme4 not reproducible (θ̂ moves by {spread:.2g} relative over 8 row permutations): "
-            f"lme4's envelope over its refits, widened by {widen}")
+            f"lme4's envelope over its refits, widened by its own width and by {widen}")
     return subject.result(not bad, "; ".join(bad[:_SHOWN] + [note]))
 
 

@@ -46,7 +46,7 @@ for kernel in "${kernels[@]}"; do
     log="$(mktemp)"
     status=0
     OPENBLAS_CORETYPE=$kernel $PY -c \
-        "import threadpoolctl; print('numpy BLAS kernel:', [i.get('architecture') for i in threadpoolctl.threadpool_info()])"
+        "import numpy, scipy.linalg, threadpoolctl; print('numpy/scipy BLAS kernels:', sorted({i.get('architecture') for i in threadpoolctl.threadpool_info()}))"
     tests=(tests/reference)
     [ "$r_ok" = 1 ] && tests+=(tests/live/test_conformance_live.py)
     OPENBLAS_CORETYPE=$kernel $PY -m pytest "${tests[@]}" -q -p no:cacheprovider \
