@@ -250,7 +250,7 @@ def print_difference(mine: str, theirs: str, rtol: float = 1e-6) -> str | None:
         for s, t in zip(x.split(), y.split()):
             u, v = _number(s), _number(t)
             if not (s == t or (u is not None and v is not None
-                               and abs(u - v) <= rtol * abs(v) + _last_digit(t))):
+                               and abs(u - v) <= rtol * abs(v) + _last_digit(t) * (1 + 1e-9))):
                 return f"line {i + 1}: pylme {x!r} vs R {y!r}"
     return None
 

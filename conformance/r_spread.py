@@ -24,6 +24,7 @@ keeps how far lme4 moved from its own fit on the original rows:
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -70,10 +71,10 @@ SPREAD_HELPER = """pylme_case_spread <- function(fm, data, k = 8L, reml = TRUE) 
   rel <- function(q) {
     x <- abs(unname(ref[[q]]))
     keep <- x > 1e-6 * max(x, 0)
-    d <- sapply(perms, function(p) {
+    d <- unlist(lapply(perms, function(p) {
       y <- if (q %in% by_row) p[[q]][names(ref[[q]])] else p[[q]]
       abs(unname(y) - unname(ref[[q]]))[keep] / x[keep]
-    })
+    }))
     if (length(d)) max(d) else 0
   }
   shifted <- setdiff(names(ref), c("objective", "feval", "message"))
@@ -110,7 +111,9 @@ def write_spread(out_dir: Path, cases: Iterable[Case], log: Callable[[str], None
     from conformance.regen import canonical_json, write_text
 
     session = RSession()
-    out: dict[str, Any] = {}
+    path = out_dir / SPREAD_FILE
+    # measuring some cases keeps the others' entries (each names its own R call)
+    out: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["cases"] if path.exists() else {}
     for case in cases:
         start = time.perf_counter()
         out[case.id] = case_spread(session, case, k)
@@ -124,8 +127,7 @@ def write_spread(out_dir: Path, cases: Iterable[Case], log: Callable[[str], None
         "helper": SPREAD_HELPER,
         "versions": r_versions(session),
         "machine": machine_info(session),
-        "cases": out,
+        "cases": dict(sorted(out.items())),
     }
-    path = out_dir / SPREAD_FILE
     write_text(path, canonical_json(document))
     return path
