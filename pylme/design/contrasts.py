@@ -1,10 +1,16 @@
 """Contrast matrices and orthogonal polynomials (R: ``contr.treatment``, ``contr.sum``,
-``contr.helmert``, ``contr.poly``, and ``poly()``, which shares contr.poly's algorithm).
+``contr.helmert``, ``contr.poly``, ``contr.SAS``, and ``poly()``, which shares contr.poly's
+algorithm).
 
 A contrast matrix has one row per factor level and one column per coded column; its
 column names (or None, as R leaves them for ``contr.sum``/``contr.helmert``) are what
 ``model.matrix`` appends to the variable name: ``SexFemale``, ``f1``,
 ``temperature.L``.
+
+:func:`resolve_contrast` (:mod:`pylme.design.contrast_spec` does the work) reads a user's ``contrasts={"f": ...}`` value as R's ``model.matrix(contrasts.arg =)``
+reads ``list(f = ...)``: the same accepted values (names looked up exactly, matrices kept
+whole, vectors completed with R's QR, functions called with the number of levels) and
+R's error texts first.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import DataError, FormulaError
+from ..errors import DataError
 
 __all__ = [
     "Contrast",
@@ -22,6 +28,7 @@ __all__ = [
     "contr_sum",
     "contr_helmert",
     "contr_poly",
+    "contr_sas",
     "orthogonal_poly_basis",
     "poly_fit",
     "poly_predict",
@@ -57,6 +64,17 @@ class Contrast:
         return tuple(str(j + 1) for j in range(self.matrix.shape[1]))
 
 
+def _level_names(levels) -> tuple[str, ...]:
+    """The level labels; an integer ``n`` stands for ``1, ..., n`` as in R (``contr.sum(3)``).
+
+    R's ``model.matrix`` calls a contrast *function* with the number of levels, so a
+    function passed as ``contrasts={"f": contr_treatment}`` gets an ``int`` here.
+    """
+    if isinstance(levels, (int, np.integer)) and not isinstance(levels, (bool, np.bool_)):
+        return tuple(str(j) for j in range(1, int(levels) + 1))
+    return tuple(levels)
+
+
 def _check_levels(levels) -> int:
     k = len(levels)
     if k < 2:
@@ -65,21 +83,53 @@ def _check_levels(levels) -> int:
 
 
 def contr_treatment(levels) -> Contrast:
-    """Treatment (dummy) coding against the first level (R: ``contr.treatment``)."""
+    """Treatment (dummy) coding against the first level (R: ``contr.treatment``).
+
+    Parameters
+    ----------
+    levels : sequence of str or int
+        The factor levels, or their number (R: ``contr.treatment(3)``, columns ``2 3``).
+    """
+    levels = _level_names(levels)
     k = _check_levels(levels)
     return Contrast("contr.treatment", np.eye(k)[:, 1:], tuple(levels[1:]))
 
 
-def contr_sum(levels) -> Contrast:
-    """Sum-to-zero coding; the last level is ``-1`` everywhere (R: ``contr.sum``)."""
+def contr_sas(levels) -> Contrast:
+    """Treatment coding against the *last* level (R: ``contr.SAS``).
+
+    Parameters
+    ----------
+    levels : sequence of str or int
+        The factor levels, or their number (R: ``contr.SAS(3)``, columns ``1 2``).
+    """
+    levels = _level_names(levels)
     k = _check_levels(levels)
+    return Contrast("contr.SAS", np.eye(k)[:, :-1], tuple(levels[:-1]))
+
+
+def contr_sum(levels) -> Contrast:
+    """Sum-to-zero coding; the last level is ``-1`` everywhere (R: ``contr.sum``).
+
+    Parameters
+    ----------
+    levels : sequence of str or int
+        The factor levels, or their number.
+    """
+    k = _check_levels(_level_names(levels))
     m = np.vstack([np.eye(k - 1), -np.ones((1, k - 1))])
     return Contrast("contr.sum", m, None)
 
 
 def contr_helmert(levels) -> Contrast:
-    """Helmert coding: column j contrasts level j+1 with the mean of levels 1..j (R: ``contr.helmert``)."""
-    k = _check_levels(levels)
+    """Helmert coding: column j contrasts level j+1 with the mean of levels 1..j (R: ``contr.helmert``).
+
+    Parameters
+    ----------
+    levels : sequence of str or int
+        The factor levels, or their number.
+    """
+    k = _check_levels(_level_names(levels))
     m = np.zeros((k, k - 1))
     for j in range(k - 1):
         m[: j + 1, j] = -1.0
@@ -153,12 +203,12 @@ def contr_poly(levels, scores=None) -> Contrast:
 
     Parameters
     ----------
-    levels : sequence of str
-        The factor levels (only their number matters unless ``scores`` is None).
+    levels : sequence of str or int
+        The factor levels, or their number (only the number matters).
     scores : sequence of float, optional
         Positions of the levels; R's default ``1:n``.
     """
-    k = _check_levels(levels)
+    k = _check_levels(_level_names(levels))
     if k > _MAX_POLY_LEVELS:
         raise DataError(
             f"orthogonal polynomials cannot be represented accurately enough for {k} degrees of freedom"
@@ -169,52 +219,34 @@ def contr_poly(levels, scores=None) -> Contrast:
     return Contrast("contr.poly", z[:, 1:], _poly_suffixes(k))
 
 
+#: The contrast functions a contrast name can refer to (R's ``stats`` package).
 CONTRASTS = {
     "contr.treatment": contr_treatment,
     "contr.sum": contr_sum,
     "contr.helmert": contr_helmert,
     "contr.poly": contr_poly,
+    "contr.SAS": contr_sas,
 }
 
 
-def _matrix_contrast(value, levels, variable: str) -> Contrast:
-    colnames = None
-    if hasattr(value, "columns") and hasattr(value, "to_numpy"):  # a pandas DataFrame
-        colnames = tuple(str(c) for c in value.columns)
-        value = value.to_numpy()
-    try:
-        m = np.array(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise FormulaError(f"contrasts for '{variable}' must be a contrast name or a numeric matrix") from exc
-    if m.ndim == 1:
-        m = m[:, None]
-    if m.ndim != 2:
-        raise FormulaError(f"contrasts for '{variable}' must be a 2-d matrix")
-    if m.shape[0] != len(levels):
-        raise DataError("wrong number of contrast matrix rows")
-    _check_levels(levels)
-    return Contrast("matrix", m, colnames)
-
-
-def resolve_contrast(spec, levels, variable: str = "") -> Contrast:
-    """Build the contrast for a factor from a name or a matrix (R: ``contrasts<-``).
+def resolve_contrast(spec, levels, variable: str = "", ordered: bool | None = None) -> Contrast:
+    """Build a factor's contrast from a user's specification (R: ``contrasts<-`` and the
+    lookup ``model.matrix(contrasts.arg =)`` does); see
+    :func:`pylme.design.contrast_spec.resolve_contrast` for the accepted values and errors.
 
     Parameters
     ----------
-    spec : str or array-like or Contrast
-        ``"contr.treatment"``, ``"contr.sum"``, ``"contr.helmert"``, ``"contr.poly"``
-        (the ``contr.`` prefix may be omitted), or a numeric matrix with one row per
-        level (a pandas DataFrame's column names become the column suffixes).
+    spec : str, array-like, pandas.DataFrame, callable or Contrast
+        A contrast name (``"contr.sum"``), a numeric matrix or vector, R's contrast
+        function (a callable taking the number of levels) or a Contrast.
     levels : sequence of str
+        The factor's levels.
     variable : str
-        Used in error messages.
+        The variable's name, used in error messages.
+    ordered : bool, optional
+        Whether the factor is ordered (for a callable returning None, R's default coding).
     """
-    if isinstance(spec, Contrast):
-        return spec
-    if isinstance(spec, str):
-        name = spec if spec.startswith("contr.") else f"contr.{spec}"
-        if name not in CONTRASTS:
-            known = ", ".join(CONTRASTS)
-            raise FormulaError(f"unknown contrasts '{spec}' for '{variable}': pylme supports {known}")
-        return CONTRASTS[name](tuple(levels))
-    return _matrix_contrast(spec, tuple(levels), variable)
+    # the reader builds on this module's functions and imports them: import it on use
+    from .contrast_spec import resolve_contrast as resolve
+
+    return resolve(spec, levels, variable, ordered)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pylme.errors import DataError, FormulaError
+from pylme.errors import ArgumentError, DataError
 from pylme.design.contrasts import (
     CONTRASTS,
     Contrast,
@@ -58,16 +58,19 @@ def test_contr_poly_is_orthonormal():
 def test_resolve_contrast():
     levels = ("a", "b", "c")
     assert resolve_contrast("contr.helmert", levels).name == "contr.helmert"
-    assert resolve_contrast("sum", levels).name == "contr.sum"
+    # R: list(f = "sum") calls R's sum(): refused (tests/unit/design/test_contrasts_args.py)
+    with pytest.raises(ArgumentError, match=r"^invalid 'type' \(character\) of argument"):
+        resolve_contrast("sum", levels)
     m = resolve_contrast(np.array([[1.0], [0.0], [-1.0]]), levels, "f")
     assert m.name == "matrix" and m.colnames is None and m.column_suffixes() == ("1",)
     named = resolve_contrast(pd.DataFrame({"lin": [-1.0, 0.0, 1.0]}), levels, "f")
     assert named.column_suffixes() == ("lin",)
-    with pytest.raises(FormulaError, match="unknown contrasts"):
-        resolve_contrast("contr.SAS", levels, "f")
+    with pytest.raises(ArgumentError, match="^object 'contr.bogus' of mode 'function' was not found"):
+        resolve_contrast("contr.bogus", levels, "f")
     with pytest.raises(DataError, match="wrong number of contrast matrix rows"):
         resolve_contrast(np.ones((2, 1)), levels, "f")
-    with pytest.raises(FormulaError, match="numeric matrix"):
+    # R: list(f = matrix(c("a", "b", "c"), 3, 1)) -> "first argument has length > 1"
+    with pytest.raises(ArgumentError, match="^first argument has length > 1"):
         resolve_contrast([["a"], ["b"], ["c"]], levels, "f")
     with pytest.raises(DataError, match="2 or more levels"):
         contr_treatment(("a",))
