@@ -260,9 +260,9 @@ class _Parser:
     """Precedence climbing with an explicit stack of continuations (no recursion).
 
     Python recursion would fail long before R's own limits (9997 nested unary
-    operators, 50 nested parentheses); the frames on ``self.frames`` are what the
-    recursive formulation keeps on the call stack, and ``self.symbols`` counts what
-    R's LALR parser keeps on its stack for the same input.
+    operators, 50 nested parentheses); the frames :meth:`expression` keeps in a list
+    are what the recursive formulation keeps on the call stack, and ``self.symbols``
+    counts what R's LALR parser keeps on its stack for the same input.
     """
 
     def __init__(self, text: str):
@@ -323,8 +323,8 @@ class _Parser:
         while True:
             node = self.prefix(frames, power)
             if node is None:  # an opening frame was pushed: parse its first operand
-                power = 0 if isinstance(frames[-1], (_ParenFrame, _CallFrame)) else \
-                    _UNARY_POWER[frames[-1].op.text] + 1
+                opened = frames[-1]
+                power = _UNARY_POWER[opened.op.text] + 1 if isinstance(opened, _UnaryFrame) else 0
                 continue
             while True:
                 binding = self.binary_power(power)
