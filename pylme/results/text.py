@@ -20,7 +20,7 @@ from ..printing.rprint import PRINT_WIDTH, cat
 from ..arguments import print_digits
 from ..errors import ArgumentError, NumericalError, PylmeMessage
 from .vectors import residual_values
-from ..formula import deparse, parse_formula
+from ..formula import deparse_lines, parse_formula
 
 if TYPE_CHECKING:
     from .model import LmerFit
@@ -38,7 +38,7 @@ def varcorr_inputs(vc: "VarCorr") -> P.VarCorrInputs:
 def _call_info(fit: "LmerFit") -> P.CallInfo:
     control = fit.control.r_text()
     return P.CallInfo(
-        formula=fit.inputs.formula_text,
+        formula=fit.inputs.formula_lines,  # deparse()'s lines, as lme4's .prt.call shows them
         data=fit.data_name,
         weights=fit.weights_name,
         offset=fit.offset_name,
@@ -233,13 +233,14 @@ def _lmertest_text(fit: "LmerFit", text: str, lme4_coefs: pd.DataFrame, coefs: p
     return text.replace("\nFixed effects:\n" + old_table, "\nFixed effects:\n" + new_table, 1)
 
 
-def _formula_as_called(fit: "LmerFit") -> str:
-    """The formula of the ``lmer()`` call, deparsed without lme4's ``||`` expansion."""
+def _formula_as_called(fit: "LmerFit") -> tuple[str, ...]:
+    """The formula of the ``lmer()`` call in ``deparse()``'s lines, without lme4's ``||``
+    expansion."""
     args = getattr(fit, "call_args", None) or {}
     formula = args.get("formula")
     if isinstance(formula, str):
-        return deparse(parse_formula(formula))
-    return fit.inputs.formula_text
+        return deparse_lines(parse_formula(formula))
+    return fit.inputs.formula_lines
 
 
 def _strwrap(text: str, width: int, exdent: int = 0) -> list[str]:
