@@ -264,7 +264,7 @@ def _text_matches(theirs: list[str], ours: list[str], ridge: bool,
                 and not (diagnostics and (_GRADIENT.sub("#", line.strip()) in diagnostics
                                           or _CONV_LINE.match(line)))]
 
-    theirs, ours = kept(theirs, False), kept(ours, True)
+    theirs, ours = kept(theirs, False), kept([lme4_wording(line) for line in ours], True)
     while diagnostics and theirs and ours and not (theirs[-1].strip() and ours[-1].strip()):
         # lme4 ends the convergence block with an empty line, absent without one
         (theirs if not theirs[-1].strip() else ours).pop()

@@ -56,7 +56,7 @@ for kernel in "${kernels[@]}"; do
         grep -E "^(FAILED|ERROR)" "$log" || tail -n 40 "$log"
         failed+=("$kernel:pytest")
     fi
-    run_args=(run --html - --generated 0)
+    run_args=(run --html -)  # the ci profile: every case, 200 generated designs with R, inference
     [ "$r_ok" = 1 ] || run_args+=(--stored-only)
     status=0
     OPENBLAS_CORETYPE=$kernel $PY -m conformance "${run_args[@]}" >"$log" 2>/dev/null || status=$?
