@@ -223,24 +223,6 @@ def data_name_arg(data_name: Any) -> str | None:
                         f"of summary()), got {type(data_name).__name__} {data_name!r}")
 
 
-def _numeric_vector(value: Any) -> np.ndarray | None:
-    """A numeric (not logical, not text) vector as float, R's column-major order; else None."""
-    if isinstance(value, (pd.Series, pd.Index)):
-        value = value.to_numpy()
-    if isinstance(value, (str, bytes, Mapping)) or value is None:
-        return None
-    try:
-        array = np.asarray(value)
-    except (ValueError, TypeError):
-        return None
-    if array.dtype.kind == "O":
-        if not all(isinstance(v, Real) and not isinstance(v, (bool, np.bool_)) for v in array.ravel()):
-            return None
-    elif array.dtype.kind not in "iuf":
-        return None
-    return np.asarray(array, dtype=float).ravel(order="F")
-
-
 @dataclass(frozen=True, eq=False)
 class LmerArgs:
     """The arguments of ``lmer()``/``devfun()`` after R's checks and coercions.
