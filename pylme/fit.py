@@ -64,9 +64,19 @@ def lmer(
         padded with NaN) or ``na.fail``; R's names (``"na.omit"``) and unique
         prefixes are accepted.
     contrasts : dict, optional
-        Contrasts per factor of the fixed part (``"contr.treatment"``, ``"contr.sum"``,
-        ``"contr.helmert"``, ``"contr.poly"`` or a matrix).  Anything but a mapping is
-        ignored with R's warning.
+        Contrasts per factor of the fixed part, as lme4 passes ``contrasts`` to R's
+        ``model.matrix(contrasts.arg =)``: a contrast name (``"contr.treatment"``,
+        ``"contr.sum"``, ``"contr.helmert"``, ``"contr.poly"``, ``"contr.SAS"``, matched
+        exactly), a numeric matrix (one row per level, every column kept; a DataFrame's
+        column labels name X's columns), a numeric vector (completed to ``nlevels - 1``
+        columns with R's QR), or a callable taking the number of levels (R's contrast
+        function, e.g. :func:`pylme.design.contrasts.contr_sum`); see
+        :func:`pylme.design.contrast_spec.resolve_contrast` for every accepted value.
+        Applied in R's order: a name that is no variable of the fixed part warns and is
+        ignored, a numeric variable (the response too) or a bad value is an error, and a
+        name is looked up only for a factor some term codes by contrasts (``~ 0 + f``
+        codes ``f`` by indicators and never looks its name up).  Anything but a mapping
+        is ignored with R's warning.
     control : LmerControl, optional
         Optimizer and check settings (lme4 ``lmerControl()``).
     start : array-like or dict, optional

@@ -13,14 +13,17 @@ decides which error or warning a user sees first:
 3. the model matrix looks each stored name up (``get(name, mode = "function")``) when
    a term codes the factor by contrasts, in the order of the frame's variables: only
    then does an unknown name fail, and a factor coded by indicators only (``~ 0 + f``)
-   never looks its name up.
+   never looks its name up.  A stored matrix with NA, NaN or infinite values fails only
+   after that, in lme4's ``qr(X)``, and only if X uses it (:func:`check_contrast_values`).
 
 :func:`assign_contrasts` is steps 1-2 for all variables at once, :func:`assign_contrast`
-step 2 for one value, :meth:`ContrastName.resolve` step 3, and :func:`resolve_contrast`
-steps 2-3 for one factor.  pylme has no R functions: a *callable* plays the part of
-R's contrast function (``contrasts={"f": contr_sum}`` is R's ``list(f = contr.sum)``),
-and names are looked up among :data:`~pylme.design.contrasts.CONTRASTS`; what R does
-with the name of another R function is in :mod:`pylme.design.contrast_names`.
+step 2 for one value, :meth:`ContrastName.resolve` and :func:`check_contrast_values`
+step 3, and :func:`resolve_contrast` steps 2-3 for one factor;
+:func:`pylme.design.model_matrix.model_matrix` takes the three steps in R's order.  pylme
+has no R functions: a *callable* plays the part of R's contrast function
+(``contrasts={"f": contr_sum}`` is R's ``list(f = contr.sum)``), and names are looked up
+among :data:`~pylme.design.contrasts.CONTRASTS`; what R does with the name of another R
+function is in :mod:`pylme.design.contrast_names`.
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ from .contrast_names import R_FUNCTION_OUTCOMES
 from .contrasts import CONTRASTS, Contrast, _check_levels
 from .rank import qr_rank
 
-__all__ = ["ContrastName", "ContrastVariable", "assign_contrast", "assign_contrasts", "resolve_contrast"]
+__all__ = ["ContrastName", "ContrastVariable", "assign_contrast", "assign_contrasts", "check_contrast_values",
+           "resolve_contrast"]
 
 _KNOWN = ", ".join(f"'{name}'" for name in CONTRASTS)
 
@@ -115,6 +119,8 @@ def _read_value(value) -> _RValue:
     what = _describe(value)
     if isinstance(value, Contrast):
         return _RValue("contrast", value, what=what)
+    if isinstance(value, ContrastName):  # a name kept from a model matrix: R's stored name
+        return _RValue("character", value.names, what=what)
     if value is None:
         return _RValue("null", what=what)
     if isinstance(value, str):
@@ -206,11 +212,12 @@ def _fit_columns(value: _RValue, levels: tuple, variable: str) -> Contrast:
     if n1 == 0:
         raise ArgumentError(f"subscript out of bounds (contrasts for '{variable}': "
                             "a contrast matrix with no columns)")
-    if not np.all(np.isfinite(m)):
-        # R's model.matrix codes them; lme4 then fails in qr(X) (default check.rankX)
-        raise DataError(f"NA/NaN/Inf in foreign function call (arg 1) (contrasts for '{variable}': "
-                        "the contrast matrix has NA, NaN or infinite values)")
     if nc < n1:
+        if not np.all(np.isfinite(m)):
+            # R's qr(cbind(1, value)) refuses them while completing, in contrasts<- itself
+            raise DataError(f"NA/NaN/Inf in foreign function call (arg 1) (contrasts for '{variable}': "
+                            "NA, NaN or infinite values in fewer than nlevels - 1 columns, "
+                            "which R completes with qr())")
         a = np.column_stack([np.ones(k), m])
         if qr_rank(a, tol=_QR_TOL).rank != nc + 1:
             raise DataError(f"singular contrast matrix (contrasts for '{variable}': its columns and "
@@ -222,6 +229,30 @@ def _fit_columns(value: _RValue, levels: tuple, variable: str) -> Contrast:
         return Contrast("matrix", out, colnames)
     out = m[:, :n1].copy()
     return Contrast("matrix", out, None if colnames is None else tuple(colnames)[:n1])
+
+
+def check_contrast_values(contrast: Contrast, variable: str = "") -> None:
+    """Refuse a contrast with NA, NaN or infinite values once X has been coded with it.
+
+    R's ``contrasts<-`` stores such a matrix (completing none), and ``model.matrix`` codes
+    X with it; lme4 then fails in ``qr(X)`` (its default ``check.rankX``), so this comes
+    after every name lookup, and never for a factor coded by indicators only.
+
+    Parameters
+    ----------
+    contrast : Contrast
+        A contrast some term of X used.
+    variable : str
+        The variable's name, for the error message.
+
+    Raises
+    ------
+    DataError
+        R's ``NA/NaN/Inf in foreign function call (arg 1)``.
+    """
+    if not np.all(np.isfinite(contrast.matrix)):
+        raise DataError(f"NA/NaN/Inf in foreign function call (arg 1) (contrasts for '{variable}': "
+                        "the contrast matrix has NA, NaN or infinite values)")
 
 
 def _by_name(names: tuple, levels: tuple, variable: str) -> Contrast:
@@ -348,7 +379,9 @@ def assign_contrast(spec, levels, variable: str = "", ordered: bool | None = Non
     Raises
     ------
     DataError, ArgumentError
-        As :func:`resolve_contrast`, except the errors of the name lookup.
+        As :func:`resolve_contrast`, except the errors of the name lookup and non-finite
+        values in a matrix kept as given (R stores it; :func:`check_contrast_values`
+        refuses it once X uses it).
     """
     levels = tuple(levels)
     if isinstance(spec, Contrast):
@@ -425,6 +458,7 @@ def resolve_contrast(spec, levels, variable: str = "", ordered: bool | None = No
     assigned = assign_contrast(spec, levels, variable, ordered)
     if isinstance(assigned, ContrastName):
         return assigned.resolve(levels, variable)
+    check_contrast_values(assigned, variable)
     return assigned
 
 

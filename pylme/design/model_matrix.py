@@ -17,23 +17,26 @@ Rules reproduced (names, order and values must match R):
   variable varying fastest, names joined by ``:``;
 * default contrasts ``contr.treatment`` (unordered) and ``contr.poly`` (ordered);
   ``contrasts=`` overrides per variable; every factor variable of the formula must
-  have at least two levels (R's ``contrasts<-`` check).
+  have at least two levels (R's ``contrasts<-`` check);
+* contrasts are applied in R's order (:func:`~pylme.design.contrast_spec.assign_contrasts`):
+  every factor's level count, then ``contrasts=`` in its own order (absent names warn,
+  numeric variables and bad values fail), and only then, in the order of the variables,
+  the names of the factors some term codes by contrasts are looked up.
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Mapping
 
 import numpy as np
 
-from ..errors import DataError, FormulaError, PylmeWarning
+from ..errors import DataError, FormulaError
 from ..formula.ast import Formula, Name
 from ..formula.deparse import deparse
 from ..formula.parser import parse_expression, parse_formula
 from ..formula.terms import Terms, terms
-from .contrasts import Contrast, contr_treatment, resolve_contrast
+from .contrast_spec import ContrastName, ContrastVariable, assign_contrasts, check_contrast_values
 from .columns import Factor, Logical, Numeric
 from .frame import ModelFrame
 
@@ -56,9 +59,13 @@ class DesignMatrix:
     contrasts : dict of str to str
         R's ``attr(X, "contrasts")``: for each factor (or logical/character)
         variable, the contrast used (``"contr.treatment"``, ``"contr.poly"``, ...;
-        ``"matrix"`` for a user-supplied matrix).
-    contrast_matrices : dict of str to Contrast
-        The contrast matrices themselves, to code new data identically.
+        ``"matrix"`` for a user-supplied matrix or a function's result), also for a
+        factor coded by indicators only (its name as given, never looked up).
+    contrast_matrices : dict of str to Contrast or ContrastName
+        The contrasts themselves, to code new data identically: the matrix of each
+        factor coded by contrasts; for a factor coded by indicators only, what was
+        assigned to it (a Contrast, or a :class:`~pylme.design.contrast_spec.ContrastName`
+        that R never looked up).  Both are accepted as ``contrasts=`` values.
     terms : Terms
         The terms the matrix was built from.
     """
@@ -107,41 +114,53 @@ def _codes(column) -> np.ndarray:
     return column.codes
 
 
-def _contrast_for(name: str, key: str, column, spec: Mapping) -> Contrast:
-    levels = _levels(column)
-    chosen = spec.get(name, spec.get(key))
-    if chosen is None:
-        if isinstance(column, Factor) and column.ordered:
-            return resolve_contrast("contr.poly", levels, name)
-        return contr_treatment(levels)
-    return resolve_contrast(chosen, levels, name)
+def _variable_info(t: Terms, frame: ModelFrame, spec: Mapping) -> tuple[list[dict], list[int]]:
+    """Each variable's column, levels and assigned contrast (R: the setup loop of
+    ``model.matrix.default``, before any contrast name is looked up), and the indices of
+    the factor variables.
 
-
-def _check_contrast_names(spec: Mapping, info: list[dict]) -> None:
-    """R warns about contrasts for absent variables and refuses them for numeric ones."""
-    for requested in spec:
-        match = next((v for v in info if requested in (v["name"], v["key"])), None)
-        if match is None:
-            warnings.warn(f"variable '{requested}' is absent, its contrast will be ignored", PylmeWarning, stacklevel=3)
-        elif match["levels"] is None and not match["response"]:
-            raise DataError(f"contrasts apply only to factors: '{requested}' is numeric")
-
-
-def _variable_info(t: Terms, frame: ModelFrame, spec: Mapping) -> list[dict]:
-    """Each variable's column, levels and contrast (R: the setup loop of ``model.matrix``)."""
-    info = []
+    ``assigned`` is what R stores in ``attr(f, "contrasts")``: a Contrast, or a
+    :class:`ContrastName` still to be looked up (:func:`_resolve_used`), or None for a
+    numeric variable.
+    """
+    info, factors = [], []
     for i, node in enumerate(t.variables):
         response = t.has_response and i == 0
         entry = {"name": _frame_name(node), "key": t.variable_names[i], "response": response,
-                 "column": None, "levels": None, "contrast": None}
+                 "column": None, "levels": None, "assigned": None, "contrast": None}
         if not response:  # R evaluates (and checks) every variable, used in a term or not
             column = frame.column(node)
             entry["column"] = column
             entry["levels"] = _levels(column)
             if entry["levels"] is not None:
-                entry["contrast"] = _contrast_for(entry["name"], entry["key"], column, spec)
+                factors.append(i)
         info.append(entry)
-    return info
+    # Without contrasts= only the factors matter (their defaults and level counts), so the
+    # numeric variables of a wide formula are not listed; with it, every variable is, the
+    # response as a numeric one (levels None), which R's contrasts<- refuses.
+    listed = range(len(info)) if spec else factors
+    variables = [ContrastVariable((info[i]["name"], info[i]["key"]), info[i]["levels"],
+                                  bool(getattr(info[i]["column"], "ordered", False))) for i in listed]
+    for i, assigned in zip(listed, assign_contrasts(spec, variables)):
+        info[i]["assigned"] = assigned
+    return info, factors
+
+
+def _resolve_used(info: list[dict], factors: list[int], codes: list, t: Terms) -> None:
+    """Look up the contrast of each factor some term codes by contrasts (code 1), in the
+    order of the frame's variables, as R's C ``modelmatrix`` calls ``contrasts()``: a
+    name is looked up only here, so a factor coded by indicators only never fails on
+    its name (R: ``~ 0 + f`` with ``list(f = "nope")`` works)."""
+    if not factors:
+        return
+    used = set()
+    for members, term_codes in zip(t.term_variables, codes):
+        used.update(i for i, code in zip(members, term_codes) if code == 1)
+    for i in factors:
+        if i in used:
+            entry = info[i]
+            a = entry["assigned"]
+            entry["contrast"] = a.resolve(entry["levels"], entry["name"]) if isinstance(a, ContrastName) else a
 
 
 def _coding(t: Terms, info: list[dict]) -> list[tuple[int, ...]]:
@@ -219,28 +238,47 @@ def model_matrix(terms_or_rhs, frame: ModelFrame, contrasts: Mapping | None = No
     frame : ModelFrame
         Must contain every variable.
     contrasts : mapping, optional
-        Variable name -> ``"contr.treatment"``, ``"contr.sum"``, ``"contr.helmert"``,
-        ``"contr.poly"`` or a numeric matrix (one row per level).  Names not in the
-        formula are ignored with a warning, as in R.
+        R's ``contrasts.arg``: variable name -> contrast, applied in the mapping's order.
+        A value is a contrast name (``"contr.treatment"``, ``"contr.sum"``,
+        ``"contr.helmert"``, ``"contr.poly"``, ``"contr.SAS"``, looked up exactly and
+        only when a term codes the factor by contrasts), a numeric matrix (one row per
+        level, every column kept; a DataFrame's column labels name the columns), a
+        numeric vector (completed to ``nlevels - 1`` columns with R's QR), a callable
+        taking the number of levels (R's contrast function), or a
+        :class:`~pylme.design.contrasts.Contrast` /
+        :class:`~pylme.design.contrast_spec.ContrastName` kept from a
+        ``DesignMatrix.contrast_matrices``; see
+        :func:`pylme.design.contrast_spec.resolve_contrast`.  Names that are no
+        variable of the formula are ignored with R's warning.
 
     Returns
     -------
     DesignMatrix
 
+    Warns
+    -----
+    PylmeWarning
+        ``variable 'x' is absent, its contrast will be ignored`` for a ``contrasts``
+        name that is no variable of the formula (R's warning).
+
     Raises
     ------
     DataError
-        A factor with fewer than two levels, contrasts for a numeric variable, a
-        contrast matrix with the wrong number of rows, or a matrix too large for
-        the memory available.
+        A factor with fewer than two levels, contrasts for a numeric variable (the
+        response included), a contrast matrix with the wrong number of rows, a
+        vector R cannot complete, non-finite contrast values, or a matrix too large
+        for the memory available.
+    ArgumentError
+        A value that is no contrast, or an unknown, empty or multiple contrast name
+        for a factor coded by contrasts (R's texts first).
     FormulaError, UnknownVariableError
         Bad formula or a variable missing from the frame.
     """
     t = as_terms(terms_or_rhs)
     spec = dict(contrasts or {})
-    info = _variable_info(t, frame, spec)
-    _check_contrast_names(spec, info)
+    info, factors = _variable_info(t, frame, spec)
     codes = _coding(t, info)
+    _resolve_used(info, factors, codes, t)
     try:
         values, names, assign = _assemble(t, info, codes, frame.n)
     except MemoryError:
@@ -249,12 +287,19 @@ def model_matrix(terms_or_rhs, frame: ModelFrame, contrasts: Mapping | None = No
             f"cannot allocate the fixed-effects model matrix for {frame.n} rows and "
             f"{len(t.term_labels)} terms: not enough memory (R: cannot allocate vector)"
         ) from None
-    factor_vars = [e for e in info if e["contrast"] is not None]
+    for i in factors:  # lme4's qr(X) meets them after model.matrix has looked every name up
+        e = info[i]  # (a named contrast function's matrix is always finite)
+        if e["contrast"] is not None and not isinstance(e["assigned"], ContrastName):
+            check_contrast_values(e["contrast"], e["name"])
+    # R records every factor's contrast, those coded by indicators only included (their
+    # name unlooked-up, or "matrix"); a factor's used contrast is kept to code new data alike
+    kept = {info[i]["name"]: info[i]["assigned"] if info[i]["contrast"] is None else info[i]["contrast"]
+            for i in factors}
     return DesignMatrix(
         values=values,
         columns=tuple(names),
         assign=tuple(assign),
-        contrasts={e["name"]: e["contrast"].name for e in factor_vars},
-        contrast_matrices={e["name"]: e["contrast"] for e in factor_vars},
+        contrasts={name: c.label if isinstance(c, ContrastName) else c.name for name, c in kept.items()},
+        contrast_matrices=kept,
         terms=t,
     )

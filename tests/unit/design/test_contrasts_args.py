@@ -152,13 +152,7 @@ def _check_against_r(case: str, spec) -> None:
         np.testing.assert_array_equal(got, want)
 
 
-# model_matrix does not yet pass ordered= to resolve_contrast (a change in model_matrix.py)
-_NEEDS_ORDERED = pytest.mark.xfail(strict=True, raises=ArgumentError,
-                                   reason="model_matrix._contrast_for must pass ordered= to resolve_contrast")
-
-
-@pytest.mark.parametrize("case", [pytest.param(c, marks=_NEEDS_ORDERED) if c.startswith("fun_null") else c
-                                  for c in ACCEPTED])
+@pytest.mark.parametrize("case", list(ACCEPTED))
 def test_accepted_value_codes_x_as_r(case):
     # R: model.matrix(nobars(F), model.frame(subbars(F), d), contrasts.arg = <R.ACCEPTED[case]["r"]>)
     #    and colnames(lFormula(F, d, contrasts = ...)$X)
@@ -343,34 +337,24 @@ def test_contrast_for_an_absent_variable_is_ignored_with_r_warning(formula, name
 
 # ------------------------------------------------------------ the order R checks things in
 _LEVELS = {"f": ("0", "1", "2"), "g": ("0", "1", "2", "3", "4"), "one": ("a",)}
-# model_matrix resolves each factor's contrast as it meets the factor and checks absent and
-# numeric names afterwards; R warns/fails in the order of steps 1-3 (pylme.design.contrast_spec)
-_NEEDS_ORDER = pytest.mark.xfail(strict=True, reason="model_matrix must apply assign_contrasts() in R's order")
-
-
-
-def _order_case(param):
-    return param.values if hasattr(param, "values") else param
 
 
 # (id, formula, contrasts); R: lmer(formula, d, contrasts = ...), its text (or "NO ERROR") in R.ORDER[id]
 ORDER = [
     ("one_level", "Reaction ~ f + one + (1 | Subject)", {"one": True}),
-    pytest.param("one_level_bad_f", "Reaction ~ f + one + (1 | Subject)", {"f": True}, marks=_NEEDS_ORDER),
-    pytest.param("absent_then_bad", F, {"zz": "x", "f": "nope"}, marks=_NEEDS_ORDER),
-    pytest.param("bad_name_then_numeric", FDAYS, {"f": "nope", "Days": "contr.sum"}, marks=_NEEDS_ORDER),
+    ("one_level_bad_f", "Reaction ~ f + one + (1 | Subject)", {"f": True}),
+    ("absent_then_bad", F, {"zz": "x", "f": "nope"}),
+    ("bad_name_then_numeric", FDAYS, {"f": "nope", "Days": "contr.sum"}),
     ("bad_name_then_bad_value", "Reaction ~ f + g + (1 | Subject)", {"g": "nope", "f": True}),
-    pytest.param("name_then_bad_value", "Reaction ~ f + g + (1 | Subject)", {"f": "nope", "g": True},
-                 marks=_NEEDS_ORDER),
+    ("name_then_bad_value", "Reaction ~ f + g + (1 | Subject)", {"f": "nope", "g": True}),
     ("names_in_frame_order", "Reaction ~ f + g + (1 | Subject)", {"g": "nope", "f": "nope2"}),
-    pytest.param("response", F, {"Reaction": "contr.sum"}, marks=_NEEDS_ORDER),
-    pytest.param("indicator_only_bad_name", "Reaction ~ 0 + f + (1 | Subject)", {"f": "nope"},
-                 marks=_NEEDS_ORDER),
+    ("response", F, {"Reaction": "contr.sum"}),
+    ("indicator_only_bad_name", "Reaction ~ 0 + f + (1 | Subject)", {"f": "nope"}),
     ("contrast_coded_in_interaction", "Reaction ~ Days + f:Days + (1 | Subject)", {"f": "nope"}),
 ]
 
 
-@pytest.mark.parametrize("case,formula,spec", ORDER, ids=[_order_case(p)[0] for p in ORDER])
+@pytest.mark.parametrize("case,formula,spec", ORDER, ids=[p[0] for p in ORDER])
 def test_errors_and_warnings_come_in_r_order(case, formula, spec):
     text = R.ORDER[case]
     with warnings.catch_warnings(record=True) as caught:
@@ -394,8 +378,7 @@ def _frame_variables(formula: str) -> list:
     return [ContrastVariable((n,), _LEVELS.get(n)) for n in names]
 
 
-@pytest.mark.parametrize("case,formula,spec", [_order_case(p) for p in ORDER],
-                         ids=[_order_case(p)[0] for p in ORDER])
+@pytest.mark.parametrize("case,formula,spec", ORDER, ids=[p[0] for p in ORDER])
 def test_assign_contrasts_then_lookup_follows_r_order(case, formula, spec):
     # the steps model_matrix should take: assign_contrasts(), then look names up in frame order
     # for the factors some term codes by contrasts (not f in ~ 0 + f)
