@@ -132,7 +132,6 @@ class SingularFitMessage(PylmeMessage):
     """
 
 
-
 class OptimizerWarning(PylmeWarning):
     """The optimizer returned a non-zero convergence code (lme4 ``optwrap``)."""
 
@@ -147,6 +146,7 @@ class MissingDataMessage(PylmeMessage):
     lme4 drops them silently; pylme says so (a deliberate deviation), and ``summary()``
     ends with the count, as R's ``summary.lm`` does.
     """
+
 
 class ArgumentError(PylmeError, ValueError):
     """An argument R would reject (lme4's ``if (REML)``, ``match.arg``, ``stopifnot`` texts).
