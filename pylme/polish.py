@@ -110,7 +110,12 @@ def _restart(fn, opt: OptResult, lower, control: LmerControl, verbose: int, gain
                    warnings=opt.warnings + again.warnings, polished="restart")
 
 
+#: nloptwrap settings that ask for an earlier (or later) stop: when the user sets any of
+#: them, the stop is the user's choice and is never second-guessed by a restart.
+_STOPPING = ("ftol_abs", "ftol_rel", "xtol_abs", "xtol_rel", "maxeval")
+
+
 def _ftol_stop(opt: OptResult, control: LmerControl) -> bool:
-    """nloptwrap stopped on its default ``ftol_abs`` (the user did not set a tolerance)."""
+    """nloptwrap stopped on its default ``ftol_abs`` (the user set no stopping tolerance)."""
     return (opt.optimizer == "nloptwrap" and opt.message.startswith("NLOPT_FTOL_REACHED")
-            and "ftol_abs" not in control.opt_ctrl)
+            and not any(key in control.opt_ctrl for key in _STOPPING))

@@ -79,8 +79,10 @@ def test_ftol_restart_kept_only_when_it_gains_more_than_the_settled_gain():
     assert kept.fval < far.fval - SETTLED_GAIN and kept.feval > far.feval
     near = _opt(OPTIMUM + [1e-3, 1e-3], message=ftol, fn=shallow)  # 2e-8 above: left alone
     assert polish(shallow, near, LOWER, LmerControl()) is near
-    user_set = LmerControl(opt_ctrl={"ftol_abs": 1e-6})  # the user asked for an early stop
-    assert polish(shallow, far, LOWER, user_set) is far
+    for key, value in (("ftol_abs", 1e-6), ("ftol_rel", 1e-3), ("xtol_rel", 1e-3),
+                       ("xtol_abs", 1e-4), ("maxeval", 500)):
+        user_set = LmerControl(opt_ctrl={key: value})  # the user chose when to stop
+        assert polish(shallow, far, LOWER, user_set) is far, key
 
 
 def test_newton_steps_bounded():
