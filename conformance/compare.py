@@ -24,11 +24,13 @@ import numpy as np
 
 from conformance import py_side
 from conformance.cases import Case
+from conformance.path_checks import (count_check, message_check, objective_check, text_check,
+                                     text_rtol)
+from conformance.records import Block, as_array, blocks, floats
 from conformance.regen import decode_value
 from conformance.spread import Envelope, envelope
 from conformance.tiers import (CHECKSUM_RTOL, UNSUPPORTED, Check, agreement, check_for,
-                               checksum_scales, drift_check_for, is_poly_column,
-                               numeric_text_close, without_deliberate_lines)
+                               checksum_scales, drift_check_for, is_poly_column)
 
 __all__ = ["QuantityResult", "compare_case", "fit_and_compare", "compare_references",
            "compare_record", "PLOTTED"]
@@ -84,76 +86,6 @@ class QuantityResult:
     r_expr: str = ""
 
 
-# ---------------------------------------------------------------- blocks
-
-
-@dataclass(frozen=True)
-class _Block:
-    """One array of a record with its per-axis labels (None: positional axis)."""
-
-    values: np.ndarray  # object array
-    labels: tuple  # per axis: list of unique labels, or None
-
-
-def _blocks(record: Any, prefix: str = "") -> dict[str, _Block]:
-    """Split an R-shaped record (or a bare value) into labelled arrays, keyed by path."""
-    if isinstance(record, Mapping) and "columns" in record:
-        rows = _unique(record["rownames"]) if record.get("rownames") else None
-        return {f"{prefix}{c}": _Block(_array(record["value"][c]), (rows,))
-                for c in record["columns"]}
-    if isinstance(record, Mapping) and "dim" in record:
-        values = _array(record["value"]).reshape(record["dim"])
-        dimnames = record.get("dimnames") or [None] * values.ndim
-        return {prefix: _Block(values, tuple(_unique(d) if d else None for d in dimnames))}
-    value = record.get("value") if isinstance(record, Mapping) else record
-    names = record.get("names") if isinstance(record, Mapping) else None
-    if value is None or np.isscalar(value):
-        return {prefix: _Block(_array(value), ())}
-    items = value.tolist() if isinstance(value, np.ndarray) and value.dtype == object else value
-    if len(items) and all(isinstance(v, (Mapping, list, tuple, np.ndarray)) for v in items):
-        keys = _unique(names) if names else [f"[{i}]" for i in range(len(items))]
-        return {k: b for key, v in zip(keys, items) for k, b in _blocks(v, f"{prefix}{key}/").items()}
-    return {prefix: _Block(_array(value), (_unique(names) if names else None,))}
-
-
-def _array(value: Any) -> np.ndarray:
-    """An object array of `value` (numpy float arrays stay float for speed)."""
-    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
-        return value.astype(float)
-    out = np.empty(np.shape(value) if isinstance(value, (list, tuple, np.ndarray)) else (),
-                   dtype=object)
-    out[...] = value
-    return out
-
-
-def _unique(names: list) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for name in map(str, names):
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
-    return out
-
-
-def _floats(values: np.ndarray) -> np.ndarray | None:
-    """Float view of `values` (R's NA -> NaN, "Inf"/"-Inf"/"NaN" decoded); None if not numeric."""
-    if values.dtype.kind in "fiu":
-        return values.astype(float)
-    flat = values.ravel()
-    out = np.empty(flat.size)
-    for i, v in enumerate(flat):
-        if v is None:
-            out[i] = np.nan
-        elif isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.number, str)):
-            return None
-        else:
-            v = decode_value(v) if isinstance(v, str) else v
-            if isinstance(v, str):
-                return None
-            out[i] = float(v)
-    return out.reshape(values.shape)
-
-
 # ---------------------------------------------------------------- block comparison
 
 
@@ -165,7 +97,7 @@ class _Tally:
     bad: list = field(default_factory=list)
 
 
-def _align(ref: _Block, py: _Block, path: str, tally: _Tally) -> np.ndarray | None:
+def _align(ref: Block, py: Block, path: str, tally: _Tally) -> np.ndarray | None:
     """pylme's values put in R's label order on every axis, or None (mismatch noted).
 
     Labelled axes are matched by name; an axis without labels on either side
@@ -196,7 +128,7 @@ def _align(ref: _Block, py: _Block, path: str, tally: _Tally) -> np.ndarray | No
     return py.values[np.ix_(*index)] if index else py.values
 
 
-def _compare_blocks(ref: dict[str, _Block], py: dict[str, _Block], check: Check,
+def _compareblocks(ref: dict[str, Block], py: dict[str, Block], check: Check,
                     scales: Mapping[str, float] | None = None,
                     extra_atol: np.ndarray | float = 0.0) -> _Tally:
     tally = _Tally()
@@ -212,10 +144,10 @@ def _compare_blocks(ref: dict[str, _Block], py: dict[str, _Block], check: Check,
     return tally
 
 
-def _compare_values(ref: _Block, ours: np.ndarray, path: str, check: Check,
+def _compare_values(ref: Block, ours: np.ndarray, path: str, check: Check,
                     scale: float | None, tally: _Tally,
                     extra_atol: np.ndarray | float = 0.0) -> None:
-    r, p = _floats(ref.values), _floats(ours)
+    r, p = floats(ref.values), floats(ours)
     if r is None or p is None:
         wrong = [i for i in np.ndindex(*ref.values.shape) if ref.values[i] != ours[i]]
         tally.bad += [f"{_key(ref, path, i)}: R {ref.values[i]!r} pylme {ours[i]!r}"
@@ -245,7 +177,7 @@ def _fit_to(extra: np.ndarray | float, shape: tuple) -> np.ndarray | float:
     return extra.reshape(shape) if extra.size == int(np.prod(shape)) else float(extra.max())
 
 
-def _poly_atol(ref: _Block, check: Check, shape: tuple) -> np.ndarray | float:
+def _poly_atol(ref: Block, check: Check, shape: tuple) -> np.ndarray | float:
     """Absolute slack: the check's atol, plus ``poly_atol`` on polynomial X columns."""
     atol = check.tolerance.atol
     if not check.poly_atol or len(ref.labels) != 2 or ref.labels[1] is None:
@@ -254,7 +186,7 @@ def _poly_atol(ref: _Block, check: Check, shape: tuple) -> np.ndarray | float:
     return np.where(poly, max(atol, check.poly_atol), atol)[None, :] * np.ones(shape)
 
 
-def _key(block: _Block, path: str, index: tuple) -> str:
+def _key(block: Block, path: str, index: tuple) -> str:
     labels = [lab[i] if lab is not None else str(i) for lab, i in zip(block.labels, index)]
     return f"{path}[{','.join(labels)}]" if labels else (path or "value")
 
@@ -312,11 +244,11 @@ def _compare_checksum(ref: Mapping, py: Any, check: Check,
     theirs, ours = pair
     tol = check.tolerance
     loose = Check(check.tier, type(tol)(max(tol.rtol, CHECKSUM_RTOL), tol.atol, 1.0))
-    as_blocks = lambda d: {k: _Block(_array(v), (None,) * np.ndim(v)) for k, v in d.items()}  # noqa: E731
+    as_blocks = lambda d: {k: Block(as_array(v), (None,) * np.ndim(v)) for k, v in d.items()}  # noqa: E731
     slack = _checksum_slack(theirs, float(np.max(extra_atol, initial=0.0)))
     tally = _Tally()
     for key, block in as_blocks(theirs).items():
-        part = _compare_blocks({key: block}, as_blocks({key: ours[key]}) if key in ours else {},
+        part = _compareblocks({key: block}, as_blocks({key: ours[key]}) if key in ours else {},
                                loose, checksum_scales(theirs), slack.get(key, 0.0))
         tally.bad += part.bad
         tally.numeric |= part.numeric
@@ -368,18 +300,18 @@ def compare_record(case_id: str, quantity: str, ref: Any, py: Any, check: Check,
 
 def _dispatch(result, quantity: str, ref: Any, py: Any, check: Check,
               context: Mapping) -> QuantityResult:
-    method = {"objective": _objective, "lines": _lines, "numeric_lines": _lines,
-              "count": _count}.get(check.method)
+    method = {"objective": objective_check, "lines": text_check, "numeric_lines": text_check,
+              "count": count_check}.get(check.method)
     if method is not None:
         return method(result, ref, py, check, context)
     env: Envelope | None = context.get("envelope")
     if quantity == "optimizer.optinfo_message" and env is not None:
-        same = _message_among(ref, py, env, context.get("polished", ""))
+        same = message_check(ref, py, env, context.get("polished", ""))
         if same is not None:
             return same(result)
     extra = env.extra_atol(quantity) if env is not None and check.tier.name == "optimizer" else 0.0
     tally = (_compare_checksum(ref, py, check, extra) if ref.get("kind") == "checksum"
-             else _compare_blocks(_blocks(ref), _blocks(py), check, extra_atol=extra))
+             else _compareblocks(blocks(ref), blocks(py), check, extra_atol=extra))
     detail = "; ".join(tally.bad[:_SHOWN]) + (f" (+{len(tally.bad) - _SHOWN} more)"
                                               if len(tally.bad) > _SHOWN else "")
     if check.reason and not tally.bad:
@@ -392,129 +324,16 @@ def _dispatch(result, quantity: str, ref: Any, py: Any, check: Check,
     return result(float(len(tally.bad)), math.nan, not tally.bad, detail)
 
 
-def _message_among(ref: Any, py: Any, env: Envelope, polished: str):
-    """The optimizer's stopping message where lme4's own path is not reproducible: any
-    message lme4 itself stopped with over its row permutations passes (flagged), and so
-    does the message of pylme's own restart (``pylme/polish.py``), which lme4 never makes."""
-    r, p = ref.get("value"), py.get("value")
-    if r == p:
-        return None
-    if p in env.messages and len(set(env.messages)) > 1:
-        detail = (f"R {r!r} pylme {p!r}: lme4 itself stops with either over row permutations "
-                  f"({len(env.messages)} distinct messages)")
-    elif polished == "restart":
-        detail = (f"R {r!r} pylme {p!r}: the stop of pylme's restart after BOBYQA's first "
-                  "stop (pylme/polish.py), not lme4's")
-    else:
-        return None
-    return lambda result: result(1.0, math.nan, True, detail, flagged=True)
-
-
 def _points(quantity: str, ref: Any, py: Any) -> tuple[tuple[float, float], ...]:
     """(R, pylme) pairs for the report's scatter plots, aligned by name."""
     if quantity not in PLOTTED:
         return ()
-    ref_block, py_block = _blocks(ref).get(""), _blocks(py).get("")
+    ref_block, py_block = blocks(ref).get(""), blocks(py).get("")
     ours = None if ref_block is None or py_block is None else _align(ref_block, py_block, "", _Tally())
-    r, p = (None, None) if ours is None else (_floats(ref_block.values), _floats(ours))
+    r, p = (None, None) if ours is None else (floats(ref_block.values), floats(ours))
     if r is None or p is None:
         return ()
     return tuple(zip(np.ravel(r).tolist(), np.ravel(p).tolist()))
-
-
-def _objective(result, ref, py, check: Check, context) -> QuantityResult:
-    """One-sided: pylme <= R + atol passes; pylme < R - rtol*|R| is flagged, not failed."""
-    r, p = (_floats(_array(x.get("value"))) for x in (ref, py))
-    r, p = (None if v is None else float(v) for v in (r, p))
-    if r is None or p is None or math.isnan(r) or math.isnan(p):
-        return result(passed=r is not None and p is not None and math.isnan(r) and math.isnan(p),
-                      detail=f"R {r!r} pylme {p!r}")
-    diff = p - r
-    rel = abs(diff) / abs(r) if r else math.nan
-    env: Envelope | None = context.get("envelope")
-    worst = env.worst_objective() if env is not None else None
-    # lme4's own end points over row permutations: its worst is as much lme4's answer
-    ceiling = max(r, worst) if worst is not None else r
-    passed = p - ceiling <= check.tolerance.atol
-    better = -diff > check.tolerance.rtol * abs(r)
-    within_spread = passed and diff > check.tolerance.atol
-    if not passed:
-        detail = (f"pylme worse than lme4: R {r!r} pylme {p!r} (+{diff:.3g})"
-                  + (f", lme4's own end points reach {worst!r}" if worst is not None else ""))
-    elif within_spread:
-        detail = (f"above R's end point by {diff:.3g} but inside lme4's own end points over row "
-                  f"permutations (up to {worst!r}, widened by their range) + {check.tolerance.atol:g}")
-    elif better:
-        detail = f"pylme better than lme4 by {-diff:.3g} ({rel:.2g} relative): R {r!r} pylme {p!r}"
-    else:
-        detail = ""
-    return result(abs(diff), rel, passed, detail, flagged=better or within_spread,
-                  points=((r, p),))
-
-
-def _lines(result, ref, py, check: Check, context) -> QuantityResult:
-    """Text line by line. ``lines``: equal. ``numeric_lines``: the same words and number
-    layouts, each number within ``rtol`` (the check's, or lme4's own relative spread for
-    the case) plus one unit of its last printed digit; a line that differs only so is
-    flagged, not failed (a value on a rounding boundary prints either way depending on
-    its last bits, in lme4 as in pylme)."""
-    theirs, ours = list(ref.get("value") or []), list(py.get("value") or [])
-    ours, notes = without_deliberate_lines(ours)
-    rtol = max(check.tolerance.rtol, float(context.get("text_rtol") or 0.0))
-    tolerance = type(check.tolerance)(rtol=rtol)
-    close = numeric_text_close if check.method == "numeric_lines" else (lambda a, b, t: False)
-    bad, digits = [], []
-    for i in range(max(len(theirs), len(ours))):
-        if i < len(theirs) and i < len(ours) and theirs[i] == ours[i]:
-            continue
-        if i < len(theirs) and i < len(ours) and close(theirs[i], ours[i], tolerance):
-            digits.append(i)
-        else:
-            bad.append(i)
-    if digits:
-        i = digits[0]
-        notes.append(f"{len(digits)} line(s) differ only in printed digits within "
-                     f"{rtol:.2g} relative + one unit of the last digit; first at line {i + 1}: "
-                     f"R {theirs[i]!r} | pylme {ours[i]!r}")
-    note = "; ".join(notes)
-    if not bad:
-        return result(0.0, math.nan, detail=note, flagged=bool(notes))
-    i = bad[0]
-    line = lambda xs: repr(xs[i]) if i < len(xs) else "<no line>"  # noqa: E731
-    detail = (f"{len(bad)} line(s) differ ({len(theirs)} in R, {len(ours)} in pylme); "
-              f"first at line {i + 1}: R {line(theirs)} | pylme {line(ours)}")
-    return result(float(len(bad)), math.nan, False, "; ".join(filter(None, [detail, note])))
-
-
-def _count(result, ref, py, check: Check, context) -> QuantityResult:
-    """Evaluation counts: lme4's own range over row permutations (the count follows the
-    last bits: ``conformance.spread``), widened by one trust-region step; a count outside
-    it means a different optimizer set-up (tolerances, start, bounds) and fails."""
-    r, p = ref.get("value"), py.get("value")
-    if r == p:
-        return result(0.0, 0.0, detail=f"feval {r}")
-    optimizer = context.get("optimizer")
-    numbers = isinstance(r, (int, float)) and isinstance(p, (int, float))
-    diff = abs(p - r) if numbers else math.nan
-    detail = f"feval R {r} pylme {p} (optimizer {optimizer})"
-    if r is None or optimizer != "nloptwrap":
-        # no count in R (optimizer = NULL), or minqa's bobyqa / Nelder-Mead, whose
-        # implementations pylme does not share: reported, never judged
-        return result(diff, math.nan, True, detail, flagged=True)
-    if context.get("polished"):
-        return result(diff, math.nan, True, f"{detail}; pylme's {context['polished']} after "
-                      "BOBYQA stopped (pylme/polish.py) adds its own evaluations", flagged=True)
-    env: Envelope | None = context.get("envelope")
-    accepted = env.feval_range(r if numbers else None) if env is not None and env.measured else None
-    if accepted is None:
-        return result(diff, math.nan, False, f"{detail}; lme4's own spread not measured "
-                      "(python -m conformance spread)")
-    low, high = accepted
-    lme4 = sorted(set(env.feval))
-    inside = numbers and low <= p <= high
-    detail += (f"; lme4's own counts over row permutations {lme4[0]}..{lme4[-1]}, accepted "
-               f"{low}..{high}")
-    return result(diff, math.nan, inside, detail, flagged=inside)
 
 
 # ---------------------------------------------------------------- a whole case
@@ -656,7 +475,7 @@ def compare_case(case_id: str, reference: Mapping, fit_result: Any) -> list[Quan
     env = envelope(case_id)
     polished = (fit_result.groups.get("optimizer", {}).get("pylme_polished") or {}).get("value")
     context = {"optimizer": reference.get("optimizer", {}).get("optimizer", {}).get("value"),
-               "envelope": env, "text_rtol": _relative_spread(env),
+               "envelope": env, "text_rtol": text_rtol(env),
                "polished": polished or ""}
     for group, name in _quantities(reference):
         quantity = f"{group}.{name}"
@@ -664,17 +483,6 @@ def compare_case(case_id: str, reference: Mapping, fit_result: Any) -> list[Quan
                                       _prepared(group, name, fit_result.groups),
                                       check_for(case_id, quantity), context))
     return results
-
-
-#: The quantities summary() and print() show, whose relative move sizes the printed slack.
-_PRINTED = ("fixef", "sigma", "se", "VarCorr")
-
-
-def _relative_spread(env: Envelope) -> float:
-    """lme4's largest relative move of one printed value, where lme4 is not reproducible
-    to the optimizer tier (0 elsewhere: the printed text must then be lme4's to the digit)."""
-    move = max((env.rel_move(f"optimizer.{name}") for name in _PRINTED), default=0.0)
-    return move if move > check_for("", "optimizer.fixef").tolerance.rtol else 0.0
 
 
 def _in_lme4_words(fit_result: py_side.PyFitResult) -> py_side.PyFitResult:
