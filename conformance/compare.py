@@ -16,8 +16,9 @@ term components, data-frame columns), by position only where R has none.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -528,4 +529,10 @@ def compare_references(case_id: str, stored: Mapping, live: Mapping) -> list[Qua
         results.append(compare_record(case_id, quantity, stored.get(group, {}).get(name),
                                       live.get(group, {}).get(name),
                                       drift_check_for(case_id, quantity)))
-    return results
+    # both sides are R here: the details name them "stored" and "live R"
+    return [replace(r, detail=_SIDES.sub(lambda m: _SIDE_NAMES[m.group(1)], r.detail))
+            for r in results]
+
+
+_SIDES = re.compile(r"\b(R|pylme) (?=[-\d\['\"(NITFn])")
+_SIDE_NAMES = {"R": "stored ", "pylme": "live R "}
