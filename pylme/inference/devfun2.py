@@ -235,6 +235,11 @@ def minimize(fn: Callable[[np.ndarray], float], start, lower, upper, optimizer: 
     if "initial_step" in settings:
         opt.set_initial_step(settings["initial_step"])
     x0 = np.clip(start, lower, upper)
+    if not np.all(np.isfinite(x0)):
+        # NLopt corrupts memory on a NaN start (seen: after an NA row of a profile, whose
+        # parameters seed the next step); lme4's optimizers fail here, inside the same
+        # tryCatch that makes the row NA
+        raise OptimizerError(f"non-finite starting values: {x0.tolist()}")
     try:
         x = np.asarray(opt.optimize(x0), dtype=float)
         fval, status = float(opt.last_optimum_value()), int(opt.last_optimize_result())
