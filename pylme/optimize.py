@@ -127,6 +127,8 @@ class _TracedObjective:
 def _run_nlopt(
     algorithm: int, fn: _TracedObjective, par: np.ndarray, lower: np.ndarray, settings: dict
 ) -> tuple[np.ndarray, float, int]:
+    if not np.all(np.isfinite(par)):  # NLopt corrupts memory on a NaN start
+        raise OptimizerError(f"non-finite starting values: {np.asarray(par).tolist()}")
     opt = nlopt.opt(algorithm, par.size)
     opt.set_lower_bounds(lower)
     opt.set_upper_bounds(np.full(par.size, np.inf))
