@@ -40,16 +40,7 @@ _spec = importlib.util.spec_from_file_location("contrasts_args_expected", _path)
 R = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(R)
 
-SS = pylme.datasets.load("sleepstudy")
-_days = SS["Days"].astype(int)
-D = SS.assign(
-    f=pd.Categorical((_days % 3).astype(str)),
-    g=pd.Categorical((_days % 5).astype(str)),
-    b=SS["Days"] > 4,
-    ch=(_days % 3).astype(str).astype(object),
-    o=pd.Categorical((_days % 4).astype(str), categories=["0", "1", "2", "3"], ordered=True),
-    one=pd.Categorical(["a"] * len(SS)),
-)
+from contrast_data import D  # noqa: E402 - the shared test frame
 F = "Reaction ~ f + (1 | Subject)"
 FDAYS = "Reaction ~ Days + f + (1 | Subject)"
 

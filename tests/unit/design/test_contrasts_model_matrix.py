@@ -23,7 +23,6 @@ import re
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import pylme
@@ -34,16 +33,7 @@ from pylme.design.model_matrix import model_matrix
 from pylme.errors import ArgumentError, DataError, PylmeMessage, PylmeWarning
 from pylme.formula import bars, parse_formula
 
-SS = pylme.datasets.load("sleepstudy")
-_days = SS["Days"].astype(int)
-D = SS.assign(
-    f=pd.Categorical((_days % 3).astype(str)),
-    g=pd.Categorical((_days % 5).astype(str)),
-    b=SS["Days"] > 4,
-    ch=(_days % 3).astype(str).astype(object),
-    o=pd.Categorical((_days % 4).astype(str), categories=["0", "1", "2", "3"], ordered=True),
-    one=pd.Categorical(["a"] * len(SS)),
-)
+from contrast_data import D  # noqa: E402 - the shared test frame
 NA = np.nan
 _NA_MATRIX = np.array([[1.0, NA], [0.0, 1.0], [-1.0, 2.0]])  # R: cbind(c(1, 0, -1), c(NA, 1, 2))
 _INF_FUN = lambda n: np.array([[1.0, np.inf], [0.0, 1.0], [-1.0, 2.0]])  # noqa: E731
