@@ -66,6 +66,9 @@ DATASETS: tuple[DatasetSource, ...] = (
     DatasetSource("InstEval", "lme4", "lme4::InstEval", "InstEval"),
     DatasetSource("HSB", "nlme", HSB_R, "MathAchieve"),
     DatasetSource("star", "mlmRev", "mlmRev::star", "star"),
+    DatasetSource("grouseticks", "lme4", "lme4::grouseticks", "grouseticks"),
+    DatasetSource("VerbAgg", "lme4", "lme4::VerbAgg", "VerbAgg"),
+    DatasetSource("Contraception", "mlmRev", "mlmRev::Contraception", "Contraception"),
 )
 
 

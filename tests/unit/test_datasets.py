@@ -1,6 +1,7 @@
 """pylme.datasets: shapes, R column types, level order, checksums (no R needed).
 
-Reference numbers were read from R 4.2.2 (lme4 1.1-31, nlme 3.1-162, mlmRev 1.0-8).
+Reference numbers were read from R 4.2.2 (lme4 1.1-31, nlme 3.1-162, mlmRev 1.0-8), e.g.
+``sum(grouseticks$HEIGHT)``, ``table(VerbAgg$r2)``, ``sprintf("%.17g", mean(grouseticks$HEIGHT))``.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import pandas as pd
 import pytest
 
 from pylme import datasets
+from pylme.rstats import r_mean
 
 EXPECTED = {  # name: (nrow, ncol)
     "sleepstudy": (180, 3), "Dyestuff": (30, 2), "Dyestuff2": (30, 2),
     "Penicillin": (144, 3), "Pastes": (60, 4), "cake": (270, 5), "cbpp": (56, 4),
     "InstEval": (73421, 7), "HSB": (7185, 12), "star": (26796, 18),
+    "grouseticks": (403, 7), "VerbAgg": (7584, 9), "Contraception": (1934, 6),
 }
 
 DTYPES = {  # R class -> pandas dtype, per column
@@ -31,6 +34,14 @@ DTYPES = {  # R class -> pandas dtype, per column
     "cbpp": {"herd": "category", "incidence": "float64", "size": "float64",
              "period": "category"},
     "star": {"exp": "Int64", "read": "Int64", "math": "Int64", "yrs": "float64"},
+    "grouseticks": {"INDEX": "category", "TICKS": "float64", "BROOD": "category",
+                    "HEIGHT": "float64", "YEAR": "category", "LOCATION": "category",
+                    "cHEIGHT": "float64"},
+    "VerbAgg": {"Anger": "int64", "Gender": "category", "item": "category", "resp": "category",
+                "id": "category", "btype": "category", "situ": "category", "mode": "category",
+                "r2": "category"},
+    "Contraception": {"woman": "category", "district": "category", "use": "category",
+                      "livch": "category", "age": "float64", "urban": "category"},
 }
 
 ORDERED = {  # (dataset, column): ordered flag
@@ -39,6 +50,14 @@ ORDERED = {  # (dataset, column): ordered flag
     ("InstEval", "service"): False, ("InstEval", "dept"): False,
     ("sleepstudy", "Subject"): False, ("star", "gr"): True, ("star", "hdeg"): True,
     ("star", "cltype"): False, ("HSB", "School"): False, ("HSB", "Sector"): False,
+    ("grouseticks", "INDEX"): False, ("grouseticks", "BROOD"): False,
+    ("grouseticks", "YEAR"): False, ("grouseticks", "LOCATION"): False,
+    ("VerbAgg", "resp"): True, ("VerbAgg", "r2"): False, ("VerbAgg", "btype"): False,
+    ("VerbAgg", "situ"): False, ("VerbAgg", "mode"): False, ("VerbAgg", "Gender"): False,
+    ("VerbAgg", "item"): False, ("VerbAgg", "id"): False,
+    ("Contraception", "woman"): False, ("Contraception", "district"): False,
+    ("Contraception", "use"): False, ("Contraception", "livch"): False,
+    ("Contraception", "urban"): False,
 }
 
 LEVELS = {  # (dataset, column): R's levels (or their first few)
@@ -59,6 +78,23 @@ LEVELS = {  # (dataset, column): R's levels (or their first few)
     ("HSB", "Sex"): ["Male", "Female"],
     ("star", "gr"): ["K", "1", "2", "3"],
     ("star", "cltype"): ["small", "reg", "reg+A"],
+    ("grouseticks", "INDEX"): ["1", "2", "3", "4", "5"],
+    ("grouseticks", "BROOD"): ["501", "502", "503", "504"],
+    ("grouseticks", "YEAR"): ["95", "96", "97"],
+    ("grouseticks", "LOCATION"): ["1", "2", "3", "4", "5", "6"],
+    ("VerbAgg", "resp"): ["no", "perhaps", "yes"],
+    ("VerbAgg", "r2"): ["N", "Y"],
+    ("VerbAgg", "btype"): ["curse", "scold", "shout"],
+    ("VerbAgg", "situ"): ["other", "self"],
+    ("VerbAgg", "mode"): ["want", "do"],
+    ("VerbAgg", "Gender"): ["F", "M"],
+    ("VerbAgg", "item"): ["S1WantCurse", "S1WantScold", "S1WantShout", "S2WantCurse",
+                          "S2WantScold", "S2WantShout", "S3WantCurse", "S3WantScold"],
+    ("Contraception", "woman"): ["1", "2", "3", "4", "5"],
+    ("Contraception", "district"): ["1", "2", "3", "4", "5"],
+    ("Contraception", "use"): ["N", "Y"],
+    ("Contraception", "livch"): ["0", "1", "2", "3+"],
+    ("Contraception", "urban"): ["N", "Y"],
 }
 
 SUMS = {  # (dataset, column): R's sum(x, na.rm = TRUE)
@@ -67,6 +103,8 @@ SUMS = {  # (dataset, column): R's sum(x, na.rm = TRUE)
     ("Penicillin", "diameter"): 3308.0, ("Pastes", "strength"): 3603.2,
     ("cake", "angle"): 8673, ("cake", "temp"): 54000.0, ("cbpp", "size"): 842.0,
     ("InstEval", "y"): 235369, ("HSB", "MathAch"): 91593.321, ("star", "math"): 13627985,
+    ("grouseticks", "TICKS"): 2567.0, ("grouseticks", "HEIGHT"): 186283.0,
+    ("VerbAgg", "Anger"): 151704, ("Contraception", "age"): 4.2507000000001822,
 }
 
 
@@ -134,6 +172,45 @@ def test_hsb_cses_definition():
     # Sector and MEANSES are school-level: constant within each School
     per_school = hsb.groupby("School", observed=True)[["Sector", "MEANSES"]].nunique()
     assert (per_school == 1).all().all()
+
+
+def test_grouseticks_cheight_definition():
+    grouse = datasets.load("grouseticks")
+    # lme4 ships cHEIGHT = HEIGHT - mean(HEIGHT); R's mean (long-double sum, correction
+    # pass) gives 462.24069478908189, and the subtraction is bit for bit
+    centre = r_mean(grouse.HEIGHT.to_numpy())
+    assert centre == 462.24069478908189
+    assert (grouse.cHEIGHT.to_numpy() == grouse.HEIGHT.to_numpy() - centre).all()
+    assert grouse.cHEIGHT.iloc[:3].tolist() == [2.7593052109181144, 2.7593052109181144,
+                                                9.7593052109181144]
+    counts = [len(grouse[c].cat.categories) for c in ("INDEX", "BROOD", "LOCATION")]
+    assert counts == [403, 118, 63]
+    assert grouse.YEAR.value_counts(sort=False).tolist() == [117, 155, 131]
+
+
+def test_verbagg_r2_and_ordered_resp():
+    verb = datasets.load("VerbAgg")
+    assert isinstance(verb.r2.dtype, pd.CategoricalDtype)
+    assert list(verb.r2.cat.categories) == ["N", "Y"] and not verb.r2.cat.ordered
+    assert verb.resp.cat.ordered and list(verb.resp.cat.categories) == ["no", "perhaps", "yes"]
+    assert verb.resp.iloc[:7].tolist() == ["no", "no", "perhaps", "perhaps", "perhaps", "yes",
+                                           "yes"]
+    assert verb.r2.value_counts(sort=False).tolist() == [3973, 3611]  # R: table(VerbAgg$r2)
+    assert verb.resp.value_counts(sort=False).tolist() == [3973, 2081, 1530]
+    # the order is usable: r2 is "Y" exactly when resp is above "no"
+    assert ((verb.resp > "no") == (verb.r2 == "Y")).all()
+    counts = [len(verb[c].cat.categories) for c in ("id", "item")]
+    assert counts == [316, 24]
+
+
+def test_contraception_factors():
+    contra = datasets.load("Contraception")
+    assert contra.age.iloc[:3].tolist() == [18.440000000000001, -5.5598999999999998,
+                                            1.4399999999999999]
+    tables = {c: contra[c].value_counts(sort=False).tolist() for c in ("use", "livch", "urban")}
+    assert tables == {"use": [1175, 759], "livch": [530, 356, 305, 743], "urban": [1372, 562]}
+    counts = [len(contra[c].cat.categories) for c in ("woman", "district")]
+    assert counts == [1934, 60]
 
 
 def test_insteval_levels_count():
