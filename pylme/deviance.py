@@ -33,7 +33,7 @@ from .blas_threads import single_blas_thread
 from .errors import NumericalError
 from .linalg import BlockedSystem, GroupedColumns, PivotError, TemplateLayout
 
-__all__ = ["TermData", "PlsSolution", "DevianceProblem", "make_deviance"]
+__all__ = ["TermData", "PlsSolution", "DevianceProblem", "make_deviance", "group_terms"]
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
 _VTV_MESSAGE = "Downdated VtV is not positive definite"  # lme4 merPredD::updateDecomp
@@ -373,7 +373,7 @@ class DevianceProblem:
         return self._layout.split_block_diag(scaled)
 
 
-def _group_terms(terms: Sequence[TermData]):
+def group_terms(terms: Sequence[TermData]):
     """Terms sharing a grouping factor (same refs) form one block; largest block first."""
     groups: dict = {}
     for t, term in enumerate(terms):
@@ -423,7 +423,7 @@ def make_deviance(terms: Sequence[TermData], X, y, weights=None, offset=None, re
     if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y)) and np.all(np.isfinite(o))
             and all(np.all(np.isfinite(t.z)) for t in terms)):
         raise ValueError("X, y, offset and the random-effects model matrices must be finite")
-    groups = _group_terms(terms)
+    groups = group_terms(terms)
     layout = TemplateLayout([t.z.shape[1] for t in terms], [t.nlevels for t in terms], groups)
     blocks = [GroupedColumns(terms[g[0]].refs, np.hstack([terms[t].z for t in g]), terms[g[0]].nlevels) for g in groups]
     dense, beta0, tiny = _dense_columns(X, y, w, o)

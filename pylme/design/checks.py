@@ -24,17 +24,21 @@ _UNIDENTIFIABLE = (
 )
 
 
-def check_nlevels(re_terms: ReTerms, n: int, control: LmerControl) -> None:
-    """Level counts of the grouping factors (lme4 ``checkNlevels``, lmer: ``allow.n = FALSE``)."""
+def check_nlevels(re_terms: ReTerms, n: int, control: LmerControl, allow_n: bool = False) -> None:
+    """Level counts of the grouping factors (lme4 ``checkNlevels``).
+
+    ``allow_n``: lme4's ``allow.n`` (TRUE for glmer): as many levels as observations is
+    allowed (an observation-level random effect), only more is an error.
+    """
     nlevels = {name: f.nlevels for name, f in re_terms.flist.items()}
     if any(v < 2 for v in nlevels.values()):
         apply_action(control.check_nlev_gtr_1, "grouping factors must have > 1 sampled level")
-    problems = [name for name, v in nlevels.items() if v >= n]
+    problems = [name for name, v in nlevels.items() if (v > n if allow_n else v >= n)]
     if problems:
         apply_action(
             control.check_nobs_vs_nlev,
-            "number of levels of each grouping factor must be < number of observations "
-            f"(problems: {', '.join(problems)})",
+            f"number of levels of each grouping factor must be {'<=' if allow_n else '<'} number of "
+            f"observations (problems: {', '.join(problems)})",
         )
     if any(v < 5 for v in nlevels.values()):
         apply_action(
@@ -43,20 +47,27 @@ def check_nlevels(re_terms: ReTerms, n: int, control: LmerControl) -> None:
         )
 
 
-def check_z_dims(re_terms: ReTerms, n: int, control: LmerControl) -> None:
+def _unidentifiable(n: int, value: int, allow_n: bool, what: str, where: str = "") -> str | None:
+    """lme4 ``wmsg``: the message when ``n`` observations cannot identify ``value`` parameters."""
+    if (n < value) if allow_n else (n <= value):
+        # allow.n (glmer): no residual variance competes with the random effects
+        tail = _UNIDENTIFIABLE.replace(" and the residual variance (or scale parameter)", "") if allow_n else _UNIDENTIFIABLE
+        return f"number of observations (={n}) {'<' if allow_n else '<='} {what} (={value}){where}; {tail}"
+    return None
+
+
+def check_z_dims(re_terms: ReTerms, n: int, control: LmerControl, allow_n: bool = False) -> None:
     """Observations versus random effects per term (lme4 ``checkZdims``)."""
     if control.check_nobs_vs_nRE == "ignore":
         return
     for term in re_terms.terms:
-        if n <= term.q:
-            apply_action(
-                control.check_nobs_vs_nRE,
-                f"number of observations (={n}) <= number of random effects (={term.q}) "
-                f"for term ({term.label}); {_UNIDENTIFIABLE}",
-            )
+        text = _unidentifiable(n, term.q, allow_n, "number of random effects", f" for term ({term.label})")
+        if text:
+            apply_action(control.check_nobs_vs_nRE, text)
 
 
-def check_z_rank(re_terms: ReTerms, n: int, control: LmerControl, non_small: float = 1e6) -> None:
+def check_z_rank(re_terms: ReTerms, n: int, control: LmerControl, non_small: float = 1e6,
+                 allow_n: bool = False) -> None:
     """Observations versus rank(Z) (lme4 ``checkZrank``; off by default because it is costly)."""
     action = control.check_nobs_vs_rankZ
     if action == "ignore":
@@ -66,11 +77,9 @@ def check_z_rank(re_terms: ReTerms, n: int, control: LmerControl, non_small: flo
         return
     Z = re_terms.Zt().T.toarray()
     rank = qr_rank(Z, 1e-7).rank if n >= q else qr_rank(Z.T, 1e-7).rank
-    if n <= rank:
-        apply_action(
-            action,
-            f"number of observations (={n}) <= rank(Z) (={rank}); {_UNIDENTIFIABLE}",
-        )
+    text = _unidentifiable(n, rank, allow_n, "rank(Z)")
+    if text:
+        apply_action(action, text)
 
 
 def check_scale_x(values: np.ndarray, control: LmerControl, tol: float = 1e3) -> tuple[np.ndarray, str | None]:

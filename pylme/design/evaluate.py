@@ -444,6 +444,26 @@ def _col_rms(x: np.ndarray) -> np.ndarray:
     return np.array(out)
 
 
+def _cbind(ev: Evaluator, node: Call) -> _Val:
+    """R ``cbind()`` of numeric vectors, as a binomial response ``cbind(successes, failures)``.
+
+    Column names follow R's ``deparse.level = 1``: an argument that is a bare symbol
+    names its column, anything else (``size - incidence``) gives ``""``.
+    """
+    if node.kwargs or not node.args:
+        raise FormulaError(f"unsupported arguments in {deparse(node)}: cbind() takes numeric vectors")
+    columns, names, integer = [], [], True
+    for arg in node.args:
+        v = ev.evaluate(arg)
+        values, is_int = _as_numbers(v, "cbind")
+        if values.ndim != 1:
+            raise FormulaError(f"cbind() of matrices is not supported in {deparse(node)}")
+        columns.append(values)
+        names.append(arg.id if isinstance(arg, Name) else "")
+        integer = integer and is_int
+    return _numeric(np.column_stack(columns), is_integer=integer, colnames=tuple(names))
+
+
 _FUNCTIONS: dict[str, Callable] = {
     "I": _identity,
     "offset": _math(lambda x: x, "offset"),
@@ -461,6 +481,7 @@ _FUNCTIONS: dict[str, Callable] = {
     "factor": _factor_call(None, keep_levels=False),
     "as.factor": _factor_call(None, keep_levels=True),
     "ordered": _factor_call(True, keep_levels=False),
+    "cbind": _cbind,
 }
 
 #: Names of the functions a formula may use.

@@ -1,0 +1,1 @@
+"""Generalized linear mixed models (lme4 ``glmer``)."""

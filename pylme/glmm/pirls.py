@@ -1,0 +1,208 @@
+"""Penalized iteratively reweighted least squares, literally as lme4 runs it (``pwrssUpdate``).
+
+lme4's GLMM objective is only piecewise smooth: its value depends on how many PIRLS
+iterations ran and on which decomposition ``log det`` was taken from.  Any "better"
+PIRLS moves the optimum (glmer_spec.md §2.2, trap 3), so this module reproduces the
+loop of lme4 1.1-31's ``src/external.cpp`` step for step:
+
+* every call starts from a given linear predictor (lme4 restarts each deviance
+  evaluation from the stored ``lp0``), the working weights of the first iteration
+  come from it;
+* convergence is the relative change of ``Σ d_i + ‖u‖²`` below ``tol`` (tested before
+  any step halving, so at least two iterations run);
+* an increase (or NaN) is fixed by up to 10 halvings towards the previous iterate,
+  without a new decomposition; at most 30 iterations;
+* ``ldL2`` is the one of the *last* decomposition (the penultimate μ's weights).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import NumericalError
+from .predictor import PlsStep, Predictor
+
+__all__ = ["Response", "PirlsResult", "pirls", "MAXIT", "MAXSTEPHALF"]
+
+#: lme4 ``pwrssUpdate``: iterations and step halvings per iteration.
+MAXIT = 30
+MAXSTEPHALF = 10
+_DBL_MAX = float(np.finfo(float).max)
+
+
+@dataclass(frozen=True, eq=False)
+class Response:
+    """The fixed parts of lme4's ``glmResp``: response, weights, trials, offset, family.
+
+    Attributes
+    ----------
+    y : ndarray, shape (n,)
+        The response as the family's ``initialize`` leaves it (proportions for binomial).
+    weights : ndarray, shape (n,)
+        Prior weights (trials × prior weights for ``cbind`` responses).
+    n_trials : ndarray, shape (n,)
+        Binomial trials (R's ``n``; ones otherwise), used by the family's ``aic``.
+    offset : ndarray, shape (n,)
+        The model offset (lme4 ``baseOffset``).
+    family : Family
+    """
+
+    y: np.ndarray
+    weights: np.ndarray
+    n_trials: np.ndarray
+    offset: np.ndarray
+    family: object
+
+    def mu(self, eta: np.ndarray) -> np.ndarray:
+        """``μ = g⁻¹(η)`` with lme4's clamps."""
+        return self.family.link.linkinv(eta)
+
+    def dev_resid(self, mu: np.ndarray) -> np.ndarray:
+        """Per-observation deviance residuals ``d_i`` (lme4 ``devResid``)."""
+        return self.family.dev_resids(self.y, mu, self.weights)
+
+    def aic(self, mu: np.ndarray, dev: float) -> float:
+        """The family's ``aic`` at μ (−2 log-likelihood plus lme4's constants)."""
+        return float(self.family.aic(self.y, self.n_trials, mu, self.weights, dev))
+
+    def working(self, eta: np.ndarray, mu: np.ndarray, offset: np.ndarray):
+        """Working weights and response (lme4 ``sqrtWrkWt()²`` and ``wrkResp()``)."""
+        mu_eta = self.family.link.mu_eta(eta)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w = self.weights * mu_eta * mu_eta / self.family.variance(mu)
+            z = (eta - offset) + (self.y - mu) / mu_eta
+        return w, z
+
+    def pearson(self, mu: np.ndarray) -> np.ndarray:
+        """``(y − μ)·sqrt(w/V(μ))`` (lme4 ``wtres`` after ``updateWts``)."""
+        return (self.y - mu) * np.sqrt(self.weights / self.family.variance(mu))
+
+
+@dataclass(frozen=True, eq=False)
+class PirlsResult:
+    """The state lme4's predictor and response modules hold after ``pwrssUpdate``.
+
+    Attributes
+    ----------
+    theta : ndarray
+    u, beta : ndarray
+        Final random (term-major, spherical) and fixed effects; ``beta`` is zero for a
+        u-only run (β then lives in ``offset``).
+    eta, mu : ndarray
+        Final linear predictor (with ``offset``) and mean.
+    offset : ndarray
+        The offset this run used (stage 2: base offset + Xβ).
+    dev_resid : ndarray
+        Deviance residuals at the final μ.
+    ldL2 : float
+        Log-determinant of the last decomposition.
+    step : PlsStep
+        The last decomposition (R_X, conditional variances, its weights).
+    weights : ndarray
+        Working weights ``W`` of the last decomposition (lme4 ``pp$Xwts²``).
+    iterations : int
+    """
+
+    theta: np.ndarray
+    u: np.ndarray
+    beta: np.ndarray
+    eta: np.ndarray
+    mu: np.ndarray
+    offset: np.ndarray
+    dev_resid: np.ndarray
+    ldL2: float
+    step: PlsStep
+    weights: np.ndarray
+    iterations: int
+
+    @property
+    def ussq(self) -> float:
+        """``‖u‖²`` (lme4 ``pp$sqrL(1)``)."""
+        return float(self.u @ self.u)
+
+    @property
+    def drsum(self) -> float:
+        """``Σ d_i`` (lme4 ``resp$resDev()``)."""
+        return float(np.sum(self.dev_resid))
+
+
+def pirls(predictor: Predictor, resp: Response, theta: np.ndarray, eta_start: np.ndarray,
+          offset: np.ndarray, *, u_only: bool, tol: float,
+          previous: tuple[np.ndarray, np.ndarray] | None = None) -> PirlsResult:
+    """Run lme4's ``pwrssUpdate`` at θ from the linear predictor ``eta_start``.
+
+    Parameters
+    ----------
+    predictor : Predictor
+    resp : Response
+    theta : ndarray
+    eta_start : ndarray, shape (n,)
+        η before the first iteration (its weights drive the first decomposition).
+    offset : ndarray, shape (n,)
+        The offset of this run (stage 2: base offset + Xβ).
+    u_only : bool
+        lme4's ``uOnly``: solve for u alone (β fixed in the offset) or for (u, β).
+    tol : float
+        lme4 ``tolPwrss``.
+    previous : (u, beta), optional
+        The predictor's increments before this call (lme4 keeps them between
+        evaluations); they matter only when the first iteration gives NaN.
+
+    Returns
+    -------
+    PirlsResult
+
+    Raises
+    ------
+    NumericalError
+        lme4's ``PIRLS loop resulted in NaN value``, ``(maxstephalfit) PIRLS step-halvings
+        failed to reduce deviance in pwrssUpdate``, ``pwrssUpdate did not converge in
+        (maxit) iterations`` or ``Downdated VtV is not positive definite``.
+    """
+    eta = eta_start
+    mu = resp.mu(eta)
+    if previous is None:
+        u, beta = np.zeros(predictor.q), np.zeros(predictor.p)
+    else:
+        u, beta = previous
+    oldpdev = _DBL_MAX
+    for it in range(MAXIT):
+        old_u, old_beta = u, beta
+        w, z = resp.working(eta, mu, offset)
+        if not (np.all(np.isfinite(w)) and np.all(np.isfinite(z))):
+            raise NumericalError("PIRLS loop resulted in NaN value")
+        step = predictor.solve(theta, w, z, u_only)
+        u, beta = step.u, step.beta
+        eta, mu, pdev = _update(predictor, resp, theta, offset, beta, u)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if abs((oldpdev - pdev) / pdev) < tol:
+                return _result(theta, u, beta, eta, mu, offset, resp, step, w, it + 1)
+        if np.isnan(pdev) or pdev > oldpdev:
+            for _ in range(MAXSTEPHALF):
+                if not (np.isnan(pdev) or pdev > oldpdev):
+                    break
+                u = (old_u + u) / 2.0
+                if not u_only:
+                    beta = (old_beta + beta) / 2.0
+                eta, mu, pdev = _update(predictor, resp, theta, offset, beta, u)
+            if np.isnan(pdev) or pdev - oldpdev > tol:
+                raise NumericalError("(maxstephalfit) PIRLS step-halvings failed to reduce deviance in pwrssUpdate")
+        oldpdev = pdev
+    raise NumericalError("pwrssUpdate did not converge in (maxit) iterations")
+
+
+def _update(predictor: Predictor, resp: Response, theta, offset, beta, u):
+    """η, μ and ``Σ d_i + ‖u‖²`` for the increments (lme4 ``updateMu(linPred(1))``)."""
+    eta = offset + predictor.lin_pred(theta, beta, u)
+    mu = resp.mu(eta)
+    with np.errstate(all="ignore"):
+        pdev = float(np.sum(resp.dev_resid(mu))) + float(u @ u)
+    return eta, mu, pdev
+
+
+def _result(theta, u, beta, eta, mu, offset, resp: Response, step: PlsStep, w, iterations) -> PirlsResult:
+    return PirlsResult(theta=np.array(theta, dtype=float), u=u, beta=beta, eta=eta, mu=mu, offset=offset,
+                       dev_resid=resp.dev_resid(mu), ldL2=step.ldL2, step=step, weights=w,
+                       iterations=iterations)

@@ -1,0 +1,162 @@
+"""The linear predictor of a GLMM and its weighted decompositions (lme4: ``merPredD``).
+
+``η = o + Xβ + ZΛu``.  PIRLS needs, at every iteration, the factorization of
+``ΛᵀZᵀWZΛ + I`` and the solution of the penalized weighted least-squares problem for
+new working weights ``W``.  Both come from the blocked Cholesky of :mod:`pylme.linalg`
+(the one :func:`pylme.deviance.make_deviance` uses for lmer): the grouped structure of
+``Z`` (blocks, level maps, θ layout) is derived once here, and every iteration only
+forms the weighted cross-products of that fixed structure — O(nnz(Z)·k) work, never a
+dense ``n × q`` matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from scipy.linalg import solve_triangular
+
+from ..deviance import TermData, group_terms
+from ..errors import NumericalError
+from ..linalg import BlockedSystem, GroupedColumns, PivotError, TemplateLayout
+
+__all__ = ["Predictor", "PlsStep"]
+
+_VTV_MESSAGE = "Downdated VtV is not positive definite"  # lme4 merPredD::updateDecomp
+
+
+@dataclass(frozen=True, eq=False)
+class PlsStep:
+    """One weighted penalized least-squares solution (lme4 ``merPredD::solve``/``solveU``).
+
+    Attributes
+    ----------
+    u : ndarray, shape (q,)
+        Spherical random effects, term-major (lme4 ``delu`` with ``u0 = 0``).
+    beta : ndarray, shape (p,)
+        Fixed effects (zeros for a u-only step, lme4 ``delb``).
+    ldL2 : float
+        ``log det(ΛᵀZᵀWZΛ + I)`` of this decomposition (lme4 ``pp$ldL2()``).
+    RX : ndarray, shape (p, p)
+        Upper-triangular ``R_X`` of this decomposition (lme4 ``pp$RX()``).
+    factor : BlockedFactor
+        The decomposition itself (conditional variances, AGQ's diagonal of L).
+    """
+
+    u: np.ndarray
+    beta: np.ndarray
+    ldL2: float
+    RX: np.ndarray
+    factor: object
+
+
+class Predictor:
+    """Random-effects structure and fixed-effects matrix of one model, fixed for a fit.
+
+    Parameters
+    ----------
+    terms : sequence of TermData
+        Random-effects terms in lme4's order (θ follows it).
+    X : ndarray, shape (n, p)
+        Fixed-effects model matrix.
+    """
+
+    def __init__(self, terms: Sequence[TermData], X: np.ndarray):
+        self.terms = tuple(terms)
+        self.X = np.ascontiguousarray(X, dtype=float)
+        groups = group_terms(self.terms)
+        self.layout = TemplateLayout([t.z.shape[1] for t in self.terms], [t.nlevels for t in self.terms], groups)
+        self._blocks = [GroupedColumns(self.terms[g[0]].refs, np.hstack([self.terms[t].z for t in g]),
+                                       self.terms[g[0]].nlevels) for g in groups]
+
+    @property
+    def n(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def p(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def q(self) -> int:
+        return self.layout.size
+
+    @property
+    def n_theta(self) -> int:
+        return self.layout.n_par
+
+    @property
+    def lower(self) -> np.ndarray:
+        """lme4's θ lower bounds: 0 for diagonal template entries, −∞ otherwise."""
+        return np.where(self.layout.diagonal_mask(), 0.0, -np.inf)
+
+    def theta_template(self) -> np.ndarray:
+        """lme4's start θ for glmer: 1 on template diagonals, 0 elsewhere (no heuristic)."""
+        return np.where(self.layout.diagonal_mask(), 1.0, 0.0)
+
+    # ------------------------------------------------------------------ products
+    def scale_u(self, theta: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """``b = Λu`` term by term (``b_l = T u_l`` for every level)."""
+        out = np.empty_like(u)
+        offs = self.layout.term_offsets
+        for t, tmpl in enumerate(self.layout.term_templates(theta)):
+            k = tmpl.shape[0]
+            out[offs[t] : offs[t + 1]] = (u[offs[t] : offs[t + 1]].reshape(-1, k) @ tmpl.T).ravel()
+        return out
+
+    def z_times(self, b: np.ndarray) -> np.ndarray:
+        """``Zb`` by gathering every term's level effects (O(n·Σp_i))."""
+        out = np.zeros(self.n)
+        offs = self.layout.term_offsets
+        for t, term in enumerate(self.terms):
+            effects = b[offs[t] : offs[t + 1]].reshape(term.nlevels, -1)
+            out += np.einsum("ij,ij->i", term.z, effects[term.refs])
+        return out
+
+    def lin_pred(self, theta: np.ndarray, beta: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """``Xβ + ZΛu`` (lme4 ``pp$linPred(1)``: the linear predictor without the offset)."""
+        out = self.z_times(self.scale_u(theta, u))
+        if self.p and np.any(beta != 0.0):
+            out = out + self.X @ beta
+        return out
+
+    # ------------------------------------------------------------------ decompositions
+    def solve(self, theta: np.ndarray, weights: np.ndarray, z: np.ndarray, u_only: bool) -> PlsStep:
+        """Decompose with working weights ``W`` and solve the PWLS problem for response ``z``.
+
+        ``min ‖W^½(z − Xβ − ZΛu)‖² + ‖u‖²`` over (u, β) (lme4 ``solve``), or over u alone
+        with β = 0 (``solveU``: glmer's stage 2, where β enters through the offset).
+
+        Raises
+        ------
+        NumericalError
+            ``Downdated VtV is not positive definite`` when R_X cannot be formed.
+        """
+        # X is always decomposed, as lme4's updateDecomp does: R_X (hence unsc(), the
+        # stage-2 step sizes and the "Downdated VtV" check) exists after u-only steps too
+        p = self.p
+        dense = np.column_stack([self.X, z]) if p else z.reshape(-1, 1)
+        try:
+            system = BlockedSystem(self._blocks, np.ascontiguousarray(dense), weights)
+            fac = system.factor(self.layout.block_templates(theta))
+        except PivotError as err:
+            if err.part == "dense":
+                raise NumericalError(_VTV_MESSAGE) from err
+            raise NumericalError("Cholesky factor of the random-effects cross-product is not positive definite") from err
+        cross = fac.scaled_dense_cross()
+        rx_lower = fac.tail[:p, :p]
+        RX = np.triu(rx_lower.T)
+        if u_only or not p:
+            beta, rhs = np.zeros(p), cross[:, p]
+        else:
+            beta = solve_triangular(rx_lower.T, fac.tail[p, :p], lower=False)
+            rhs = cross[:, p] - cross[:, :p] @ beta
+        u = self.layout.to_terms(fac.solve(rhs))
+        return PlsStep(u=u, beta=beta, ldL2=float(fac.logdet), RX=RX, factor=fac)
+
+    def cond_var(self, theta: np.ndarray, step: PlsStep) -> list:
+        """Diagonal blocks of ``Λ(ΛᵀZᵀWZΛ + I)⁻¹Λᵀ`` per term (lme4 ``condVar``, unscaled)."""
+        blocks = step.factor.inverse_diag_blocks()
+        scaled = [np.matmul(np.matmul(t, blk), t.T) for t, blk in zip(self.layout.block_templates(theta), blocks)]
+        return self.layout.split_block_diag(scaled)
