@@ -25,7 +25,7 @@ from .model_matrix import DesignMatrix, model_matrix
 from .random import ReTerms, make_re_terms
 from .rank import RankDrop, drop_rank_deficient
 
-__all__ = ["LmmInputs", "l_formula"]
+__all__ = ["LmmInputs", "ModelParts", "l_formula", "model_parts"]
 
 _LHS_MESSAGE = "!checkLHS || length(as.formula(formula, env = denv)) == 3 is not TRUE"
 
@@ -96,6 +96,51 @@ class LmmInputs:
         return self.X.shape[1]
 
 
+@dataclass(frozen=True, eq=False)
+class ModelParts:
+    """What lmer and glmer build alike (lme4: the shared part of ``lFormula``/``glFormula``)."""
+
+    formula: Formula
+    frame: ModelFrame
+    re_terms: ReTerms
+    X_full: DesignMatrix
+    rank_drop: RankDrop
+    X: np.ndarray
+    messages: tuple[str, ...]
+
+
+def model_parts(
+    formula: str,
+    data: pd.DataFrame,
+    *,
+    weights: Any = None,
+    offset: Any = None,
+    na_action: str = "omit",
+    contrasts: Mapping[str, Any] | None = None,
+    control: Any = None,
+    allow_n: bool = False,
+) -> ModelParts:
+    """Formula, model frame, random-effects structure and X, with lme4's checks in order.
+
+    ``control`` is an ``LmerControl`` or a ``GlmerControl`` (the same ``check_*`` fields);
+    ``allow_n`` is lme4's ``allow.n`` (TRUE for glmer: as many levels as observations).
+    """
+    control = control or LmerControl()
+    parsed = _parse(formula, control)
+    frame = model_frame(bars.sub_bars(parsed), data, weights=weights, offset=offset, na_action=na_action)
+    re_terms = make_re_terms(bars.find_bars(parsed.rhs), frame)
+    check_nlevels(re_terms, frame.n, control, allow_n=allow_n)
+    check_z_dims(re_terms, frame.n, control, allow_n=allow_n)
+    check_z_rank(re_terms, frame.n, control, allow_n=allow_n)
+    X_full = model_matrix(bars.no_bars(parsed), frame, contrasts=contrasts)
+    _check_finite_X(X_full)
+    rank_drop = drop_rank_deficient(X_full.values, X_full.columns, control.check_rankX)
+    X, scale_message = check_scale_x(X_full.values[:, rank_drop.keep], control)
+    # lme4's .merMod.msgs: the msgRankdrop and msgScaleX attributes of X, shown by summary()
+    messages = tuple(m for m in (rank_drop.message, scale_message) if m)
+    return ModelParts(parsed, frame, re_terms, X_full, rank_drop, X, messages)
+
+
 def l_formula(
     formula: str,
     data: pd.DataFrame,
@@ -108,26 +153,17 @@ def l_formula(
     control: LmerControl | None = None,
 ) -> LmmInputs:
     """Parse ``formula`` against ``data`` and run lme4's input checks (lme4 ``lFormula``)."""
-    control = control or LmerControl()
-    parsed = _parse(formula, control)
-    frame = model_frame(bars.sub_bars(parsed), data, weights=weights, offset=offset, na_action=na_action)
-    re_terms = make_re_terms(bars.find_bars(parsed.rhs), frame)
-    check_nlevels(re_terms, frame.n, control)
-    check_z_dims(re_terms, frame.n, control)
-    check_z_rank(re_terms, frame.n, control)
-    X_full = model_matrix(bars.no_bars(parsed), frame, contrasts=contrasts)
-    _check_finite_X(X_full)
-    rank_drop = drop_rank_deficient(X_full.values, X_full.columns, control.check_rankX)
-    X, scale_message = check_scale_x(X_full.values[:, rank_drop.keep], control)
+    parts = model_parts(formula, data, weights=weights, offset=offset, na_action=na_action,
+                        contrasts=contrasts, control=control)
+    frame = parts.frame
     y = _response(frame)
     weights_, offset_ = _weights(frame), _offset(frame)
-    # lme4's .merMod.msgs: the msgRankdrop and msgScaleX attributes of X, shown by summary()
-    messages = tuple(m for m in (rank_drop.message, scale_message) if m)
     integer = bool(getattr(frame.response, "is_integer", False))
-    return LmmInputs(parsed, frame, X_full, rank_drop, X, re_terms, y, weights_, offset_, REML, messages, integer)
+    return LmmInputs(parts.formula, frame, parts.X_full, parts.rank_drop, parts.X, parts.re_terms, y,
+                     weights_, offset_, REML, parts.messages, integer)
 
 
-def _parse(formula: str, control: LmerControl) -> Formula:
+def _parse(formula: str, control: Any) -> Formula:
     if not isinstance(formula, str):
         raise FormulaError(f"formula must be a string such as 'y ~ x + (1 | g)', got {type(formula).__name__}")
     parsed = parse_formula(formula)

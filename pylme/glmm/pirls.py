@@ -10,8 +10,8 @@ loop of lme4 1.1-31's ``src/external.cpp`` step for step:
   come from it;
 * convergence is the relative change of ``Σ d_i + ‖u‖²`` below ``tol`` (tested before
   any step halving, so at least two iterations run);
-* an increase (or NaN) is fixed by up to 10 halvings towards the previous iterate,
-  without a new decomposition; at most 30 iterations;
+* an increase (or NaN) is fixed by up to 20 halvings towards the previous iterate,
+  without a new decomposition; at most 100 iterations (glmer passes maxit = 100);
 * ``ldL2`` is the one of the *last* decomposition (the penultimate μ's weights).
 """
 
@@ -27,8 +27,8 @@ from .predictor import PlsStep, Predictor
 __all__ = ["Response", "PirlsResult", "pirls", "MAXIT", "MAXSTEPHALF"]
 
 #: lme4 ``pwrssUpdate``: iterations and step halvings per iteration.
-MAXIT = 30
-MAXSTEPHALF = 10
+MAXIT = 100
+MAXSTEPHALF = 20
 _DBL_MAX = float(np.finfo(float).max)
 
 

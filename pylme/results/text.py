@@ -32,7 +32,7 @@ __all__ = ["Summary", "print_text", "varcorr_inputs", "merMod_inputs"]
 def varcorr_inputs(vc: "VarCorr") -> P.VarCorrInputs:
     """:class:`~pylme.results.varcorr.VarCorr` as the printing layer's input."""
     terms = [P.VarCorrTerm(t.group, t.components, t.stddev, t.corr) for t in vc.terms]
-    return P.VarCorrInputs(tuple(terms), residual_sd=vc.sigma)
+    return P.VarCorrInputs(tuple(terms), residual_sd=vc.sigma if vc.use_sc else None)
 
 
 def _call_info(fit: "LmerFit") -> P.CallInfo:

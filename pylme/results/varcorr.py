@@ -44,6 +44,8 @@ class VarCorr:
 
     terms: tuple[VarCorrTerm, ...]
     sigma: float
+    #: lme4's ``useSc``: False for binomial/Poisson GLMMs (σ ≡ 1, no ``Residual`` row)
+    use_sc: bool = True
 
     @classmethod
     def from_fit(cls, fit: "LmerFit") -> "VarCorr":
@@ -55,7 +57,7 @@ class VarCorr:
         for name, term, sl in zip(names, re_terms.terms, re_terms.theta_slices):
             T = fit.sigma * relative_factor(fit.theta[sl], term.p)
             out.append(VarCorrTerm(name, term.cnms, T @ T.T))
-        return cls(tuple(out), fit.sigma)
+        return cls(tuple(out), fit.sigma, bool(getattr(fit, "use_sc", True)))
 
     def to_frame(self) -> pd.DataFrame:
         """lme4's ``as.data.frame(VarCorr(fm))`` (``order = "cov.last"``)."""
@@ -68,7 +70,8 @@ class VarCorr:
             for col in range(len(t.components)):
                 for row in range(col + 1, len(t.components)):
                     rows.append((t.group, t.components[col], t.components[row], t.cov[row, col], corr[row, col]))
-        rows.append(("Residual", None, None, self.sigma**2, self.sigma))
+        if self.use_sc:
+            rows.append(("Residual", None, None, self.sigma**2, self.sigma))
         return pd.DataFrame(rows, columns=["grp", "var1", "var2", "vcov", "sdcor"])
 
     def __str__(self) -> str:
