@@ -20,6 +20,8 @@ import pandas as pd
 from ..arguments import data_name_arg, match_arg, r_flag
 from ..errors import DataError, ModelSpecError, PylmeWarning
 from . import effects, vectors
+from .glmer_inference import GlmerInferenceMethods
+from .glmer_predict import GlmerPredictMethods
 from .model import LogLik
 from .varcorr import VarCorr
 
@@ -56,7 +58,7 @@ class _CondVar:
 
 
 @dataclass(frozen=True, eq=False)
-class GlmerFit:
+class GlmerFit(GlmerPredictMethods, GlmerInferenceMethods):
     """A fitted generalized linear mixed model (lme4: ``glmerMod``); build it with :func:`pylme.glmer`."""
 
     inputs: Any
