@@ -24,6 +24,8 @@ STAGES = {
     "optimize": 4, "convergence": 4, "polish": 4, "degenerate": 4, "arguments": 0,
     "printing": 0,  # pure formatting of plain numbers: must not depend on the model code
     "fit": 5, "results": 5, "inference": 5, "plots": 6, "examples": 6, "datasets": 0,
+    "optim": 4,  # lme4's exact optimizers (minqa BOBYQA, lme4 Nelder-Mead)
+    "glmm": 5, "families": 5,  # glmer: PIRLS and devfuns on the linalg kernels, stages, glue
 }
 
 
