@@ -252,3 +252,15 @@ def print_text(m: MerModInputs, digits: int = _DIGITS,
     text += _fit_messages(m.fit_messages)
     text += _warnings_block(m.optinfo, short=True)
     return text
+
+
+# Public names of the ``.prt.*`` helpers above, shared with the GLMM layouts
+# (:mod:`.glmm_layout`): lme4 builds print.merMod and print.summary.merMod for every
+# merMod class from the same helpers, so the GLMM text reuses these rather than copies.
+call_lines = _call_lines
+aictab = _aictab
+residual_block = _residual_block
+groups_line = _groups_line
+warnings_block = _warnings_block
+fit_messages_block = _fit_messages
+fixed_effects_summary = _fixed_effects_summary
