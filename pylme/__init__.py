@@ -1,13 +1,18 @@
-"""pylme: linear mixed models that reproduce R's lme4::lmer.
+"""pylme: linear and generalized linear mixed models that reproduce R's lme4 (lmer, glmer).
 
 >>> import pylme
 >>> fit = pylme.lmer("Reaction ~ Days + (Days | Subject)", pylme.datasets.load("sleepstudy"))
 >>> print(fit.summary())   # the text lme4 prints for summary(fm)
+>>> gm = pylme.glmer("cbind(incidence, size - incidence) ~ period + (1 | herd)",
+...                  pylme.datasets.load("cbpp"), family="binomial")
 """
 
-from . import datasets, errors
+from . import datasets, errors, families
 from .control import ConvCheck, LmerControl
 from .fit import DevFun, devfun, lmer
+from .glmm.control import GlmerControl
+from .glmm.fit import glmer
+from .results.glmer_model import GlmerFit
 from .inference.bootstrap import BootResult, bootMer
 from .inference.anova import anova
 from .results.model import LmerFit, LogLik
@@ -28,4 +33,5 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "lmer", "devfun", "anova", "DevFun", "LmerControl", "ConvCheck", "LmerFit", "LogLik",
     "bootMer", "BootResult", "datasets", "errors", "__version__", "isSingular",
+    "glmer", "GlmerControl", "GlmerFit", "families",
 ]

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import NumericalError
 from .predictor import PlsStep, Predictor
+from .sums import sequential_sum
 
 __all__ = ["Response", "PirlsResult", "pirls", "MAXIT", "MAXSTEPHALF"]
 
@@ -119,13 +120,13 @@ class PirlsResult:
 
     @property
     def ussq(self) -> float:
-        """``‖u‖²`` (lme4 ``pp$sqrL(1)``)."""
-        return float(self.u @ self.u)
+        """``‖u‖²`` (lme4 ``pp$sqrL(1)``), summed in lme4's order."""
+        return sequential_sum(self.u * self.u)
 
     @property
     def drsum(self) -> float:
-        """``Σ d_i`` (lme4 ``resp$resDev()``)."""
-        return float(np.sum(self.dev_resid))
+        """``Σ d_i`` (lme4 ``resp$resDev()``), summed in lme4's order."""
+        return sequential_sum(self.dev_resid)
 
 
 def pirls(predictor: Predictor, resp: Response, theta: np.ndarray, eta_start: np.ndarray,
@@ -198,7 +199,9 @@ def _update(predictor: Predictor, resp: Response, theta, offset, beta, u):
     eta = offset + predictor.lin_pred(theta, beta, u)
     mu = resp.mu(eta)
     with np.errstate(all="ignore"):
-        pdev = float(np.sum(resp.dev_resid(mu))) + float(u @ u)
+        # lme4 adds left to right (unvectorised Eigen): the PIRLS stopping test and the
+        # halving decisions compare these sums, so they are formed in the same order
+        pdev = sequential_sum(resp.dev_resid(mu)) + sequential_sum(u * u)
     return eta, mu, pdev
 
 

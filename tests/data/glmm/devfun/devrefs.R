@@ -21,18 +21,18 @@ for (nm in names(cases)) {
   if (!is.null(cs$weights)) args$weights <- dat[[cs$weights]]
   d0 <- suppressWarnings(do.call(glmer, c(args, list(nAGQ = 0, devFunOnly = TRUE))))
   e0 <- environment(d0)
-  th0 <- e0$pp$theta
+  th0 <- e0$pp$theta + 0; beta0 <- e0$pp$delb + 0; lp00 <- e0$lp0 + 0
   ths <- list(th0, th0 * 0.5, th0 * 1.7 + 0.05)
   f0 <- sapply(ths, function(t) d0(t))
   d1 <- suppressWarnings(do.call(glmer, c(args, list(devFunOnly = TRUE))))
   e1 <- environment(d1)
-  beta1 <- e1$pp$delb; th1 <- e1$pp$theta
+  beta1 <- e1$pp$delb + 0; th1 <- e1$pp$theta + 0; lp01 <- e1$lp0 + 0
   pars <- list(c(th1, beta1), c(th1 * 1.1, beta1 + 0.05), c(th1 * 0.8 + 0.01, beta1 * 0.97))
   f1 <- sapply(pars, function(p) d1(p))
   rec <- list(formula = deparse(cs$f), data = cs$data, family = cs$family, weights = cs$weights,
-              init_lp0 = e0$lp0, init_beta = e0$pp$delb, theta0 = th0,
+              init_lp0 = lp00, init_beta = beta0, theta0 = th0,
               theta_devfun = list(theta = ths, value = f0),
-              stage2_lp0 = e1$lp0, stage1_theta = th1, stage1_beta = beta1,
+              stage2_lp0 = lp01, stage1_theta = th1, stage1_beta = beta1,
               stage2_devfun = list(par = pars, value = f1))
   if (nm %in% c("cbpp", "contraception")) {
     d25 <- suppressWarnings(do.call(glmer, c(args, list(devFunOnly = TRUE, nAGQ = 25))))
