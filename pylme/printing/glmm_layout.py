@@ -214,6 +214,8 @@ def glmm_summary_text(g: GlmerModInputs, digits: int = _DIGITS,
     text += call_lines(m.call, long=True, width=width)
     text += "\n" + aictab(m.criteria, 1, width) + "\n"
     if show_resids:
+        if m.scaled_residuals is None:
+            raise ValueError("the summary's Scaled residuals need MerModInputs.scaled_residuals")
         text += residual_block(m.scaled_residuals, digits, width)
     text += "Random effects:\n"
     text += print_varcorr_table(format_vc(m.varcorr, digits, ranef_comp), width)

@@ -292,6 +292,44 @@ class GlmerFit(GlmerPredictMethods, GlmerInferenceMethods):
 
         return getme(self, name)
 
+    # --- printed forms ------------------------------------------------------------------
+    def summary(self, correlation: bool | None = None, digits: int = 4):
+        """lme4's ``summary()``: an object whose ``str()`` is lme4's text.
+
+        Parameters
+        ----------
+        correlation : bool, optional
+            Print the correlation of the fixed effects (lme4's default: when p ≤ 12).
+        digits : int
+            Significant digits of the printed numbers (``print(summary(gm), digits = )``,
+            default 4), read as R reads it.
+
+        Returns
+        -------
+        pylme.results.glmer_text.GlmerSummary
+            ``coefficients`` has ``Estimate``, ``Std. Error``, ``z value`` (``t value`` for
+            families with a scale) and ``Pr(>|z|)``.
+
+        Raises
+        ------
+        ArgumentError
+            ``digits`` R refuses, or ``correlation`` neither None nor a bool.
+        """
+        from .glmer_text import GlmerSummary
+
+        return GlmerSummary.from_fit(self, correlation=correlation, digits=digits)
+
+    def __str__(self) -> str:
+        """lme4's ``print(fit)`` (``print.merMod``)."""
+        from .glmer_text import print_text
+
+        return print_text(self)
+
+    def __repr__(self) -> str:
+        from .glmer_text import print_text
+
+        return print_text(self)
+
 
 def _hessian_vcov(H: np.ndarray, n_theta: int) -> tuple[np.ndarray, bool]:
     """lme4's ``calc.vcov.hess``: ``h⁻¹`` β block, plus its transpose; bad if NA or not PD."""

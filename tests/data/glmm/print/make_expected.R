@@ -8,7 +8,10 @@
 ##   * <name>_print.txt   -- capture.output(print(fit)), every byte, after a header
 ##     (header: lines starting "## ", the R expression, R and lme4 versions, ended by "## ----")
 ##   * <name>.json        -- the full-precision numbers the printing layer needs (every double
-##     as a "%.17g" string) and the same two texts.
+##     as a "%.17g" string) and the same two texts;
+##   * <name>_spread.json -- the same two texts from refits on 8 seeded row permutations of
+##     the data (lme4's own spread; see spread() below; for cbpp also with digits = 6);
+##   * cbpp_summary_digits6.txt, strwrap.json -- print(summary(gm1), digits = 6); strwrap().
 suppressPackageStartupMessages({
     library(lme4); library(jsonlite); library(mlmRev)
 })
@@ -93,9 +96,36 @@ record <- function(fm, name, fit_expr) {
     cat("wrote", name, "\n")
 }
 
-fit <- function(name, fit_expr) {
+## lme4's own spread: the same call refitted on seeded row permutations of its data (the
+## optimizer's path follows the objective's last bits, so some fits -- VerbAgg,
+## Contraception -- print other digits for the same data in another row order)
+spread <- function(name, fit_expr, seeds = 1:8, digits6 = FALSE) {
+    data_name <- as.character(parse(text = fit_expr)[[1]]$data)
+    d0 <- get(data_name)
+    texts <- lapply(seeds, function(s) {
+        set.seed(s)
+        env <- new.env()
+        assign(data_name, d0[sample(nrow(d0)), ], envir = env)
+        fm <- suppressWarnings(eval(parse(text = fit_expr), envir = env))
+        list(summary = capture(print(summary(fm))), print = capture(print(fm)),
+             summary_digits6 = if (digits6) capture(print(summary(fm), digits = 6)))
+    })
+    rec <- list(r_expression = sprintf(paste(
+                    "for seed in %s: set.seed(seed); %s <- %s[sample(nrow(%s)), ];",
+                    "capture.output(print(summary(fit)), print(fit)) of fit <- %s"),
+                    deparse(seeds), data_name, data_name, data_name, fit_expr),
+                versions = versions, seeds = seeds,
+                summary = lapply(texts, `[[`, "summary"), print = lapply(texts, `[[`, "print"),
+                summary_digits6 = if (digits6) lapply(texts, `[[`, "summary_digits6"))
+    writeLines(toJSON(rec, auto_unbox = TRUE, pretty = TRUE), file.path(here, paste0(name, "_spread.json")),
+               useBytes = TRUE)
+}
+
+fit <- function(name, fit_expr, digits6 = FALSE) {
     fm <- suppressWarnings(eval(parse(text = fit_expr)))
     record(fm, name, fit_expr)
+    spread(name, fit_expr, digits6 = digits6)
+    invisible(fm)
 }
 
 data(cbpp); data(grouseticks); data(VerbAgg); data(Contraception)
@@ -106,7 +136,10 @@ cbpp2 <- cbpp
 cbpp2$logsize <- log(cbpp2$size)
 
 cbpp_formula <- "cbind(incidence, size - incidence) ~ period + (1 | herd)"
-fit("cbpp", sprintf("glmer(%s, data = cbpp, family = binomial)", cbpp_formula))
+gm1 <- fit("cbpp", sprintf("glmer(%s, data = cbpp, family = binomial)", cbpp_formula), digits6 = TRUE)
+write_text(capture(print(summary(gm1), digits = 6)), "cbpp_summary_digits6.txt",
+           sprintf("print(summary(gm1), digits = 6) of gm1 <- glmer(%s, data = cbpp, family = binomial)",
+                   cbpp_formula))
 fit("cbpp_agq25", sprintf("glmer(%s, data = cbpp, family = binomial, nAGQ = 25)", cbpp_formula))
 fit("cbpp_agq0", sprintf("glmer(%s, data = cbpp, family = binomial, nAGQ = 0)", cbpp_formula))
 fit("cbpp_probit", sprintf("glmer(%s, data = cbpp, family = binomial(link = \"probit\"))", cbpp_formula))
