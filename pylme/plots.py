@@ -62,11 +62,15 @@ def _pyplot() -> Any:
 
 
 def _check_fit(fit: Any) -> None:
-    """The plots of a fitted model need an :class:`~pylme.results.model.LmerFit`."""
+    """The plots of a fitted model need an :class:`~pylme.results.model.LmerFit` or a
+    :class:`~pylme.results.glmer_model.GlmerFit` (lme4 plots both: for a GLMM the residual
+    plot shows Pearson residuals against the fitted means μ)."""
+    from .results.glmer_model import GlmerFit
     from .results.model import LmerFit
 
-    if not isinstance(fit, LmerFit):
-        raise ArgumentError(f"a fitted model (LmerFit, from pylme.lmer) is needed, got {type(fit).__name__}")
+    if not isinstance(fit, (LmerFit, GlmerFit)):
+        raise ArgumentError("a fitted model (LmerFit or GlmerFit, from pylme.lmer or pylme.glmer) is needed, "
+                            f"got {type(fit).__name__}")
 
 
 def _names(value: Any, what: str) -> list[str] | None:

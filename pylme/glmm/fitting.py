@@ -185,3 +185,66 @@ def _check_boundary(fn, opt: OptResult, lower: np.ndarray, tol: float, n_theta: 
     from dataclasses import replace
 
     return replace(opt, par=par, fval=float(fval))
+
+
+def refit_glmer(predictor: Predictor, resp: Response, mustart: np.ndarray, theta: np.ndarray, beta: np.ndarray,
+                u: np.ndarray, n_agq: int, optimizer: str, opt_ctrl, *, tol_init: float, tol: float,
+                calc_derivs: bool, control) -> GlmerOptimum:
+    """Re-optimize a fitted GLMM for a new response module (lme4 ``refit.merMod`` for glmer).
+
+    lme4 does not repeat glmer's two stages (glmer_spec.md §5.7, trap 18):
+
+    1. one PIRLS at θ̂ from ``η = linkfun(mustart)`` of the new response — u only with
+       β = 0 (nAGQ ≥ 1), joint for nAGQ = 0 — whose linear predictor becomes ``lp0``;
+    2. **one** optimization from (θ̂, β̂) (θ̂ alone for nAGQ = 0) with the fit's last
+       optimizer and no stage-2 step tweaks (Nelder–Mead's default ``xst = 0.02``);
+       derivatives iff the original fit had them, then ``checkConv``; no boundary check.
+
+    Parameters
+    ----------
+    predictor : Predictor
+        The fit's predictor module (its structure does not depend on the response).
+    resp : Response
+        The new response module.
+    mustart : ndarray
+        The new response's starting means (the family's ``initialize``).
+    theta, beta, u : ndarray
+        θ̂, β̂ and û of the fit (û only matters should PIRLS's first step give NaN).
+    n_agq : int
+        The fit's nAGQ.
+    optimizer : str
+        lme4 ``optinfo$optimizer`` of the fit (or the control's last optimizer).
+    opt_ctrl : mapping
+        Optimizer settings (lme4: ``glmerControl()$optCtrl``, i.e. empty, by default).
+    tol_init : float
+        ``tolPwrss`` of the first PIRLS (the refit control's).
+    tol : float
+        ``tolPwrss`` of the deviance function (the fit's).
+    calc_derivs : bool
+    control : GlmerControl
+        Its ``checkConv`` settings are used.
+
+    Returns
+    -------
+    GlmerOptimum
+    """
+    base = resp.offset
+    eta0 = resp.family.link.linkfun(mustart)
+    init = pirls(predictor, resp, np.asarray(theta, dtype=float), eta0, base, u_only=n_agq > 0, tol=tol_init,
+                 previous=(np.asarray(u, dtype=float), np.zeros(predictor.p)))
+    lp0 = init.eta - base
+    n_th = predictor.n_theta
+    if n_agq > 0:
+        fn: Any = ThetaBetaDevfun(predictor, resp, lp0, tol, n_agq)
+        par = np.concatenate([theta, beta])
+        lower = np.concatenate([predictor.lower, np.full(predictor.p, -np.inf)])
+    else:
+        fn = ThetaDevfun(predictor, resp, lp0, tol)
+        par, lower = np.asarray(theta, dtype=float), predictor.lower
+    fn.last = init
+    opt = optwrap_glmer(optimizer, fn, par, lower, opt_ctrl, calc_derivs=calc_derivs)
+    conv = check_conv(opt.derivs, opt.par, lower, control)
+    state = fn.last
+    beta_hat = opt.par[n_th:] if n_agq > 0 else state.beta
+    return GlmerOptimum(theta=opt.par[:n_th].copy(), beta=np.array(beta_hat, dtype=float), fval=opt.fval,
+                        state=state, opt=opt, stage1=None, conv=conv, lower=lower, n_agq=n_agq)
