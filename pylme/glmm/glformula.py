@@ -110,6 +110,10 @@ def gl_formula(
     for text in start.warnings:
         warnings.warn(text, DataCheckWarning, stacklevel=4)
     y = np.asarray(start.y, dtype=float)
+    # R's dpois warns for every non-integer count at every evaluation (thousands of times)
+    # and the deviance is then +Inf: pylme says each distinct warning once, up front
+    for text in dict.fromkeys(family.aic_warnings(y)):
+        warnings.warn(text, DataCheckWarning, stacklevel=4)
     if np.unique(y).size < 2:
         apply_action(control.check_response_not_const, "Response is constant")
     return GlmmInputs(

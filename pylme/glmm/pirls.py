@@ -188,7 +188,9 @@ def pirls(predictor: Predictor, resp: Response, theta: np.ndarray, eta_start: np
                 if not u_only:
                     beta = (old_beta + beta) / 2.0
                 eta, mu, pdev = _update(predictor, resp, theta, offset, beta, u)
-            if np.isnan(pdev) or pdev - oldpdev > tol:
+            if np.isnan(pdev):
+                raise NumericalError("PIRLS loop resulted in NaN value")
+            if pdev - oldpdev > tol:
                 raise NumericalError("(maxstephalfit) PIRLS step-halvings failed to reduce deviance in pwrssUpdate")
         oldpdev = pdev
     raise NumericalError("pwrssUpdate did not converge in (maxit) iterations")
