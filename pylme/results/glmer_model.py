@@ -201,8 +201,18 @@ class GlmerFit(GlmerPredictMethods, GlmerInferenceMethods):
 
     # --- random effects ---------------------------------------------------------------
     def ranef(self, condVar: bool = True) -> dict[str, pd.DataFrame]:
-        """Conditional modes ``b = Λû`` per grouping factor (lme4 ``ranef``), with σ²-scaled
-        conditional variances from the final decomposition in ``attrs["postVar"]``."""
+        """Conditional modes ``b = Λû`` per grouping factor (lme4 ``ranef``).
+
+        Parameters
+        ----------
+        condVar : bool
+            Attach the σ²-scaled conditional variances (from the final PIRLS
+            decomposition) as ``attrs["postVar"]``, as lme4 1.1-31 does by default.
+
+        Returns
+        -------
+        Ranef
+        """
         return effects.ranef(self, condVar=condVar)
 
     def coef(self) -> dict[str, pd.DataFrame]:
@@ -214,10 +224,17 @@ class GlmerFit(GlmerPredictMethods, GlmerInferenceMethods):
         return VarCorr.from_fit(self)
 
     def ngrps(self) -> dict[str, int]:
+        """Number of levels of each grouping factor (lme4 ``ngrps``)."""
         return {name: f.nlevels for name, f in self.inputs.re_terms.flist.items()}
 
     def isSingular(self, tol: float = 1e-4) -> bool:
-        """True when a θ on a zero lower bound is below ``tol`` (lme4 ``isSingular``)."""
+        """True when a θ on a zero lower bound is below ``tol`` (lme4 ``isSingular``).
+
+        Parameters
+        ----------
+        tol : float
+            Threshold for a diagonal θ to count as zero.
+        """
         from .singular import isSingular
 
         return isSingular(self, tol)
@@ -228,7 +245,15 @@ class GlmerFit(GlmerPredictMethods, GlmerInferenceMethods):
         return vectors.labelled(self, self.optimum.state.mu, "fitted")
 
     def residual_values(self, type: str = "deviance", scaled: bool = False) -> np.ndarray:
-        """Residuals as an array on the rows used (lme4 ``residuals.glmResp``)."""
+        """Residuals as a plain array on the rows used (lme4 ``residuals.glmResp``).
+
+        Parameters
+        ----------
+        type : {"deviance", "pearson", "working", "response", "partial"}
+            As in :meth:`residuals`.
+        scaled : bool
+            Divide by σ.
+        """
         kind = match_arg(type, GLMM_RESIDUAL_TYPES, "type")
         state, resp = self.optimum.state, self.resp
         mu = state.mu
@@ -260,8 +285,15 @@ class GlmerFit(GlmerPredictMethods, GlmerInferenceMethods):
         return vectors.labelled(self, self.residual_values(type, scaled), "residuals")
 
     def weights(self, type: str = "prior") -> np.ndarray:
-        """Prior weights (trials × prior weights for ``cbind``) or the working weights of the
-        last decomposition (lme4 ``weights(, type = "working")``)."""
+        """Prior or working weights (lme4 ``weights.merMod``).
+
+        Parameters
+        ----------
+        type : {"prior", "working"}
+            ``"prior"``: the prior weights as stored (trials × prior weights for a
+            ``cbind`` response); ``"working"``: the PIRLS weights of the last
+            decomposition (lme4 ``pp$Xwts²``).
+        """
         kind = match_arg(type, ("prior", "working"), "type")
         if kind == "working":
             return self.optimum.state.weights.copy()
@@ -277,17 +309,31 @@ class GlmerFit(GlmerPredictMethods, GlmerInferenceMethods):
         return float(self.optimum.state.drsum)
 
     def REMLcrit(self) -> float:
+        """lme4 ``REMLcrit``: not defined for a GLMM (lme4's error)."""
         raise ModelSpecError("can't compute REML deviance for a non-LMM")
 
     def AIC(self) -> float:
+        """−2ℓ + 2·npar (R ``AIC``)."""
         return float(self.optimum.fval + 2 * self.npar)
 
     def BIC(self) -> float:
+        """−2ℓ + log(n)·npar (R ``BIC``)."""
         return float(self.optimum.fval + np.log(self.nobs) * self.npar)
 
     def getME(self, name: str | Sequence[str]) -> Any:
-        """lme4 ``getME`` components (``"theta"``, ``"beta"``, ``"u"``, ``"b"``, ``"mu"``,
-        ``"eta"``, ``"y"``, ``"X"``, ``"Z"``, ``"Lambda"``, ...)."""
+        """Components of the fit by lme4's names (lme4 ``getME``).
+
+        Parameters
+        ----------
+        name : str or sequence of str
+            ``"theta"``, ``"beta"``, ``"u"``, ``"b"``, ``"mu"``, ``"y"``, ``"X"``, ``"Z"``,
+            ``"Lambda"``, ... (lme4's list; ``"eta"`` and ``"n_trials"`` are pylme's
+            additions); several names give a dict.
+
+        Returns
+        -------
+        object
+        """
         from .glmer_getme import getme
 
         return getme(self, name)
