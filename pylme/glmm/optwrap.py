@@ -80,8 +80,9 @@ def _run(optimizer: str, fn: Objective, par: np.ndarray, lower: np.ndarray, cont
         xt = np.broadcast_to(np.asarray(control.get("xt", xst * 5e-4), dtype=float), par.shape).copy()
         res = nelder_mead(fn, par, lower, upper, xst=xst, xt=xt, maxfun=int(control.get("maxfun", 10000)),
                           iprint=int(control.get("iprint", 0)))
-        notes = [res.message] if res.convergence == 4 else []
-        return res.par, res.fval, res.feval, int(res.convergence), res.message, {**control, "xst": xst, "xt": xt}, notes
+        # R's Nelder_Mead warns at the evaluation limit; optwrap then sets convergence 4
+        conv = 4 if res.code == 4 else int(res.convergence)
+        return res.par, res.fval, res.feval, conv, res.message, {**control, "xst": xst, "xt": xt}, []
     if optimizer == "nloptwrap":
         x, f, feval, conv, message, _, notes = _nloptwrap(fn, par, lower, dict(control), verbose)
         return x, f, feval, conv, message, dict(control), notes
@@ -125,9 +126,19 @@ def optwrap_glmer(optimizer: str, fn: Objective, par: np.ndarray, lower: np.ndar
     if optimizer == "bobyqa" and np.all(par == 0):
         par[:] = 0.001  # lme4 optwrap
     traced, trace = _traced(fn)
-    x, f, feval, conv, message, used, notes = _run(optimizer, traced, par, np.asarray(lower, float), control, verbose)
-    caught = list(notes)
+    # lme4's optwrap records the optimizer's own warnings (withCallingHandlers) and lets
+    # them through: they are re-issued once here and kept for optinfo$warnings
+    with warnings.catch_warnings(record=True) as raised:
+        warnings.simplefilter("always")
+        x, f, feval, conv, message, used, notes = _run(optimizer, traced, par, np.asarray(lower, float), control,
+                                                       verbose)
+    caught = []
+    for w in raised:
+        if issubclass(w.category, OptimizerWarning):
+            caught.append(str(w.message))
+        warnings.warn(w.message, w.category, stacklevel=3)
     for note in notes:
+        caught.append(note)
         warnings.warn(note, OptimizerWarning, stacklevel=3)
     if conv != 0:
         text = f"convergence code {conv} from {optimizer}: {message}"
