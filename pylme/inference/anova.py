@@ -9,6 +9,11 @@
 * ``drop1(fit)``: lme4's ``drop1.merMod``: AIC (of ML refits) without each droppable
   term, optionally with likelihood-ratio tests.
 
+glmer fits (:class:`~pylme.results.glmer_model.GlmerFit`) take the same paths, as in
+lme4: they are never refitted (they are ML fits), their ``logLik`` is on the scale of
+their own objective (Laplace or quadrature), the sequential table uses σ = 1, and
+``drop1`` re-runs ``glmer`` without each term.
+
 Every result is an :class:`AnovaResult`, whose ``str()`` is R's ``print()`` of it.
 """
 
@@ -121,9 +126,11 @@ def anova(m1: "LmerFit | None" = None, *others: "LmerFit", refit: bool = True,
 
     Parameters
     ----------
-    m1 : LmerFit, optional
-        The first model (optional only when every model is given by keyword).
-    *others : LmerFit
+    m1 : LmerFit or GlmerFit, optional
+        The first model (optional only when every model is given by keyword).  glmer
+        fits are compared on their log-likelihoods as fitted (lme4 never refits them;
+        fits with different nAGQ are on different scales, compared silently as lme4 does).
+    *others : LmerFit or GlmerFit
         More models, compared with ``m1`` by likelihood-ratio tests.
     refit : bool
         Refit REML models by ML before comparing them (lme4's default), with lme4's
@@ -134,7 +141,8 @@ def anova(m1: "LmerFit | None" = None, *others: "LmerFit", refit: bool = True,
         The same as ``model_names`` (give one of them).
     ddf : {None, "lme4", "Satterthwaite", "Kenward-Roger"}
         One model only: ``None``/``"lme4"`` give lme4's sequential F table, the others
-        lmerTest's F tests with those denominator degrees of freedom.
+        lmerTest's F tests with those denominator degrees of freedom.  A glmer fit
+        ignores ``ddf`` and ``type`` with lme4's warning ``additional arguments ignored``.
     type : {3, 2, 1, "III", "II", "I", "marginal"}, optional
         lmerTest's hypothesis type (default III); needs ``ddf``.  Without ``ddf`` it
         is ignored with lme4's warning.
@@ -177,6 +185,12 @@ def anova(m1: "LmerFit | None" = None, *others: "LmerFit", refit: bool = True,
         labels = given if given is not None else (
             None if not named_models else [f"m{i + 1}" for i in range(len(positional))] + list(named_models))
         return _compare(fits[0], fits[1:], refit, labels)
+    if _is_glmm(fits[0]):  # lmerTest's methods are for LMMs: lme4 ignores both arguments
+        ignored = [name for name, value in (("ddf", ddf), ("type", type)) if value is not None]
+        if ignored:
+            warnings.warn("additional arguments ignored: " + ", ".join(f"\u2018{n}\u2019" for n in ignored),
+                          PylmeWarning, stacklevel=2)
+        return _sequential(fits[0])
     if ddf is None or check_ddf(ddf) == "lme4":
         if type is not None:
             warnings.warn("additional arguments ignored: \u2018type\u2019", PylmeWarning, stacklevel=2)
@@ -187,15 +201,27 @@ def anova(m1: "LmerFit | None" = None, *others: "LmerFit", refit: bool = True,
 # --- model comparison (lme4 anovaLmer) ---------------------------------------------------
 
 
-def _check_fit(model: Any, where: int | str) -> None:
+def _fitted_types() -> tuple[type, ...]:
+    """The fitted mixed models lme4's merMod methods accept: lmer and glmer fits."""
+    from ..results.glmer_model import GlmerFit
     from ..results.model import LmerFit
 
-    if not isinstance(model, LmerFit):
+    return (LmerFit, GlmerFit)
+
+
+def _is_glmm(model: Any) -> bool:
+    from ..results.glmer_model import GlmerFit
+
+    return isinstance(model, GlmerFit)
+
+
+def _check_fit(model: Any, where: int | str) -> None:
+    if not isinstance(model, _fitted_types()):
         shown = repr(model)
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         label = f"argument {where}" if isinstance(where, int) else f"argument '{where}'"
         raise ArgumentError(f"anova() compares fitted models (LmerFit); {label} is a "
-                        f"{type(model).__name__}: {shown}")
+                        f"{type(model).__name__}: {shown} (glmer fits, GlmerFit, are compared too)")
 
 
 def _given_names(model_names: Any, names: Any) -> list[str] | None:
@@ -287,10 +313,15 @@ def _lrt_table(mods: Sequence["LmerFit"], names: Sequence[str]) -> pd.DataFrame:
 
 
 def _sequential(fit: "LmerFit") -> AnovaResult:
-    """lme4's single-model ``anova``: ``effects = R_X β̂`` summed per term."""
+    """lme4's single-model ``anova``: ``effects = R_X β̂`` summed per term, F = mean
+    square / σ² (σ = 1 for binomial and Poisson GLMMs).
+
+    A GLMM's R_X is the one of its last PIRLS decomposition (lme4 ``pp$RX()``).
+    """
     t = fit.inputs.X_full.terms
     assign = np.asarray(fit.inputs.X_assign, dtype=int)
-    effects2 = (fit.solution.RX @ fit.beta) ** 2
+    RX = cast(Any, fit).optimum.state.step.RX if _is_glmm(fit) else fit.solution.RX
+    effects2 = (RX @ fit.beta) ** 2
     terms = list(dict.fromkeys(assign.tolist()))
     names = ["(Intercept)" if a == 0 else t.term_labels[a - 1] for a in terms]
     ss = np.array([effects2[assign == a].sum() for a in terms])
@@ -344,10 +375,21 @@ def _lmertest_anova(fit: "LmerFit", ddf: str, code: str) -> AnovaResult:
 
 
 def _extract_aic(fit: "LmerFit", k: float) -> tuple[float, float]:
-    """lme4 ``extractAIC.merMod``: ``c(edf, -2 logLik + k edf)`` of the ML refit."""
-    ml = fit.refit_ml()
+    """lme4 ``extractAIC.merMod``: ``c(edf, -2 logLik + k edf)`` of the ML refit (a glmer
+    fit is its own)."""
+    ml = fit if _is_glmm(fit) else fit.refit_ml()
     edf = float(ml.npar)
     return edf, -2 * float(ml.logLik()) + k * edf
+
+
+def _glmm_without(fit: Any, term: str) -> Any:
+    """glmer's ``update(fit, ~ . - term)`` with lme4's check of the rows used."""
+    from .glmm_reduced import glmm_fit_without_term
+
+    reduced = glmm_fit_without_term(fit, term)
+    if reduced.nobs != fit.nobs:
+        raise DataError("number of rows in use has changed: remove missing values?")
+    return reduced
 
 
 def _scope_labels(scope: Any) -> list[str]:
@@ -370,7 +412,9 @@ def drop1(fit: "LmerFit", scope: Sequence[str] | None = None, test: str | None =
 
     Parameters
     ----------
-    fit : LmerFit
+    fit : LmerFit or GlmerFit
+        A glmer fit is refitted without each term by re-running :func:`pylme.glmer`
+        with its recorded arguments (lme4's ``update``).
     scope : str or sequence of str, optional
         Term labels to drop (default: every term no other term contains, R
         ``drop.scope``); a one-sided formula text such as ``"~ Days"`` gives its terms,
@@ -394,8 +438,13 @@ def drop1(fit: "LmerFit", scope: Sequence[str] | None = None, test: str | None =
         ``sumFun``, which pylme does not have), a ``scope`` that is not a subset of the
         term labels (lme4's text), a ``k`` that is not a finite number (R gives an
         all-NA table).
+    DataError
+        A glmer refit that uses other rows (lme4: ``number of rows in use has changed:
+        remove missing values?``).
     """
-    check_fit(fit, "drop1")
+    glmm = _is_glmm(fit)
+    if not glmm:
+        check_fit(fit, "drop1")
     test = match_arg(test, ("none", "Chisq", "user"), "test")
     if test == "user":
         raise ArgumentError("\u2018sumFun\u2019 must be specified if (and only if) test==\"user\"; "
@@ -405,7 +454,10 @@ def drop1(fit: "LmerFit", scope: Sequence[str] | None = None, test: str | None =
     scope = drop_scope(fit) if scope is None else _scope_labels(scope)
     if not all(s in labels for s in scope):
         raise ArgumentError("scope is not a subset of term labels")
-    ans = [_extract_aic(fit, k)] + [_extract_aic(fit_without_term(fit, term), k) for term in scope]
+    ans = [_extract_aic(fit, k)]
+    for term in scope:
+        reduced = _glmm_without(fit, term) if glmm else fit_without_term(fit, term)
+        ans.append(_extract_aic(reduced, k))
     edf = np.array([a[0] for a in ans])
     aic = np.array([a[1] for a in ans])
     npar = edf[0] - edf

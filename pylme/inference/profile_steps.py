@@ -18,13 +18,15 @@ from typing import Callable, Mapping
 import numpy as np
 
 from ..errors import OptimizerError, PylmeError, PylmeWarning
-from .devfun2 import DevFun2, fixed_effect_fit, minimize
+from .devfun2 import DevFun2, MinResult, fixed_effect_fit, minimize
 from .sdcor import cv_to_sv
 from .splines import PolySpline, SplineError, back_spline, interp_spline
 
 __all__ = ["ProfileSettings", "ParameterProfile", "profile_variance", "profile_fixed"]
 
 ZetaFun = Callable[[float, np.ndarray], np.ndarray]
+#: ``minimizer(fn, start, lower, upper, optimizer, control)`` (:func:`.devfun2.minimize`'s signature)
+Minimizer = Callable[..., MinResult]
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,6 +36,10 @@ class ProfileSettings:
     Attributes
     ----------
     dd : DevFun2
+        Or any deviance of the profiled parameters with ``n_var`` (the parameters
+        re-optimized at every point: the variance parameters of an LMM, every
+        parameter of a GLMM), ``basedev``, ``beta(pars)`` (the fixed effects that
+        follow those parameters in a row; none for a GLMM) and ``__call__``.
     opt : ndarray
         All parameters at the optimum (variance parameters, σ, β).
     lower, upper : ndarray
@@ -46,6 +52,12 @@ class ProfileSettings:
         Optimizer settings for the variance-parameter fits (the fit's own).
     startmethod : {"prev", "global"}
     verbose : int
+    minimizer : callable, optional
+        The optimizer run of every point (default :func:`.devfun2.minimize`, lme4's
+        NLopt-based wrappers); GLMM profiles pass lme4's exact Nelder–Mead.
+    label : str
+        What lme4's ``verbose`` output calls a parameter (``"var-cov parameter"`` for
+        LMMs, ``"parameter"`` for GLMMs).
     """
 
     dd: DevFun2
@@ -61,6 +73,8 @@ class ProfileSettings:
     control: Mapping[str, float]
     startmethod: str = "prev"
     verbose: int = 0
+    minimizer: Minimizer | None = None
+    label: str = "var-cov parameter"
 
     @property
     def nvp(self) -> int:
@@ -171,9 +185,10 @@ def _splines(name: str, x: np.ndarray, z: np.ndarray, drop_na: bool):
 
 # ---------------------------------------------------------------------------- variance parameters
 def profile_variance(s: ProfileSettings, w: int, name: str) -> ParameterProfile:
-    """Profile variance parameter `w` (lme4 ``profile.merMod``'s ``FUN(w)``)."""
+    """Profile parameter `w` re-optimizing the other ``s.nvp − 1`` (lme4 ``profile.merMod``'s
+    ``FUN(w)``): a variance parameter of an LMM, any parameter of a GLMM."""
     if s.verbose:
-        print(f"var-cov parameter {w + 1}:")
+        print(f"{s.label} {w + 1}:")
     pw = float(s.opt[w])
     others = np.delete(np.arange(s.nvp), w)
 
@@ -197,7 +212,8 @@ def _variance_row(s: ProfileSettings, w: int, others: np.ndarray, pw: float, x: 
         return s.dd(full)
 
     try:
-        res = minimize(fn, start, s.lower[others], s.upper[others], s.optimizer, s.control)
+        minimizer = s.minimizer or minimize
+        res = minimizer(fn, start, s.lower[others], s.upper[others], s.optimizer, s.control)
     except (PylmeError, ArithmeticError, ValueError):  # lme4: tryCatch(optwrap(...)) -> NA row
         res = None
     if res is None:
