@@ -508,13 +508,13 @@ def test_plots_reachable_from_pylme():
 
 
 @pytest.mark.parametrize("call, text", [
-    (lambda f: pylme.plots.caterpillar(3), "a fitted model (LmerFit, from pylme.lmer) is needed"),
+    (lambda f: pylme.plots.caterpillar(3), "a fitted model (LmerFit or GlmerFit, from pylme.lmer or pylme.glmer) is needed"),
     (lambda f: pylme.plots.caterpillar(f["fm1"], level="a"), "level must be strictly between 0 and 1"),
     (lambda f: pylme.plots.caterpillar(f["fm1"], order="no"), "'order' must be True or False"),
     (lambda f: pylme.plots.caterpillar(f["fm1"], group=3), "group must be a name or a list of names"),
     (lambda f: pylme.plots.qq_ranef(f["fm1"], group=[3]), "group must be names (str)"),
-    (lambda f: pylme.plots.residuals_vs_fitted(None), "a fitted model (LmerFit, from pylme.lmer) is needed"),
-    (lambda f: pylme.plots.qq_residuals("fm"), "a fitted model (LmerFit, from pylme.lmer) is needed"),
+    (lambda f: pylme.plots.residuals_vs_fitted(None), "a fitted model (LmerFit or GlmerFit, from pylme.lmer or pylme.glmer) is needed"),
+    (lambda f: pylme.plots.qq_residuals("fm"), "a fitted model (LmerFit or GlmerFit, from pylme.lmer or pylme.glmer) is needed"),
     (lambda f: pylme.plots.conditional_sd(None), "conditional_sd needs one factor's DataFrame"),
     (lambda f: pylme.plots.profile_zeta(f["fm1"].profile(which=5), conf="a"), "'conf' must be confidence levels"),
     (lambda f: pylme.plots.profile_zeta(f["fm1"].profile(which=5), which=3), "which must be a name"),
