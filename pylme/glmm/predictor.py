@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from scipy.linalg import solve_triangular
+from scipy.linalg.lapack import dtrtrs
 
 from ..deviance import TermData, group_terms
 from ..errors import NumericalError
-from ..linalg import BlockedSystem, GroupedColumns, PivotError, TemplateLayout
+from ..linalg import GroupedColumns, PivotError, ReweightPlan, TemplateLayout
 
 __all__ = ["Predictor", "PlsStep"]
 
@@ -69,6 +69,11 @@ class Predictor:
         self.layout = TemplateLayout([t.z.shape[1] for t in self.terms], [t.nlevels for t in self.terms], groups)
         self._blocks = [GroupedColumns(self.terms[g[0]].refs, np.hstack([self.terms[t].z for t in g]),
                                        self.terms[g[0]].nlevels) for g in groups]
+        # The structure of every PIRLS decomposition (lme4: CHOLMOD's symbolic analysis of
+        # ΛᵀZᵀZΛ + I, once): each iteration then forms only the weighted values on it.
+        self._plan = ReweightPlan(self._blocks, self.X.shape[1] + 1)
+        # one term (or terms already in block order): u needs no reordering
+        self._term_order = not np.array_equal(self.layout.internal_to_term, np.arange(self.layout.size))
 
     @property
     def n(self) -> int:
@@ -136,23 +141,27 @@ class Predictor:
         # X is always decomposed, as lme4's updateDecomp does: R_X (hence unsc(), the
         # stage-2 step sizes and the "Downdated VtV" check) exists after u-only steps too
         p = self.p
-        dense = np.column_stack([self.X, z]) if p else z.reshape(-1, 1)
-        try:
-            system = BlockedSystem(self._blocks, np.ascontiguousarray(dense), weights)
-            fac = system.factor(self.layout.block_templates(theta))
+        dense = np.empty((self.n, p + 1))
+        dense[:, :p] = self.X
+        dense[:, p] = z
+        try:  # the structure was analysed once (__init__): only the weighted values are new
+            fac = self._plan.factor(weights, dense, self.layout.block_templates(theta))
         except PivotError as err:
             if err.part == "dense":
                 raise NumericalError(_VTV_MESSAGE) from err
             raise NumericalError("Cholesky factor of the random-effects cross-product is not positive definite") from err
         cross = fac.scaled_dense_cross()
-        rx_lower = fac.tail[:p, :p]
-        RX = np.triu(rx_lower.T)
+        rx_lower = fac.tail[:p, :p]  # fac.tail is lower triangular: its transpose is R_X
+        RX = np.array(rx_lower.T)
         if u_only or not p:
             beta, rhs = np.zeros(p), cross[:, p]
         else:
-            beta = solve_triangular(rx_lower.T, fac.tail[p, :p], lower=False)
+            # R_X β = r_Xy: LAPACK's trtrs on Lᵀ, the call solve_triangular(L.T, ·) makes
+            beta, _ = dtrtrs(rx_lower, fac.tail[p, :p], lower=1, trans=1)
             rhs = cross[:, p] - cross[:, :p] @ beta
-        u = self.layout.to_terms(fac.solve(rhs))
+        u = fac.solve(rhs)
+        if self._term_order:
+            u = self.layout.to_terms(u)
         return PlsStep(u=u, beta=beta, ldL2=float(fac.logdet), RX=RX, factor=fac)
 
     def cond_var(self, theta: np.ndarray, step: PlsStep) -> list:

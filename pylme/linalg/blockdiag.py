@@ -76,6 +76,8 @@ class BlockDiagFactor:
 
     @cached_property
     def half(self) -> np.ndarray:
+        if self.width == 1:  # t / l: what scaled_forward gives for a unit right-hand side
+            return (self.template[0, 0] / self.pivots[0])[:, None, None]
         if self.width > 2:
             return np.linalg.solve(self.chol, np.broadcast_to(self.template.T, self.chol.shape))
         eye = np.broadcast_to(np.eye(self.width), (self.nblocks, self.width, self.width))
@@ -84,6 +86,8 @@ class BlockDiagFactor:
     @cached_property
     def schur(self) -> np.ndarray:
         half = self.half
+        if self.width == 1:  # a 1 × 1 product is one rounding: h·h
+            return half * half
         return np.swapaxes(half, 1, 2) @ half
 
     def scaled_forward(self, rhs: np.ndarray) -> np.ndarray:

@@ -24,8 +24,8 @@ import scipy.sparse as sp
 
 from .blockdiag import BlockDiagFactor, factor_inflated
 from .crossprod import CrossProducts, cross_products, with_dense_columns
-from .dense_rest import DenseRest, DenseRestFactor
-from .pairmap import sorted_unique
+from .dense_rest import DenseRest, DenseRestFactor, lower_tail
+from .pairmap import accumulate_csr, accumulate_csr_transposed, csr_times, sorted_unique
 from .rankupdate import make_rank_update
 from .sparse_rest import SparseRest, template_matrix
 
@@ -94,6 +94,42 @@ class BlockedSystem:
         new._dense = DenseRest(new._cp, self._update)
         return new
 
+    def reweighted(self, weights: np.ndarray, dense: np.ndarray) -> "BlockedSystem":
+        """The same structure with new weights and new dense columns: a new object.
+
+        The factor is that of ``BlockedSystem(blocks, dense, weights)`` (to rounding), at
+        the cost of the new values only: the structure, the rank-update pattern and the
+        back-end are derived once, on the first call, from the design's structural pattern
+        (:class:`.reweight.ReweightPlan`) and shared by every system derived from this one.
+        Zero weights never change the structure.  glmer's PIRLS calls this once per
+        iteration.
+
+        Parameters
+        ----------
+        weights : ndarray, shape (n,)
+        dense : ndarray, shape (n, m)
+            Same ``m`` as this system's.
+        """
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            from .reweight import ReweightPlan  # it builds BlockedSystems: imported on use
+
+            plan = self._plan = ReweightPlan(self._blocks_in, self._cp.n_dense, method=self.method)
+        return plan.system(weights, dense)
+
+    def _reweighted_copy(self, plan, cp: CrossProducts, a_1d: np.ndarray, update, weights) -> "BlockedSystem":
+        """A system on this one's structure with the values ``cp`` (``plan``'s pattern twin only)."""
+        self._a_r1_rows()  # structural: computed once here, shared through the copied state
+        new = object.__new__(BlockedSystem)
+        new.__dict__.update(self.__dict__)  # _rest_blocks, method and the scratch workspace are shared
+        new._blocks_in, new._weights, new._plan = plan.blocks, weights, plan
+        new._cp, new._a_1d, new._update = cp, a_1d, update
+        if self._dense is not None:
+            new._dense = self._dense.reweighted(cp, update)
+        else:
+            new._sparse = self._sparse.reweighted(cp, update)
+        return new
+
     # ------------------------------------------------------------------ pickling
     # Everything is plain arrays and scipy matrices except the per-thread workspace,
     # which is scratch memory (and a threading.local cannot be pickled): it is left
@@ -152,6 +188,14 @@ class BlockedSystem:
         q1 = first.size
         return [(0, first.nlevels, first.width)] + [(q1 + o, nl, k) for o, nl, k in self._rest_blocks]
 
+    def _a_r1_rows(self) -> np.ndarray:
+        """Row of every stored entry of ``A_r1`` (structural; cached)."""
+        rows = self.__dict__.get("_a_r1_rows_cache")
+        if rows is None:
+            a = self._cp.a_r1
+            rows = self._a_r1_rows_cache = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
+        return rows
+
     # ------------------------------------------------------------------ evaluation
     def _corrections(self, fac1: BlockDiagFactor):
         """``A_d1 B A_1r`` (m × r) and ``A_d1 B A_1d`` (m × m).
@@ -170,7 +214,8 @@ class BlockedSystem:
         if not cp.n_rest:
             return np.zeros((m, 0)), corr_dd
         wd = np.einsum("lkm,lkd->mld", rzx, fac1.half).reshape(m, -1)
-        return np.asarray(cp.a_r1 @ wd.T).T, corr_dd
+        dense_a_r1 = getattr(self._update, "a_r1_times", None)  # re-weighted systems with a dense A_r1
+        return (csr_times(cp.a_r1, wd.T) if dense_a_r1 is None else dense_a_r1(wd.T)).T, corr_dd
 
     def _bvec(self, fac1: BlockDiagFactor):
         """Block 1's ``B`` flattened, for the rank update of the later blocks (the dense
@@ -224,12 +269,15 @@ class BlockedSystem:
         return fac1.logdet + logdet, tail
 
     def factor(self, templates) -> "BlockedFactor":
-        """The full factorization, for solves (call once per fit, not per optimizer step).
+        """The full factorization, for solves (lmer: once per fit, not per optimizer step;
+        glmer's PIRLS: once per iteration, on a :meth:`reweighted` system).
 
         Holds its own copy of the trailing factor (dense ``R × R`` or sparse LU), never
         the per-thread workspace of :meth:`logdet_and_tail`.
         """
         templates = self._check_templates(templates)
+        if self._dense is not None and not self._cp.n_rest:  # assemble's arithmetic, without its bookkeeping
+            return factor_one_block(self._cp, self._a_1d, templates)
         fac1 = factor_inflated(self._cp.a11, templates[0])
         corr_dr, corr_dd = self._corrections(fac1)
         if self._dense is not None:
@@ -241,7 +289,31 @@ class BlockedSystem:
         else:
             logdet, tail, rest = self._sparse.factor(self._bvec(fac1), (corr_dr, corr_dd), templates[1:])
         return BlockedFactor(self._cp, self._a_1d, self._rest_blocks, templates, fac1, rest,
-                             fac1.logdet + logdet, tail)
+                             fac1.logdet + logdet, tail, a_r1_rows=self.__dict__.get("_a_r1_rows_cache"))
+
+
+def factor_one_block(cp: CrossProducts, a_1d: np.ndarray, templates) -> "BlockedFactor":
+    """:meth:`BlockedSystem.factor` of a system with one grouped block (no later blocks).
+
+    Block 1 is eliminated level by level and the dense columns' Schur complement
+    ``A_dd − RᵀR`` (``R = K A_1d``, see ``_corrections``) is factored directly: the
+    arithmetic of the general path (assemble + factor of an ``m × m`` trailing matrix)
+    without its bookkeeping.  One grouping factor is glmer's commonest model, and PIRLS
+    factors once per iteration.
+
+    Parameters
+    ----------
+    cp : CrossProducts
+        With ``n_rest = 0``.
+    a_1d : ndarray, shape (ℓ, k, m)
+        ``A_1d`` level-major.
+    templates : sequence of one ndarray
+        ``T`` (k × k, lower triangular), already checked.
+    """
+    fac1 = factor_inflated(cp.a11, templates[0])
+    rzx = fac1.scaled_forward(a_1d).reshape(-1, cp.n_dense)
+    tail = lower_tail(cp.a_dd, rzx.T @ rzx)
+    return BlockedFactor(cp, a_1d, [], templates, fac1, DenseRestFactor.empty(), fac1.logdet, tail)
 
 
 class BlockedFactor:
@@ -255,10 +327,11 @@ class BlockedFactor:
         Lower Cholesky factor of the dense columns' Schur complement.
     """
 
-    def __init__(self, cp, a_1d, rest_blocks, templates, fac1, rest, logdet, tail):
+    def __init__(self, cp, a_1d, rest_blocks, templates, fac1, rest, logdet, tail, a_r1_rows=None):
         self._cp, self._a_1d, self._rest_blocks, self._templates = cp, a_1d, rest_blocks, templates
         self._fac1, self._rest = fac1, rest
         self.logdet, self.tail = logdet, tail
+        self._a_r1_rows = a_r1_rows  # row of every entry of A_r1, when the system has it
 
     # Built on first use: a model with one grouped block, or a caller needing no solve,
     # never pays for the sparse Λ of the later blocks.
@@ -268,13 +341,39 @@ class BlockedFactor:
         return template_matrix(self._rest_blocks, self._templates[1:])
 
     @cached_property
+    def _lam_rest_diagonal(self):
+        """``Λ_r``'s diagonal when every later block is scalar (``Λ_r`` is then diagonal), else None."""
+        if any(k != 1 for _, _, k in self._rest_blocks):
+            return None
+        return np.repeat([float(t[0, 0]) for t in self._templates[1:]], [nl for _, nl, _ in self._rest_blocks])
+
+    @cached_property
     def _m_r1(self) -> sp.csr_matrix:
         """``M_r1 = Λ_rᵀ A_r1 Λ_1``, the scaled off-diagonal block of ``ΛᵀZᵀWZΛ + I``."""
         cp = self._cp
         if not cp.n_rest:
             return sp.csr_matrix((0, cp.first.size))
-        lam1 = template_matrix([(0, cp.first.nlevels, cp.first.width)], self._templates[:1])
-        return (self._lam_rest.T @ cp.a_r1 @ lam1).tocsr()
+        shape, indptr, indices, data = self._m_r1_arrays
+        if data is None:
+            lam1 = template_matrix([(0, cp.first.nlevels, cp.first.width)], self._templates[:1])
+            return (self._lam_rest.T @ cp.a_r1 @ lam1).tocsr()
+        return sp.csr_matrix((data, indices, indptr), shape=shape)
+
+    @cached_property
+    def _m_r1_arrays(self):
+        """``M_r1``'s CSR arrays (shape, indptr, indices, data); data None unless Λ is diagonal.
+
+        With Λ diagonal each entry is ``(λ_r a) λ_1``, the very products the sparse ones of
+        :attr:`_m_r1` form, without building scipy matrices (each PIRLS iteration solves).
+        """
+        a = self._cp.a_r1
+        lam_r = self._lam_rest_diagonal
+        if lam_r is None or self._cp.first.width != 1:
+            return a.shape, None, None, None
+        rows = self._a_r1_rows
+        if rows is None:
+            rows = np.repeat(np.arange(self._cp.n_rest), np.diff(a.indptr))
+        return a.shape, a.indptr, a.indices, (lam_r[rows] * a.data) * float(self._templates[0][0, 0])
 
     def scaled_dense_cross(self) -> np.ndarray:
         """``ΛᵀZᵀWD`` (q × m) in the internal coordinates."""
@@ -283,7 +382,9 @@ class BlockedFactor:
         top = np.matmul(self._templates[0].T, self._a_1d).reshape(-1, cp.n_dense)
         if not cp.n_rest:
             return top
-        return np.vstack([top, np.asarray(self._lam_rest.T @ cp.a_dr.T)])
+        lam_r = self._lam_rest_diagonal
+        rest = lam_r[:, None] * cp.a_dr.T if lam_r is not None else np.asarray(self._lam_rest.T @ cp.a_dr.T)
+        return np.vstack([top, rest])
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         """``(ΛᵀZᵀWZΛ + I)⁻¹ rhs`` by block elimination (rhs of shape (q,))."""
@@ -292,8 +393,16 @@ class BlockedFactor:
         y1 = self._fac1.solve(rhs[:q1].reshape(first.nlevels, first.width)).ravel()
         if not self._cp.n_rest:
             return y1
-        xr = self._rest.solve(rhs[q1:] - self._m_r1 @ y1)
-        back = (self._m_r1.T @ xr).reshape(first.nlevels, first.width)
+        shape, indptr, indices, data = self._m_r1_arrays
+        if data is None:
+            m = self._m_r1
+            shape, indptr, indices, data = m.shape, m.indptr, m.indices, m.data
+        prod = np.zeros(shape[0])  # M_r1 y1 and M_r1ᵀ x_r, as scipy's products compute them
+        accumulate_csr(shape, indptr, indices, data, y1, prod)
+        xr = self._rest.solve(rhs[q1:] - prod)
+        back = np.zeros(shape[1])
+        accumulate_csr_transposed(shape, indptr, indices, data, xr, back)
+        back = back.reshape(first.nlevels, first.width)
         return np.concatenate([y1 - self._fac1.solve(back).ravel(), xr])
 
     def inverse_diag_blocks(self) -> list:

@@ -20,7 +20,10 @@ from ..errors import NumericalError
 from .crossprod import CrossProducts
 from .errors import PivotError
 
-__all__ = ["DenseRest", "DenseRestFactor"]
+__all__ = ["DenseRest", "DenseRestFactor", "lower_tail"]
+
+_EMPTY = np.zeros((0, 0))
+_EMPTY.flags.writeable = False
 
 
 class DenseRest:
@@ -48,6 +51,28 @@ class DenseRest:
         self._pos = (update.keys // rdiv) * size + update.keys % rdiv  # flat, C order
         self._blocks = [(int(o), b.nlevels, b.width) for o, b in zip(cp.offsets[:-1], cp.rest)]
         self._sym = _symmetrize_index(self._blocks, size)
+
+    def reweighted(self, cp: CrossProducts, update) -> "DenseRest":
+        """The same structure with ``cp``'s values and ``update`` (a new object).
+
+        ``cp`` shares the structure of the cross-products this object was built from
+        (:class:`.reweight.ReweightPlan`'s systems): only the base matrix is refilled.
+        """
+        lower = self.__dict__.get("_rr_lower")
+        if lower is None and self.r:  # where a_rr's lower entries go, once per structure
+            rows = np.repeat(np.arange(self.r, dtype=np.int64), np.diff(cp.a_rr.indptr))
+            sel = np.flatnonzero(rows >= cp.a_rr.indices)
+            lower = self._rr_lower = (sel, rows[sel] * self.size + cp.a_rr.indices[sel])
+        r = self.r
+        base = np.zeros((self.size, self.size))
+        if r:
+            base.ravel()[lower[1]] = cp.a_rr.data[lower[0]]
+            base[r:, :r] = cp.a_dr
+        base[r:, r:] = cp.a_dd  # its upper triangle is never read (dpotrf reads the lower one)
+        new = object.__new__(DenseRest)
+        new.__dict__.update(self.__dict__)
+        new._base, new._update = base, update
+        return new
 
     def assemble(self, out: np.ndarray, bvec: np.ndarray, corr_dr: np.ndarray, corr_dd: np.ndarray, templates) -> None:
         """Fill ``out`` (R × R, C order) with ``S``'s lower triangle.
@@ -116,6 +141,17 @@ class DenseRest:
         diag = np.diagonal(upper)
         r = self.r
         return 2.0 * float(np.log(diag[:r]).sum()), diag[r:].copy(), upper.T
+
+
+def lower_tail(a_dd: np.ndarray, corr_dd: np.ndarray) -> np.ndarray:
+    """Lower Cholesky factor of ``A_dd − corr_dd`` (lower triangles read), the last pivot 0
+    when only it fails (a perfect fit, as in :meth:`DenseRest.factor_inplace`)."""
+    upper, info = lapack.dpotrf((a_dd - corr_dd).T, lower=0, overwrite_a=1, clean=1)
+    if info == a_dd.shape[0]:
+        upper[-1, -1] = 0.0
+        info = 0
+    _check_info(info, 0)
+    return upper.T  # clean=1 zeroed the other triangle
 
 
 def _check_info(info: int, r: int) -> None:
@@ -187,16 +223,30 @@ class DenseRestFactor:
     """
 
     def __init__(self, chol: np.ndarray, r: int):
-        self._l = np.tril(chol[:r, :r])
+        self._l = chol[:r, :r]  # only its lower triangle is ever read (trtrs, trtri with lower=1)
         self.r = r
         self._linv = None
 
+    @classmethod
+    def empty(cls) -> "DenseRestFactor":
+        """The factor of a system without later grouped blocks (r = 0)."""
+        return cls(_EMPTY, 0)
+
     def solve(self, rhs: np.ndarray) -> np.ndarray:
-        """``S_rr⁻¹ rhs`` (``rhs`` of shape (r,) or (r, k))."""
+        """``S_rr⁻¹ rhs`` (``rhs`` of shape (r,) or (r, k)).
+
+        LAPACK's ``trtrs`` on ``Lᵀ`` (transposed, then not): the calls
+        ``solve_triangular(L, ·, lower=True)`` makes for a C-ordered ``L``, without its
+        checks (each PIRLS iteration solves).
+        """
         if self.r == 0:
             return np.zeros_like(rhs)
-        y = solve_triangular(self._l, rhs, lower=True, check_finite=False)
-        return solve_triangular(self._l, y, lower=True, trans="T", check_finite=False)
+        upper = self._l.T
+        y, info = lapack.dtrtrs(upper, rhs, lower=0, trans=1)
+        x, info2 = lapack.dtrtrs(upper, y, lower=0, trans=0)
+        if info or info2:  # pragma: no cover - the factor has positive pivots
+            raise PivotError(max(info, info2) - 1, "random")
+        return x
 
     def quad_diag(self, kmat, width: int, chunk: int = 2048) -> np.ndarray:
         """Diagonal ``width × width`` blocks of ``Kᵀ S_rr⁻¹ K`` (``K`` sparse, r × N)."""

@@ -24,12 +24,15 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["PairList", "level_pairs", "pair_operator", "accumulate_matvec", "sorted_unique"]
+__all__ = ["PairList", "level_pairs", "pair_operator", "accumulate_matvec", "accumulate_csr",
+           "accumulate_csr_transposed", "csr_times", "sorted_unique"]
 
 try:  # scipy's compiled y += A x; the public ``A @ x`` allocates and adds a pass
+    from scipy.sparse._sparsetools import csc_matvec as _csc_matvec
     from scipy.sparse._sparsetools import csr_matvec as _csr_matvec
+    from scipy.sparse._sparsetools import csr_matvecs as _csr_matvecs
 except ImportError:  # pragma: no cover - private module moved
-    _csr_matvec = None
+    _csr_matvec = _csc_matvec = _csr_matvecs = None
 
 
 @dataclass(frozen=True)
@@ -134,11 +137,46 @@ def pair_operator(pairs: PairList, out_index: np.ndarray, n_out: int, n_terms: i
 
 def accumulate_matvec(mat: sp.csr_matrix, x: np.ndarray, out: np.ndarray) -> None:
     """``out += mat @ x`` in place (``out``: a contiguous float64 1-D array or view)."""
+    accumulate_csr(mat.shape, mat.indptr, mat.indices, mat.data, x, out)
+
+
+def accumulate_csr(shape, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, x: np.ndarray,
+                   out: np.ndarray) -> None:
+    """``out += A @ x`` for the CSR arrays of ``A`` (no scipy matrix object: building one
+    costs more than a small product, and re-weighted systems make a new ``A`` per call)."""
     global _csr_matvec
     if _csr_matvec is not None and out.flags.c_contiguous and x.dtype == np.float64:
         try:
-            _csr_matvec(mat.shape[0], mat.shape[1], mat.indptr, mat.indices, mat.data, x, out)
+            _csr_matvec(shape[0], shape[1], indptr, indices, data, x, out)
             return
         except (TypeError, ValueError):  # pragma: no cover - private signature changed
             _csr_matvec = None
-    out += mat @ x
+    out += sp.csr_matrix((data, indices, indptr), shape=shape) @ x
+
+
+def accumulate_csr_transposed(shape, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, x: np.ndarray,
+                              out: np.ndarray) -> None:
+    """``out += Aᵀ @ x`` for the CSR arrays of ``A`` (``shape`` is A's), as scipy's ``A.T @ x``."""
+    global _csc_matvec
+    if _csc_matvec is not None and out.flags.c_contiguous and x.dtype == np.float64:
+        try:  # the CSR arrays of A are the CSC arrays of Aᵀ
+            _csc_matvec(shape[1], shape[0], indptr, indices, data, x, out)
+            return
+        except (TypeError, ValueError):  # pragma: no cover - private signature changed
+            _csc_matvec = None
+    out += sp.csr_matrix((data, indices, indptr), shape=shape).T @ x
+
+
+def csr_times(mat: sp.csr_matrix, x: np.ndarray) -> np.ndarray:
+    """``mat @ x`` for a dense 2-D ``x``: scipy's own kernel, without its dispatch overhead."""
+    global _csr_matvecs
+    x = np.ascontiguousarray(x, dtype=float)
+    if _csr_matvecs is not None:
+        out = np.zeros((mat.shape[0], x.shape[1]))
+        try:
+            _csr_matvecs(mat.shape[0], mat.shape[1], x.shape[1], mat.indptr, mat.indices, mat.data, x.ravel(),
+                         out.ravel())
+            return out
+        except (TypeError, ValueError):  # pragma: no cover - private signature changed
+            _csr_matvecs = None
+    return np.asarray(mat @ x)

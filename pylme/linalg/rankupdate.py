@@ -85,6 +85,14 @@ class ProductUpdate:
     def n_coefficients(self) -> int:
         return 0
 
+    def with_matrix(self, a_r1: sp.csr_matrix) -> "ProductUpdate":
+        """The update for new values of ``A_r1`` on the same structure (keys and level map kept)."""
+        new = object.__new__(ProductUpdate)
+        new.__dict__.update(self.__dict__)
+        new._a_r1 = a_r1
+        new._a_1r = a_r1.T.tocsr()
+        return new
+
     def subtract(self, bvec: np.ndarray, out: np.ndarray) -> None:
         blocks = bvec.reshape(self._nl, self._k, self._k)
         if self._k == 1:

@@ -29,12 +29,25 @@ _LU_OPTIONS = dict(permc_spec="NATURAL", diag_pivot_thresh=0.0, options=dict(Sym
 
 
 def template_matrix(blocks, templates) -> sp.csr_matrix:
-    """``Λ = blockdiag_f(I_ℓf ⊗ T_f)`` as a sparse matrix."""
-    parts = [sp.kron(sp.identity(nl, format="csr"), sp.csr_matrix(t), format="csr")
-             for (_, nl, _), t in zip(blocks, templates)]
-    if not parts:
+    """``Λ = blockdiag_f(I_ℓf ⊗ T_f)`` as a sparse matrix (the non-zero entries of every ``T_f``).
+
+    Built directly in CSR form, rows in order and columns sorted within rows (what
+    ``sp.block_diag`` of ``sp.kron`` products gives, at a fraction of their cost: the
+    factor of every PIRLS iteration needs it).
+    """
+    indptr, indices, data = [np.zeros(1, np.int64)], [], []
+    start = 0
+    for (_, nl, k), t in zip(blocks, templates):
+        t = np.asarray(t, dtype=float).reshape(k, k)
+        a, b = np.nonzero(t)  # row-major: by row, then column
+        per_row = np.bincount(a, minlength=k)
+        indptr.append(indptr[-1][-1] + np.cumsum(np.tile(per_row, nl)))
+        indices.append((start + np.arange(nl, dtype=np.int64)[:, None] * k + b[None, :]).ravel())
+        data.append(np.tile(t[a, b], nl))
+        start += nl * k
+    if not indices:
         return sp.csr_matrix((0, 0))
-    return sp.block_diag(parts, format="csr")
+    return sp.csr_matrix((np.concatenate(data), np.concatenate(indices), np.concatenate(indptr)), shape=(start, start))
 
 
 class SparseRest:
@@ -85,6 +98,25 @@ class SparseRest:
         counts = np.diff(lu.L.tocsc().indptr)  # the ordering is fixed: this is every later factor's size
         self.factor_nnz = int(lu.L.nnz)
         self.flops = float(np.sum(counts.astype(float) ** 2))
+
+    def reweighted(self, cp: CrossProducts, update) -> "SparseRest":
+        """The same pattern and ordering with ``cp``'s values and ``update`` (a new object).
+
+        ``cp`` and ``update`` share the structure and keys of those this object was built
+        from (:class:`.reweight.ReweightPlan`'s systems).
+        """
+        lower = self.__dict__.get("_rr_lower")
+        if lower is None:  # where a_rr's lower entries go on the pattern, once per structure
+            rows = np.repeat(np.arange(self.r, dtype=np.int64), np.diff(cp.a_rr.indptr))
+            sel = np.flatnonzero(rows >= cp.a_rr.indices)
+            keys = self._prow * max(self.r, 1) + self._pcol
+            lower = self._rr_lower = (sel, np.searchsorted(keys, rows[sel] * max(self.r, 1) + cp.a_rr.indices[sel]))
+        base = np.zeros(self._base.size)
+        base[lower[1]] = cp.a_rr.data[lower[0]]
+        new = object.__new__(SparseRest)
+        new.__dict__.update(self.__dict__)
+        new._base, new._update, new._a_dr, new._a_dd = base, update, cp.a_dr, cp.a_dd
+        return new
 
     def _build_structure(self) -> None:
         """CSC structure of the permuted full symmetric matrix; data filled per evaluation."""

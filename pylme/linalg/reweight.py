@@ -1,0 +1,238 @@
+"""Re-weighting a blocked system: the structure once, new weights and dense columns per call.
+
+glmer's PIRLS decomposes ``[ΛᵀZᵀWZΛ + I, ΛᵀZᵀWD; DᵀWZΛ, DᵀWD]`` (``D = [X z]``) with new
+working weights ``W`` and a new working response at every iteration (lme4
+``merPredD::updateXwts`` + ``updateDecomp``).  Everything structural — which entries of
+``ZᵀWZ`` can be non-zero, the rank-update pattern, the back-end and its fill-reducing
+ordering — depends only on which observations share levels, never on the weights: lme4
+likewise analyses ``ΛᵀZᵀZΛ + I`` once (CHOLMOD's symbolic factorization) and refactors it
+numerically per iteration.
+
+A :class:`ReweightPlan` derives the structure once from a *pattern twin* of the design: the
+same grouping with every ``z`` replaced by ``|z| + 1`` and unit weights, so no sum cancels
+and the pattern is the structural one (zero weights or cancelling ``z`` later give explicit
+zeros, never a missing entry).  It records, for every observation, where each of its
+products ``z_a z_b`` lands among the grouped cross-products (one scatter index per product),
+so a new system costs
+
+* one ``np.bincount`` for all of ``Z₁ᵀWZ₁`` (block diagonal), ``Z_rᵀWZ₁`` and ``Z_rᵀWZ_r``;
+* one sparse × dense product ``Zᵀ(WD)`` and one ``Dᵀ(WD)`` for the dense columns;
+* the rank update's values on its fixed pattern (:mod:`.reweight_update`);
+
+— O(nnz(Z)·k) in all, with the twin's back-end (dense or sparse) and ordering.  The plan's
+systems are :class:`.blocked.BlockedSystem` objects like any other (same factors, to
+rounding, as ``BlockedSystem(blocks, dense, weights)`` built from scratch).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import scipy.sparse as sp
+
+from .blocked import BlockedFactor, BlockedSystem, factor_one_block
+from .crossprod import CrossProducts, GroupedColumns
+from .pairmap import csr_times
+from .reweight_update import update_pattern
+
+__all__ = ["ReweightPlan"]
+
+
+class ReweightPlan:
+    """The fixed structure of a grouped design, for systems with any weights and dense columns.
+
+    Parameters
+    ----------
+    blocks : sequence of GroupedColumns
+        As for :class:`.blocked.BlockedSystem` (the first is eliminated first).
+    n_dense : int
+        Number of dense columns ``m`` of every system.
+    method : {"auto", "dense", "sparse"}
+        Back-end, chosen once for all systems (from the structure).
+    update : {"auto", "map", "dense", "product"}
+        How block 1's rank update is re-formed (:mod:`.reweight_update`); "auto" picks
+        the cheapest from the structure.  The numbers agree to rounding.
+
+    Attributes
+    ----------
+    method : str
+        The back-end in use.
+    """
+
+    def __init__(self, blocks, n_dense: int, method: str = "auto", update: str = "auto"):
+        self.blocks = list(blocks)
+        first = self.blocks[0]
+        n = first.refs.size
+        self.n, self.n_dense = n, int(n_dense)
+        pattern = [GroupedColumns(b.refs, np.abs(b.z) + 1.0, b.nlevels) for b in self.blocks]
+        self._twin = BlockedSystem(pattern, np.ones((n, self.n_dense)), np.ones(n), method=method)
+        self.method = self._twin.method
+        cp = self._twin._cp
+        for mat in (cp.a_r1, cp.a_rr):  # scatter positions below assume sorted, unique entries
+            mat.sum_duplicates()
+            mat.sort_indices()
+        self._structure = cp
+        self._scatter(cp)
+        self._zt = _transpose_design(self.blocks, cp)
+        self._r1_gather = _r1_gather(cp)
+        self._update = update_pattern(cp, self._twin._update, update) if cp.n_rest else None
+        self._one_block = not cp.n_rest and self.method == "dense"
+
+    # ------------------------------------------------------------------ set-up
+    def _scatter(self, cp: CrossProducts) -> None:
+        """Scatter index and ``z`` product of every (observation, cross-product entry) pair.
+
+        Three parts, one per target (``a11``, ``a_r1.data``, ``a_rr.data``), each one
+        ``np.bincount``; a part whose products are all 1 (random intercepts) takes the
+        weights as they are.
+        """
+        first, rest = self.blocks[0], self.blocks[1:]
+        k1, q1 = first.width, first.size
+        r = cp.n_rest
+        c, d = np.divmod(np.arange(k1 * k1), k1)
+        cols1 = first.refs[:, None] * k1 + np.arange(k1)[None, :]
+        rows = [int(o) + b.refs[:, None] * b.width + np.arange(b.width)[None, :] for o, b in zip(cp.offsets[:-1], rest)]
+        parts = [(first.refs[:, None] * (k1 * k1) + np.arange(k1 * k1)[None, :], first.z[:, c] * first.z[:, d],
+                  first.nlevels * k1 * k1)]
+        if r:
+            r1_keys, rr_keys = _csr_keys(cp.a_r1), _csr_keys(cp.a_rr)
+            index = [_find(r1_keys, (rows_f[:, :, None] * q1 + cols1[:, None, :]).reshape(self.n, -1)) for rows_f in rows]
+            prod = [(blk.z[:, :, None] * first.z[:, None, :]).reshape(self.n, -1) for blk in rest]
+            parts.append((np.concatenate(index, axis=1), np.concatenate(prod, axis=1), cp.a_r1.nnz))
+            index, prod = [], []
+            for blk_f, rows_f in zip(rest, rows):
+                for blk_g, rows_g in zip(rest, rows):
+                    index.append(_find(rr_keys, (rows_f[:, :, None] * r + rows_g[:, None, :]).reshape(self.n, -1)))
+                    prod.append((blk_f.z[:, :, None] * blk_g.z[:, None, :]).reshape(self.n, -1))
+            parts.append((np.concatenate(index, axis=1), np.concatenate(prod, axis=1), cp.a_rr.nnz))
+        # np.intp: bincount converts any other index type on every call
+        self._parts = [(np.ascontiguousarray(idx, dtype=np.intp).ravel(), idx.shape[1],
+                        None if np.all(prd == 1.0) else np.ascontiguousarray(prd), size)
+                       for idx, prd, size in parts]
+
+    def _grouped_values(self, weights: np.ndarray) -> list:
+        """``a11``, ``a_r1.data`` and ``a_rr.data`` (flat) for these weights."""
+        out = []
+        for index, width, prod, size in self._parts:
+            if prod is not None:
+                wts = (prod * weights[:, None]).ravel()
+            else:
+                wts = weights if width == 1 else np.repeat(weights, width)
+            out.append(np.bincount(index, weights=wts, minlength=size))
+        return out
+
+    # ------------------------------------------------------------------ systems
+    def cross_products(self, weights: np.ndarray, dense: np.ndarray):
+        """``[Z D]ᵀW[Z D]`` on the fixed structure.
+
+        Parameters
+        ----------
+        weights : ndarray, shape (n,)
+        dense : ndarray, shape (n, m)
+
+        Returns
+        -------
+        cp : CrossProducts
+        a_1d : ndarray, shape (ℓ₁, k₁, m)
+            ``Z₁ᵀWD`` level-major (what :class:`.blocked.BlockedSystem` keeps as ``_a_1d``).
+        """
+        weights = np.ascontiguousarray(weights, dtype=float).ravel()
+        wd, a_dd = self._dense_products(weights, dense)
+        cp = self._structure
+        first = self.blocks[0]
+        nl, k1, q1 = first.nlevels, first.width, first.size
+        m = self.n_dense
+        vals = self._grouped_values(weights)
+        zd = csr_times(self._zt, wd)
+        a_1d = zd[:q1].reshape(nl, k1, m)
+        if cp.n_rest:
+            a_r1, a_rr = _with_data(cp.a_r1, vals[1]), _with_data(cp.a_rr, vals[2])
+            r1_values = vals[1][self._r1_gather].reshape(-1, k1)
+        else:
+            a_r1, a_rr, r1_values = cp.a_r1, cp.a_rr, cp.r1_values
+        new = CrossProducts(
+            first=first, rest=tuple(self.blocks[1:]), offsets=cp.offsets, a11=vals[0].reshape(nl, k1, k1),
+            a_r1=a_r1, r1_rows=cp.r1_rows, r1_levels=cp.r1_levels, r1_values=r1_values, a_rr=a_rr,
+            a_d1=zd[:q1].T.reshape(m, nl, k1), a_dr=zd[q1:].T, a_dd=a_dd,
+        )
+        return new, a_1d
+
+    def _dense_products(self, weights: np.ndarray, dense):
+        """``WD`` and ``DᵀWD``."""
+        n, m = self.n, self.n_dense
+        dense = np.ascontiguousarray(dense, dtype=float)
+        if dense.shape != (n, m) or weights.size != n:
+            raise ValueError(f"expected weights of length {n} and dense columns of shape ({n}, {m}), "
+                             f"got {weights.shape} and {dense.shape}")
+        wd = dense * weights[:, None]
+        return wd, dense.T @ wd
+
+    def system(self, weights: np.ndarray, dense: np.ndarray) -> BlockedSystem:
+        """A :class:`.blocked.BlockedSystem` with these weights and dense columns (new object)."""
+        cp, a_1d = self.cross_products(weights, dense)
+        update = self._update.values(cp) if self._update is not None else self._twin._update
+        return self._twin._reweighted_copy(self, cp, a_1d, update, np.asarray(weights, dtype=float))
+
+    def factor(self, weights: np.ndarray, dense: np.ndarray, templates) -> BlockedFactor:
+        """``self.system(weights, dense).factor(templates)`` (glmer: one PIRLS decomposition).
+
+        With one grouped block and the dense back-end, the factor is formed straight from
+        the cross-products (:func:`.blocked.factor_one_block`, the same arithmetic) without
+        building the intermediate system.
+        """
+        if self._one_block:
+            cp, a_1d = self.cross_products(weights, dense)
+            k = cp.first.width
+            if len(templates) != 1:
+                raise ValueError(f"expected 1 templates, got {len(templates)}")
+            return factor_one_block(cp, a_1d, [np.asarray(templates[0], dtype=float).reshape(k, k)])
+        return self.system(weights, dense).factor(templates)
+
+
+def _csr_keys(mat: sp.csr_matrix) -> np.ndarray:
+    """``row · ncol + col`` of every stored entry, in storage order (increasing: canonical CSR)."""
+    rows = np.repeat(np.arange(mat.shape[0], dtype=np.int64), np.diff(mat.indptr))
+    return rows * mat.shape[1] + mat.indices
+
+
+def _find(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Positions of ``wanted`` among the sorted ``keys``; every one must be there."""
+    pos = np.searchsorted(keys, wanted)
+    if wanted.size and not np.array_equal(keys[np.minimum(pos, keys.size - 1)], wanted):
+        raise AssertionError("observation outside the structural pattern")  # a bug, never data
+    return pos
+
+
+def _r1_gather(cp: CrossProducts) -> np.ndarray:
+    """Where every ``r1_values[pair, c]`` sits in ``a_r1.data`` (every component is stored)."""
+    k1 = cp.first.width
+    q1 = cp.first.size
+    wanted = (cp.r1_rows[:, None] * q1 + cp.r1_levels[:, None] * k1 + np.arange(k1)[None, :]).ravel()
+    return _find(_csr_keys(cp.a_r1), wanted)
+
+
+def _transpose_design(blocks, cp: CrossProducts) -> sp.csr_matrix:
+    """``Zᵀ`` (q × n) in the internal coordinates: block 1, then the later blocks."""
+    n = blocks[0].refs.size
+    starts = [0] + [blocks[0].size + int(o) for o in cp.offsets[:-1]]
+    rows, cols, vals = [], [], []
+    for start, blk in zip(starts, blocks):
+        rows.append((start + blk.refs[:, None] * blk.width + np.arange(blk.width)[None, :]).ravel())
+        cols.append(np.repeat(np.arange(n), blk.width))
+        vals.append(blk.z.ravel())
+    q = blocks[0].size + cp.n_rest
+    zt = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(q, n))
+    zt.sum_duplicates()
+    return zt
+
+
+def _with_data(template: sp.csr_matrix, data: np.ndarray) -> sp.csr_matrix:
+    """``template``'s structure (shared, never modified) with new values.
+
+    A shallow copy: scipy's constructor re-checks the structure, which costs more than
+    everything else a small system needs.
+    """
+    new = copy.copy(template)
+    new.data = data
+    return new
