@@ -45,8 +45,12 @@ _LME4_ONLY_OPTIMIZERS = ("nlminbwrap", "optimx", "nlminb", "optim", "nlm", "uoby
 # limit for NLopt's maxeval, as in nloptr), "positive" (finite, > 0), "maxfun" (>= 1)
 _OPT_CTRL = {
     "nloptwrap": {"xtol_rel": "tol", "xtol_abs": "tol", "ftol_rel": "tol", "ftol_abs": "tol", "maxeval": "count"},
-    "bobyqa": {"rhobeg": "positive", "rhoend": "positive", "maxfun": "maxfun"},
-    "Nelder_Mead": {"maxfun": "maxfun", "FtolAbs": "tol", "FtolRel": "tol", "XtolRel": "tol", "xst": "positive"},
+    "bobyqa": {"rhobeg": "positive", "rhoend": "positive", "maxfun": "maxfun", "npt": "maxfun",
+               "iprint": "count"},
+    # MinfMax, iprint and verbose may be any number ("count" only refuses NaN); verbose is
+    # accepted and, as in lme4's optwrap, replaced by lmer's verbose
+    "Nelder_Mead": {"maxfun": "maxfun", "FtolAbs": "tol", "FtolRel": "tol", "XtolRel": "tol", "xst": "positive",
+                    "xt": "positive", "MinfMax": "count", "iprint": "count", "verbose": "count"},
 }
 # options lme4's optimizer would use but pylme does not implement: ignoring them would
 # silently give another answer than lme4's, so they are refused
@@ -54,8 +58,8 @@ _NOT_IMPLEMENTED = {
     "nloptwrap": ("algorithm", "stopval", "maxtime", "print_level", "check_derivatives",
                   "check_derivatives_tol", "check_derivatives_print", "local_opts", "population",
                   "ranseed", "tol_constraints_ineq", "tol_constraints_eq"),
-    "bobyqa": ("iprint", "npt"),
-    "Nelder_Mead": ("iprint", "verbose", "xt", "MinfMax", "warnOnly"),
+    "bobyqa": (),
+    "Nelder_Mead": ("warnOnly",),  # a flag; it could only act on error codes lme4 never returns
 }
 
 

@@ -5,14 +5,18 @@ passes to nloptr: ``xtol_abs = ftol_abs = 1e-8``, ``maxeval = 1e5`` and nloptr's
 default ``xtol_rel = 1e-4``; NLopt's own initial-step heuristic is left alone because it
 is part of what makes the iterates (and the evaluation counts) identical to lme4's.
 
-``"bobyqa"`` emulates minqa's settings (``rhobeg = min(0.95, 0.2 max|θ|)``,
-``rhoend = 1e-6 rhobeg``, ``maxfun = 10000``) on NLopt's BOBYQA, and ``"Nelder_Mead"``
-uses NLopt's Nelder–Mead with lme4's tolerances; their iterates approximate, but are not
-bit-identical to, minqa's Fortran and lme4's C++ implementations.
+``"bobyqa"`` is minqa's BOBYQA and ``"Nelder_Mead"`` lme4's own Nelder–Mead, both
+reproduced iterate for iterate by :mod:`pylme.optim`, with the settings lme4's
+``optwrap`` gives them for lmer (``adj = FALSE``): bobyqa with minqa's defaults
+(``rhobeg = min(0.95, 0.2 max|θ|)``, ``rhoend = 1e-6 rhobeg``, ``npt = min(n+2, 2n)``,
+``maxfun = 10000``; an all-zero start becomes 0.001) and ``iprint = min(verbose, 3)``;
+Nelder_Mead with ``xst = 0.02``, ``xt = 5e-4 xst`` and ``iprint`` 0, 20, 10, 1 for
+``verbose`` 0–3.  The optimizers print their own progress, as minqa and lme4 do.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass, field, replace
 from typing import Callable
@@ -22,6 +26,7 @@ import numpy as np
 
 from .control import LmerControl
 from .errors import OptimizerError, OptimizerWarning
+from .optim import bobyqa, nelder_mead
 
 __all__ = ["Derivs", "OptResult", "optimize_lmer", "optwrap", "deriv12", "check_boundary"]
 
@@ -173,46 +178,74 @@ def _nloptwrap(fn, par, lower, opt_ctrl, verbose):
     return x, f, len(traced.trace), conv, NLOPT_MESSAGES.get(status, str(status)), traced, []
 
 
+def _run_exact(optimizer, fn: _TracedObjective, *args, **kwargs):
+    """Run a :mod:`pylme.optim` optimizer; its warnings become optwrap's notes.
+
+    The objective's own exceptions propagate unchanged, and warnings that are not the
+    optimizer's (the deviance's) pass through untouched.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = optimizer(lambda x: fn(x, _NO_GRAD), *args, **kwargs)
+        except nlopt.ForcedStop:
+            raise fn.error from None
+    notes = []
+    for w in caught:
+        if issubclass(w.category, OptimizerWarning):
+            notes.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return result, notes
+
+
+_NO_GRAD = np.empty(0)
+
+
+def _iprint(value) -> int:
+    # an infinite print level prints nothing (R's as.integer(Inf) is NA)
+    value = float(value)
+    return int(value) if math.isfinite(value) else 0
+
+
 def _bobyqa(fn, par, lower, opt_ctrl, verbose):
-    """minqa ``bobyqa`` settings on NLopt's BOBYQA (lme4's ``optimizer = "bobyqa"``)."""
+    """minqa's ``bobyqa`` (lme4's ``optimizer = "bobyqa"``), exactly: :func:`pylme.optim.bobyqa`."""
     par = par.copy()
     if np.all(par == 0):
         par[:] = 0.001  # lme4 optwrap's tweak for bobyqa
-    rhobeg = float(opt_ctrl.get("rhobeg", min(0.95, 0.2 * np.max(np.abs(par)))))
-    rhoend = float(opt_ctrl.get("rhoend", 1e-6 * rhobeg))
-    maxfun = int(opt_ctrl.get("maxfun", 10000))
-    notes = []
-    if maxfun < 10 * par.size**2:
-        notes.append("maxfun < 10 * length(par)^2 is not recommended.")
-    start = np.maximum(par, lower)
-    settings = {"xtol_rel": rhoend / rhobeg, "xtol_abs": 0.0, "ftol_abs": 0.0, "ftol_rel": 0.0,
-                "maxeval": maxfun, "initial_step": np.full(par.size, rhobeg)}
-    traced = _TracedObjective(fn, verbose, "bobyqa")
-    x, f, status = _run_nlopt(nlopt.LN_BOBYQA, traced, start, lower, settings)
-    conv, message = 0, "Normal exit from bobyqa"
-    if status == 5:
-        conv, message = 1, "bobyqa -- maximum number of function evaluations exceeded"
-    elif status < 0:
-        conv, message = status, NLOPT_MESSAGES.get(status, str(status))
-    return x, f, len(traced.trace), conv, message, traced, notes
+    iprint = _iprint(opt_ctrl["iprint"]) if "iprint" in opt_ctrl else min(int(verbose), 3)
+    traced = _TracedObjective(fn, 0, "bobyqa")  # minqa prints for itself
+    npt = opt_ctrl.get("npt")
+    res, notes = _run_exact(
+        bobyqa, traced, par, lower, np.inf, rhobeg=opt_ctrl.get("rhobeg"), rhoend=opt_ctrl.get("rhoend"),
+        npt=None if npt is None else int(npt), maxfun=int(opt_ctrl.get("maxfun", 10000)), iprint=iprint)
+    return res.par, res.fval, res.feval, res.ierr, res.message, traced, notes
+
+
+# lme4's Nelder_Mead: iprint from verbose (0, 1, 2, 3 -> 0, 20, 10, 1; other values print nothing)
+_NM_IPRINT = {0: 0, 1: 20, 2: 10, 3: 1}
 
 
 def _nelder_mead(fn, par, lower, opt_ctrl, verbose):
-    """lme4 ``Nelder_Mead`` tolerances on NLopt's Nelder–Mead."""
-    maxfun = int(opt_ctrl.get("maxfun", 10000))
-    settings = {"xtol_rel": float(opt_ctrl.get("XtolRel", 1e-7)), "xtol_abs": 0.0,
-                "ftol_abs": float(opt_ctrl.get("FtolAbs", 1e-5)),
-                "ftol_rel": float(opt_ctrl.get("FtolRel", 1e-15)), "maxeval": maxfun,
-                "initial_step": np.full(par.size, float(opt_ctrl.get("xst", 0.02)))}
-    traced = _TracedObjective(fn, verbose, "Nelder_Mead")
-    x, f, status = _run_nlopt(nlopt.LN_NELDERMEAD, traced, par, lower, settings)
-    notes, conv, message = [], 0, "normal exit"
-    if status == 5:
-        message = f"failure to converge in {maxfun} evaluations"
-        conv, notes = 4, [message]
-    elif status < 0:
-        conv, message = status, NLOPT_MESSAGES.get(status, str(status))
-    return x, f, len(traced.trace), conv, message, traced, notes
+    """lme4's own ``Nelder_Mead``, exactly: :func:`pylme.optim.nelder_mead`.
+
+    lmer's ``optwrap`` (``adj = FALSE``) leaves lme4's defaults ``xst = 0.02`` and
+    ``xt = 5e-4 xst``; ``FtolAbs``, ``FtolRel`` and ``XtolRel`` are accepted and, as in
+    lme4, have no effect; ``verbose`` in ``optCtrl`` is replaced by lmer's, as lme4 does.
+    """
+    xst = opt_ctrl.get("xst", 0.02)
+    xt = opt_ctrl.get("xt")
+    if "iprint" in opt_ctrl:
+        iprint = _iprint(opt_ctrl["iprint"])
+    else:
+        iprint = _NM_IPRINT.get(min(int(verbose), 3), 0)
+    traced = _TracedObjective(fn, 0, "Nelder_Mead")  # lme4's Nelder-Mead prints for itself
+    kwargs = {"xst": xst, "xt": xt, "maxfun": int(opt_ctrl.get("maxfun", 10000)), "iprint": iprint}
+    if "MinfMax" in opt_ctrl:
+        kwargs["min_f_max"] = float(opt_ctrl["MinfMax"])
+    res, notes = _run_exact(nelder_mead, traced, par, lower, np.inf, **kwargs)
+    conv = 4 if res.code == 4 else res.convergence  # optwrap: NM.result 4 -> convergence 4
+    return res.par, res.fval, res.feval, conv, res.message, traced, notes
 
 
 _OPTIMIZERS = {"nloptwrap": _nloptwrap, "bobyqa": _bobyqa, "Nelder_Mead": _nelder_mead}

@@ -102,7 +102,7 @@ CONTROL_REFUSED = [
     ({"optimizer": "bobyqa", "opt_ctrl": {"rhobeg": 0.1, "rhoend": 1}}, r"ctrl\$rhoend <= ctrl\$rhobeg is not TRUE"),
     ({"optimizer": "bobyqa", "opt_ctrl": {"maxfun": "a"}}, r"optCtrl\$maxfun must be a single number"),
     ({"optimizer": "bobyqa", "opt_ctrl": {"maxfun": 0}}, r"optCtrl\$maxfun must be at least 1"),
-    ({"optimizer": "bobyqa", "opt_ctrl": {"npt": 5}}, r"optCtrl option 'npt' of bobyqa is not implemented"),
+    ({"optimizer": "bobyqa", "opt_ctrl": {"npt": "a"}}, r"optCtrl\$npt must be a single number"),
     ({"optimizer": "Nelder_Mead", "opt_ctrl": {"xst": 0}}, r"0 < ctrl\$xst is not TRUE"),
     ({"optimizer": "Nelder_Mead", "opt_ctrl": {"FtolAbs": "a"}}, r"optCtrl\$FtolAbs must be a single number"),
     ({"optimizer": "Nelder_Mead", "opt_ctrl": {"warnOnly": True}}, r"optCtrl option 'warnOnly' of Nelder_Mead"),
