@@ -242,11 +242,13 @@ class LmerControl:
     opt_ctrl : mapping
         Options of the optimizer (lme4 ``optCtrl``), each a single finite number:
         nloptwrap ``xtol_rel``, ``xtol_abs``, ``ftol_rel``, ``ftol_abs`` (>= 0) and
-        ``maxeval`` (<= 0: no limit, as NLopt); bobyqa ``rhobeg``, ``rhoend`` (> 0),
-        ``maxfun``; Nelder_Mead ``maxfun``, ``FtolAbs``, ``FtolRel``, ``XtolRel``, ``xst``.
-        Other names are ignored with lme4's warning ``unused control arguments ignored``;
-        options lme4's optimizer knows but pylme does not implement (``algorithm``,
-        ``stopval``, ``maxtime``, ``iprint``...) are refused.
+        ``maxeval`` (<= 0: no limit, as NLopt); bobyqa (minqa's, exact) ``rhobeg``,
+        ``rhoend`` (> 0), ``maxfun``, ``npt``, ``iprint``; Nelder_Mead (lme4's, exact)
+        ``maxfun``, ``FtolAbs``, ``FtolRel``, ``XtolRel``, ``xst``, ``xt``, ``MinfMax``,
+        ``iprint``, ``verbose``.  Other names are ignored with lme4's warning ``unused
+        control arguments ignored``; options lme4's optimizer knows but pylme does not
+        implement (nloptwrap's ``algorithm``, ``stopval``, ``maxtime``..., Nelder_Mead's
+        ``warnOnly``) are refused.
 
     Raises
     ------
