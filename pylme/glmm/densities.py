@@ -137,7 +137,11 @@ def _c_lgamma_ufunc():
 def c_lgamma(x) -> np.ndarray:
     """log|Γ(x)| from the C library, as lme4's C++ calls ``lgamma`` (negative binomial ``aic``).
 
-    Falls back to SciPy's ``gammaln`` (within an ulp or two) where no C library loads.
+    Also the ``lgamma`` of :func:`stirlerr` off the half-integers and of :func:`dpois_raw`'s
+    λ ≪ x branch, where R calls its own ``lgammafn`` (neither the C library's nor SciPy's
+    ``gammaln`` is R's to the last bit): the compiled kernels call the C library's
+    (:mod:`pylme.glmm.density_kernels`), so the reference does too.  Falls back to SciPy's
+    ``gammaln`` (within an ulp or two) where no C library loads.
     """
     x = np.asarray(x, dtype=float)
     fun = _c_lgamma_ufunc()
@@ -161,8 +165,8 @@ def nonint(x) -> np.ndarray:
 def stirlerr(n) -> np.ndarray:
     """R's ``stirlerr(n) = log Γ(n+1) − log(√(2πn) (n/e)^n)`` for n ≥ 0 (nmath ``stirlerr.c``).
 
-    Exact table values at half-integers up to 15, ``lgamma`` otherwise up to 15, and the
-    asymptotic series with 2–5 terms above.
+    Exact table values at half-integers up to 15, the C library's ``lgamma`` otherwise up
+    to 15, and the asymptotic series with 2–5 terms above.
     """
     n = _arr(n)
     out = np.empty_like(n)
@@ -174,7 +178,7 @@ def stirlerr(n) -> np.ndarray:
     if other.any():
         m = n[other]
         with np.errstate(divide="ignore", invalid="ignore"):
-            out[other] = gammaln(m + 1.0) - (m + 0.5) * np.log(m) + m - M_LN_SQRT_2PI
+            out[other] = c_lgamma(m + 1.0) - (m + 0.5) * np.log(m) + m - M_LN_SQRT_2PI
     big = ~small
     if big.any():
         s0, s1, s2, s3, s4 = (0.083333333333333333333, 0.00277777777777777777778,
@@ -368,7 +372,7 @@ def dpois_raw(x, lam) -> np.ndarray:
         done |= z
         z = ~done & (lam < x * DBL_MIN)
         xz, lz = x[z], lam[z]
-        out[z] = np.where(np.isfinite(xz), -lz + xz * np.log(lz) - gammaln(xz + 1), -np.inf)
+        out[z] = np.where(np.isfinite(xz), -lz + xz * np.log(lz) - c_lgamma(xz + 1), -np.inf)
         done |= z
         live = ~done & ~np.isnan(x) & ~np.isnan(lam)
         if live.any():

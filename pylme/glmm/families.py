@@ -117,14 +117,11 @@ class Family:
     # --- numerics -------------------------------------------------------------------
     def variance(self, mu) -> np.ndarray:
         """V(μ), lme4's C++ (binomial: ``max(ε, μ(1−μ))``) or R's closure for quasi families."""
-        with np.errstate(all="ignore"):
-            return fm.variance(self._kind, _arr(mu), self.theta)
+        return fm.variance(self._kind, mu, self.theta)
 
     def dev_resids(self, y, mu, wt) -> np.ndarray:
         """Per-observation deviance residuals d_i (lme4 ``devResid``; 0·log 0 := 0)."""
-        y, mu, wt = np.broadcast_arrays(_arr(y), _arr(mu), _arr(wt))
-        with np.errstate(all="ignore"):
-            return fm.dev_resids(self._kind, y, mu, wt, self.theta)
+        return fm.dev_resids(self._kind, y, mu, wt, self.theta)
 
     def aic(self, y, n, mu, wt, dev) -> float:
         """lme4's ``aic(y, n, μ, wt, dev)``: −2 log L (+ lme4's constants), a float.
@@ -136,9 +133,7 @@ class Family:
         reproduced (:mod:`pylme.glmm.densities`); non-integer Poisson counts give +Inf
         (see :meth:`aic_warnings`).
         """
-        y, n, mu, wt = np.broadcast_arrays(_arr(y), _arr(n), _arr(mu), _arr(wt))
-        with np.errstate(all="ignore"):
-            return float(fm.aic(self._kind, y, n, mu, wt, dev, self.theta))
+        return fm.aic(self._kind, y, n, mu, wt, dev, self.theta)
 
     def aic_warnings(self, y) -> tuple[str, ...]:
         """R's warnings from one evaluation of :meth:`aic` at these y, verbatim.

@@ -9,16 +9,24 @@ loops (left to right, :mod:`pylme.glmm.sums`), and the negative binomial ``aic``
 weights only its first term.  The quasi families (refused by ``glmer``) keep R's
 closures.  Every function takes float64 arrays and returns arrays (or a float for
 ``aic``); the family is named by a *kind* string (see :func:`family_kind`).
+
+:func:`variance`, :func:`dev_resids` and :func:`aic` run lme4's six C++ families as
+compiled kernels (:mod:`pylme.glmm.family_kernels`) and the quasi families in NumPy;
+``numpy_variance``, ``numpy_dev_resids`` and ``numpy_aic`` are the NumPy reference of
+every family, which the kernels reproduce bit for bit.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from pylme.glmm import family_kernels as fk
 from pylme.glmm.densities import c_lgamma, dbinom_log, dgamma_log, dpois_log
 from pylme.glmm.nmath import DBL_EPSILON
 from pylme.glmm.sums import sequential_sum
 
-__all__ = ["family_kind", "variance", "dev_resids", "aic", "aic_nonint", "validmu"]
+__all__ = ["family_kind", "variance", "dev_resids", "aic", "aic_nonint", "validmu", "numpy_variance",
+           "numpy_dev_resids", "numpy_aic"]
 
 M_PI = 3.141592653589793238462643383280
 QUASI_VARIANCES = ("constant", "mu(1-mu)", "mu", "mu^2", "mu^3")
@@ -48,8 +56,38 @@ def _r_y_log_y(y: np.ndarray, mu: np.ndarray) -> np.ndarray:
     return np.where(y != 0, y * np.log(y / mu), 0.0)
 
 
-def variance(kind: str, mu: np.ndarray, theta: float | None = None) -> np.ndarray:
-    """V(μ): lme4's C++ for the six C++ families, R's closures for the quasi families."""
+def variance(kind: str, mu, theta: float | None = None) -> np.ndarray:
+    """V(μ): lme4's C++ for the six C++ families (compiled), R's closures for the quasi families.
+
+    :func:`variance`, :func:`dev_resids` and :func:`aic` take array-likes, broadcast them
+    and ignore floating-point warnings (C semantics: ``x/0`` is ±Inf or NaN).
+    """
+    if kind in fk.KIND_CODES:
+        return fk.variance(kind, mu, theta)
+    with np.errstate(all="ignore"):
+        return numpy_variance(kind, np.asarray(mu, dtype=float), theta)
+
+
+def dev_resids(kind: str, y, mu, wt, theta: float | None = None) -> np.ndarray:
+    """Per-observation deviance residuals d_i (``family$dev.resids``; lme4's C++ ``devResid``)."""
+    if kind in fk.KIND_CODES:
+        return fk.dev_resids(kind, y, mu, wt, theta)
+    y, mu, wt = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (y, mu, wt)))
+    with np.errstate(all="ignore"):
+        return numpy_dev_resids(kind, y, mu, wt, theta)
+
+
+def aic(kind: str, y, n, mu, wt, dev: float, theta: float | None = None) -> float:
+    """lme4's ``aic(y, n, μ, wt, dev)`` (−2 log L plus lme4's constants; NaN for quasi)."""
+    if kind in fk.KIND_CODES:
+        return fk.aic(kind, y, n, mu, wt, dev, theta)
+    y, n, mu, wt = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (y, n, mu, wt)))
+    with np.errstate(all="ignore"):
+        return float(numpy_aic(kind, y, n, mu, wt, dev, theta))
+
+
+def numpy_variance(kind: str, mu: np.ndarray, theta: float | None = None) -> np.ndarray:
+    """The NumPy reference of :func:`variance`."""
     if kind == "binomial":
         v = mu * (1 - mu)
         return np.where(DBL_EPSILON < v, v, DBL_EPSILON)  # std::max(eps, v)
@@ -70,9 +108,9 @@ def variance(kind: str, mu: np.ndarray, theta: float | None = None) -> np.ndarra
     raise KeyError(kind)
 
 
-def dev_resids(kind: str, y: np.ndarray, mu: np.ndarray, wt: np.ndarray,
-               theta: float | None = None) -> np.ndarray:
-    """Per-observation deviance residuals d_i (``family$dev.resids``; lme4's C++ ``devResid``)."""
+def numpy_dev_resids(kind: str, y: np.ndarray, mu: np.ndarray, wt: np.ndarray,
+                     theta: float | None = None) -> np.ndarray:
+    """The NumPy reference of :func:`dev_resids`."""
     if kind == "binomial":
         return 2.0 * wt * (_y_log_y(y, mu) + _y_log_y(1.0 - y, 1.0 - mu))
     if kind == "poisson":
@@ -105,9 +143,9 @@ def dev_resids(kind: str, y: np.ndarray, mu: np.ndarray, wt: np.ndarray,
     raise KeyError(kind)
 
 
-def aic(kind: str, y: np.ndarray, n: np.ndarray, mu: np.ndarray, wt: np.ndarray, dev: float,
-        theta: float | None = None) -> float:
-    """lme4's ``aic(y, n, μ, wt, dev)`` (−2 log L plus lme4's constants; NaN for quasi)."""
+def numpy_aic(kind: str, y: np.ndarray, n: np.ndarray, mu: np.ndarray, wt: np.ndarray, dev: float,
+              theta: float | None = None) -> float:
+    """The NumPy reference of :func:`aic`."""
     dev = np.float64(dev)  # C semantics: x/0 is ±Inf or NaN, not an exception
     if kind == "binomial":
         m = n if np.any(n > 1) else wt

@@ -10,6 +10,8 @@ by name) and carries two versions of the inverse link and of dμ/dη:
   cloglog μ ∈ [ε, 1−ε], μ' ≥ ε; log μ = μ' ≥ ε; inverse unclamped.  The clamps are C++
   ``std::max``/``std::min``, which turn a NaN into the bound (``std::max(ε, NaN) = ε``).
   ``sqrt`` and ``1/mu^2`` have no C++ version: lme4 calls R's closures for them.
+  These run as compiled kernels (:mod:`pylme.glmm.family_kernels`); the NumPy versions
+  here (:func:`numpy_linkinv`, :func:`numpy_mu_eta`) are their reference, bit for bit.
 * :meth:`Link.r_linkinv` / :meth:`Link.r_mu_eta` — R's ``family$linkinv``/``mu.eta``
   closures (``stats::make.link``; logit's are C code clamping η at ±30), which lme4 uses in
   ``predict(type = "response")`` and ``simulate``.
@@ -26,10 +28,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from pylme.errors import DataError, ModelSpecError
+from pylme.glmm import family_kernels
 from pylme.glmm.nmath import (DBL_EPSILON, dcauchy, dlogis, dnorm, pcauchy, plogis, pnorm,
                               qcauchy, qnorm)
 
-__all__ = ["Link", "make_link", "LINK_NAMES"]
+__all__ = ["Link", "make_link", "LINK_NAMES", "numpy_linkinv", "numpy_mu_eta"]
 
 LINK_NAMES = ("logit", "probit", "cauchit", "cloglog", "identity", "log", "sqrt", "1/mu^2",
               "inverse")
@@ -217,15 +220,17 @@ class Link:
 
     def linkinv(self, eta) -> np.ndarray:
         """μ = g⁻¹(η) as lme4's C++ ``linkInv`` computes it, with lme4's clamps."""
-        fun = _CPP_LINKINV.get(self.name, _R_LINKINV[self.name])
+        if self.name in family_kernels.LINK_CODES:
+            return family_kernels.linkinv(self.name, eta)
         with np.errstate(all="ignore"):
-            return fun(_arr(eta))
+            return _R_LINKINV[self.name](_arr(eta))
 
     def mu_eta(self, eta) -> np.ndarray:
         """dμ/dη as lme4's C++ ``muEta`` computes it, with lme4's clamps."""
-        fun = _CPP_MU_ETA.get(self.name, _R_MU_ETA[self.name])
+        if self.name in family_kernels.LINK_CODES:
+            return family_kernels.mu_eta(self.name, eta)
         with np.errstate(all="ignore"):
-            return fun(_arr(eta))
+            return _R_MU_ETA[self.name](_arr(eta))
 
     def r_linkinv(self, eta) -> np.ndarray:
         """μ = g⁻¹(η), R's ``family$linkinv`` closure (logit clamps η at ±30)."""
@@ -241,6 +246,18 @@ class Link:
         """R's ``family$valideta``: η finite and > 0 (``sqrt``, ``1/mu^2``), ≠ 0 (``inverse``)."""
         check = _VALIDETA.get(self.name)
         return True if check is None else check(_arr(eta))
+
+
+def numpy_linkinv(name: str, eta) -> np.ndarray:
+    """The NumPy reference of :meth:`Link.linkinv` (lme4's C++ ``linkInv``, R's closure otherwise)."""
+    with np.errstate(all="ignore"):
+        return _CPP_LINKINV.get(name, _R_LINKINV[name])(_arr(eta))
+
+
+def numpy_mu_eta(name: str, eta) -> np.ndarray:
+    """The NumPy reference of :meth:`Link.mu_eta` (lme4's C++ ``muEta``, R's closure otherwise)."""
+    with np.errstate(all="ignore"):
+        return _CPP_MU_ETA.get(name, _R_MU_ETA[name])(_arr(eta))
 
 
 def make_link(name: str) -> Link:
