@@ -72,6 +72,7 @@ class Predictor:
         # The structure of every PIRLS decomposition (lme4: CHOLMOD's symbolic analysis of
         # ΛᵀZᵀZΛ + I, once): each iteration then forms only the weighted values on it.
         self._plan = ReweightPlan(self._blocks, self.X.shape[1] + 1)
+        self._unit_z = [t.z.shape[1] == 1 and bool(np.all(t.z == 1.0)) for t in self.terms]
         # one term (or terms already in block order): u needs no reordering
         self._term_order = not np.array_equal(self.layout.internal_to_term, np.arange(self.layout.size))
 
@@ -107,7 +108,10 @@ class Predictor:
         offs = self.layout.term_offsets
         for t, tmpl in enumerate(self.layout.term_templates(theta)):
             k = tmpl.shape[0]
-            out[offs[t] : offs[t + 1]] = (u[offs[t] : offs[t + 1]].reshape(-1, k) @ tmpl.T).ravel()
+            if k == 1:  # a scalar term: b = θ·u (the same product as the 1×1 matmul)
+                out[offs[t] : offs[t + 1]] = u[offs[t] : offs[t + 1]] * tmpl[0, 0]
+            else:
+                out[offs[t] : offs[t + 1]] = (u[offs[t] : offs[t + 1]].reshape(-1, k) @ tmpl.T).ravel()
         return out
 
     def z_times(self, b: np.ndarray) -> np.ndarray:
@@ -115,8 +119,13 @@ class Predictor:
         out = np.zeros(self.n)
         offs = self.layout.term_offsets
         for t, term in enumerate(self.terms):
-            effects = b[offs[t] : offs[t + 1]].reshape(term.nlevels, -1)
-            out += np.einsum("ij,ij->i", term.z, effects[term.refs])
+            effects = b[offs[t] : offs[t + 1]]
+            if self._unit_z[t]:  # (1 | g): z_i = 1, so z_i·b = b exactly
+                out += np.take(effects, term.refs)
+            elif term.z.shape[1] == 1:
+                out += term.z[:, 0] * np.take(effects, term.refs)
+            else:
+                out += np.einsum("ij,ij->i", term.z, effects.reshape(term.nlevels, -1)[term.refs])
         return out
 
     def lin_pred(self, theta: np.ndarray, beta: np.ndarray, u: np.ndarray) -> np.ndarray:
