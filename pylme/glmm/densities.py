@@ -7,7 +7,9 @@ saddle-point forms: the Stirling remainder ``stirlerr`` and the deviance term ``
 ``dgamma``).  SciPy's ``logpmf``/``logpdf`` use other formulas that differ from R's by up
 to 1e-11 relative (binomial) and far more for large Poisson counts, so pylme follows R's
 algorithms step by step (written from their description and R's sources, read only to
-understand).  Only the ``log = TRUE`` forms are needed.
+understand), R's own ``lgammafn`` included (:mod:`pylme.glmm.lgamma`).  Only the
+``log = TRUE`` forms are needed.  These NumPy functions are the reference of the compiled
+kernels PIRLS runs (:mod:`pylme.glmm.density_kernels`), which give the same bits.
 
 The constant tables R stores (Stirling remainders at half-integers, and ``log(f/1024)``
 split into four single-precision parts) are computed here, once and lazily, in decimal
@@ -24,6 +26,8 @@ from functools import lru_cache
 
 import numpy as np
 from scipy.special import gammaln
+
+from pylme.glmm.lgamma import r_lgamma
 
 __all__ = ["stirlerr", "bd0", "ebd0", "log1pmx", "dpois_raw", "dpois_log", "dbinom_log",
            "dgamma_log", "nonint", "c_lgamma"]
@@ -137,11 +141,8 @@ def _c_lgamma_ufunc():
 def c_lgamma(x) -> np.ndarray:
     """log|Γ(x)| from the C library, as lme4's C++ calls ``lgamma`` (negative binomial ``aic``).
 
-    Also the ``lgamma`` of :func:`stirlerr` off the half-integers and of :func:`dpois_raw`'s
-    λ ≪ x branch, where R calls its own ``lgammafn`` (neither the C library's nor SciPy's
-    ``gammaln`` is R's to the last bit): the compiled kernels call the C library's
-    (:mod:`pylme.glmm.density_kernels`), so the reference does too.  Falls back to SciPy's
-    ``gammaln`` (within an ulp or two) where no C library loads.
+    Falls back to SciPy's ``gammaln`` (within an ulp or two) where no C library loads.
+    (R's densities call R's own ``lgammafn`` instead: :func:`pylme.glmm.lgamma.r_lgamma`.)
     """
     x = np.asarray(x, dtype=float)
     fun = _c_lgamma_ufunc()
@@ -165,8 +166,8 @@ def nonint(x) -> np.ndarray:
 def stirlerr(n) -> np.ndarray:
     """R's ``stirlerr(n) = log Γ(n+1) − log(√(2πn) (n/e)^n)`` for n ≥ 0 (nmath ``stirlerr.c``).
 
-    Exact table values at half-integers up to 15, the C library's ``lgamma`` otherwise up
-    to 15, and the asymptotic series with 2–5 terms above.
+    Exact table values at half-integers up to 15, R's ``lgammafn`` otherwise up to 15, and
+    the asymptotic series with 2–5 terms above.
     """
     n = _arr(n)
     out = np.empty_like(n)
@@ -178,7 +179,7 @@ def stirlerr(n) -> np.ndarray:
     if other.any():
         m = n[other]
         with np.errstate(divide="ignore", invalid="ignore"):
-            out[other] = c_lgamma(m + 1.0) - (m + 0.5) * np.log(m) + m - M_LN_SQRT_2PI
+            out[other] = r_lgamma(m + 1.0) - (m + 0.5) * np.log(m) + m - M_LN_SQRT_2PI
     big = ~small
     if big.any():
         s0, s1, s2, s3, s4 = (0.083333333333333333333, 0.00277777777777777777778,
@@ -372,7 +373,7 @@ def dpois_raw(x, lam) -> np.ndarray:
         done |= z
         z = ~done & (lam < x * DBL_MIN)
         xz, lz = x[z], lam[z]
-        out[z] = np.where(np.isfinite(xz), -lz + xz * np.log(lz) - c_lgamma(xz + 1), -np.inf)
+        out[z] = np.where(np.isfinite(xz), -lz + xz * np.log(lz) - r_lgamma(xz + 1), -np.inf)
         done |= z
         live = ~done & ~np.isnan(x) & ~np.isnan(lam)
         if live.any():

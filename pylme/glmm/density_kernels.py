@@ -4,25 +4,30 @@ The scalar counterparts of :mod:`pylme.glmm.densities` (the NumPy reference, tes
 against R 4.2.2's values): Loader's ``stirlerr`` and ``bd0``, Welinder's ``ebd0`` with its
 four-part table, ``log1pmx`` with its continued fraction, ``dpois_raw``, ``dbinom_raw``
 and R's argument checks, each operation in the reference's order so that both give the
-same bits (``tests/unit/glmm/test_kernels_densities.py``).  ``lgamma`` is the C
-library's, as the reference's.
+same bits (``tests/unit/glmm/test_kernels_densities.py``), and R's ``lgammafn``
+(:func:`r_lgamma1`, the compiled :mod:`pylme.glmm.lgamma`).
 
-The constant tables are arguments (``halves``: the reference's ``_stirlerr_halves()``;
-``table``: its ``_ebd0_table()``), computed once per process by the reference module.
+The constant tables are arguments, computed once per process by the reference modules
+(:func:`constants`): ``consts`` packs the Stirling remainders at half-integers
+(``_stirlerr_halves()``, 31) and Fullerton's two Chebyshev series (``gamma_series()``,
+22 + 5); ``table`` is ``ebd0``'s (``_ebd0_table()``).
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
 from pylme.glmm.densities import (_EBD0_N, _EBD0_S, _EBD0_SB, _SCALEFACTOR, DBL_MAX, DBL_MIN, M_2PI,
-                                  M_LN2, M_LN_2PI, M_LN_SQRT_2PI, M_SQRT_2PI, X_LRG)
+                                  M_LN2, M_LN_2PI, M_LN_SQRT_2PI, M_SQRT_2PI, X_LRG, _ebd0_table,
+                                  _stirlerr_halves)
 from pylme.glmm.jit import kernel, scalar_kernel
+from pylme.glmm.lgamma import DELTA_TERMS, GAMMA_TERMS, XMAX, XSML, gamma_series
 
-__all__ = ["nonint1", "stirlerr1", "bd01", "log1pmx1", "ebd01", "dpois_raw1", "dpois_log1",
-           "dbinom_raw1", "dbinom_log1", "dgamma_log1", "densities_many"]
+__all__ = ["constants", "r_lgamma1", "nonint1", "stirlerr1", "bd01", "log1pmx1", "ebd01", "dpois_raw1",
+           "dpois_log1", "dbinom_raw1", "dbinom_log1", "dgamma_log1", "densities_many"]
 
 _INV_SCALE = 1 / _SCALEFACTOR
 _S0, _S1, _S2, _S3, _S4 = (0.083333333333333333333, 0.00277777777777777777778,
@@ -31,6 +36,63 @@ _S0, _S1, _S2, _S3, _S4 = (0.083333333333333333333, 0.00277777777777777777778,
 _TWO_N = 2 * _EBD0_N
 _TWO_N_F = 2.0 * _EBD0_N
 _ROWS = _EBD0_N + 1
+_GAMCS = 31                    # where gamcs starts in ``consts`` (after the 31 half-integer values)
+_ALGMCS = _GAMCS + GAMMA_TERMS  # and algmcs
+
+
+@lru_cache(maxsize=1)
+def constants() -> tuple[np.ndarray, np.ndarray]:
+    """``(consts, table)``, the kernels' constant arguments (read-only; see the module docstring)."""
+    gamcs, algmcs = gamma_series()
+    consts = np.concatenate([_stirlerr_halves(), gamcs, algmcs])
+    table = np.array(_ebd0_table())
+    consts.flags.writeable = False
+    table.flags.writeable = False
+    return consts, table
+
+
+@kernel
+def _chebyshev1(x, consts, start, count):
+    """R's ``chebyshev_eval``: Clenshaw's recurrence over ``consts[start:start + count]``."""
+    if x < -1.1 or x > 1.1:
+        return math.nan
+    twox = x * 2
+    b0 = 0.0
+    b1 = 0.0
+    b2 = 0.0
+    for i in range(1, count + 1):
+        b2 = b1
+        b1 = b0
+        b0 = twox * b1 - b2 + consts[start + count - i]
+    return (b0 - b2) * 0.5
+
+
+@kernel
+def r_lgamma1(x, consts):
+    """R's ``lgammafn(x)`` for x > 0 (NaN otherwise), as :func:`pylme.glmm.lgamma.r_lgamma`."""
+    if not x > 0:
+        return math.nan
+    if x < 1e-306:
+        return -math.log(x)
+    if x <= 10:
+        n = np.trunc(x)  # gammafn: Γ(1 + y) from the series, then multiplied up or divided
+        y = x - n
+        n = n - 1
+        value = _chebyshev1(y * 2 - 1, consts, _GAMCS, GAMMA_TERMS) + .9375
+        if n < 0:
+            value = math.inf if y < XSML else value / x
+        for i in range(1, int(n) + 1):
+            value = value * (y + i)
+        return math.log(abs(value))
+    if x > XMAX:
+        return math.inf
+    if x > 1e17:
+        return x * (math.log(x) - 1.)
+    if x > 4934720.:
+        return M_LN_SQRT_2PI + (x - 0.5) * math.log(x) - x
+    tmp = 10 / x
+    return (M_LN_SQRT_2PI + (x - 0.5) * math.log(x) - x
+            + _chebyshev1(tmp * tmp * 2 - 1, consts, _ALGMCS, DELTA_TERMS) / x)
 
 
 @scalar_kernel
@@ -41,13 +103,13 @@ def nonint1(x):
 
 
 @kernel
-def stirlerr1(n, halves):
+def stirlerr1(n, consts):
     """``log Γ(n+1) − log(√(2πn) (n/e)^n)``: table at half-integers ≤ 15, series above 15."""
     if n <= 15.0:
         nn2 = n + n
         if nn2 == np.trunc(nn2):
-            return halves[int(nn2)]
-        return math.lgamma(n + 1.0) - (n + 0.5) * math.log(n) + n - M_LN_SQRT_2PI
+            return consts[int(nn2)]
+        return r_lgamma1(n + 1.0, consts) - (n + 0.5) * math.log(n) + n - M_LN_SQRT_2PI
     m2 = n * n
     if n > 500:
         return (_S0 - _S1 / m2) / n
@@ -181,7 +243,7 @@ def ebd01(x, M, table):
 
 
 @kernel
-def dpois_raw1(x, lam, halves, table):
+def dpois_raw1(x, lam, consts, table):
     """R's ``dpois_raw(x, λ, log = TRUE)`` for real x (also ``dgamma``'s kernel)."""
     if lam == 0:
         return 0.0 if x == 0 else -math.inf
@@ -194,18 +256,18 @@ def dpois_raw1(x, lam, halves, table):
     if lam < x * DBL_MIN:
         if not math.isfinite(x):
             return -math.inf
-        return -lam + x * math.log(lam) - math.lgamma(x + 1)
+        return -lam + x * math.log(lam) - r_lgamma1(x + 1, consts)
     if math.isnan(x):
         return x
     yh, yl = ebd01(x, lam, table)
-    yl = yl + stirlerr1(x, halves)
+    yl = yl + stirlerr1(x, consts)
     if x >= X_LRG:
         return -yl - yh - math.log(M_SQRT_2PI * math.sqrt(x))
     return -yl - yh - 0.5 * math.log(M_2PI * x)
 
 
 @scalar_kernel
-def dpois_log1(x, lam, halves, table):
+def dpois_log1(x, lam, consts, table):
     """R's ``dpois(x, λ, log = TRUE)`` and whether R warns ``non-integer x``: ``(value, warns)``."""
     if math.isnan(x) or math.isnan(lam):
         return x + lam, False
@@ -215,20 +277,20 @@ def dpois_log1(x, lam, halves, table):
         return -math.inf, True
     if x < 0 or not math.isfinite(x):
         return -math.inf, False
-    return dpois_raw1(np.rint(x), lam, halves, table), False
+    return dpois_raw1(np.rint(x), lam, consts, table), False
 
 
 @kernel
-def _dbinom_interior(x, n, p, q, halves):
+def _dbinom_interior(x, n, p, q, consts):
     """``dbinom_raw`` for 0 < x < n: Loader's saddle point (a call of its own: it is rare in glmer)."""
-    lc = (stirlerr1(n, halves) - stirlerr1(x, halves) - stirlerr1(n - x, halves)
+    lc = (stirlerr1(n, consts) - stirlerr1(x, consts) - stirlerr1(n - x, consts)
           - bd01(x, n * p) - bd01(n - x, n * q))
     lf = M_LN_2PI + math.log(x) + math.log1p(-x / n)
     return lc - 0.5 * lf
 
 
 @scalar_kernel
-def dbinom_raw1(x, n, p, q, halves):
+def dbinom_raw1(x, n, p, q, consts):
     """R's ``dbinom_raw(x, n, p, q, log = TRUE)`` for integer-valued x, n."""
     if p == 0:
         return 0.0 if x == 0 else -math.inf
@@ -244,11 +306,11 @@ def dbinom_raw1(x, n, p, q, halves):
         return n * math.log(big)
     if x < 0 or x > n:
         return -math.inf
-    return _dbinom_interior(x, n, p, q, halves)
+    return _dbinom_interior(x, n, p, q, consts)
 
 
 @scalar_kernel
-def dbinom_log1(x, n, p, halves):
+def dbinom_log1(x, n, p, consts):
     """R's ``dbinom(x, n, p, log = TRUE)`` and whether R warns ``non-integer x``: ``(value, warns)``."""
     if math.isnan(x) or math.isnan(n) or math.isnan(p):
         return x + n + p, False
@@ -258,11 +320,11 @@ def dbinom_log1(x, n, p, halves):
         return -math.inf, True
     if x < 0 or not math.isfinite(x):
         return -math.inf, False
-    return dbinom_raw1(np.rint(x), np.rint(n), p, 1 - p, halves), False
+    return dbinom_raw1(np.rint(x), np.rint(n), p, 1 - p, consts), False
 
 
 @scalar_kernel
-def dgamma_log1(x, shape, scale, halves, table):
+def dgamma_log1(x, shape, scale, consts, table):
     """R's ``dgamma(x, shape, scale = scale, log = TRUE)`` (nmath ``dgamma.c``)."""
     if math.isnan(x) or math.isnan(shape) or math.isnan(scale):
         return x + shape + scale
@@ -285,11 +347,11 @@ def dgamma_log1(x, shape, scale, halves, table):
     else:
         count = shape - 1
         extra = -math.log(scale)  # a − b is a + (−b) exactly: one call site for both cases
-    return dpois_raw1(count, x / scale, halves, table) + extra
+    return dpois_raw1(count, x / scale, consts, table) + extra
 
 
 @kernel
-def densities_many(which, a, b, c, halves, table, out, warns):
+def densities_many(which, a, b, c, consts, table, out, warns):
     """One density over arrays (``which``: 0 dbinom(a; b, c), 1 dpois(a; b), 2 dgamma(a; b, c)).
 
     The array form of the scalar kernels, for the tests that hold them to R's grids and to
@@ -297,9 +359,9 @@ def densities_many(which, a, b, c, halves, table, out, warns):
     """
     for k in range(a.size):
         if which == 0:
-            out[k], warns[k] = dbinom_log1(a[k], b[k], c[k], halves)
+            out[k], warns[k] = dbinom_log1(a[k], b[k], c[k], consts)
         elif which == 1:
-            out[k], warns[k] = dpois_log1(a[k], b[k], halves, table)
+            out[k], warns[k] = dpois_log1(a[k], b[k], consts, table)
         else:
-            out[k] = dgamma_log1(a[k], b[k], c[k], halves, table)
+            out[k] = dgamma_log1(a[k], b[k], c[k], consts, table)
             warns[k] = False

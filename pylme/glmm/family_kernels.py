@@ -27,12 +27,10 @@ reference does.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
 
-from pylme.glmm.densities import _ebd0_table, _stirlerr_halves
-from pylme.glmm.density_kernels import bd01, dbinom_log1, dgamma_log1, dpois_log1
+from pylme.glmm.density_kernels import bd01, constants, dbinom_log1, dgamma_log1, dpois_log1
 from pylme.glmm.jit import kernel, scalar_kernel
 from pylme.glmm.nmath import DBL_EPSILON
 from pylme.glmm.nmath_kernels import dcauchy1, dlogis1, dnorm1, pcauchy1, plogis1, pnorm1
@@ -205,7 +203,7 @@ def dev_resids_kernel(code, y, mu, wt, theta, out):
 
 # --- aic ----------------------------------------------------------------------------------
 @scalar_kernel
-def _binomial_aic(y, n, mu, wt, halves):
+def _binomial_aic(y, n, mu, wt, consts):
     """Binomial ``aic``: −2 Σ (m > 0 ? wt/m : 0) log dbinom(round(m y), round(m), μ).
 
     When every row is one Bernoulli trial (round(m) = 1, round(m y) ∈ {0, 1}, 0 < μ < 1),
@@ -245,22 +243,22 @@ def _binomial_aic(y, n, mu, wt, halves):
         yy = np.rint(mi * y[i])
         mr = np.rint(mi)
         factor = 0.0 if mr <= 0.0 else wt[i] / mr
-        logd, _ = dbinom_log1(yy, mr, mu[i], halves)
+        logd, _ = dbinom_log1(yy, mr, mu[i], consts)
         term = factor * logd
         s = term if i == 0 else s + term
     return -2.0 * s
 
 
 @kernel
-def aic_kernel(code, y, n, mu, wt, dev, theta, halves, table):
+def aic_kernel(code, y, n, mu, wt, dev, theta, consts, table):
     """lme4's ``aic(y, n, μ, wt, dev)``, every sum left to right (codes as :data:`KIND_CODES`)."""
     size = y.size
     if code == 0:
-        return _binomial_aic(y, n, mu, wt, halves)
+        return _binomial_aic(y, n, mu, wt, consts)
     if code == 1:
         s = 0.0
         for i in range(size):
-            logd, _ = dpois_log1(y[i], mu[i], halves, table)
+            logd, _ = dpois_log1(y[i], mu[i], consts, table)
             term = logd * wt[i]
             s = term if i == 0 else s + term
         return -2.0 * s
@@ -269,7 +267,7 @@ def aic_kernel(code, y, n, mu, wt, dev, theta, halves, table):
         invdisp = 1.0 / disp
         s = 0.0
         for i in range(size):
-            term = wt[i] * dgamma_log1(y[i], invdisp, mu[i] * disp, halves, table)
+            term = wt[i] * dgamma_log1(y[i], invdisp, mu[i] * disp, consts, table)
             s = term if i == 0 else s + term
         return -2.0 * s + 2.0
     if code == 3:
@@ -317,11 +315,6 @@ def _vectors(*args):
     return shape, [_read_only(a.reshape(-1)) for a in arrays]
 
 
-@lru_cache(maxsize=1)
-def _tables() -> tuple[np.ndarray, np.ndarray]:
-    """The reference's constant tables (Stirling remainders, ebd0's), read-only."""
-    return _read_only(_stirlerr_halves()), _read_only(_ebd0_table())
-
 
 def _link(name: str, derivative: int, eta) -> np.ndarray:
     shape, (flat,) = _vectors(eta)
@@ -363,5 +356,5 @@ def dev_resids(kind: str, y, mu, wt, theta=None) -> np.ndarray:
 def aic(kind: str, y, n, mu, wt, dev, theta=None) -> float:
     """lme4's C++ ``aic`` for a family kind in :data:`KIND_CODES` (arguments broadcast)."""
     _, (yv, nv, muv, wtv) = _vectors(y, n, mu, wt)
-    halves, table = _tables()
-    return float(aic_kernel(KIND_CODES[kind], yv, nv, muv, wtv, float(dev), _theta(theta), halves, table))
+    consts, table = constants()
+    return float(aic_kernel(KIND_CODES[kind], yv, nv, muv, wtv, float(dev), _theta(theta), consts, table))

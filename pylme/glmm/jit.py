@@ -45,7 +45,7 @@ SVML_ACTIVE: bool = bool(getattr(numba.config, "USING_SVML", False))
 """Whether Numba vectorises math calls through SVML in this process (then kernels may
 differ from the C library in the last bit; the kernel tests would report it)."""
 
-KERNEL_SOURCES = ("jit.py", "nmath.py", "nmath_kernels.py", "densities.py", "density_kernels.py",
+KERNEL_SOURCES = ("jit.py", "nmath.py", "nmath_kernels.py", "lgamma.py", "densities.py", "density_kernels.py",
                   "sums.py", "family_kernels.py")
 """The modules (in ``pylme/glmm``) whose code or constants the compiled kernels contain."""
 

@@ -1,18 +1,20 @@
 """The compiled nmath and density kernels: R's values on R's grids, and the reference's bits elsewhere.
 
-Expected R values: tests/data/glmm/nmath.json (R 4.2.2, tests/data/glmm/make_families.R),
-with the tolerances of test_nmath_densities.py (exact except ``dgamma`` at non-integer
-shapes, ≤ 1e-13 relative).  Everywhere, including random and extreme arguments, the
-kernels must give the bits of the NumPy reference (``pylme.glmm.nmath``,
-``pylme.glmm.densities``), and R's ``non-integer x`` warnings at the same places.
+Expected R values: tests/data/glmm/nmath.json (R 4.2.2, tests/data/glmm/make_families.R)
+and tests/data/glmm/lgamma.json (R 4.2.2 ``lgamma``, tests/data/glmm/make_lgamma.R), all
+to the last bit (``dgamma`` too, now that R's ``lgammafn`` is reproduced).  Everywhere,
+including random and extreme arguments, the kernels must give the bits of the NumPy
+reference (``pylme.glmm.nmath``, ``pylme.glmm.densities``, ``pylme.glmm.lgamma``), and
+R's ``non-integer x`` warnings at the same places.
 """
 
 import numpy as np
 import pytest
+from scipy import special
 
-from family_refs import hexvec, load, max_rel_diff, same_bits
+from family_refs import hexvec, load, same_bits
 from kernel_inputs import SPECIALS, etas
-from pylme.glmm import densities, nmath
+from pylme.glmm import densities, lgamma, nmath
 from pylme.glmm import density_kernels as dk
 from pylme.glmm import nmath_kernels as nk
 
@@ -32,7 +34,8 @@ def _many(name: str, a, b, c=None):
     a, b, c = (np.ascontiguousarray(v).ravel() for v in (a, b, c))
     out = np.empty(a.size)
     warns = np.zeros(a.size, dtype=np.bool_)
-    dk.densities_many(_WHICH[name], a, b, c, densities._stirlerr_halves(), densities._ebd0_table(), out, warns)
+    consts, table = dk.constants()
+    dk.densities_many(_WHICH[name], a, b, c, consts, table, out, warns)
     return out, warns
 
 
@@ -61,11 +64,30 @@ def test_dgamma_on_r_grid():
     d = REF["dgamma"]
     x, shape, scale = hexvec(d["x"]), hexvec(d["shape"]), hexvec(d["scale"])
     got, _ = _many("dgamma", x, shape, scale)
-    ref = hexvec(d["log"])
-    assert max_rel_diff(got, ref) <= 1e-13
-    whole = (shape >= 1) & (shape == np.rint(shape))
-    assert same_bits(got[whole], ref[whole])
-    assert same_bits(got, densities.dgamma_log(x, shape, scale))  # non-integer shapes: the reference's bits
+    assert same_bits(got, hexvec(d["log"]))  # non-integer shapes included: R's lgammafn
+    assert same_bits(densities.dgamma_log(x, shape, scale), got)
+
+
+def test_r_lgamma_on_r_grid():
+    d = load("lgamma")
+    x, ref = hexvec(d["x"]), hexvec(d["lgamma"])
+    assert same_bits(lgamma.r_lgamma(x), ref)
+    consts, _ = dk.constants()
+    assert same_bits(_each(lambda v: dk.r_lgamma1(v, consts), x), ref)
+    # the C library's lgamma is not R's: why pylme carries R's algorithm
+    assert not same_bits(densities.c_lgamma(x[(x > 1) & (x < 16)]), ref[(x > 1) & (x < 16)])
+
+
+def test_r_lgamma_domain_and_series():
+    consts, _ = dk.constants()
+    for v in (0.0, -1.0, -0.5, np.nan):
+        assert np.isnan(lgamma.r_lgamma(v)) and np.isnan(dk.r_lgamma1(v, consts))
+    assert lgamma.r_lgamma(np.inf) == dk.r_lgamma1(np.inf, consts) == np.inf
+    gamcs, algmcs = lgamma.gamma_series()
+    assert gamcs.size == lgamma.GAMMA_TERMS and algmcs.size == lgamma.DELTA_TERMS
+    # the series reproduce Γ on their ranges: Γ(1 + y) = 15/16 + Σ' c_k T_k(2y − 1)
+    y = np.linspace(0, 1, 11)
+    assert np.allclose(lgamma.chebyshev_eval(2 * y - 1, gamcs) + 0.9375, special.gamma(1 + y), rtol=1e-15)
 
 
 def _grid(rng, *columns):
@@ -116,17 +138,16 @@ def test_dgamma_equals_reference(rng=np.random.default_rng(13)):
 
 
 def test_building_blocks_equal_reference(rng=np.random.default_rng(14)):
-    halves = densities._stirlerr_halves()
+    consts, table = dk.constants()
     n = np.concatenate([np.arange(0, 40, 0.5), rng.uniform(0, 600, 200), [1e-300, 0.1, 14.9, 15.1, 1e300]])
     with np.errstate(all="ignore"):
-        assert same_bits(_each(lambda v: dk.stirlerr1(v, halves), n), densities.stirlerr(n))
+        assert same_bits(_each(lambda v: dk.stirlerr1(v, consts), n), densities.stirlerr(n))
     x = np.concatenate([rng.uniform(0, 100, 300), [0.0, 1.0, 1e-300, 1e300, np.inf, np.nan]])
     m = np.concatenate([x[:300] * rng.uniform(0.85, 1.15, 300), [1.0, 0.0, 1.0, 1e300, 1.0, 1.0]])
     assert same_bits(np.array([dk.bd01(a, b) for a, b in zip(x, m)]), densities.bd0(x, m))
     u = np.concatenate([rng.uniform(-0.8, 1.2, 400), [-0.79149064, 1.0, 0.01, -0.01, 0.0, np.nan, 1e-300]])
     with np.errstate(all="ignore"):
         assert same_bits(_each(dk.log1pmx1, u), densities.log1pmx(u))
-        table = densities._ebd0_table()
         x, m = x[:-2], m[:-2]  # ebd0 is only called with finite arguments
         got = np.array([dk.ebd01(a, b, table) for a, b in zip(x, m)])
         yh, yl = densities.ebd0(x, m)
