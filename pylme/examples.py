@@ -1,4 +1,4 @@
-"""lme4's classic examples, fitted with pylme (``python -m pylme.examples``).
+"""lme4's classic lmer and glmer examples, fitted with pylme (``python -m pylme.examples``).
 
 Prints, for each model, the R call it reproduces and pylme's ``summary()``, which is
 the text lme4 prints.  Needs no R: the datasets ship with pylme.
@@ -16,7 +16,7 @@ import sys
 import warnings
 from dataclasses import dataclass
 
-from . import datasets, lmer
+from . import datasets, glmer, lmer
 
 __all__ = ["Example", "EXAMPLES", "main"]
 
@@ -28,11 +28,24 @@ class Example:
     dataset: str
     formula: str
     REML: bool = True
+    #: R's family argument for a glmer example (None: an lmer example)
+    family: str | None = None
+    nAGQ: int = 1
 
     @property
     def r_call(self) -> str:
+        if self.family is not None:
+            agq = "" if self.nAGQ == 1 else f", nAGQ = {self.nAGQ}"
+            return f"summary(glmer({self.formula}, data = {self.dataset}, family = {self.family}{agq}))"
         reml = "" if self.REML else ", REML = FALSE"
         return f"summary(lmer({self.formula}, data = {self.dataset}{reml}))"
+
+    def fit(self):
+        """The pylme fit of this example."""
+        data = datasets.load(self.dataset)
+        if self.family is not None:
+            return glmer(self.formula, data, family=self.family, nAGQ=self.nAGQ, data_name=self.dataset)
+        return lmer(self.formula, data, REML=self.REML, data_name=self.dataset)
 
 
 EXAMPLES = (
@@ -46,15 +59,18 @@ EXAMPLES = (
     Example("Pastes", "strength ~ 1 + (1 | batch/cask)"),
     Example("cake", "angle ~ recipe * temperature + (1 | recipe:replicate)"),
     Example("HSB", "MathAch ~ cses + (1 | School)"),
+    Example("cbpp", "cbind(incidence, size - incidence) ~ period + (1 | herd)", family="binomial"),
+    Example("cbpp", "cbind(incidence, size - incidence) ~ period + (1 | herd)", family="binomial", nAGQ=25),
+    Example("grouseticks", "TICKS ~ YEAR + cHEIGHT + (1 | BROOD) + (1 | INDEX) + (1 | LOCATION)",
+            family="poisson"),
 )
 
 
 def run(example: Example) -> str:
     """Fit one example and return the text to show (lme4's messages included)."""
-    data = datasets.load(example.dataset)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fit = lmer(example.formula, data, REML=example.REML, data_name=example.dataset)
+        fit = example.fit()
         notes = "".join(f"{w.message}\n" for w in caught)
         del caught[:]
         summary = str(fit.summary())

@@ -145,8 +145,9 @@ class GlmerFit(GlmerPredictMethods, GlmerInferenceMethods):
 
     @property
     def npar(self) -> int:
-        """β, θ and (families with a scale) σ (lme4 ``npar.merMod``)."""
-        return self.inputs.p + self.theta.size + int(self.use_sc)
+        """β, θ, σ for families with a scale, and the negative binomial's θ (lme4 ``npar.merMod``)."""
+        nb = self.family.family.startswith("Negative Binomial")
+        return self.inputs.p + self.theta.size + int(self.use_sc) + int(nb)
 
     @property
     def df_residual(self) -> int:
@@ -154,7 +155,7 @@ class GlmerFit(GlmerPredictMethods, GlmerInferenceMethods):
 
     def fixef(self) -> pd.Series:
         """Fixed-effects estimates by R column name (lme4 ``fixef``)."""
-        return pd.Series(self.beta, index=list(self.inputs.X_columns), name=None)
+        return pd.Series(self.beta, index=list(self.inputs.X_columns), name="fixef")
 
     # --- covariance of β̂ -------------------------------------------------------------
     def unscaled_vcov(self) -> np.ndarray:
