@@ -153,8 +153,13 @@ class Predictor:
         dense = np.empty((self.n, p + 1))
         dense[:, :p] = self.X
         dense[:, p] = z
+        templates = self.layout.block_templates(theta)
         try:  # the structure was analysed once (__init__): only the weighted values are new
-            fac = self._plan.factor(weights, dense, self.layout.block_templates(theta))
+            if self._plan.compiled:  # one compiled pass per stage (pylme.linalg.pls_kernels)
+                sol = self._plan.pls_solve(weights, dense, templates, p, u_only)
+                u = self.layout.to_terms(sol.u) if self._term_order else sol.u
+                return PlsStep(u=u, beta=sol.beta, ldL2=sol.logdet, RX=sol.RX, factor=sol.factor)
+            fac = self._plan.factor(weights, dense, templates)
         except PivotError as err:
             if err.part == "dense":
                 raise NumericalError(_VTV_MESSAGE) from err

@@ -27,16 +27,20 @@ rounding, as ``BlockedSystem(blocks, dense, weights)`` built from scratch).
 from __future__ import annotations
 
 import copy
+import math
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.linalg import lapack
 
 from .blocked import BlockedFactor, BlockedSystem, factor_one_block
 from .crossprod import CrossProducts, GroupedColumns
+from .dense_rest import _check_info
+from .errors import PivotError
 from .pairmap import csr_times
-from .reweight_update import update_pattern
+from .reweight_update import DensePattern, update_pattern
 
-__all__ = ["ReweightPlan"]
+__all__ = ["ReweightPlan", "PlsSolution", "DeferredFactor"]
 
 
 class ReweightPlan:
@@ -78,6 +82,7 @@ class ReweightPlan:
         self._r1_gather = _r1_gather(cp)
         self._update = update_pattern(cp, self._twin._update, update) if cp.n_rest else None
         self._one_block = not cp.n_rest and self.method == "dense"
+        self._compiled = self._compiled_layout(cp)
 
     # ------------------------------------------------------------------ set-up
     def _scatter(self, cp: CrossProducts) -> None:
@@ -121,6 +126,121 @@ class ReweightPlan:
                 wts = weights if width == 1 else np.repeat(weights, width)
             out.append(np.bincount(index, weights=wts, minlength=size))
         return out
+
+    def _compiled_layout(self, cp: CrossProducts):
+        """The arrays :mod:`.pls_kernels` read, or None where they do not apply.
+
+        The kernels cover the dense back-end with later blocks of width 1 (scalar terms);
+        everything else keeps the general path.
+        """
+        if self.method != "dense" or any(b.width != 1 for b in self.blocks[1:]):
+            return None
+        first, rest = self.blocks[0], self.blocks[1:]
+        n, k = self.n, first.width
+        rest_rows = np.zeros((n, len(rest)), dtype=np.intp)
+        rest_z = np.zeros((n, len(rest)))
+        for f, (off, blk) in enumerate(zip(cp.offsets[:-1], rest)):
+            rest_rows[:, f] = int(off) + blk.refs
+            rest_z[:, f] = blk.z[:, 0]
+        if cp.n_rest:
+            r1_pos = self._parts[1][0].reshape(n, len(rest) * k)
+            counts = np.bincount(cp.r1_levels, minlength=first.nlevels)
+            level_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.intp)
+            pair_row = np.ascontiguousarray(cp.r1_rows, dtype=np.intp)
+            pair_pos = np.ascontiguousarray(self._r1_gather.reshape(-1, k), dtype=np.intp)
+        else:
+            r1_pos = np.zeros((n, 0), dtype=np.intp)
+            level_ptr = np.zeros(first.nlevels + 1, dtype=np.intp)
+            pair_row, pair_pos = np.zeros(0, dtype=np.intp), np.zeros((0, k), dtype=np.intp)
+        return {
+            "refs1": np.ascontiguousarray(first.refs, dtype=np.intp), "z1": np.ascontiguousarray(first.z, dtype=float),
+            "rest_rows": rest_rows, "rest_z": rest_z, "r1_pos": np.ascontiguousarray(r1_pos, dtype=np.intp),
+            "level_ptr": level_ptr, "pair_row": pair_row, "pair_pos": pair_pos,
+            "dense_update": isinstance(self._update, DensePattern),
+            "rest_levels": [b.nlevels for b in rest],
+        }
+
+    @property
+    def compiled(self) -> bool:
+        """Whether :meth:`pls_solve` runs the compiled kernels (else it returns None)."""
+        return self._compiled is not None
+
+    def pls_solve(self, weights: np.ndarray, dense: np.ndarray, templates, p: int, u_only: bool):
+        """One PIRLS decomposition and solve in compiled code (lme4 ``updateDecomp`` + ``solve``).
+
+        The numbers of ``self.factor(weights, dense, templates)`` followed by the block
+        solve of :class:`.blocked.BlockedFactor` (to rounding), with the last dense column
+        the response: ``β`` from ``R_X β = r_Xy`` (zeros when ``u_only``), then ``u``.
+
+        Parameters
+        ----------
+        weights : ndarray, shape (n,)
+        dense : ndarray, shape (n, m)
+            ``[X z]``, ``m = p + 1``.
+        templates : sequence of ndarray
+            Block templates (block order).
+        p : int
+        u_only : bool
+
+        Returns
+        -------
+        PlsSolution or None
+            None when the kernels do not cover this structure (:attr:`compiled`).
+
+        Raises
+        ------
+        PivotError
+            As :meth:`factor`.
+        """
+        lay = self._compiled
+        if lay is None:
+            return None
+        from .pls_kernels import assemble_kernel, cross_kernel, solve_kernel  # compiled on first use
+
+        n, m = self.n, self.n_dense
+        w = np.ascontiguousarray(weights, dtype=float).ravel()
+        dense = np.ascontiguousarray(dense, dtype=float)
+        if dense.shape != (n, m) or w.size != n or p != m - 1:
+            raise ValueError(f"expected weights of length {n} and dense columns of shape ({n}, {m}), "
+                             f"got {w.shape} and {dense.shape}")
+        first = self.blocks[0]
+        nl, k = first.nlevels, first.width
+        if len(templates) != len(self.blocks):
+            raise ValueError(f"expected {len(self.blocks)} templates, got {len(templates)}")
+        t1 = np.ascontiguousarray(np.asarray(templates[0], dtype=float).reshape(k, k))
+        lam = np.repeat(np.array([float(np.asarray(t).reshape(-1)[0]) for t in templates[1:]]),
+                        lay["rest_levels"]) if len(templates) > 1 else np.zeros(0)
+        r = lam.size
+        size = r + m
+        ws = np.zeros((size, size))
+        a11, a1d = np.zeros((nl, k, k)), np.zeros((nl, k, m))
+        r1_data, adr, add = np.zeros(self._structure.a_r1.nnz), np.zeros((r, m)), np.zeros((m, m))
+        cross_kernel(w, dense, lay["refs1"], lay["z1"], lay["rest_rows"], lay["rest_z"], lay["r1_pos"], a11, a1d,
+                     r1_data, adr, add, ws)
+        chol1, half1 = np.zeros((nl, k, k)), np.zeros((nl, k, k))
+        logdet1 = assemble_kernel(t1, lam, a11, a1d, r1_data, lay["level_ptr"], lay["pair_row"], lay["pair_pos"],
+                                  lay["dense_update"], adr, add, ws, chol1, half1)
+        if not math.isfinite(logdet1):
+            raise PivotError(-1, "random")  # G ≥ I, so only inf/nan get here
+        # LAPACK's dpotrf, as the general path calls it (its pivot report decides the error)
+        upper, info = lapack.dpotrf(ws.T, lower=0, overwrite_a=1, clean=0)
+        if info == size:  # only the last pivot failed: the response is in the span of X (perfect fit)
+            upper[-1, -1] = 0.0
+            info = 0
+        _check_info(info, r)
+        chol = np.ascontiguousarray(upper.T)
+        diag = np.diagonal(chol)
+        logdet = logdet1 + 2.0 * float(np.log(diag[:r]).sum()) if r else logdet1
+        tail = np.tril(chol[r:, r:])
+        if u_only or not p:
+            beta = np.zeros(p)
+        else:  # R_X β = r_Xy: LAPACK's trtrs on Lᵀ, as the general path
+            beta, _ = lapack.dtrtrs(tail[:p, :p], tail[p, :p], lower=1, trans=1)
+        u = np.empty(first.size + r)
+        solve_kernel(chol, r, p, bool(u_only or not p), np.ascontiguousarray(beta, dtype=float), t1, lam, a1d, adr,
+                     chol1, r1_data, lay["level_ptr"], lay["pair_row"], lay["pair_pos"], u)
+        return PlsSolution(u=u, beta=beta, logdet=float(logdet), RX=np.array(tail[:p, :p].T),
+                           factor=DeferredFactor(self, w, dense, [np.asarray(t, dtype=float) for t in templates]))
 
     # ------------------------------------------------------------------ systems
     def cross_products(self, weights: np.ndarray, dense: np.ndarray):
@@ -236,3 +356,47 @@ def _with_data(template: sp.csr_matrix, data: np.ndarray) -> sp.csr_matrix:
     new = copy.copy(template)
     new.data = data
     return new
+
+
+class PlsSolution:
+    """What :meth:`ReweightPlan.pls_solve` returns.
+
+    Attributes
+    ----------
+    u : ndarray, shape (q,)
+        Random effects in the internal (block) order.
+    beta : ndarray, shape (p,)
+    logdet : float
+        ``log det(ΛᵀZᵀWZΛ + I)``.
+    RX : ndarray, shape (p, p)
+        Upper-triangular ``R_X``.
+    factor : DeferredFactor
+    """
+
+    __slots__ = ("u", "beta", "logdet", "RX", "factor")
+
+    def __init__(self, u, beta, logdet, RX, factor):
+        self.u, self.beta, self.logdet, self.RX, self.factor = u, beta, logdet, RX, factor
+
+
+class DeferredFactor:
+    """The :class:`.blocked.BlockedFactor` of one compiled decomposition, built on first use.
+
+    The compiled path keeps no factor object (PIRLS discards all but the last one); the
+    rare callers of the factor itself (conditional variances) get the general path's,
+    formed from the same weights and dense columns.  Picklable.
+    """
+
+    def __init__(self, plan: ReweightPlan, weights: np.ndarray, dense: np.ndarray, templates):
+        self._plan, self._weights, self._dense, self._templates = plan, weights, dense, templates
+        self._built = None
+
+    def _factor(self) -> BlockedFactor:
+        if self._built is None:
+            self._built = self._plan.factor(self._weights, self._dense, self._templates)
+        return self._built
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name in ("_plan", "_weights", "_dense", "_templates", "_built"):
+            raise AttributeError(name)  # pickling and copying look these up before __init__ state exists
+        return getattr(self._factor(), name)

@@ -1,0 +1,344 @@
+"""Compiled kernels of one re-weighted PIRLS decomposition and solve (lme4 ``merPredD``).
+
+glmer's PIRLS forms ``[ΛᵀZᵀWZΛ + I, ΛᵀZᵀWD; DᵀWZΛ, DᵀWD]`` (``D = [X z]``) with new
+working weights at every iteration, factors it and solves the penalized weighted least
+squares problem (lme4 ``updateXwts`` + ``updateDecomp`` + ``solve``).  With NumPy each
+iteration is dozens of small calls whose fixed costs dominate; these kernels do the same
+arithmetic in three compiled passes (:class:`.reweight.ReweightPlan` drives them):
+
+* :func:`cross_kernel`: one pass over the rows scatters every weighted cross-product —
+  block 1's diagonal blocks, ``A_r1`` on its fixed CSR positions, the lower triangle of
+  ``A_rr`` straight into the dense trailing matrix, ``Z₁ᵀWD``, ``Z_rᵀWD`` and ``DᵀWD``;
+* :func:`assemble_kernel`: block 1's level-by-level Cholesky factors, the dense columns'
+  corrections through lme4's ``RZX`` and block 1's rank update of the later blocks,
+  scaled by ``Λ`` (the trailing matrix is then factored by LAPACK's ``dpotrf``, whose
+  pivot report the caller needs);
+* :func:`solve_kernel`: ``ΛᵀZᵀWD``, the right-hand side and the block elimination solve.
+
+They cover block 1 of any width and later blocks of width 1 (scalar terms), on the dense
+back-end: the general path (:mod:`.blocked`) keeps everything else.  Sums over
+observations run in row order, as ``np.bincount`` and scipy's CSR products do, so the
+cross-products of ``Z`` are those of the NumPy path to the bit; the other sums differ
+from BLAS's order by rounding only.
+
+Compiled as pylme's GLM kernels are (:mod:`pylme.glmm.jit`, a later stage this module may
+not import): ``numba.njit`` with ``cache=True``, no ``fastmath`` (no reassociation, no
+fused multiply-adds) and the C error model.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+
+if "numba" not in sys.modules:  # as pylme.glmm.jit: C-library math, never Intel's SVML
+    os.environ.setdefault("NUMBA_DISABLE_INTEL_SVML", "1")
+
+import numba  # noqa: E402
+import numpy as np  # noqa: E402
+
+__all__ = ["cross_kernel", "assemble_kernel", "solve_kernel"]
+
+_njit = numba.njit(cache=True, error_model="numpy", fastmath=False, nogil=True)
+
+
+@_njit
+def cross_kernel(w, dense, refs1, z1, rest_rows, rest_z, r1_pos, a11, a1d, r1_data, adr, add, ws):
+    """Scatter ``[Z D]ᵀW[Z D]`` (``ws``, ``a11``, ``a1d``, ``r1_data``, ``adr``, ``add``: zeroed).
+
+    Parameters
+    ----------
+    w : (n,) working weights.  dense : (n, m) ``D``.
+    refs1 : (n,) block 1's level per row.  z1 : (n, k) block 1's columns.
+    rest_rows : (n, nb) row of every later (scalar) block in the rest coordinates.
+    rest_z : (n, nb) its ``z`` value.
+    r1_pos : (n, nb·k) position of ``z_b z₁_c`` in ``r1_data`` (``A_r1``'s CSR values).
+    ws : (R, R) trailing matrix; ``A_rr``'s lower triangle is added to ``ws[:r, :r]``.
+    """
+    n, m = dense.shape
+    k = z1.shape[1]
+    nb = rest_rows.shape[1]
+    wd = np.empty(m)
+    for i in range(n):
+        wi = w[i]
+        lv = refs1[i]
+        for j in range(m):
+            wd[j] = dense[i, j] * wi
+        for c in range(k):
+            zc = z1[i, c]
+            for d in range(k):  # the products np.bincount sums: (z_c z_d) w
+                a11[lv, c, d] += (zc * z1[i, d]) * wi
+            for j in range(m):  # Z₁ᵀ(WD): z (d w), as scipy's CSR product
+                a1d[lv, c, j] += zc * wd[j]
+        for f in range(nb):
+            rf = rest_rows[i, f]
+            zf = rest_z[i, f]
+            for c in range(k):
+                r1_data[r1_pos[i, f * k + c]] += (zf * z1[i, c]) * wi
+            for g in range(f + 1):  # later blocks have increasing rows: (f, g ≤ f) is lower
+                ws[rf, rest_rows[i, g]] += (zf * rest_z[i, g]) * wi
+            for j in range(m):
+                adr[rf, j] += zf * wd[j]
+        for j in range(m):
+            dj = dense[i, j]
+            for l in range(j + 1):
+                add[j, l] += dj * wd[l]
+
+
+@_njit
+def _factor_block(t, a, chol, half):
+    """``L = chol(TᵀAT + I)`` and ``K = L⁻¹Tᵀ`` of one level (k × k); False if not positive."""
+    k = t.shape[0]
+    g = np.empty((k, k))
+    for c in range(k):
+        for d in range(k):
+            s = 0.0
+            for e in range(k):
+                te = 0.0
+                for f in range(k):
+                    te += a[e, f] * t[f, d]
+                s += t[e, c] * te
+            g[c, d] = s
+        g[c, c] += 1.0
+    for j in range(k):
+        s = g[j, j]
+        for e in range(j):
+            s -= chol[j, e] * chol[j, e]
+        if not s > 0.0 or not math.isfinite(s):
+            return False
+        ljj = math.sqrt(s)
+        chol[j, j] = ljj
+        for i in range(j + 1, k):
+            s = g[i, j]
+            for e in range(j):
+                s -= chol[i, e] * chol[j, e]
+            chol[i, j] = s / ljj
+        for i in range(j):
+            chol[i, j] = 0.0
+    for c in range(k):  # K[:, c] = L⁻¹ (Tᵀ)[:, c], forward substitution
+        for i in range(k):
+            s = t[c, i]
+            for e in range(i):
+                s -= chol[i, e] * half[e, c]
+            half[i, c] = s / chol[i, i]
+    return True
+
+
+@_njit
+def assemble_kernel(t1, lam, a11, a1d, r1_data, level_ptr, pair_row, pair_pos, dense_update, adr, add, ws,
+                    chol1, half1):
+    """Factor block 1 and assemble the scaled trailing matrix in ``ws`` (lower triangle).
+
+    ``ws[:r, :r]`` holds ``A_rr``'s lower triangle on entry.  On return ``ws`` holds
+    ``[Λ_rᵀ(A_rr − A_r1BA_1r)Λ_r + I, ·; (A_dr − A_d1BA_1r)Λ_r, A_dd − RZXᵀRZX]`` (lower),
+    ``chol1``/``half1`` every level's ``L_l`` and ``K_l = L_l⁻¹T``ᵀ.
+
+    Parameters
+    ----------
+    t1 : (k, k) block 1's template.  lam : (r,) ``Λ_r``'s diagonal.
+    level_ptr, pair_row, pair_pos : the (level, row) pairs of ``A_r1`` by level, then row,
+        and where each pair's ``k`` values sit in ``r1_data``.
+    dense_update : bool
+        Rank update through a dense ``A_1r`` (rows touched by most levels) or by pairs.
+
+    Returns
+    -------
+    logdet : float
+        ``log det`` of block 1's part; NaN if a level's pivot failed (only through
+        overflow: every ``G_l ≥ I``).
+    """
+    nl, k, m = a1d.shape
+    r = lam.shape[0]
+    logdet = 0.0
+    rzx = np.empty((k, m))
+    corr_dd = np.zeros((m, m))
+    corr_dr = np.zeros((m, r))
+    wdl = np.empty((k, m))
+    bl = np.empty((k, k))
+    if dense_update:  # A_1r dense (level-major rows) and A_1r-shaped B A_1r, for one GEMM
+        full = np.zeros((nl * k, r))
+        for l in range(nl):
+            for p in range(level_ptr[l], level_ptr[l + 1]):
+                for c in range(k):
+                    full[l * k + c, pair_row[p]] = r1_data[pair_pos[p, c]]
+        scaled = np.zeros((nl * k, r))
+    else:
+        full = scaled = np.zeros((0, 0))
+    srow = np.empty(k)
+    for l in range(nl):
+        if k == 1:  # the scalar path of blockdiag: g = a t² + 1, K = t / √g
+            t = t1[0, 0]
+            g = a11[l, 0, 0] * (t * t) + 1.0
+            if not math.isfinite(g):
+                return math.nan
+            logdet += math.log(g)
+            ll = math.sqrt(g)
+            chol1[l, 0, 0] = ll
+            half1[l, 0, 0] = t / ll
+        else:
+            if not _factor_block(t1, a11[l], chol1[l], half1[l]):
+                return math.nan
+            for c in range(k):
+                logdet += 2.0 * math.log(chol1[l, c, c])
+        h = half1[l]
+        for c in range(k):  # RZX_l = K_l A_1d[l]
+            for j in range(m):
+                s = 0.0
+                for e in range(k):
+                    s += h[c, e] * a1d[l, e, j]
+                rzx[c, j] = s
+        for j in range(m):
+            for i in range(j + 1):
+                s = corr_dd[j, i]
+                for c in range(k):
+                    s += rzx[c, j] * rzx[c, i]
+                corr_dd[j, i] = s
+        if r == 0:
+            continue
+        for c in range(k):  # B_l A_1d[l] = K_lᵀ RZX_l, and B_l = K_lᵀ K_l
+            for j in range(m):
+                s = 0.0
+                for e in range(k):
+                    s += rzx[e, j] * h[e, c]
+                wdl[c, j] = s
+            for d in range(k):
+                s = 0.0
+                for e in range(k):
+                    s += h[e, c] * h[e, d]
+                bl[c, d] = s
+        for p in range(level_ptr[l], level_ptr[l + 1]):
+            row = pair_row[p]
+            for c in range(k):
+                v = r1_data[pair_pos[p, c]]
+                for j in range(m):
+                    corr_dr[j, row] += v * wdl[c, j]
+            for d in range(k):  # (A_r1 B)[row, (l, d)]
+                s = 0.0
+                for c in range(k):
+                    s += r1_data[pair_pos[p, c]] * bl[c, d]
+                srow[d] = s
+            if dense_update:
+                for d in range(k):
+                    scaled[l * k + d, row] = srow[d]
+            else:
+                for q in range(level_ptr[l], p + 1):  # rows sorted: pair_row[q] ≤ row
+                    s = 0.0
+                    for d in range(k):
+                        s += srow[d] * r1_data[pair_pos[q, d]]
+                    ws[row, pair_row[q]] -= s
+    if dense_update and r:  # A_r1 B A_1r = (B A_1r)ᵀ A_1r, one BLAS product
+        upd = np.dot(scaled.T, full)
+        for a in range(r):
+            for b in range(a + 1):
+                ws[a, b] -= upd[a, b]
+    for a in range(r):  # S_rr = Λ_rᵀ C_rr Λ_r + I
+        la = lam[a]
+        for b in range(a + 1):
+            ws[a, b] *= la * lam[b]
+        ws[a, a] += 1.0
+    for j in range(m):
+        for b in range(r):
+            ws[r + j, b] = (adr[b, j] - corr_dr[j, b]) * lam[b]
+        for i in range(j + 1):
+            ws[r + j, r + i] = add[j, i] - corr_dd[j, i]
+    return logdet
+
+
+@_njit
+def solve_kernel(ws, r, p, u_only, beta, t1, lam, a1d, adr, chol1, r1_data, level_ptr, pair_row, pair_pos, u):
+    """``u = (ΛᵀZᵀWZΛ + I)⁻¹ (ΛᵀZᵀW(z − Xβ))`` by block elimination (internal order).
+
+    ``ws`` holds the factored trailing matrix (its lower triangle, ``L_rr`` first).
+    """
+    nl, k, m = a1d.shape
+    q1 = nl * k
+    rhs = np.empty(q1 + r)
+    for l in range(nl):  # block 1: T₁ᵀ A_1d[l]
+        for c in range(k):
+            s = 0.0
+            for e in range(k):
+                s += t1[e, c] * a1d[l, e, p]
+            if not u_only:  # ΛᵀZᵀWz − (ΛᵀZᵀWX)β, the product summed first
+                xb = 0.0
+                for j in range(p):
+                    sj = 0.0
+                    for e in range(k):
+                        sj += t1[e, c] * a1d[l, e, j]
+                    xb += sj * beta[j]
+                s -= xb
+            rhs[l * k + c] = s
+    for a in range(r):
+        s = lam[a] * adr[a, p]
+        if not u_only:
+            xb = 0.0
+            for j in range(p):
+                xb += (lam[a] * adr[a, j]) * beta[j]
+            s -= xb
+        rhs[q1 + a] = s
+    y1 = np.empty(q1)
+    _block_solve(chol1, rhs[:q1], y1)
+    if r == 0:
+        u[:] = y1
+        return
+    prod = np.zeros(r)  # M_r1 y1, M_r1 = Λ_rᵀ A_r1 Λ_1
+    mval = np.empty((pair_row.shape[0], k))
+    for l in range(nl):
+        for p_ in range(level_ptr[l], level_ptr[l + 1]):
+            row = pair_row[p_]
+            for d in range(k):
+                if k == 1:
+                    mv = (lam[row] * r1_data[pair_pos[p_, 0]]) * t1[0, 0]
+                else:
+                    s = 0.0
+                    for c in range(k):
+                        s += r1_data[pair_pos[p_, c]] * t1[c, d]
+                    mv = lam[row] * s
+                mval[p_, d] = mv
+                prod[row] += mv * y1[l * k + d]
+    xr = np.empty(r)
+    for a in range(r):  # L_rr y = rhs_r − prod
+        s = rhs[q1 + a] - prod[a]
+        for b in range(a):
+            s -= ws[a, b] * xr[b]
+        xr[a] = s / ws[a, a]
+    for a in range(r - 1, -1, -1):  # L_rrᵀ x = y
+        s = xr[a]
+        for b in range(a + 1, r):
+            s -= ws[b, a] * xr[b]
+        xr[a] = s / ws[a, a]
+    back = np.zeros(q1)
+    for l in range(nl):
+        for p_ in range(level_ptr[l], level_ptr[l + 1]):
+            for d in range(k):
+                back[l * k + d] += mval[p_, d] * xr[pair_row[p_]]
+    corr = np.empty(q1)
+    _block_solve(chol1, back, corr)
+    for i in range(q1):
+        u[i] = y1[i] - corr[i]
+    for a in range(r):
+        u[q1 + a] = xr[a]
+
+
+@_njit
+def _block_solve(chol1, b, x):
+    """``x = G⁻¹ b`` level by level (``G_l = L_l L_lᵀ``; k = 1: ``b / (l·l)`` as blockdiag)."""
+    nl, k, _ = chol1.shape
+    if k == 1:
+        for l in range(nl):
+            ll = chol1[l, 0, 0]
+            x[l] = b[l] / (ll * ll)
+        return
+    y = np.empty(k)
+    for l in range(nl):
+        o = l * k
+        for i in range(k):
+            s = b[o + i]
+            for e in range(i):
+                s -= chol1[l, i, e] * y[e]
+            y[i] = s / chol1[l, i, i]
+        for i in range(k - 1, -1, -1):
+            s = y[i]
+            for e in range(i + 1, k):
+                s -= chol1[l, e, i] * x[o + e]
+            x[o + i] = s / chol1[l, i, i]
