@@ -27,7 +27,8 @@ from pylme.glmm.jit import kernel, scalar_kernel
 from pylme.glmm.lgamma import DELTA_TERMS, GAMMA_TERMS, XMAX, XSML, gamma_series
 
 __all__ = ["constants", "r_lgamma1", "nonint1", "stirlerr1", "bd01", "log1pmx1", "ebd01", "dpois_raw1",
-           "dpois_log1", "dbinom_raw1", "dbinom_log1", "dgamma_log1", "densities_many"]
+           "dpois_raw_st", "dpois_log1", "dbinom_raw1", "dbinom_log1", "dgamma_count", "dgamma_log1",
+           "dgamma_log_st", "densities_many"]
 
 _INV_SCALE = 1 / _SCALEFACTOR
 _S0, _S1, _S2, _S3, _S4 = (0.083333333333333333333, 0.00277777777777777777778,
@@ -242,9 +243,21 @@ def ebd01(x, M, table):
     return h, lo
 
 
-@kernel
+@scalar_kernel
+def _stirlerr_of(x, consts):
+    """``stirlerr(x)`` where ``dpois_raw`` may need it (x ≥ 0), NaN (unused) elsewhere."""
+    return stirlerr1(x, consts) if x >= 0 else math.nan
+
+
+@scalar_kernel
 def dpois_raw1(x, lam, consts, table):
     """R's ``dpois_raw(x, λ, log = TRUE)`` for real x (also ``dgamma``'s kernel)."""
+    return dpois_raw_st(x, lam, _stirlerr_of(x, consts), consts, table)
+
+
+@kernel
+def dpois_raw_st(x, lam, st, consts, table):
+    """``dpois_raw`` given ``st = stirlerr(x)``: ``dgamma`` over many rows has one x (its shape)."""
     if lam == 0:
         return 0.0 if x == 0 else -math.inf
     if not math.isfinite(lam):
@@ -260,7 +273,7 @@ def dpois_raw1(x, lam, consts, table):
     if math.isnan(x):
         return x
     yh, yl = ebd01(x, lam, table)
-    yl = yl + stirlerr1(x, consts)
+    yl = yl + st
     if x >= X_LRG:
         return -yl - yh - math.log(M_SQRT_2PI * math.sqrt(x))
     return -yl - yh - 0.5 * math.log(M_2PI * x)
@@ -324,8 +337,20 @@ def dbinom_log1(x, n, p, consts):
 
 
 @scalar_kernel
+def dgamma_count(shape):
+    """The count ``dgamma`` hands ``dpois_raw``: the shape below 1, shape − 1 above."""
+    return shape if shape < 1 else shape - 1
+
+
+@scalar_kernel
 def dgamma_log1(x, shape, scale, consts, table):
     """R's ``dgamma(x, shape, scale = scale, log = TRUE)`` (nmath ``dgamma.c``)."""
+    return dgamma_log_st(x, shape, scale, _stirlerr_of(dgamma_count(shape), consts), consts, table)
+
+
+@scalar_kernel
+def dgamma_log_st(x, shape, scale, st, consts, table):
+    """``dgamma`` given ``st = stirlerr(dgamma_count(shape))`` (the Gamma ``aic``'s one shape)."""
     if math.isnan(x) or math.isnan(shape) or math.isnan(scale):
         return x + shape + scale
     if shape < 0 or scale <= 0:
@@ -347,7 +372,7 @@ def dgamma_log1(x, shape, scale, consts, table):
     else:
         count = shape - 1
         extra = -math.log(scale)  # a − b is a + (−b) exactly: one call site for both cases
-    return dpois_raw1(count, x / scale, consts, table) + extra
+    return dpois_raw_st(count, x / scale, st, consts, table) + extra
 
 
 @kernel

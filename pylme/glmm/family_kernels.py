@@ -30,7 +30,8 @@ import math
 
 import numpy as np
 
-from pylme.glmm.density_kernels import bd01, constants, dbinom_log1, dgamma_log1, dpois_log1
+from pylme.glmm.density_kernels import (bd01, constants, dbinom_log1, dgamma_count, dgamma_log_st, dpois_log1,
+                                        stirlerr1)
 from pylme.glmm.jit import kernel, scalar_kernel
 from pylme.glmm.nmath import DBL_EPSILON
 from pylme.glmm.nmath_kernels import dcauchy1, dlogis1, dnorm1, pcauchy1, plogis1, pnorm1
@@ -265,9 +266,11 @@ def aic_kernel(code, y, n, mu, wt, dev, theta, consts, table):
     if code == 2:
         disp = dev / left_sum(wt)
         invdisp = 1.0 / disp
+        count = dgamma_count(invdisp)  # every row has this shape: its stirlerr once
+        st = stirlerr1(count, consts) if count >= 0 else math.nan
         s = 0.0
         for i in range(size):
-            term = wt[i] * dgamma_log1(y[i], invdisp, mu[i] * disp, consts, table)
+            term = wt[i] * dgamma_log_st(y[i], invdisp, mu[i] * disp, st, consts, table)
             s = term if i == 0 else s + term
         return -2.0 * s + 2.0
     if code == 3:
