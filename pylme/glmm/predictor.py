@@ -150,15 +150,15 @@ class Predictor:
         # X is always decomposed, as lme4's updateDecomp does: R_X (hence unsc(), the
         # stage-2 step sizes and the "Downdated VtV" check) exists after u-only steps too
         p = self.p
-        dense = np.empty((self.n, p + 1))
-        dense[:, :p] = self.X
-        dense[:, p] = z
         templates = self.layout.block_templates(theta)
         try:  # the structure was analysed once (__init__): only the weighted values are new
             if self._plan.compiled:  # one compiled pass per stage (pylme.linalg.pls_kernels)
-                sol = self._plan.pls_solve(weights, dense, templates, p, u_only)
+                sol = self._plan.pls_solve(weights, self.X, z, templates, u_only)
                 u = self.layout.to_terms(sol.u) if self._term_order else sol.u
                 return PlsStep(u=u, beta=sol.beta, ldL2=sol.logdet, RX=sol.RX, factor=sol.factor)
+            dense = np.empty((self.n, p + 1))
+            dense[:, :p] = self.X
+            dense[:, p] = z
             fac = self._plan.factor(weights, dense, templates)
         except PivotError as err:
             if err.part == "dense":

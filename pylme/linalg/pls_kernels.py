@@ -44,33 +44,49 @@ _njit = numba.njit(cache=True, error_model="numpy", fastmath=False, nogil=True)
 
 
 @_njit
-def cross_kernel(w, dense, refs1, z1, rest_rows, rest_z, r1_pos, a11, a1d, r1_data, adr, add, ws):
-    """Scatter ``[Z D]ᵀW[Z D]`` (``ws``, ``a11``, ``a1d``, ``r1_data``, ``adr``, ``add``: zeroed).
+def cross_kernel(w, x, z, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, a11, a1d, r1_data, adr, add, ws):
+    """Scatter ``[Z D]ᵀW[Z D]``, ``D = [X z]`` (``ws``, ``a11``, ``a1d``, ``r1_data``, ``adr``,
+    ``add``: zeroed on entry).
 
     Parameters
     ----------
-    w : (n,) working weights.  dense : (n, m) ``D``.
+    w : (n,) working weights.  x : (n, p) ``X``.  z : (n,) working response.
     refs1 : (n,) block 1's level per row.  z1 : (n, k) block 1's columns.
     rest_rows : (n, nb) row of every later (scalar) block in the rest coordinates.
     rest_z : (n, nb) its ``z`` value.
     r1_pos : (n, nb·k) position of ``z_b z₁_c`` in ``r1_data`` (``A_r1``'s CSR values).
+    xrow : (n,) row of every observation among ``X``'s distinct rows ``xuniq`` (u, p), or
+        empty: ``XᵀWX = Σ_u (Σ_{i∈u} w_i) x_u x_uᵀ`` then costs O(u·p²) instead of O(n·p²).
     ws : (R, R) trailing matrix; ``A_rr``'s lower triangle is added to ``ws[:r, :r]``.
     """
-    n, m = dense.shape
+    n, p = x.shape
+    grouped = xrow.shape[0] > 0
+    wsum = np.zeros(xuniq.shape[0])
+    m = p + 1
     k = z1.shape[1]
     nb = rest_rows.shape[1]
+    d = np.empty(m)
     wd = np.empty(m)
     for i in range(n):
         wi = w[i]
         lv = refs1[i]
+        for j in range(p):
+            d[j] = x[i, j]
+        d[p] = z[i]
         for j in range(m):
-            wd[j] = dense[i, j] * wi
-        for c in range(k):
-            zc = z1[i, c]
-            for d in range(k):  # the products np.bincount sums: (z_c z_d) w
-                a11[lv, c, d] += (zc * z1[i, d]) * wi
-            for j in range(m):  # Z₁ᵀ(WD): z (d w), as scipy's CSR product
-                a1d[lv, c, j] += zc * wd[j]
+            wd[j] = d[j] * wi
+        if k == 1:  # the products np.bincount sums, (z_c z_d) w; Z₁ᵀ(WD) as scipy's z (d w)
+            zc = z1[i, 0]
+            a11[lv, 0, 0] += (zc * zc) * wi
+            for j in range(m):
+                a1d[lv, 0, j] += zc * wd[j]
+        else:
+            for c in range(k):
+                zc = z1[i, c]
+                for e in range(k):
+                    a11[lv, c, e] += (zc * z1[i, e]) * wi
+                for j in range(m):
+                    a1d[lv, c, j] += zc * wd[j]
         for f in range(nb):
             rf = rest_rows[i, f]
             zf = rest_z[i, f]
@@ -80,10 +96,23 @@ def cross_kernel(w, dense, refs1, z1, rest_rows, rest_z, r1_pos, a11, a1d, r1_da
                 ws[rf, rest_rows[i, g]] += (zf * rest_z[i, g]) * wi
             for j in range(m):
                 adr[rf, j] += zf * wd[j]
-        for j in range(m):
-            dj = dense[i, j]
-            for l in range(j + 1):
-                add[j, l] += dj * wd[l]
+        if grouped:
+            wsum[xrow[i]] += wi
+            dj = d[p]
+            for e in range(m):
+                add[p, e] += dj * wd[e]
+        else:
+            for j in range(m):
+                dj = d[j]
+                for e in range(j + 1):
+                    add[j, e] += dj * wd[e]
+    if grouped:
+        for u in range(xuniq.shape[0]):
+            wu = wsum[u]
+            for j in range(p):
+                xj = xuniq[u, j]
+                for e in range(j + 1):
+                    add[j, e] += xj * (xuniq[u, e] * wu)
 
 
 @_njit
@@ -153,7 +182,7 @@ def assemble_kernel(t1, lam, a11, a1d, r1_data, level_ptr, pair_row, pair_pos, d
     logdet = 0.0
     rzx = np.empty((k, m))
     corr_dd = np.zeros((m, m))
-    corr_dr = np.zeros((m, r))
+    corr_rd = np.zeros((r, m))  # A_r1 B A_1d, row-major by later row
     wdl = np.empty((k, m))
     bl = np.empty((k, k))
     if dense_update:  # A_1r dense (level-major rows) and A_1r-shaped B A_1r, for one GEMM
@@ -207,12 +236,26 @@ def assemble_kernel(t1, lam, a11, a1d, r1_data, level_ptr, pair_row, pair_pos, d
                 for e in range(k):
                     s += h[e, c] * h[e, d]
                 bl[c, d] = s
+        if k == 1:  # the common case, without the loops over components
+            b00 = bl[0, 0]
+            for p in range(level_ptr[l], level_ptr[l + 1]):
+                row = pair_row[p]
+                v = r1_data[pair_pos[p, 0]]
+                for j in range(m):
+                    corr_rd[row, j] += v * wdl[0, j]
+                if dense_update:
+                    scaled[l, row] = v * b00
+                else:
+                    s = v * b00
+                    for q in range(level_ptr[l], p + 1):
+                        ws[row, pair_row[q]] -= s * r1_data[pair_pos[q, 0]]
+            continue
         for p in range(level_ptr[l], level_ptr[l + 1]):
             row = pair_row[p]
             for c in range(k):
                 v = r1_data[pair_pos[p, c]]
                 for j in range(m):
-                    corr_dr[j, row] += v * wdl[c, j]
+                    corr_rd[row, j] += v * wdl[c, j]
             for d in range(k):  # (A_r1 B)[row, (l, d)]
                 s = 0.0
                 for c in range(k):
@@ -239,7 +282,7 @@ def assemble_kernel(t1, lam, a11, a1d, r1_data, level_ptr, pair_row, pair_pos, d
         ws[a, a] += 1.0
     for j in range(m):
         for b in range(r):
-            ws[r + j, b] = (adr[b, j] - corr_dr[j, b]) * lam[b]
+            ws[r + j, b] = (adr[b, j] - corr_rd[b, j]) * lam[b]
         for i in range(j + 1):
             ws[r + j, r + i] = add[j, i] - corr_dd[j, i]
     return logdet

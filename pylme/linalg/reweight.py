@@ -165,21 +165,22 @@ class ReweightPlan:
         """Whether :meth:`pls_solve` runs the compiled kernels (else it returns None)."""
         return self._compiled is not None
 
-    def pls_solve(self, weights: np.ndarray, dense: np.ndarray, templates, p: int, u_only: bool):
+    def pls_solve(self, weights: np.ndarray, x: np.ndarray, z: np.ndarray, templates, u_only: bool):
         """One PIRLS decomposition and solve in compiled code (lme4 ``updateDecomp`` + ``solve``).
 
-        The numbers of ``self.factor(weights, dense, templates)`` followed by the block
-        solve of :class:`.blocked.BlockedFactor` (to rounding), with the last dense column
-        the response: ``β`` from ``R_X β = r_Xy`` (zeros when ``u_only``), then ``u``.
+        The numbers of ``self.factor(weights, [X z], templates)`` followed by the block
+        solve of :class:`.blocked.BlockedFactor` (to rounding), ``z`` being the response:
+        ``β`` from ``R_X β = r_Xy`` (zeros when ``u_only``), then ``u``.
 
         Parameters
         ----------
         weights : ndarray, shape (n,)
-        dense : ndarray, shape (n, m)
-            ``[X z]``, ``m = p + 1``.
+        x : ndarray, shape (n, p)
+            The dense columns but the last (``m = p + 1``); C-contiguous float64 avoids a copy.
+        z : ndarray, shape (n,)
+            The last dense column.
         templates : sequence of ndarray
             Block templates (block order).
-        p : int
         u_only : bool
 
         Returns
@@ -198,11 +199,13 @@ class ReweightPlan:
         from .pls_kernels import assemble_kernel, cross_kernel, solve_kernel  # compiled on first use
 
         n, m = self.n, self.n_dense
+        p = m - 1
         w = np.ascontiguousarray(weights, dtype=float).ravel()
-        dense = np.ascontiguousarray(dense, dtype=float)
-        if dense.shape != (n, m) or w.size != n or p != m - 1:
-            raise ValueError(f"expected weights of length {n} and dense columns of shape ({n}, {m}), "
-                             f"got {w.shape} and {dense.shape}")
+        x = np.ascontiguousarray(x, dtype=float)
+        z = np.ascontiguousarray(z, dtype=float).ravel()
+        if x.shape != (n, p) or w.size != n or z.size != n:
+            raise ValueError(f"expected weights and a response of length {n} and X of shape ({n}, {p}), "
+                             f"got {w.shape}, {z.shape} and {x.shape}")
         first = self.blocks[0]
         nl, k = first.nlevels, first.width
         if len(templates) != len(self.blocks):
@@ -215,7 +218,9 @@ class ReweightPlan:
         ws = np.zeros((size, size))
         a11, a1d = np.zeros((nl, k, k)), np.zeros((nl, k, m))
         r1_data, adr, add = np.zeros(self._structure.a_r1.nnz), np.zeros((r, m)), np.zeros((m, m))
-        cross_kernel(w, dense, lay["refs1"], lay["z1"], lay["rest_rows"], lay["rest_z"], lay["r1_pos"], a11, a1d,
+        xrow, xuniq = self._distinct_rows(x)
+        cross_kernel(w, x, z, lay["refs1"], lay["z1"], lay["rest_rows"], lay["rest_z"], lay["r1_pos"], xrow, xuniq,
+                     a11, a1d,
                      r1_data, adr, add, ws)
         chol1, half1 = np.zeros((nl, k, k)), np.zeros((nl, k, k))
         logdet1 = assemble_kernel(t1, lam, a11, a1d, r1_data, lay["level_ptr"], lay["pair_row"], lay["pair_pos"],
@@ -240,7 +245,24 @@ class ReweightPlan:
         solve_kernel(chol, r, p, bool(u_only or not p), np.ascontiguousarray(beta, dtype=float), t1, lam, a1d, adr,
                      chol1, r1_data, lay["level_ptr"], lay["pair_row"], lay["pair_pos"], u)
         return PlsSolution(u=u, beta=beta, logdet=float(logdet), RX=np.array(tail[:p, :p].T),
-                           factor=DeferredFactor(self, w, dense, [np.asarray(t, dtype=float) for t in templates]))
+                           factor=DeferredFactor(self, w, x, z, [np.asarray(t, dtype=float) for t in templates]))
+
+    def _distinct_rows(self, x: np.ndarray):
+        """``X``'s distinct rows and every observation's, when they are few (else empty arrays).
+
+        Cached for the last ``X`` object seen (glmer passes the same fixed-effects matrix
+        at every iteration); factors and their interactions make ``X`` highly repetitive.
+        """
+        cached = self.__dict__.get("_xrows")
+        if cached is not None and cached[0] is x:
+            return cached[1], cached[2]
+        xrow, xuniq = np.zeros(0, dtype=np.intp), np.zeros((0, x.shape[1]))
+        if x.shape[1] > 1 and x.shape[0] >= 64:
+            uniq, inverse = np.unique(x, axis=0, return_inverse=True)
+            if 2 * uniq.shape[0] <= x.shape[0]:
+                xrow, xuniq = np.ascontiguousarray(inverse.ravel(), dtype=np.intp), np.ascontiguousarray(uniq)
+        self._xrows = (x, xrow, xuniq)
+        return xrow, xuniq
 
     # ------------------------------------------------------------------ systems
     def cross_products(self, weights: np.ndarray, dense: np.ndarray):
@@ -387,16 +409,17 @@ class DeferredFactor:
     formed from the same weights and dense columns.  Picklable.
     """
 
-    def __init__(self, plan: ReweightPlan, weights: np.ndarray, dense: np.ndarray, templates):
-        self._plan, self._weights, self._dense, self._templates = plan, weights, dense, templates
+    def __init__(self, plan: ReweightPlan, weights: np.ndarray, x: np.ndarray, z: np.ndarray, templates):
+        self._plan, self._weights, self._x, self._z, self._templates = plan, weights, x, z, templates
         self._built = None
 
     def _factor(self) -> BlockedFactor:
         if self._built is None:
-            self._built = self._plan.factor(self._weights, self._dense, self._templates)
+            dense = np.column_stack([self._x, self._z])
+            self._built = self._plan.factor(self._weights, dense, self._templates)
         return self._built
 
     def __getattr__(self, name: str):
-        if name.startswith("__") or name in ("_plan", "_weights", "_dense", "_templates", "_built"):
+        if name.startswith("__") or name in ("_plan", "_weights", "_x", "_z", "_templates", "_built"):
             raise AttributeError(name)  # pickling and copying look these up before __init__ state exists
         return getattr(self._factor(), name)

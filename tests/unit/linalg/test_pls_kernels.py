@@ -97,7 +97,7 @@ def test_compiled_solve_equals_general_path(kind, route, u_only):
     plan, weights, dense, templates = _case(kind, route)
     assert plan.compiled
     p = dense.shape[1] - 1
-    sol = plan.pls_solve(weights, dense, templates, p, u_only)
+    sol = plan.pls_solve(weights, dense[:, :-1], dense[:, -1], templates, u_only)
     u, beta, logdet, rx = _reference(plan, weights, dense, templates, p, u_only)
     _close(sol.u, u)
     _close(sol.beta, beta)
@@ -109,7 +109,7 @@ def test_compiled_solve_equals_general_path(kind, route, u_only):
 @pytest.mark.parametrize("kind", ["crossed3", "nested", "slope_first"])
 def test_zero_weights(kind):
     plan, weights, dense, templates = _case(kind, "map", zero_weights=True)
-    sol = plan.pls_solve(weights, dense, templates, 3, False)
+    sol = plan.pls_solve(weights, dense[:, :-1], dense[:, -1], templates, False)
     u, beta, logdet, rx = _reference(plan, weights, dense, templates, 3, False)
     _close(sol.u, u)
     _close(sol.beta, beta)
@@ -120,7 +120,7 @@ def test_response_in_span_reports_zero_last_pivot():
     plan, weights, dense, templates = _case("crossed", "dense")
     dense = dense.copy()
     dense[:, -1] = 2.0 * dense[:, 1] - dense[:, 0]
-    sol = plan.pls_solve(weights, dense, templates, 3, False)
+    sol = plan.pls_solve(weights, dense[:, :-1], dense[:, -1], templates, False)
     _close(sol.beta, [-1.0, 2.0, 0.0], rtol=1e-10)
     assert np.all(np.abs(sol.u) < 1e-8)
     fac = plan.factor(weights, dense, templates)
@@ -131,7 +131,7 @@ def test_rank_deficient_x_raises_dense_pivot_as_general_path():
     plan, weights, dense, templates = _case("crossed", "map")
     dense = dense.copy()
     dense[:, 2] = 0.0  # an exactly zero pivot (lme4: "Downdated VtV is not positive definite")
-    for solve in (lambda: plan.pls_solve(weights, dense, templates, 3, False),
+    for solve in (lambda: plan.pls_solve(weights, dense[:, :-1], dense[:, -1], templates, False),
                   lambda: plan.factor(weights, dense, templates)):
         with pytest.raises(PivotError) as err:
             solve()
@@ -140,7 +140,7 @@ def test_rank_deficient_x_raises_dense_pivot_as_general_path():
 
 def test_deferred_factor_is_the_general_factor_and_pickles():
     plan, weights, dense, templates = _case("crossed3", "map")
-    sol = plan.pls_solve(weights, dense, templates, 3, False)
+    sol = plan.pls_solve(weights, dense[:, :-1], dense[:, -1], templates, False)
     assert isinstance(sol.factor, DeferredFactor)
     ref = plan.factor(weights, dense, templates)
     for got, want in zip(sol.factor.inverse_diag_blocks(), ref.inverse_diag_blocks()):
@@ -157,7 +157,7 @@ def test_uncovered_structure_keeps_general_path():
               GroupedColumns(rng.integers(0, 3, n), np.column_stack([ones, rng.standard_normal(n)]), 3)]
     plan = ReweightPlan(blocks, 2, method="dense")
     assert not plan.compiled
-    assert plan.pls_solve(np.ones(n), np.ones((n, 2)), _templates(blocks, rng), 1, False) is None
+    assert plan.pls_solve(np.ones(n), np.ones((n, 1)), np.ones(n), _templates(blocks, rng), False) is None
     sparse = ReweightPlan(_design("crossed", rng), 2, method="sparse")
     assert not sparse.compiled
 
@@ -165,6 +165,22 @@ def test_uncovered_structure_keeps_general_path():
 def test_shapes_are_checked():
     plan, weights, dense, templates = _case("crossed", "map")
     with pytest.raises(ValueError):
-        plan.pls_solve(weights[:-1], dense, templates, 3, False)
+        plan.pls_solve(weights[:-1], dense[:, :-1], dense[:, -1], templates, False)
     with pytest.raises(ValueError):
-        plan.pls_solve(weights, dense, templates[:1], 3, False)
+        plan.pls_solve(weights, dense[:, :-1], dense[:, -1], templates[:1], False)
+
+
+@pytest.mark.parametrize("kind", ["crossed", "nested", "one_slope"])
+def test_repeated_x_rows_take_the_grouped_sums(kind):
+    """``X`` of factors (few distinct rows): ``XᵀWX`` is summed over the distinct rows."""
+    plan, weights, dense, templates = _case(kind, "dense")
+    rng = _rng("factor-x", kind)
+    n = dense.shape[0]
+    x = np.column_stack([np.ones(n), rng.integers(0, 2, n), rng.integers(0, 3, n) * 0.5]).astype(float)
+    xrow, xuniq = plan._distinct_rows(x)
+    assert xrow.size == n and xuniq.shape[0] <= 6 and np.array_equal(xuniq[xrow], x)
+    sol = plan.pls_solve(weights, x, dense[:, -1], templates, False)
+    u, beta, logdet, rx = _reference(plan, weights, np.column_stack([x, dense[:, -1]]), templates, 3, False)
+    _close(sol.u, u)
+    _close(sol.beta, beta)
+    _close(sol.RX, rx)
