@@ -22,6 +22,10 @@ so a new system costs
 — O(nnz(Z)·k) in all, with the twin's back-end (dense or sparse) and ordering.  The plan's
 systems are :class:`.blocked.BlockedSystem` objects like any other (same factors, to
 rounding, as ``BlockedSystem(blocks, dense, weights)`` built from scratch).
+
+:meth:`ReweightPlan.pls_solve` is glmer's per-iteration path where it applies (dense
+back-end, later blocks scalar): the same decomposition and the PWLS solve in three
+compiled passes (:mod:`.pls_kernels`), the factor object itself built only on demand.
 """
 
 from __future__ import annotations
