@@ -27,8 +27,8 @@ from pylme.glmm.jit import kernel, scalar_kernel
 from pylme.glmm.lgamma import DELTA_TERMS, GAMMA_TERMS, XMAX, XSML, gamma_series
 
 __all__ = ["constants", "r_lgamma1", "nonint1", "stirlerr1", "bd01", "log1pmx1", "ebd01", "dpois_raw1",
-           "dpois_raw_st", "dpois_log1", "dbinom_raw1", "dbinom_log1", "dgamma_count", "dgamma_log1",
-           "dgamma_log_st", "densities_many"]
+           "dpois_raw_st", "dpois_stirlerr", "dpois_log1", "dbinom_raw1", "dbinom_log1", "dgamma_count",
+           "dgamma_log1", "dgamma_log_st", "densities_many"]
 
 _INV_SCALE = 1 / _SCALEFACTOR
 _S0, _S1, _S2, _S3, _S4 = (0.083333333333333333333, 0.00277777777777777777778,
@@ -244,15 +244,15 @@ def ebd01(x, M, table):
 
 
 @scalar_kernel
-def _stirlerr_of(x, consts):
-    """``stirlerr(x)`` where ``dpois_raw`` may need it (x ≥ 0), NaN (unused) elsewhere."""
+def dpois_stirlerr(x, consts):
+    """``stirlerr(x)`` where ``dpois_raw(x, ·)`` may need it (x ≥ 0), NaN (unused) elsewhere."""
     return stirlerr1(x, consts) if x >= 0 else math.nan
 
 
 @scalar_kernel
 def dpois_raw1(x, lam, consts, table):
     """R's ``dpois_raw(x, λ, log = TRUE)`` for real x (also ``dgamma``'s kernel)."""
-    return dpois_raw_st(x, lam, _stirlerr_of(x, consts), consts, table)
+    return dpois_raw_st(x, lam, dpois_stirlerr(x, consts), consts, table)
 
 
 @kernel
@@ -345,7 +345,7 @@ def dgamma_count(shape):
 @scalar_kernel
 def dgamma_log1(x, shape, scale, consts, table):
     """R's ``dgamma(x, shape, scale = scale, log = TRUE)`` (nmath ``dgamma.c``)."""
-    return dgamma_log_st(x, shape, scale, _stirlerr_of(dgamma_count(shape), consts), consts, table)
+    return dgamma_log_st(x, shape, scale, dpois_stirlerr(dgamma_count(shape), consts), consts, table)
 
 
 @scalar_kernel
@@ -366,13 +366,11 @@ def dgamma_log_st(x, shape, scale, st, consts, table):
             return -math.inf
         return -math.log(scale)
     if shape < 1:
-        count = shape
         ratio = shape / x
         extra = math.log(ratio) if math.isfinite(ratio) else math.log(shape) - math.log(x)
     else:
-        count = shape - 1
         extra = -math.log(scale)  # a − b is a + (−b) exactly: one call site for both cases
-    return dpois_raw_st(count, x / scale, st, consts, table) + extra
+    return dpois_raw_st(dgamma_count(shape), x / scale, st, consts, table) + extra
 
 
 @kernel

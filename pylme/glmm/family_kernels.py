@@ -31,7 +31,7 @@ import math
 import numpy as np
 
 from pylme.glmm.density_kernels import (bd01, constants, dbinom_log1, dgamma_count, dgamma_log_st, dpois_log1,
-                                        stirlerr1)
+                                        dpois_stirlerr)
 from pylme.glmm.jit import kernel, scalar_kernel
 from pylme.glmm.nmath import DBL_EPSILON
 from pylme.glmm.nmath_kernels import dcauchy1, dlogis1, dnorm1, pcauchy1, plogis1, pnorm1
@@ -118,7 +118,7 @@ def link_kernel(code, derivative, eta, out):
 # --- variance and deviance residuals ------------------------------------------------------
 @kernel
 def variance_kernel(code, mu, theta, out):
-    """lme4's ``variance(μ)``: binomial ``max(ε, μ(1−μ))``, μ, μ², μ³ (``cube()``), 1, μ + μ²/θ."""
+    """lme4's ``variance(μ)``: binomial max(ε, μ(1−μ)), μ, μ², μ³ (``cube()``), 1, μ + μ²/θ."""
     n = mu.size
     for i in range(n):
         m = mu[i]
@@ -266,8 +266,7 @@ def aic_kernel(code, y, n, mu, wt, dev, theta, consts, table):
     if code == 2:
         disp = dev / left_sum(wt)
         invdisp = 1.0 / disp
-        count = dgamma_count(invdisp)  # every row has this shape: its stirlerr once
-        st = stirlerr1(count, consts) if count >= 0 else math.nan
+        st = dpois_stirlerr(dgamma_count(invdisp), consts)  # every row has this shape: once
         s = 0.0
         for i in range(size):
             term = wt[i] * dgamma_log_st(y[i], invdisp, mu[i] * disp, st, consts, table)

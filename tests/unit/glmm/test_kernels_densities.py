@@ -105,7 +105,8 @@ def test_dbinom_equals_reference(rng=np.random.default_rng(11)):
                              1 - 1e-16, 1 - 2 ** -53, -0.1, 1.1], rng.random(8), SPECIALS[:3]])
     x, n, p = _grid(rng, COUNTS, np.concatenate([COUNTS, [np.nan, np.inf]]), probs)
     keep = rng.random(x.size) < 0.5  # half of the grid, and x ≤ n rows where it matters most
-    x, n, p = np.concatenate([x[keep], np.minimum(x, n)]), np.concatenate([n[keep], n]), np.concatenate([p[keep], p])
+    x, n, p = (np.concatenate([x[keep], np.minimum(x, n)]), np.concatenate([n[keep], n]),
+               np.concatenate([p[keep], p]))
     got, warns = _many("dbinom", x, n, p)
     ref, ref_warns = densities.dbinom_log(x, n, p)
     assert same_bits(got, ref)

@@ -32,7 +32,8 @@ def rng():
 def test_every_frozen_lme4_aic_is_matched_to_the_last_bit():
     # R's lgammafn in dgamma makes the Gamma aic exact too (test_families.py allows 1e-12)
     for case in load("families")["families"]:
-        fam = Family(case["family"], make_link(case["link"]), theta=case.get("theta"), varfun=case.get("varfun"))
+        fam = Family(case["family"], make_link(case["link"]), theta=case.get("theta"),
+                     varfun=case.get("varfun"))
         y, n, mu, wt = (hexvec(case[k]) for k in ("y", "n", "mu", "wt"))
         got = fam.aic(y, n, mu, wt, float(hexvec(case["dev"])[0]))
         assert same_bits([got], hexvec(case["aic"])), case["name"]
