@@ -13,7 +13,14 @@ arithmetic in three compiled passes (:class:`.reweight.ReweightPlan` drives them
   corrections through lme4's ``RZX`` and block 1's rank update of the later blocks,
   scaled by ``Λ`` (the trailing matrix is then factored by LAPACK's ``dpotrf``, whose
   pivot report the caller needs);
-* :func:`solve_kernel`: ``ΛᵀZᵀWD``, the right-hand side and the block elimination solve.
+* :func:`solve_kernel`: ``ΛᵀZᵀWD``, the right-hand side and the block elimination solve;
+* :func:`pls_step`: the three passes and LAPACK's ``dpotrf``/``dtrtrs`` between them, one
+  call per decomposition, callable from other compiled code (glmer's compiled PIRLS loop,
+  :mod:`pylme.glmm.pirls_kernel`).
+
+LAPACK is scipy's (``scipy.linalg.cython_lapack``, the library ``scipy.linalg.lapack``
+wraps), reached by symbol name (registered with LLVM at import), so the compiled step
+makes the calls the NumPy path makes, with the same bits, and stays cacheable.
 
 They cover block 1 of any width and later blocks of width 1 (scalar terms), on the dense
 back-end: the general path (:mod:`.blocked`) keeps everything else.  Sums over
@@ -35,12 +42,27 @@ import sys
 if "numba" not in sys.modules:  # as pylme.glmm.jit: C-library math, never Intel's SVML
     os.environ.setdefault("NUMBA_DISABLE_INTEL_SVML", "1")
 
+import llvmlite.binding as _llvm  # noqa: E402
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
+from numba import types as _nt  # noqa: E402
+from numba.extending import get_cython_function_address  # noqa: E402
 
-__all__ = ["cross_kernel", "assemble_kernel", "solve_kernel"]
+__all__ = ["cross_kernel", "assemble_kernel", "solve_kernel", "pls_step", "pairwise_sum", "PLS_RANDOM_PIVOT"]
 
 _njit = numba.njit(cache=True, error_model="numpy", fastmath=False, nogil=True)
+
+#: :func:`pls_step`'s report of a failed block-1 pivot (LAPACK's ``info`` reports the others).
+PLS_RANDOM_PIVOT = -1
+
+# scipy's LAPACK under names of our own: compiled code refers to symbols, not addresses, so
+# Numba's on-disk cache stays valid in every process (each registers them again here)
+for _name in ("dpotrf", "dtrtrs"):
+    _llvm.add_symbol(f"pylme_{_name}", get_cython_function_address("scipy.linalg.cython_lapack", _name))
+_chars, _ints, _doubles = _nt.CPointer(_nt.uint8), _nt.CPointer(_nt.int32), _nt.CPointer(_nt.float64)
+_dpotrf = _nt.ExternalFunction("pylme_dpotrf", _nt.void(_chars, _ints, _doubles, _ints, _ints))
+_dtrtrs = _nt.ExternalFunction("pylme_dtrtrs", _nt.void(_chars, _chars, _chars, _ints, _ints, _doubles, _ints,
+                                                         _doubles, _ints, _ints))
 
 
 @_njit
@@ -385,3 +407,132 @@ def _block_solve(chol1, b, x):
             for e in range(i + 1, k):
                 s -= chol1[l, e, i] * x[o + e]
             x[o + i] = s / chol1[l, i, i]
+
+
+@_njit
+def pairwise_sum(a, n):
+    """``a[:n].sum()`` in NumPy's order (its pairwise summation: 8 accumulators, blocks of 128)."""
+    return _pairwise(a, 0, n)
+
+
+@_njit
+def _pairwise(a, start, n):
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[start + i]
+        return res
+    if n <= 128:
+        r = np.empty(8)
+        for j in range(8):
+            r[j] = a[start + j]
+        i = 8
+        while i < n - (n % 8):
+            for j in range(8):
+                r[j] += a[start + i + j]
+            i += 8
+        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        while i < n:
+            res += a[start + i]
+            i += 1
+        return res
+    n2 = n // 2
+    n2 -= n2 % 8
+    return _pairwise(a, start, n2) + _pairwise(a, start + n2, n - n2)
+
+
+@_njit
+def pls_step(w, x, z, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, level_ptr, pair_row, pair_pos,
+             dense_update, r1_nnz, t1, lam, u_only, u, beta, rx):
+    """One decomposition and PWLS solve, the whole of :meth:`.reweight.ReweightPlan.pls_solve`.
+
+    :func:`cross_kernel`, :func:`assemble_kernel`, LAPACK's ``dpotrf`` of the trailing
+    matrix (a failed last pivot only — the response in the span of ``X`` — is set to 0 and
+    accepted), ``R_X β = r_Xy`` by LAPACK's ``dtrtrs`` on ``L_Xᵀ`` (skipped, β = 0, when
+    ``u_only`` or ``p = 0``), then :func:`solve_kernel`.  The calls, their arguments'
+    layouts and the log-determinant's sum (NumPy's pairwise order) are the NumPy driver's.
+
+    Parameters
+    ----------
+    w, x, z, refs1 … pair_pos, dense_update : as :func:`cross_kernel` / :func:`assemble_kernel`.
+    r1_nnz : int
+        Number of stored entries of ``A_r1``.
+    t1, lam : block 1's template and ``Λ_r``'s diagonal.
+    u_only : bool
+    u : (q,) out
+        Random effects, internal (block) order.
+    beta : (p,) out
+    rx : (p, p) out
+        Upper-triangular ``R_X``.
+
+    Returns
+    -------
+    info : int
+        0; :data:`PLS_RANDOM_PIVOT` when a level of block 1 failed; else LAPACK's ``info``
+        (``k`` = failed pivot + 1 in the trailing matrix: the later blocks, then ``[X z]``).
+    logdet : float
+        ``log det(ΛᵀZᵀWZΛ + I)``.
+    """
+    n, p = x.shape
+    m = p + 1
+    k = z1.shape[1]
+    nl = level_ptr.shape[0] - 1
+    r = lam.shape[0]
+    size = r + m
+    ws = np.zeros((size, size))
+    a11 = np.zeros((nl, k, k))
+    a1d = np.zeros((nl, k, m))
+    r1_data = np.zeros(r1_nnz)
+    adr = np.zeros((r, m))
+    add = np.zeros((m, m))
+    cross_kernel(w, x, z, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, a11, a1d, r1_data, adr, add, ws)
+    chol1 = np.zeros((nl, k, k))
+    half1 = np.zeros((nl, k, k))
+    logdet1 = assemble_kernel(t1, lam, a11, a1d, r1_data, level_ptr, pair_row, pair_pos, dense_update, adr, add,
+                              ws, chol1, half1)
+    if not math.isfinite(logdet1):
+        return PLS_RANDOM_PIVOT, math.nan
+    ints = np.empty(4, dtype=np.int32)  # n, lda, info (C pointers into one buffer)
+    ints[0] = size
+    ints[1] = size
+    ints[2] = 0
+    chars = np.empty(3, dtype=np.uint8)
+    chars[0] = 85  # 'U': the C-ordered lower triangle is Fortran's upper one
+    _dpotrf(chars.ctypes, ints[0:].ctypes, ws.ctypes, ints[1:].ctypes, ints[2:].ctypes)
+    info = ints[2]
+    if info == size:  # only the last pivot failed: the response is in the span of X (perfect fit)
+        ws[size - 1, size - 1] = 0.0
+        info = 0
+    if info != 0:
+        return info, math.nan
+    logdet = logdet1
+    if r:
+        logs = np.empty(r)
+        for a in range(r):
+            logs[a] = math.log(ws[a, a])
+        logdet = logdet1 + 2.0 * pairwise_sum(logs, r)
+    for i in range(p):
+        for j in range(p):
+            rx[i, j] = ws[r + j, r + i] if j >= i else 0.0
+    if u_only or p == 0:
+        for j in range(p):
+            beta[j] = 0.0
+    else:  # dtrtrs('L', 'T') on a Fortran copy of L_X, as scipy's wrapper passes it
+        lx = np.empty((p, p))
+        for i in range(p):
+            for j in range(p):
+                lx[j, i] = ws[r + i, r + j] if j <= i else 0.0
+        for j in range(p):
+            beta[j] = ws[r + p, r + j]
+        chars[0] = 76  # 'L'
+        chars[1] = 84  # 'T'
+        chars[2] = 78  # 'N'
+        ints[0] = p
+        ints[1] = 1
+        ints[2] = p
+        ints[3] = 0
+        _dtrtrs(chars[0:].ctypes, chars[1:].ctypes, chars[2:].ctypes, ints[0:].ctypes, ints[1:].ctypes,
+                lx.ctypes, ints[2:].ctypes, beta.ctypes, ints[2:].ctypes, ints[3:].ctypes)
+    solve_kernel(ws, r, p, u_only or p == 0, beta, t1, lam, a1d, adr, chol1, r1_data, level_ptr, pair_row,
+                 pair_pos, u)
+    return 0, logdet

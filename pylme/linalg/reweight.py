@@ -24,18 +24,17 @@ systems are :class:`.blocked.BlockedSystem` objects like any other (same factors
 rounding, as ``BlockedSystem(blocks, dense, weights)`` built from scratch).
 
 :meth:`ReweightPlan.pls_solve` is glmer's per-iteration path where it applies (dense
-back-end, later blocks scalar): the same decomposition and the PWLS solve in three
-compiled passes (:mod:`.pls_kernels`), the factor object itself built only on demand.
+back-end, later blocks scalar): the same decomposition and the PWLS solve in one compiled
+call (:func:`.pls_kernels.pls_step`), the factor object itself built only on demand;
+:meth:`ReweightPlan.kernel_args` hands the same arrays to glmer's compiled PIRLS loop.
 """
 
 from __future__ import annotations
 
 import copy
-import math
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import lapack
 
 from .blocked import BlockedFactor, BlockedSystem, factor_one_block
 from .crossprod import CrossProducts, GroupedColumns
@@ -197,59 +196,51 @@ class ReweightPlan:
         PivotError
             As :meth:`factor`.
         """
+        args = self.kernel_args(x, templates)
+        if args is None:
+            return None
+        from .pls_kernels import PLS_RANDOM_PIVOT, pls_step  # compiled on first use
+
+        n, p = self.n, self.n_dense - 1
+        w = np.ascontiguousarray(weights, dtype=float).ravel()
+        z = np.ascontiguousarray(z, dtype=float).ravel()
+        if w.size != n or z.size != n:
+            raise ValueError(f"expected weights and a response of length {n} and X of shape ({n}, {p}), "
+                             f"got {w.shape}, {z.shape} and {args[0].shape}")
+        u, beta, rx = np.empty(self.blocks[0].size + args[-1].size), np.empty(p), np.empty((p, p))
+        info, logdet = pls_step(w, args[0], z, *args[1:], bool(u_only), u, beta, rx)
+        if info == PLS_RANDOM_PIVOT:
+            raise PivotError(-1, "random")  # G ≥ I, so only inf/nan get here
+        _check_info(int(info), args[-1].size)
+        return PlsSolution(u=u, beta=beta, logdet=float(logdet), RX=rx,
+                           factor=DeferredFactor(self, w, args[0], z, [np.asarray(t, dtype=float) for t in templates]))
+
+    def kernel_args(self, x: np.ndarray, templates):
+        """The arguments of :func:`.pls_kernels.pls_step` but ``w``, ``z`` and the outputs.
+
+        ``(x, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, level_ptr, pair_row,
+        pair_pos, dense_update, r1_nnz, t1, lam)``: ``X`` as a C-contiguous float64 array,
+        the structure and the templates as the kernel reads them (``t1`` block 1's, ``lam``
+        the later scalar blocks' ``Λ_r`` diagonal), or None where the kernels do not apply.
+        """
         lay = self._compiled
         if lay is None:
             return None
-        from .pls_kernels import assemble_kernel, cross_kernel, solve_kernel  # compiled on first use
-
-        n, m = self.n, self.n_dense
-        p = m - 1
-        w = np.ascontiguousarray(weights, dtype=float).ravel()
+        n, p = self.n, self.n_dense - 1
         x = np.ascontiguousarray(x, dtype=float)
-        z = np.ascontiguousarray(z, dtype=float).ravel()
-        if x.shape != (n, p) or w.size != n or z.size != n:
+        if x.shape != (n, p):
             raise ValueError(f"expected weights and a response of length {n} and X of shape ({n}, {p}), "
-                             f"got {w.shape}, {z.shape} and {x.shape}")
-        first = self.blocks[0]
-        nl, k = first.nlevels, first.width
+                             f"got X of shape {x.shape}")
+        k = self.blocks[0].width
         if len(templates) != len(self.blocks):
             raise ValueError(f"expected {len(self.blocks)} templates, got {len(templates)}")
         t1 = np.ascontiguousarray(np.asarray(templates[0], dtype=float).reshape(k, k))
         lam = np.repeat(np.array([float(np.asarray(t).reshape(-1)[0]) for t in templates[1:]]),
                         lay["rest_levels"]) if len(templates) > 1 else np.zeros(0)
-        r = lam.size
-        size = r + m
-        ws = np.zeros((size, size))
-        a11, a1d = np.zeros((nl, k, k)), np.zeros((nl, k, m))
-        r1_data, adr, add = np.zeros(self._structure.a_r1.nnz), np.zeros((r, m)), np.zeros((m, m))
         xrow, xuniq = self._distinct_rows(x)
-        cross_kernel(w, x, z, lay["refs1"], lay["z1"], lay["rest_rows"], lay["rest_z"], lay["r1_pos"], xrow, xuniq,
-                     a11, a1d,
-                     r1_data, adr, add, ws)
-        chol1, half1 = np.zeros((nl, k, k)), np.zeros((nl, k, k))
-        logdet1 = assemble_kernel(t1, lam, a11, a1d, r1_data, lay["level_ptr"], lay["pair_row"], lay["pair_pos"],
-                                  lay["dense_update"], adr, add, ws, chol1, half1)
-        if not math.isfinite(logdet1):
-            raise PivotError(-1, "random")  # G ≥ I, so only inf/nan get here
-        # LAPACK's dpotrf, as the general path calls it (its pivot report decides the error)
-        upper, info = lapack.dpotrf(ws.T, lower=0, overwrite_a=1, clean=0)
-        if info == size:  # only the last pivot failed: the response is in the span of X (perfect fit)
-            upper[-1, -1] = 0.0
-            info = 0
-        _check_info(info, r)
-        chol = np.ascontiguousarray(upper.T)
-        diag = np.diagonal(chol)
-        logdet = logdet1 + 2.0 * float(np.log(diag[:r]).sum()) if r else logdet1
-        tail = np.tril(chol[r:, r:])
-        if u_only or not p:
-            beta = np.zeros(p)
-        else:  # R_X β = r_Xy: LAPACK's trtrs on Lᵀ, as the general path
-            beta, _ = lapack.dtrtrs(tail[:p, :p], tail[p, :p], lower=1, trans=1)
-        u = np.empty(first.size + r)
-        solve_kernel(chol, r, p, bool(u_only or not p), np.ascontiguousarray(beta, dtype=float), t1, lam, a1d, adr,
-                     chol1, r1_data, lay["level_ptr"], lay["pair_row"], lay["pair_pos"], u)
-        return PlsSolution(u=u, beta=beta, logdet=float(logdet), RX=np.array(tail[:p, :p].T),
-                           factor=DeferredFactor(self, w, x, z, [np.asarray(t, dtype=float) for t in templates]))
+        return (x, lay["refs1"], lay["z1"], lay["rest_rows"], lay["rest_z"], lay["r1_pos"], xrow, xuniq,
+                lay["level_ptr"], lay["pair_row"], lay["pair_pos"], lay["dense_update"], self._structure.a_r1.nnz,
+                t1, np.ascontiguousarray(lam, dtype=float))
 
     def _distinct_rows(self, x: np.ndarray):
         """``X``'s distinct rows and every observation's, when they are few (else empty arrays).
