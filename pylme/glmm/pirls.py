@@ -13,6 +13,11 @@ loop of lme4 1.1-31's ``src/external.cpp`` step for step:
 * an increase (or NaN) is fixed by up to 20 halvings towards the previous iterate,
   without a new decomposition; at most 100 iterations (glmer passes maxit = 100);
 * ``ldL2`` is the one of the *last* decomposition (the penultimate μ's weights).
+
+:func:`pirls` runs the loop in one compiled call (:mod:`.pirls_kernel`) where the compiled
+pieces apply — the dense back-end with scalar later blocks, a family and link of the
+compiled family kernels — and the Python loop (:func:`python_pirls`, also the reference
+the tests compare against) everywhere else.
 """
 
 from __future__ import annotations
@@ -22,15 +27,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import NumericalError
+from . import pirls_kernel as pk
+from .family_kernels import KIND_CODES, LINK_CODES
+from .family_math import family_kind
 from .predictor import PlsStep, Predictor
 from .sums import sequential_sum
 
-__all__ = ["Response", "PirlsResult", "pirls", "MAXIT", "MAXSTEPHALF"]
+__all__ = ["Response", "PirlsResult", "pirls", "python_pirls", "MAXIT", "MAXSTEPHALF"]
 
 #: lme4 ``pwrssUpdate``: iterations and step halvings per iteration.
 MAXIT = 100
 MAXSTEPHALF = 20
 _DBL_MAX = float(np.finfo(float).max)
+_NAN_MESSAGE = "PIRLS loop resulted in NaN value"
+_HALVING_MESSAGE = "(maxstephalfit) PIRLS step-halvings failed to reduce deviance in pwrssUpdate"
+_MAXIT_MESSAGE = "pwrssUpdate did not converge in (maxit) iterations"
 
 
 @dataclass(frozen=True, eq=False)
@@ -162,6 +173,20 @@ def pirls(predictor: Predictor, resp: Response, theta: np.ndarray, eta_start: np
         failed to reduce deviance in pwrssUpdate``, ``pwrssUpdate did not converge in
         (maxit) iterations`` or ``Downdated VtV is not positive definite``.
     """
+    codes = _family_codes(resp.family)
+    args = predictor.kernel_args(theta) if codes is not None else None
+    if args is None:
+        return python_pirls(predictor, resp, theta, eta_start, offset, u_only=u_only, tol=tol, previous=previous)
+    return _compiled_pirls(predictor, resp, theta, eta_start, offset, u_only, tol, previous, codes, args)
+
+
+def python_pirls(predictor: Predictor, resp: Response, theta: np.ndarray, eta_start: np.ndarray,
+                 offset: np.ndarray, *, u_only: bool, tol: float,
+                 previous: tuple[np.ndarray, np.ndarray] | None = None) -> PirlsResult:
+    """:func:`pirls` in Python: the general path (any structure and family) and the reference.
+
+    Same parameters, result and errors as :func:`pirls`.
+    """
     eta = eta_start
     mu = resp.mu(eta)
     if previous is None:
@@ -173,7 +198,7 @@ def pirls(predictor: Predictor, resp: Response, theta: np.ndarray, eta_start: np
         old_u, old_beta = u, beta
         w, z = resp.working(eta, mu, offset)
         if not (np.all(np.isfinite(w)) and np.all(np.isfinite(z))):
-            raise NumericalError("PIRLS loop resulted in NaN value")
+            raise NumericalError(_NAN_MESSAGE)
         step = predictor.solve(theta, w, z, u_only)
         u, beta = step.u, step.beta
         eta, mu, pdev = _update(predictor, resp, theta, offset, beta, u)
@@ -189,11 +214,51 @@ def pirls(predictor: Predictor, resp: Response, theta: np.ndarray, eta_start: np
                     beta = (old_beta + beta) / 2.0
                 eta, mu, pdev = _update(predictor, resp, theta, offset, beta, u)
             if np.isnan(pdev):
-                raise NumericalError("PIRLS loop resulted in NaN value")
+                raise NumericalError(_NAN_MESSAGE)
             if pdev - oldpdev > tol:
-                raise NumericalError("(maxstephalfit) PIRLS step-halvings failed to reduce deviance in pwrssUpdate")
+                raise NumericalError(_HALVING_MESSAGE)
         oldpdev = pdev
-    raise NumericalError("pwrssUpdate did not converge in (maxit) iterations")
+    raise NumericalError(_MAXIT_MESSAGE)
+
+
+def _family_codes(family) -> tuple[int, int, float] | None:
+    """(link, kind, θ) codes of the compiled family kernels, or None where lme4 uses R closures."""
+    kind = family_kind(family.family, family.varfun)
+    if kind not in KIND_CODES or family.link.name not in LINK_CODES:
+        return None
+    return LINK_CODES[family.link.name], KIND_CODES[kind], np.nan if family.theta is None else float(family.theta)
+
+
+def _vector(a) -> np.ndarray:
+    """A read-only contiguous float64 view (the compiled loop's one argument type)."""
+    out = np.ascontiguousarray(a, dtype=float).reshape(-1).view()
+    out.flags.writeable = False
+    return out
+
+
+def _compiled_pirls(predictor: Predictor, resp: Response, theta, eta_start, offset, u_only: bool, tol: float,
+                    previous, codes, args) -> PirlsResult:
+    """:func:`python_pirls` in one call of :func:`.pirls_kernel.pirls_loop`."""
+    pls, terms = args
+    n, p, q = predictor.n, predictor.p, predictor.q
+    if previous is None:
+        u0, beta0 = np.zeros(q), np.zeros(p)
+    else:
+        u0, beta0 = previous
+    offset = np.ascontiguousarray(offset, dtype=float).reshape(-1)
+    u, beta, eta, mu, dev, w, wz = (np.empty(q), np.empty(p), np.empty(n), np.empty(n), np.empty(n), np.empty(n),
+                                    np.empty(n))
+    rx = np.empty((p, p))
+    status, iterations, ldl2, info = pk.pirls_loop(
+        *codes, _vector(resp.y), _vector(resp.weights), _vector(offset), _vector(eta_start), _vector(u0),
+        _vector(beta0), bool(u_only), float(tol), MAXIT, MAXSTEPHALF, *pls, *terms, u, beta, eta, mu, dev, w, wz, rx)
+    if status != pk.OK:
+        if status == pk.PIVOT:
+            raise predictor.pivot_failure(int(info), pls[-1].size)
+        raise NumericalError({pk.NAN: _NAN_MESSAGE, pk.MAXSTEPHALFIT: _HALVING_MESSAGE}.get(status, _MAXIT_MESSAGE))
+    step = predictor.kernel_step(theta, u, beta, ldl2, rx, w, wz)
+    return PirlsResult(theta=np.array(theta, dtype=float), u=u, beta=beta, eta=eta, mu=mu, offset=offset,
+                       dev_resid=dev, ldL2=float(ldl2), step=step, weights=w, iterations=int(iterations))
 
 
 def _update(predictor: Predictor, resp: Response, theta, offset, beta, u):

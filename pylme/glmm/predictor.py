@@ -20,6 +20,8 @@ from scipy.linalg.lapack import dtrtrs
 from ..deviance import TermData, group_terms
 from ..errors import NumericalError
 from ..linalg import GroupedColumns, PivotError, ReweightPlan, TemplateLayout
+from ..linalg.pls_kernels import PLS_RANDOM_PIVOT
+from ..linalg.reweight import DeferredFactor
 
 __all__ = ["Predictor", "PlsStep"]
 
@@ -161,9 +163,7 @@ class Predictor:
             dense[:, p] = z
             fac = self._plan.factor(weights, dense, templates)
         except PivotError as err:
-            if err.part == "dense":
-                raise NumericalError(_VTV_MESSAGE) from err
-            raise NumericalError("Cholesky factor of the random-effects cross-product is not positive definite") from err
+            raise _pivot_failure(err) from err
         cross = fac.scaled_dense_cross()
         rx_lower = fac.tail[:p, :p]  # fac.tail is lower triangular: its transpose is R_X
         RX = np.array(rx_lower.T)
@@ -178,8 +178,79 @@ class Predictor:
             u = self.layout.to_terms(u)
         return PlsStep(u=u, beta=beta, ldL2=float(fac.logdet), RX=RX, factor=fac)
 
+    # ------------------------------------------------------------------ compiled PIRLS
+    def kernel_args(self, theta: np.ndarray):
+        """What :func:`pylme.glmm.pirls_kernel.pirls_loop` reads of this predictor at θ, or None.
+
+        None where the compiled decomposition does not apply (:attr:`ReweightPlan.compiled`).
+
+        Returns
+        -------
+        pls : tuple
+            :meth:`ReweightPlan.kernel_args` (``X``, the structure, ``t1``, ``Λ_r``).
+        terms : tuple
+            ``(to_term, t_refs, t_z, t_zoff, t_uoff, t_k, t_unit, t_tmpl, t_toff)``: the
+            internal-to-term order (empty when the same), every term's levels, ``z`` columns,
+            offsets, widths, unit-``z`` flags and templates (θ's, row-major) for ``η``.
+        """
+        if not self._plan.compiled:
+            return None
+        cached = self.__dict__.get("_kernel_terms")
+        if cached is None:
+            nt = len(self.terms)
+            widths = np.array([t.z.shape[1] for t in self.terms], dtype=np.intp)
+            t_refs = np.empty((nt, self.n), dtype=np.intp)
+            for i, t in enumerate(self.terms):
+                t_refs[i] = t.refs
+            to_term = self.layout.internal_to_term if self._term_order else np.zeros(0)
+            cached = tuple(_read_only(a) for a in (
+                np.asarray(to_term, dtype=np.intp), t_refs,
+                np.ascontiguousarray(np.hstack([t.z for t in self.terms]), dtype=float),
+                np.concatenate([[0], np.cumsum(widths)]).astype(np.intp),
+                np.asarray(self.layout.term_offsets, dtype=np.intp), widths, np.array(self._unit_z, dtype=np.bool_),
+                np.concatenate([[0], np.cumsum(widths * widths)]).astype(np.intp)))
+            self._kernel_terms = cached
+        pls = self._plan.kernel_args(self.X, self.layout.block_templates(theta))
+        tmpl = np.concatenate([t.ravel() for t in self.layout.term_templates(theta)])
+        terms = cached[:7] + (_read_only(tmpl), cached[7])
+        return tuple(_read_only(a) if isinstance(a, np.ndarray) else a for a in pls), terms
+
+    def kernel_step(self, theta: np.ndarray, u, beta, ldL2: float, RX, weights, z) -> PlsStep:
+        """The :class:`PlsStep` of a decomposition made in compiled code (its factor deferred).
+
+        ``weights`` and ``z`` are the decomposition's working weights and response: the
+        factor, when asked for (conditional variances), is the general path's of them.
+        """
+        templates = [np.asarray(t, dtype=float) for t in self.layout.block_templates(theta)]
+        return PlsStep(u=u, beta=beta, ldL2=float(ldL2), RX=RX,
+                       factor=DeferredFactor(self._plan, weights, self.X, z, templates))
+
+    @staticmethod
+    def pivot_failure(info: int, n_random: int) -> NumericalError:
+        """lme4's error for :func:`pylme.linalg.pls_kernels.pls_step`'s pivot report ``info``."""
+        part = "random" if info == PLS_RANDOM_PIVOT or info - 1 < n_random else "dense"
+        err = PivotError(-1 if info == PLS_RANDOM_PIVOT else (info - 1 if part == "random" else info - 1 - n_random),
+                         part)
+        out = _pivot_failure(err)
+        out.__cause__ = err
+        return out
+
     def cond_var(self, theta: np.ndarray, step: PlsStep) -> list:
         """Diagonal blocks of ``Λ(ΛᵀZᵀWZΛ + I)⁻¹Λᵀ`` per term (lme4 ``condVar``, unscaled)."""
         blocks = step.factor.inverse_diag_blocks()
         scaled = [np.matmul(np.matmul(t, blk), t.T) for t, blk in zip(self.layout.block_templates(theta), blocks)]
         return self.layout.split_block_diag(scaled)
+
+
+def _pivot_failure(err: PivotError) -> NumericalError:
+    """lme4's message for a failed pivot: ``Downdated VtV`` in the fixed-effects part."""
+    if err.part == "dense":
+        return NumericalError(_VTV_MESSAGE)
+    return NumericalError("Cholesky factor of the random-effects cross-product is not positive definite")
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    """A read-only view: the compiled loop is compiled for one array type (frozen arrays are read-only)."""
+    view = a.view()
+    view.flags.writeable = False
+    return view
