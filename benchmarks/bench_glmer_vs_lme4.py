@@ -91,8 +91,17 @@ def time_pylme(dataset: str, formula: str, family, nagq: int, repeat: int) -> tu
     return statistics.median(times), float(fit.optimum.fval)
 
 
+#: the same models in mixedlm's formula dialect (no outer parentheses, ``**`` for powers)
+MIXEDLM_FORMULAS = {
+    "use ~ age + I(age^2) + urban + livch + (1 | district)": "use ~ age + I(age**2) + urban + livch + (1 | district)",
+    "r2 ~ (Anger + Gender + btype + situ) + (1 | id) + (1 | item)":
+        "r2 ~ Anger + Gender + btype + situ + (1 | id) + (1 | item)",
+}
+
+
 def time_mixedlm(dataset: str, formula: str, family, nagq: int, repeat: int) -> float | None:
     """mixedlm's glmer when it is installed and accepts the model (no cbind() there)."""
+    formula = MIXEDLM_FORMULAS.get(formula, formula)
     try:
         import mixedlm  # noqa: F401
     except ImportError:
