@@ -100,9 +100,19 @@ def _configure_export(parser: argparse.ArgumentParser) -> None:
 def _export(args: argparse.Namespace) -> int:
     if not _require_r():
         return 2
+    from conformance.cases import LOCAL_DATA
     from conformance.datasets_export import DEFAULT_OUT, export_datasets
 
     export_datasets(args.out or DEFAULT_OUT, names=args.name)
+    # the harness's own data sets (r_reference/data), made in R with set.seed
+    from conformance.local_data import write_local_data
+    from conformance.r_session import RSession
+
+    local = [d for d in LOCAL_DATA if not args.name or d.name in args.name]
+    session = RSession() if local else None
+    for data in local:
+        for path in write_local_data(session, data):
+            print(f"wrote {path}")
     return 0
 
 
@@ -125,15 +135,18 @@ def _spread(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     for case in _selected(args):
+        model = (f"  [glmer {case.family}{f', nAGQ = {case.nAGQ}' if case.nAGQ != 1 else ''}]"
+                 if case.is_glmm else "")
         print(f"{case.id:34s} {case.tier:5s} {'REML' if case.reml else 'ML  '} "
-              f"{case.dataset:10s} {case.formula}")
+              f"{case.dataset:10s} {case.formula}{model}")
     return 0
 
 
 COMMANDS: list[Command] = [
     Command("regen", "fit every case in R and rewrite r_reference/ (and the datasets)",
             _configure_regen, _regen),
-    Command("export-datasets", "export pylme/datasets/data from R", _configure_export, _export),
+    Command("export-datasets", "export pylme/datasets/data (and r_reference/data) from R",
+            _configure_export, _export),
     Command("list", "list the registered cases", _add_case_selection, _list),
     Command("spread", "measure lme4's own spread over row permutations "
             "(r_reference/spread.json)", _configure_spread, _spread),

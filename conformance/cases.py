@@ -6,7 +6,13 @@ Every model pylme is compared with lme4 on is one :class:`Case` in
 registry is usable (and hashable into ``r_reference/meta.json``) without it.
 
 Case ids are stable: ``<dataset>_<model>_<reml|ml>`` plus a suffix for a
-non-default control. Never rename an id; add a new case instead.
+non-default control. Never rename an id; add a new case instead. A GLMM case (``glmer``)
+has a ``family``; it is fitted by maximum likelihood, so its id ends in ``_ml``.
+
+Datasets that no R package ships (a simulated GLMM data set) are :class:`LocalData`:
+R code with ``set.seed`` makes them once, ``python -m conformance export-datasets``
+writes them to ``r_reference/data/<name>.csv`` with every double at 17 significant
+digits, and both R and pylme read that file, so both fit the very same numbers.
 """
 
 from __future__ import annotations
@@ -78,25 +84,71 @@ def dataset_source(name: str) -> DatasetSource | None:
 
 
 @dataclass(frozen=True)
+class LocalData:
+    """A data set made in R by the harness and shipped as a CSV in ``r_reference/data``.
+
+    Attributes
+    ----------
+    name : str
+        The R variable the data are bound to (and the file ``r_reference/data/<name>.csv``).
+    make_r : str
+        R code (with ``set.seed``) evaluating to the data frame; run by ``python -m
+        conformance export-datasets`` to write the CSV.
+    factors : tuple of (str, tuple of str)
+        Factor columns and their levels in R's order (the CSV holds labels).
+    notes : str
+        Where the data come from.
+    """
+
+    name: str
+    make_r: str
+    factors: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    notes: str = ""
+
+    @property
+    def csv_path(self) -> str:
+        """The CSV, relative to the repository root (R reads it from there)."""
+        return f"r_reference/data/{self.name}.csv"
+
+
+#: glmer_spec.md §4.4: Gamma(log) data simulated in R (400 rows, 40 groups).
+GAMMA_SIM = LocalData(
+    "gdat",
+    "local({set.seed(101); n <- 400; g <- factor(rep(1:40, each = 10)); x <- runif(n); "
+    "b <- rnorm(40, sd = 0.5); mu <- exp(1 + 0.5 * x + b[g]); "
+    "y <- rgamma(n, shape = 2, rate = 2 / mu); data.frame(y, x, g)})",
+    factors=(("g", tuple(str(i) for i in range(1, 41))),),
+    notes="glmer_spec.md §4.4, the simulated Gamma(link = 'log') model")
+
+LOCAL_DATA: tuple[LocalData, ...] = (GAMMA_SIM,)
+
+
+def local_data(name: str) -> LocalData | None:
+    """Return the :class:`LocalData` called `name`, or None."""
+    return next((d for d in LOCAL_DATA if d.name == name), None)
+
+
+@dataclass(frozen=True)
 class Case:
-    """One lmer fit to reproduce.
+    """One lmer or glmer fit to reproduce.
 
     Attributes
     ----------
     id : str
         Stable identifier; also the file name ``r_reference/cases/<id>.json``.
     dataset : str
-        A name in :data:`DATASETS` or an R expression evaluating to a data
-        frame. The data are bound to ``data_name`` before fitting.
+        A name in :data:`DATASETS` or :data:`LOCAL_DATA`, or an R expression evaluating
+        to a data frame. The data are bound to ``data_name`` before fitting.
     formula : str
-        lmer formula text, as written in R.
+        lmer / glmer formula text, as written in R.
     reml : bool
-        lmer's ``REML`` argument.
+        lmer's ``REML`` argument (False for GLMM cases: glmer has none).
     weights, offset : str or None
         R expressions evaluated in the data (lmer semantics); the evaluated
         vectors are stored in the reference too.
     control : str
-        Arguments of ``lmerControl()`` as R text ("" = defaults).
+        Arguments of ``lmerControl()`` (``glmerControl()`` for a GLMM) as R text
+        ("" = defaults).
     tier : {"fast", "slow"}
         Slow cases (large data) are skipped by default.
     notes : str
@@ -107,6 +159,11 @@ class Case:
         Extra (name, R expression) quantities, evaluated with ``fm`` bound.
     lrt_with : str or None
         Id of a nested case: ``anova()`` of the two fits is stored here.
+    family : str or None
+        glmer's ``family`` as R text (``binomial``, ``binomial(link = "probit")``,
+        ``poisson``, ``Gamma(link = "log")``); None for an lmer case.
+    nAGQ : int
+        glmer's ``nAGQ`` (0: θ only; 1: Laplace; > 1: adaptive Gauss-Hermite).
     """
 
     id: str
@@ -121,15 +178,30 @@ class Case:
     devfun_at: tuple[tuple[float, ...], ...] = ()
     extras: tuple[tuple[str, str], ...] = ()
     lrt_with: str | None = None
+    family: str | None = None
+    nAGQ: int = 1
 
     @property
     def data_name(self) -> str:
         """R name the data are bound to (the dataset name, or ``data``)."""
-        return self.dataset if dataset_source(self.dataset) else "data"
+        known = dataset_source(self.dataset) or local_data(self.dataset)
+        return self.dataset if known else "data"
+
+    @property
+    def is_glmm(self) -> bool:
+        """True for a glmer case (one with a family)."""
+        return self.family is not None
 
     def to_dict(self) -> dict:
-        """Plain-data view (JSON-friendly, tuples as lists)."""
-        return json.loads(json.dumps(dataclasses.asdict(self)))
+        """Plain-data view (JSON-friendly, tuples as lists).
+
+        The GLMM fields are left out at their lmer defaults, so that an lmer case reads
+        (and hashes) as it did before they existed.
+        """
+        out = json.loads(json.dumps(dataclasses.asdict(self)))
+        if self.family is None and self.nAGQ == 1:
+            del out["family"], out["nAGQ"]
+        return out
 
 
 def _pair(case: Case, **changes) -> tuple[Case, Case]:
@@ -229,8 +301,53 @@ _SLOW = (
          tier=SLOW, notes="mlmRev StarData vignette, chunk initialModel (mm1); NA rows dropped"),
 )
 
+def _glmm(case_id: str, dataset: str, formula: str, family: str, **kw) -> Case:
+    """A glmer case: maximum likelihood (``reml=False``), the family as R text."""
+    return Case(case_id, dataset, formula, reml=False, family=family, **kw)
+
+
+_CBPP = "cbind(incidence, size - incidence) ~ period + (1 | herd)"
+_GLMM = (
+    _glmm("cbpp_binomial_ml", "cbpp", _CBPP, "binomial", lrt_with="cbpp_binomial_null_ml",
+          extras=(("predict_level0", "unname(predict(fm, re.form = NA))[1:6]"),),
+          notes="glmer_spec.md §4.4, App. A: -2logLik 184.053132779061, 18 + 285 evaluations; "
+                "§5.1 population-level prediction -1.398342864"),
+    _glmm("cbpp_binomial_null_ml", "cbpp", "cbind(incidence, size - incidence) ~ 1 + (1 | herd)",
+          "binomial", notes="nested fit for the LRT against cbpp_binomial_ml (spec §5.5: "
+                            "Chisq 25.61, Df 3, Pr 1.151e-05)"),
+    _glmm("cbpp_binomial_agq0_ml", "cbpp", _CBPP, "binomial", nAGQ=0,
+          notes="nAGQ = 0: stage 1 only (18 evaluations), vcov from R_X (spec §3.8)"),
+    _glmm("cbpp_binomial_agq25_ml", "cbpp", _CBPP, "binomial", nAGQ=25,
+          notes="adaptive Gauss-Hermite, 25 nodes: the deviance-residual scale, -2logLik "
+                "100.010030540191 (spec §2.5, trap 1)"),
+    _glmm("cbpp_probit_ml", "cbpp", _CBPP, 'binomial(link = "probit")',
+          notes="probit link: 18 + 183 evaluations, -2logLik 185.242485142998"),
+    _glmm("cbpp_proportion_ml", "cbpp", "incidence/size ~ period + (1 | herd)", "binomial",
+          weights="size", notes="the cbpp model as proportions with weights = trials: the same "
+                                "fit as cbind (spec §1.2)"),
+    _glmm("cbpp_poisson_offset_ml", "cbpp", "incidence ~ period + offset(log(size)) + (1 | herd)",
+          "poisson", notes="Poisson rate model: a formula offset (spec §1.3)"),
+    _glmm("cbpp_slope_binomial_ml", "cbpp",
+          "cbind(incidence, size - incidence) ~ period + (1 + as.numeric(period) | herd)",
+          "binomial", notes="a correlated random slope: 3 θ with an off-diagonal one"),
+    _glmm("grouseticks_poisson_ml", "grouseticks",
+          "TICKS ~ YEAR + cHEIGHT + (1 | BROOD) + (1 | INDEX) + (1 | LOCATION)", "poisson",
+          notes="3 nested/crossed intercepts, reordered INDEX > BROOD > LOCATION; 111 + 1003 "
+                "evaluations (spec §3.10)"),
+    _glmm("verbagg_binomial_ml", "VerbAgg",
+          "r2 ~ (Anger + Gender + btype + situ) + (1 | id) + (1 | item)", "binomial",
+          notes="crossed id x item, 7584 rows: -2logLik 8151.40049020929, 48 + 385 evaluations"),
+    _glmm("contraception_binomial_ml", "Contraception",
+          "use ~ age + I(age^2) + urban + livch + (1 | district)", "binomial",
+          notes="lme4's two convergence warnings (max|grad|, very large eigenvalue); lme4's own "
+                "θ moves 0.4752186-0.4752361 and feval 358-412 over row permutations"),
+    _glmm("gamma_log_ml", GAMMA_SIM.name, "y ~ x + (1 | g)", 'Gamma(link = "log")',
+          notes="glmer_spec.md §4.4 simulated data: a family with a scale (σ 0.770326468811, "
+                "t value with Pr(>|z|), a Residual row)"),
+)
+
 CASES: tuple[Case, ...] = (
-    *_DYESTUFF, *_OTHER_FAST, *_PENICILLIN, *_SLEEPSTUDY, *_PASTES, *_SLOW,
+    *_DYESTUFF, *_OTHER_FAST, *_PENICILLIN, *_SLEEPSTUDY, *_PASTES, *_SLOW, *_GLMM,
 )
 
 

@@ -25,8 +25,8 @@ import numpy as np
 
 from conformance import py_side
 from conformance.cases import Case
-from conformance.path_checks import (count_check, message_check, objective_check, text_check,
-                                     text_rtol)
+from conformance.path_checks import (conv_messages_check, count_check, message_check,
+                                     objective_check, text_check, text_rtol)
 from conformance.records import Block, as_array, blocks, floats
 from conformance.regen import decode_value
 from conformance.spread import Envelope, envelope
@@ -304,8 +304,13 @@ def _dispatch(result, quantity: str, ref: Any, py: Any, check: Check,
     method = {"objective": objective_check, "lines": text_check, "numeric_lines": text_check,
               "count": count_check}.get(check.method)
     if method is not None:
-        return method(result, ref, py, check, context)
+        return method(result, ref, py, check, {**context, "quantity": quantity})
     env: Envelope | None = context.get("envelope")
+    if quantity == "optimizer.conv_lme4_messages" and ref.get("value") != py.get("value"):
+        theirs, ours = _texts(ref.get("value")), _texts(py.get("value"))
+        within = conv_messages_check(theirs, ours, theirs, ours, env)
+        if within is not None:
+            return result(1.0, math.nan, True, within[1], flagged=True)
     if quantity == "optimizer.optinfo_message" and env is not None:
         same = message_check(ref, py, env, context.get("polished", ""))
         if same is not None:
@@ -340,20 +345,42 @@ def _points(quantity: str, ref: Any, py: Any) -> tuple[tuple[float, float], ...]
 # ---------------------------------------------------------------- a whole case
 
 
-def _conditions(case_id: str, reference: Mapping, fit: Mapping,
-                tier: str | None = None) -> list[QuantityResult]:
-    """Fit warnings and messages, compared as exact lists of texts (pylme-only ones noted)."""
+def _texts(value: Any) -> list[str]:
+    """A record's texts as a flat list (R's NULL: none; nested character vectors flattened)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [t for v in value for t in _texts(v)]
+
+
+def _conv(side: Mapping) -> list[str]:
+    record = side.get("optimizer", {}).get("conv_lme4_messages")
+    return _texts(record.get("value")) if isinstance(record, Mapping) else []
+
+
+def _conditions(case_id: str, reference: Mapping, fit: Mapping, tier: str | None = None,
+                groups: Mapping | None = None, env: Envelope | None = None) -> list[QuantityResult]:
+    """Fit warnings and messages, compared as exact lists of texts (pylme-only ones noted).
+
+    Where lme4 itself words its convergence warnings differently over row permutations (a
+    GLMM's quoted gradient), those are judged by ``path_checks.conv_messages_check``.
+    """
     out = []
     for kind in ("warnings", "messages"):
         theirs, ours = list(reference["fit"].get(kind) or []), list(fit.get(kind) or [])
         notes = [f"pylme only ({n})" for n in fit.get("pylme_only", [])] if kind == "messages" \
             else [f"other Python warning: {w}" for w in fit.get("other_warnings", [])]
         passed = theirs == ours
-        detail = "; ".join(([] if passed else [f"R {theirs} pylme {ours}"]) + notes)
+        within = None if passed or groups is None else conv_messages_check(
+            theirs, ours, _conv(reference), _conv(groups), env)
+        if within is not None:
+            notes.insert(0, within[1])
+        detail = "; ".join(([] if passed or within else [f"R {theirs} pylme {ours}"]) + notes)
         quantity = f"fit.{kind}"
         out.append(QuantityResult(case_id, quantity, tier or check_for(case_id, quantity).tier.name,
-                                  float(not passed), math.nan, passed, detail,
-                                  flagged=bool(notes)))
+                                  float(not passed), math.nan, passed or within is not None,
+                                  detail, flagged=bool(notes)))
     return out
 
 
@@ -414,7 +441,8 @@ def _prepared(group: str, name: str, side: Mapping) -> Any:
 
 
 def _without_lme4_quirks(group: str, name: str, record: Mapping, side: Mapping) -> Mapping:
-    """Normalize what lme4 leaves undefined when X has no columns (p = 0).
+    """Normalize what lme4 leaves undefined when X has no columns (p = 0), and R's
+    list-of-vectors layout of several convergence messages.
 
     R's ``colnames()`` of a 0-column X is NULL (an empty list in pylme), and lme4 never
     sets ``ldRX2`` when p = 0, so ``devcomp$cmp["ldRX2"]`` holds an uninitialised value
@@ -422,6 +450,10 @@ def _without_lme4_quirks(group: str, name: str, record: Mapping, side: Mapping) 
     """
     if (group, name) == ("structure", "X_colnames") and record.get("value") in (None, (), []):
         return {**record, "value": []}
+    if (group, name) == ("optimizer", "conv_lme4_messages") and isinstance(record.get("value"), list):
+        # lme4 keeps several messages as a list of character vectors (GLMM fits): their
+        # texts in order are the quantity (pylme holds a flat list)
+        return {**record, "value": _texts(record["value"])}
     if (group, name) == ("deterministic", "devcomp_cmp") and _p_is_zero(side):
         names = record.get("names") or []
         value = record.get("value")
@@ -447,7 +479,8 @@ def _quantities(*records: Mapping) -> list[tuple[str, str]]:
     return list(out)
 
 
-def compare_case(case_id: str, reference: Mapping, fit_result: Any) -> list[QuantityResult]:
+def compare_case(case_id: str, reference: Mapping, fit_result: Any,
+                 env: Envelope | None = None) -> list[QuantityResult]:
     """Compare pylme's result for one case with an lme4 reference, every quantity.
 
     Parameters
@@ -460,6 +493,9 @@ def compare_case(case_id: str, reference: Mapping, fit_result: Any) -> list[Quan
     fit_result : conformance.py_side.PyFitResult or pylme.LmerFit
         pylme's side; a bare ``LmerFit`` is extracted first (the case is rebuilt
         from ``reference["case"]``).
+    env : Envelope, optional
+        lme4's own spread for this case; by default the one stored in
+        ``r_reference/spread.json`` (a generated GLMM design brings its own).
 
     Returns
     -------
@@ -472,12 +508,15 @@ def compare_case(case_id: str, reference: Mapping, fit_result: Any) -> list[Quan
     fit_result = _in_lme4_words(fit_result)
     if "error" in reference["fit"] or "error" in fit_result.fit:
         return _error_case(case_id, reference["fit"], fit_result.fit, "messages")
-    results = _conditions(case_id, reference, fit_result.fit)
-    env = envelope(case_id)
+    env = env if env is not None else envelope(case_id)
+    results = _conditions(case_id, reference, fit_result.fit, groups=fit_result.groups, env=env)
     polished = (fit_result.groups.get("optimizer", {}).get("pylme_polished") or {}).get("value")
     context = {"optimizer": reference.get("optimizer", {}).get("optimizer", {}).get("value"),
                "envelope": env, "text_rtol": text_rtol(env),
-               "polished": polished or ""}
+               "polished": polished or "",
+               # glmer's optimizers are pylme's exact ports (minqa's BOBYQA, lme4's
+               # Nelder-Mead): their counts are judged, whatever their names
+               "judge_counts": bool(reference.get("case", {}).get("family"))}
     for group, name in _quantities(reference):
         quantity = f"{group}.{name}"
         results.append(compare_record(case_id, quantity, _prepared(group, name, reference),

@@ -111,6 +111,7 @@ def write_case_dir(design: GeneratedDesign, path: Path | str, results: Iterable 
     case = registry_case(design, csv_path, notes)
     meta = {"id": design.id, "formula": design.formula, "reml": design.reml,
             "weights": design.weights, "offset": design.offset,
+            "family": design.family, "nAGQ": design.nAGQ,
             "columns": list(design.frame.columns),
             "factors": {f.name: {"levels": list(f.levels), "ordered": f.ordered}
                         for f in design.factors},
@@ -134,7 +135,8 @@ def trimmed(design: GeneratedDesign) -> GeneratedDesign:
     keep = [c for c in design.frame.columns if c in named]
     factors = tuple(f for f in design.factors if f.name in named)
     return GeneratedDesign(design.frame[keep], factors, design.formula, design.reml,
-                           design.weights, design.offset, design.features)
+                           design.weights, design.offset, design.features,
+                           family=design.family, nAGQ=design.nAGQ)
 
 
 def _result_record(r: Any) -> dict:
@@ -147,14 +149,15 @@ def _json_number(x: float) -> float | str:
 
 
 def _repro_r(design: GeneratedDesign, case: Case) -> str:
-    from conformance.r_side import lmer_call  # no R needed: text only
+    from conformance.r_side import fit_call  # no R needed: text only
 
     return ("# Reproduce in R (run from the repository root)\n"
             "suppressPackageStartupMessages(library(lme4))\n"
             f"data <- {case.dataset}\n"
-            f"fm <- {lmer_call(design.to_case())}\n"
+            f"fm <- {fit_call(design.to_case())}\n"
             "print(summary(fm))\nprint(getME(fm, \"theta\"), digits = 17)\n"
-            "print(if (isREML(fm)) REMLcrit(fm) else deviance(fm), digits = 17)\n")
+            "print(if (isGLMM(fm)) -2 * c(logLik(fm)) else if (isREML(fm)) REMLcrit(fm) "
+            "else deviance(fm), digits = 17)\n")
 
 
 _REPRO_PY = """\"\"\"Reproduce with pylme (run from the repository root).\"\"\"
@@ -164,7 +167,8 @@ import pylme
 from conformance.generated_cases import load_design
 
 design = load_design(Path(__file__).parent)
-fit = pylme.lmer(design.formula, design.frame, **design.fit_kwargs())
+fit_function = pylme.glmer if design.family else pylme.lmer
+fit = fit_function(design.formula, design.frame, **design.fit_kwargs())
 print(fit.summary())
 print(repr(fit.theta.tolist()), repr(float(fit.opt.fval)))
 """
@@ -183,4 +187,5 @@ def load_design(path: Path | str) -> GeneratedDesign:
                    for v in raw[c]] for c in meta["columns"]}
     return GeneratedDesign(make_frame(columns, factors), factors, meta["formula"],
                            bool(meta["reml"]), meta["weights"], meta["offset"],
-                           tuple(meta["features"]))
+                           tuple(meta["features"]), family=meta.get("family"),
+                           nAGQ=int(meta.get("nAGQ", 1)))

@@ -60,10 +60,18 @@ from pylme.convergence import lme4_wording
 # rounding noise itself (every BLUP zero, as in exact_singular designs: R
 # 6.7e-14, pylme 7.4e-17) they are compared absolutely, to 1e-10·max|y|.
 # A re-check that still fails stays a failure; re-checked results are flagged.
+# GLMM designs (conformance.strategies_glmm) follow the same rules: their end point is
+# a Nelder-Mead stop on a piecewise-smooth criterion (PIRLS iteration counts), so the
+# quantities that follow it (Hessian-based vcov, the four residual types, predictions,
+# deviance(), stage 1's end point) are re-checked as the lmer ones; stage 1's count and
+# criterion are advisory once the final objective passes, as feval is.
 _DEPENDENT = tuple(f"optimizer.{n}" for n in (
     "fixef", "sigma", "se", "ranef", "condVar", "fitted", "residuals_response",
-    "residuals_pearson", "logLik", "AIC", "BIC", "VarCorr"))
-_ADVISORY = ("optimizer.feval", "optimizer.optinfo_message")
+    "residuals_pearson", "logLik", "AIC", "BIC", "VarCorr",
+    "vcov", "deviance", "residuals_deviance", "residuals_working", "predict_link",
+    "predict_response", "theta_stage1", "beta_stage1"))
+_ADVISORY = ("optimizer.feval", "optimizer.optinfo_message", "optimizer.feval_stage1",
+             "optimizer.objective_stage1")
 _RIDGE_ADVISORY = ("optimizer.theta", "optimizer.isSingular", *_DEPENDENT)
 _MESSAGES = ("fit.warnings", "fit.messages", "optimizer.conv_lme4_messages")
 _GRADIENT = re.compile(r"(?<=max\|grad\| = )\S+")

@@ -10,6 +10,7 @@ Each check takes the ``result`` factory of :func:`conformance.compare.compare_re
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from conformance.records import as_array, floats
@@ -19,7 +20,13 @@ from conformance.tiers import Check, check_for, numeric_text_close, without_deli
 if TYPE_CHECKING:  # the results are made by compare_record's factory
     from conformance.compare import QuantityResult
 
-__all__ = ["objective_check", "text_check", "count_check", "message_check", "text_rtol"]
+__all__ = ["objective_check", "text_check", "count_check", "message_check", "text_rtol",
+           "conv_messages_check", "CONV_SEPARATOR"]
+
+#: How ``r_spread`` joins one fit's lme4 convergence messages into one text.
+CONV_SEPARATOR = " ;; "
+#: The number lme4 quotes in ``Model failed to converge with max|grad| = 0.00253327 (...)``.
+_GRADIENT = re.compile(r"(?<=max\|grad\| = )[-+0-9.eE]+")
 
 
 def message_check(ref: Any, py: Any, env: Envelope, polished: str):
@@ -40,6 +47,49 @@ def message_check(ref: Any, py: Any, env: Envelope, polished: str):
     return lambda result: result(1.0, math.nan, True, detail, flagged=True)
 
 
+def _masked(texts: list[str]) -> list[str]:
+    return [_GRADIENT.sub("#", t) for t in texts]
+
+
+def _gradients(texts) -> list[float]:
+    return [float(x) for t in texts for x in _GRADIENT.findall(t)]
+
+
+def conv_messages_check(theirs: list[str], ours: list[str], r_conv: list[str],
+                        py_conv: list[str], env: Envelope | None) -> tuple[bool, str] | None:
+    """lme4's convergence messages where lme4 itself does not reproduce them (GLMMs).
+
+    `theirs`/`ours` are the compared lists (the fit's warnings, or the messages alone),
+    `r_conv`/`py_conv` each side's convergence messages among them. lme4's checks read the
+    finite-difference gradient and Hessian at the end point, which moves with the row
+    order; ``conv`` of lme4's spread holds the messages of each of its own fits. Passes
+    (flagged) when everything else is equal and pylme's messages are those of one of
+    lme4's own fits, a quoted ``max|grad|`` within the range lme4 itself quoted, widened
+    by that range. None when lme4 always said the same (the strict comparison stands).
+    """
+    if env is None or len(set(env.conv)) < 2:
+        return None
+
+    def without(texts: list[str], conv: list[str]) -> list[str]:
+        rest = list(texts)
+        for message in conv:
+            if message in rest:
+                rest.remove(message)
+        return rest
+
+    if without(theirs, r_conv) != without(ours, py_conv):
+        return None
+    own = [[m for m in c.split(CONV_SEPARATOR) if m] for c in env.conv]
+    if _masked(py_conv) not in [_masked(c) for c in own]:
+        return None
+    if not _within_quoted(py_conv, env, r_conv):
+        return None
+    quoted = _gradients(env.conv) + _gradients(r_conv)
+    return True, (f"R {theirs} pylme {ours}: lme4's own convergence messages differ over row "
+                  f"permutations ({len(set(env.conv))} distinct"
+                  + (f", max|grad| {min(quoted):g}..{max(quoted):g}" if quoted else "") + ")")
+
+
 def objective_check(result, ref, py, check: Check, context) -> QuantityResult:
     """One-sided: pylme <= R + atol passes; pylme < R - rtol*|R| is flagged, not failed."""
     r, p = (floats(as_array(x.get("value"))) for x in (ref, py))
@@ -50,7 +100,8 @@ def objective_check(result, ref, py, check: Check, context) -> QuantityResult:
     diff = p - r
     rel = abs(diff) / abs(r) if r else math.nan
     env: Envelope | None = context.get("envelope")
-    worst = env.worst_objective() if env is not None else None
+    quantity = context.get("quantity", "optimizer.objective")
+    worst = env.worst_objective(quantity) if env is not None else None
     # lme4's own end points over row permutations: its worst is as much lme4's answer
     ceiling = max(r, worst) if worst is not None else r
     passed = p - ceiling <= check.tolerance.atol
@@ -85,7 +136,8 @@ def text_check(result, ref, py, check: Check, context) -> QuantityResult:
     for i in range(max(len(theirs), len(ours))):
         if i < len(theirs) and i < len(ours) and theirs[i] == ours[i]:
             continue
-        if i < len(theirs) and i < len(ours) and close(theirs[i], ours[i], tolerance):
+        if i < len(theirs) and i < len(ours) and (close(theirs[i], ours[i], tolerance)
+                                                   or _gradient_line(theirs[i], ours[i], context)):
             digits.append(i)
         else:
             bad.append(i)
@@ -104,6 +156,29 @@ def text_check(result, ref, py, check: Check, context) -> QuantityResult:
     return result(float(len(bad)), math.nan, False, "; ".join(filter(None, [detail, note])))
 
 
+def _gradient_line(r: str, p: str, context) -> bool:
+    """A printed ``max|grad|`` message whose number lme4 itself does not reproduce, with
+    pylme's number within lme4's own range (see :func:`conv_messages_check`)."""
+    env: Envelope | None = context.get("envelope")
+    if env is None or len(set(env.conv)) < 2 or not _GRADIENT.search(r):
+        return False
+    if _masked([r]) != _masked([p]):
+        return False
+    return _within_quoted([p], env, [r])
+
+
+def _within_quoted(py_texts: list[str], env: Envelope, r_texts: list[str]) -> bool:
+    """pylme's quoted gradients inside lme4's own range, widened by that range."""
+    quoted = _gradients(env.conv) + _gradients(r_texts)
+    ours = _gradients(py_texts)
+    if not ours:
+        return True
+    if not quoted:
+        return False
+    low, high = min(quoted), max(quoted)
+    return all(low - (high - low) <= g <= high + (high - low) for g in ours)
+
+
 def count_check(result, ref, py, check: Check, context) -> QuantityResult:
     """Evaluation counts: lme4's own range over row permutations (the count follows the
     last bits: ``conformance.spread``), widened by one trust-region step; a count outside
@@ -114,21 +189,25 @@ def count_check(result, ref, py, check: Check, context) -> QuantityResult:
     optimizer = context.get("optimizer")
     numbers = isinstance(r, (int, float)) and isinstance(p, (int, float))
     diff = abs(p - r) if numbers else math.nan
-    detail = f"feval R {r} pylme {p} (optimizer {optimizer})"
-    if r is None or optimizer != "nloptwrap":
-        # no count in R (optimizer = NULL), or minqa's bobyqa / Nelder-Mead, whose
-        # implementations pylme does not share: reported, never judged
+    stage = "glmer's stage 1" if context.get("quantity", "").endswith("_stage1") else None
+    detail = f"feval R {r} pylme {p} ({stage or f'optimizer {optimizer}'})"
+    if r is None or not (optimizer == "nloptwrap" or context.get("judge_counts")):
+        # no count in R (optimizer = NULL), or lmer with minqa's bobyqa / Nelder-Mead, whose
+        # implementations pylme's lmer does not share: reported, never judged (glmer's
+        # stages run pylme's ports of minqa's BOBYQA and lme4's Nelder-Mead: judged)
         return result(diff, math.nan, True, detail, flagged=True)
     if context.get("polished"):
         return result(diff, math.nan, True, f"{detail}; pylme's {context['polished']} after "
                       "BOBYQA stopped (pylme/polish.py) adds its own evaluations", flagged=True)
     env: Envelope | None = context.get("envelope")
-    accepted = env.feval_range(r if numbers else None) if env is not None and env.measured else None
+    quantity = context.get("quantity", "optimizer.feval")
+    accepted = (env.feval_range(r if numbers else None, quantity)
+                if env is not None and env.measured else None)
     if accepted is None:
         return result(diff, math.nan, False, f"{detail}; lme4's own spread not measured "
                       "(python -m conformance spread)")
     low, high = accepted
-    lme4 = sorted(set(env.feval))
+    lme4 = sorted(set(env.series(quantity, "feval"))) or [r]
     inside = numbers and low <= p <= high
     detail += (f"; lme4's own counts over row permutations {lme4[0]}..{lme4[-1]}, accepted "
                f"{low}..{high}")

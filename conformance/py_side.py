@@ -14,6 +14,10 @@ No R is needed: weights and offsets that the case writes as R expressions are
 taken from the reference (``structure.weights``/``structure.offset``, aligned
 with ``structure.frame_rows``), and the case's ``lmerControl()`` text is
 translated to :class:`pylme.LmerControl`.
+
+A GLMM case (one with a ``family``) is fitted by ``pylme.glmer`` and extracted by
+:mod:`conformance.py_side_glmm`; the data of a :class:`~conformance.cases.LocalData`
+case are read from its shipped CSV.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 import pylme
-from conformance.cases import Case, dataset_source, get_case
+from conformance.cases import Case, dataset_source, get_case, local_data
 from conformance.regen import decode_value
 from conformance.tiers import DELIBERATE_CONDITIONS
 from pylme.errors import PylmeMessage, PylmeWarning
@@ -73,6 +77,11 @@ def load_data(case: Case, frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """The data of `case`: `frame` when given, else the shipped dataset."""
     if frame is not None:
         return frame
+    local = local_data(case.dataset)
+    if local is not None:
+        from conformance.local_data import load_local_data
+
+        return load_local_data(local)
     if dataset_source(case.dataset) is None:
         raise ValueError(f"case {case.id}: dataset {case.dataset!r} is an R expression; "
                          "pass the evaluated data frame as `frame`")
@@ -195,6 +204,10 @@ def fit_case(case: Case, reference: Mapping | None = None,
 
 
 def _lmer(case: Case, data: pd.DataFrame, reference: Mapping | None):
+    if case.is_glmm:
+        from conformance.py_side_glmm import glmer_fit, with_labels
+
+        return with_labels(glmer_fit(case, data), case)
     weights = _vector_argument(case, "weights", case.weights, data, reference)
     offset = _vector_argument(case, "offset", case.offset, data, reference)
     model = pylme.lmer(case.formula, data, REML=case.reml, weights=weights, offset=offset,
@@ -227,10 +240,15 @@ def extract(model: Any, case: Case, reference: Mapping | None = None,
     """Extract every quantity of an already fitted pylme model (see :func:`fit_case`)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # extraction must not re-report the fit's conditions
-        groups = {"structure": structure(model),
-                  "deterministic": deterministic(model, case, reference),
-                  "optimizer": optimizer(model, case),
-                  "print": printed(model)}
+        if case.is_glmm:
+            from conformance.py_side_glmm import glmm_groups
+
+            groups = glmm_groups(model, case, reference)
+        else:
+            groups = {"structure": structure(model),
+                      "deterministic": deterministic(model, case, reference),
+                      "optimizer": optimizer(model, case),
+                      "print": printed(model)}
         if case.extras:
             groups["extras"] = extras(model, case)
         if case.lrt_with:

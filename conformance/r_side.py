@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from conformance.cases import Case, dataset_source, get_case
+from conformance.cases import Case, dataset_source, get_case, local_data
 from conformance.r_session import FactorSpec, RError, RSession, RValue
 
 LONG_VECTOR = 5000
@@ -157,6 +157,15 @@ PRINT: tuple[Quantity, ...] = (
 )
 
 
+def fit_call(case: Case, devfun_only: bool = False) -> str:
+    """R text of the call that fits `case`: ``glmer(...)`` for a GLMM, else ``lmer(...)``."""
+    if case.is_glmm:
+        from conformance.r_side_glmm import glmer_call
+
+        return glmer_call(case, devfun_only)
+    return lmer_call(case, devfun_only)
+
+
 def lmer_call(case: Case, devfun_only: bool = False) -> str:
     """R text of the lmer call for `case` (``devFunOnly = TRUE`` when asked)."""
     args = [case.formula, f"data = {case.data_name}", f"REML = {'TRUE' if case.reml else 'FALSE'}"]
@@ -205,16 +214,21 @@ def fit_case(session: RSession, case: Case, frame: pd.DataFrame | None = None,
     record: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "case": case.to_dict(),
                               "versions": r_versions(session),
                               "data": _bind_data(session, env, case, frame, factors),
-                              "r_call": lmer_call(case),
-                              "devfun_call": lmer_call(case, devfun_only=True)}
+                              "r_call": fit_call(case),
+                              "devfun_call": fit_call(case, devfun_only=True)}
     record["fit"] = _fit(session, env, f"fm <- {record['r_call']}")
     if "error" in record["fit"]:
         return record
-    _bind_devfun(session, env, record)
-    record["structure"] = _extract(session, env, STRUCTURE)
-    record["deterministic"] = _extract(session, env, DETERMINISTIC + _devfun_at(case))
-    record["optimizer"] = _extract(session, env, (_objective(case),) + OPTIMIZER)
-    record["print"] = _extract(session, env, PRINT)
+    if case.is_glmm:
+        from conformance.r_side_glmm import fit_glmm
+
+        fit_glmm(session, env, case, record)
+    else:
+        _bind_devfun(session, env, record)
+        record["structure"] = _extract(session, env, STRUCTURE)
+        record["deterministic"] = _extract(session, env, DETERMINISTIC + _devfun_at(case))
+        record["optimizer"] = _extract(session, env, (_objective(case),) + OPTIMIZER)
+        record["print"] = _extract(session, env, PRINT)
     if case.extras:
         record["extras"] = _extract(session, env, tuple(_q(n, e) for n, e in case.extras))
     if case.lrt_with:
@@ -229,12 +243,35 @@ def _bind_data(session: RSession, env: Any, case: Case, frame: pd.DataFrame | No
         session.assign_frame(name, frame, env, factors)
         r_expr = None
     else:
-        source = dataset_source(case.dataset)
-        r_expr = source.r_expr if source else case.dataset
-        session.run(f"{name} <- {r_expr}", env)
+        r_expr = data_r_expr(case.dataset)
+        session.run(f"{name} <- {evaluable_data_r_expr(case.dataset)}", env)
     dims = session.get(f"dim({name})", env).value.values
     return {"name": name, "r_expr": r_expr, "nrow": dims[0], "ncol": dims[1],
             "from_frame": frame is not None}
+
+
+def data_r_expr(dataset: str) -> str:
+    """The R expression of a case's data: a package's data set, a :class:`LocalData` CSV
+    (read with its declared factor levels), or the case's own R expression."""
+    source = dataset_source(dataset)
+    if source is not None:
+        return source.r_expr
+    local = local_data(dataset)
+    if local is not None:
+        from conformance.local_data import read_csv_r
+
+        return read_csv_r(local)
+    return dataset
+
+
+def evaluable_data_r_expr(dataset: str) -> str:
+    """:func:`data_r_expr`, run from the repository root where it reads a shipped CSV."""
+    r_expr = data_r_expr(dataset)
+    if local_data(dataset) is None:
+        return r_expr
+    from conformance.local_data import in_repo_r
+
+    return in_repo_r(r_expr)
 
 
 def _fit(session: RSession, env: Any, code: str) -> dict:
@@ -268,7 +305,7 @@ def _devfun_at(case: Case) -> tuple[Quantity, ...]:
 
 def _lrt(session: RSession, env: Any, case: Case) -> dict:
     partner = get_case(case.lrt_with)
-    out = {"partner": partner.id, "partner_call": lmer_call(partner)}
+    out = {"partner": partner.id, "partner_call": fit_call(partner)}
     out["partner_fit"] = _fit(session, env, f"partner <- {out['partner_call']}")
     out.update(_extract(session, env, (
         _q("anova", "as.data.frame(anova(fm, partner))"),

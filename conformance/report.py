@@ -42,6 +42,8 @@ class CaseRun:
     seconds_pylme, seconds_r : float
     error : str
         A harness error (missing reference file, crash), empty when none.
+    family : str
+        A GLMM case's family (and nAGQ when not 1); empty for an lmer case.
     """
 
     case_id: str
@@ -52,6 +54,7 @@ class CaseRun:
     seconds_pylme: float = 0.0
     seconds_r: float = 0.0
     error: str = ""
+    family: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,9 +140,11 @@ def _short(results: Sequence[QuantityResult] | None, use_known: bool = True) -> 
 
 
 def console_report(runs: Sequence[CaseRun], generated: Sequence[QuantityResult] = (),
-                   verbose: bool = False, inference: Sequence[InferenceRun] = ()) -> str:
-    """The text ``run`` prints: a line per case, failure details, counts per tier, and the
-    inference section (:func:`_inference_console`) when `inference` is given."""
+                   verbose: bool = False, inference: Sequence[InferenceRun] = (),
+                   generated_glmm: Sequence[QuantityResult] = ()) -> str:
+    """The text ``run`` prints: a line per case (GLMM cases with their family), failure
+    details, counts per tier (generated lmer and glmer designs apart), and the inference
+    section (:func:`_inference_console`) when `inference` is given."""
     lines = [f"{'case':34s} {'pylme vs stored':28s} {'pylme vs live R':28s} "
              f"{'drift (R vs stored)':24s} time"]
     for run in runs:
@@ -147,11 +152,13 @@ def console_report(runs: Sequence[CaseRun], generated: Sequence[QuantityResult] 
             lines.append(f"{run.case_id:34s} ERROR {run.error}")
             continue
         drift = drift_short(run.drift)
+        family = f"  glmer {run.family}" if run.family else ""
         lines.append(f"{run.case_id:34s} {_short(run.stored):28s} {_short(run.live):28s} "
-                     f"{drift:24s} {run.seconds_pylme:5.2f}s")
+                     f"{drift:24s} {run.seconds_pylme:5.2f}s{family}")
     sections = [("pylme vs stored", [r for run in runs for r in run.stored], True),
                 ("pylme vs live R", [r for run in runs for r in run.live or ()], True),
-                ("generated designs", list(generated), True)]
+                ("generated designs", list(generated), True),
+                ("generated GLMM designs", list(generated_glmm), True)]
     for title, results, use_known in sections:
         if not results:
             continue
@@ -341,18 +348,22 @@ details{margin:.3em 0}summary{cursor:pointer}code{font-size:12px}"""
 
 
 def write_html(path: Path, runs: Sequence[CaseRun], generated: Sequence[QuantityResult] = (),
-               header: dict | None = None, inference: Sequence[InferenceRun] = ()) -> Path:
+               header: dict | None = None, inference: Sequence[InferenceRun] = (),
+               generated_glmm: Sequence[QuantityResult] = ()) -> Path:
     """Write the self-contained report (inline CSS and SVG) to `path`; return the path."""
     body = [f"<h1>pylme ↔ lme4 conformance</h1>{_header_table(header or {})}",
-            "<h2>Counts per tier</h2>", _counts_table(runs, generated, inference),
+            "<h2>Counts per tier</h2>", _counts_table(runs, generated, inference, generated_glmm),
             "<h2>R drift</h2>", _drift_html(runs),
-            "<h2>Plots</h2>", _plots(runs, generated),
+            "<h2>Plots</h2>", _plots(runs, generated, generated_glmm),
             "<h2>Cases</h2>", _cases_table(runs),
             "<h2>Details (case × quantity)</h2>", *[_case_details(run) for run in runs]]
     if inference:
         body += ["<h2 id='inference'>Inference (stored R references)</h2>", _inference_html(inference)]
     if generated:
         body += ["<h2>Generated designs</h2>", _results_table(generated, True)]
+    if generated_glmm:
+        body += ["<h2 id='generated-glmm'>Generated GLMM designs (glmer)</h2>",
+                 _results_table(generated_glmm, True)]
     tiers = TIERS + (INFERENCE_TIERS if inference else ())
     body.append("<h2>Tiers</h2>" + "".join(
         f"<h3>{t.name}</h3><p>{html.escape(t.doc)}</p>" for t in tiers))
@@ -380,10 +391,16 @@ def _header_table(header: dict) -> str:
 
 
 def _counts_table(runs: Sequence[CaseRun], generated: Sequence[QuantityResult],
-                  inference: Sequence[InferenceRun] = ()) -> str:
-    groups = [("pylme vs stored", [r for x in runs for r in x.stored], True),
+                  inference: Sequence[InferenceRun] = (),
+                  generated_glmm: Sequence[QuantityResult] = ()) -> str:
+    glmm = {x.case_id for x in runs if x.family}
+    groups = [("pylme vs stored (lmer cases)",
+               [r for x in runs if x.case_id not in glmm for r in x.stored], True),
+              ("pylme vs stored (glmer cases)",
+               [r for x in runs if x.case_id in glmm for r in x.stored], True),
               ("pylme vs live R", [r for x in runs for r in x.live or ()], True),
-              ("generated designs", list(generated), True)]
+              ("generated designs", list(generated), True),
+              ("generated GLMM designs", list(generated_glmm), True)]
     groups += [(f"inference: {x.file}.json", list(x.results), True) for x in inference]
     head = "<tr><th>comparison</th><th>tier</th>" + "".join(f"<th>{s}</th>" for s in STATUSES)
     rows = []
@@ -395,7 +412,8 @@ def _counts_table(runs: Sequence[CaseRun], generated: Sequence[QuantityResult],
     return f"<table>{head}</tr>{''.join(rows)}</table>"
 
 
-def _plots(runs: Sequence[CaseRun], generated: Sequence[QuantityResult]) -> str:
+def _plots(runs: Sequence[CaseRun], generated: Sequence[QuantityResult],
+           generated_glmm: Sequence[QuantityResult] = ()) -> str:
     def points(results: Iterable[QuantityResult], quantity: str) -> list:
         return [p for r in results if r.quantity == quantity for p in r.points]
 
@@ -406,8 +424,11 @@ def _plots(runs: Sequence[CaseRun], generated: Sequence[QuantityResult]) -> str:
         series = {"registered cases": points(stored, quantity)}
         if generated:
             series["generated designs"] = points(generated, quantity)
+        if generated_glmm:
+            series["generated GLMM designs"] = points(generated_glmm, quantity)
         figures.append(svg_scatter(series, title, log=log))
-    figures.append(svg_scatter(_relative_errors(stored, generated), "how close, per case",
+    figures.append(svg_scatter(_relative_errors(stored, list(generated) + list(generated_glmm)),
+                               "how close, per case",
                                identity=False, labels=("log10 |objective rel. diff|",
                                                        "log10 max θ rel. diff")))
     return "<div>" + " ".join(figures) + "</div>"
@@ -433,13 +454,15 @@ def _relative_errors(stored: Sequence[QuantityResult],
 
 
 def _cases_table(runs: Sequence[CaseRun]) -> str:
-    head = ("<tr><th>case</th><th>tier</th><th>pylme vs stored</th><th>pylme vs live R</th>"
-            "<th>drift</th><th>pylme s</th><th>R s</th></tr>")
+    head = ("<tr><th>case</th><th>tier</th><th>model</th><th>pylme vs stored</th>"
+            "<th>pylme vs live R</th><th>drift</th><th>pylme s</th><th>R s</th></tr>")
     rows = []
     for run in runs:
         cls = "fail" if run.error else _worst(run.stored)
+        model = f"glmer, {html.escape(run.family)}" if run.family else "lmer"
         rows.append(f"<tr class='{cls}'><td><a href='#{run.case_id}'>{run.case_id}</a></td>"
-                    f"<td>{run.tier}</td><td>{html.escape(run.error or _short(run.stored))}</td>"
+                    f"<td>{run.tier}</td><td>{model}</td>"
+                    f"<td>{html.escape(run.error or _short(run.stored))}</td>"
                     f"<td>{_short(run.live)}</td><td>{drift_short(run.drift)}</td>"
                     f"<td class='num'>{run.seconds_pylme:.2f}</td>"
                     f"<td class='num'>{run.seconds_r:.2f}</td></tr>")

@@ -3,7 +3,7 @@
 Usage::
 
     python -m conformance run [--case ID ...] [--tier fast|slow|all] [--stored-only]
-                              [--html PATH] [--generated N] [--seed S]
+                              [--html PATH] [--generated N] [--generated-glmm N] [--seed S]
                               [--profile ci|long] [--verbose] [--no-inference]
 
 For each registered case pylme's fit is compared with (a) the stored reference
@@ -14,7 +14,7 @@ differences, never as a failure. The stored inference references (``r_reference/
 Satterthwaite / Kenward-Roger tables, anova, drop1, likelihood-ratio tests, confint,
 predict) are compared too, without R (``conformance.inference``; ``--no-inference``
 skips them). Generated designs come from ``conformance.strategies.run_generated``
-when that hook exists (default 200 with R, 0 without). The exit status is 1
+when that hook exists (default 200 lmer and 100 glmer designs with R, 0 without). The exit status is 1
 when any pylme quantity fails (a recorded discrepancy that passes, XPASS, counts as a
 failure so the record stays current), 0 otherwise; R drift alone never fails the run.
 """
@@ -40,7 +40,8 @@ __all__ = ["configure", "handler", "run_cases", "PROFILES", "HOOKS"]
 DEFAULT_HTML = Path("conformance_report/index.html")
 
 #: Defaults per profile: which tiers, how many generated designs (when R is there).
-PROFILES = {"ci": {"tier": "all", "generated": 200}, "long": {"tier": "all", "generated": 2000}}
+PROFILES = {"ci": {"tier": "all", "generated": 200, "generated_glmm": 100},
+            "long": {"tier": "all", "generated": 2000, "generated_glmm": 1000}}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -55,6 +56,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help=f"HTML report (default {DEFAULT_HTML}); '-' for none")
     parser.add_argument("--generated", type=int, default=None, metavar="N",
                         help="generated designs to compare live (default: 200 with R, 0 without)")
+    parser.add_argument("--generated-glmm", type=int, default=None, metavar="N",
+                        help="generated glmer designs to compare live (default: 100 with R, "
+                             "0 without)")
     parser.add_argument("--seed", type=int, default=None,
                         help="seed of the generated designs (default: the generator's own)")
     parser.add_argument("--profile", choices=tuple(PROFILES), default="ci",
@@ -74,24 +78,30 @@ def handler(args: argparse.Namespace) -> int:
     session = None if args.stored_only else _live_session()
     n_generated = args.generated if args.generated is not None else (
         profile["generated"] if session is not None else 0)
+    n_glmm = args.generated_glmm if args.generated_glmm is not None else (
+        profile["generated_glmm"] if session is not None else 0)
     start = time.perf_counter()
     runs = run_cases(cases, session, progress=_Progress(len(cases)))
     generated = _generated(n_generated, args.seed, session)
+    generated_glmm = _generated(n_glmm, args.seed, session, kind="glmm")
     inference = [] if args.no_inference else _inference(tiers, tuple(args.case))
-    header = _header(session, args, n_generated, inference)
+    header = _header(session, args, n_generated, inference, n_glmm)
     print("\n".join(f"{key}: {header[key]}" for key in _MACHINE_LINES if key in header) + "\n")
-    print(console_report(runs, generated, verbose=args.verbose, inference=inference))
+    print(console_report(runs, generated, verbose=args.verbose, inference=inference,
+                         generated_glmm=generated_glmm))
     if str(args.html) != "-":
-        path = write_html(args.html, runs, generated, header, inference)
+        path = write_html(args.html, runs, generated, header, inference, generated_glmm)
         print(f"\nHTML report: {path}")
     # R drift (live R vs the stored file) is reported, never failed: pylme is judged
     # against the stored reference and against live R separately
     failures = sum(is_failure(r) for run in runs for r in run.stored + (run.live or ()))
     failures += sum(is_failure(r) for r in generated) + sum(bool(run.error) for run in runs)
+    failures += sum(is_failure(r) for r in generated_glmm)
     failures += sum(is_failure(r) for run in inference for r in run.results)
     failures += sum(bool(run.error) for run in inference)
     n_inference = sum(len(run.results) for run in inference)
     print(f"{len(runs)} cases, {len(generated)} generated-design quantities, "
+          f"{len(generated_glmm)} generated-GLMM-design quantities, "
           f"{n_inference} inference quantities, {failures} failure(s), "
           f"{time.perf_counter() - start:.1f}s")
     return 1 if failures else 0
@@ -178,12 +188,21 @@ def _run_case(case: Case, session: Any, ref_dir: Path) -> CaseRun:
             py.model, case, live_ref, None, py.fit, py.seconds)
         live = tuple(compare_case(case.id, live_ref, live_py))
         drift = tuple(compare_references(case.id, stored, live_ref))
-    return CaseRun(case.id, case.tier, stored_results, live, drift, py.seconds, seconds_r)
+    return CaseRun(case.id, case.tier, stored_results, live, drift, py.seconds, seconds_r,
+                   family=_family_label(case))
 
 
-def _generated(n: int, seed: int | None, session: Any) -> list[QuantityResult]:
+def _family_label(case: Case) -> str:
+    """``binomial``, ``poisson, nAGQ = 25``, ... for a GLMM case; empty for lmer."""
+    if not case.is_glmm:
+        return ""
+    return case.family + (f", nAGQ = {case.nAGQ}" if case.nAGQ != 1 else "")
+
+
+def _generated(n: int, seed: int | None, session: Any, kind: str = "lmer") -> list[QuantityResult]:
     """Results of ``run_generated(n, seed, session)`` from ``conformance.strategies`` (or,
-    where that engineer put it, ``conformance.generated``), when the hook exists."""
+    where that engineer put it, ``conformance.generated``), when the hook exists; `kind`
+    ``"glmm"``: glmer designs (``conformance.strategies_glmm``)."""
     if n <= 0:
         return []
     if session is None:
@@ -194,9 +213,14 @@ def _generated(n: int, seed: int | None, session: Any) -> list[QuantityResult]:
         print("generated designs skipped: no run_generated() in conformance.strategies or "
               "conformance.generated", file=sys.stderr)
         return []
-    print(f"generated designs: {n} (seed {'default' if seed is None else seed})",
-          file=sys.stderr)
-    results = hook(n, session=session) if seed is None else hook(n, seed, session)
+    label = "generated GLMM designs" if kind == "glmm" else "generated designs"
+    print(f"{label}: {n} (seed {'default' if seed is None else seed})", file=sys.stderr)
+    extra = {"kind": kind} if kind != "lmer" else {}
+    start = time.perf_counter()
+    results = (hook(n, session=session, **extra) if seed is None
+               else hook(n, seed, session, **extra))
+    print(f"{label}: {len(getattr(results, 'designs', ()))} compared in "
+          f"{time.perf_counter() - start:.1f}s", file=sys.stderr)
     return list(results)
 
 
@@ -213,7 +237,7 @@ def _generated_hook() -> Any:
 
 
 def _header(session: Any, args: argparse.Namespace, n_generated: int,
-            inference: Sequence[InferenceRun] = ()) -> dict:
+            inference: Sequence[InferenceRun] = (), n_glmm: int = 0) -> dict:
     import json
     import platform
 
@@ -240,6 +264,7 @@ def _header(session: Any, args: argparse.Namespace, n_generated: int,
             **{f"inference reference {run.file}.json": versions_text(run.versions)
                for run in inference if not run.error},
             "profile": args.profile, "generated designs": n_generated,
+            "generated GLMM designs": n_glmm,
             "generated at": time.strftime("%Y-%m-%d %H:%M:%S")}
 
 

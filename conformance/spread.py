@@ -11,7 +11,11 @@ envelope around the reference, widened by the quantity's tier:
 * printed numbers: within lme4's largest relative move of one printed value;
 * the objective: ``pylme <= max(R, lme4's worst end point + the end points' range) + 1e-6``;
 * evaluation counts: inside ``[min, max]`` of lme4's own counts (the reference's among
-  them), widened by their range and at least by :data:`FEVAL_SLACK`.
+  them), widened by their range and at least by :data:`FEVAL_SLACK`;
+* a GLMM's first stage (``feval_stage1``, ``objective_stage1``) by the same rules, on
+  lme4's own first-stage counts and criteria;
+* a number quoted in a convergence message (``max|grad| = ...``): any number, when lme4
+  itself quotes different ones over the permutations (``conv``).
 
 Each envelope is widened by its own size (:data:`REACH`): eight refits sample lme4's
 reach, they do not bound it.
@@ -31,7 +35,7 @@ import numpy as np
 
 from conformance.regen import DEFAULT_OUT, decode_value
 
-__all__ = ["Envelope", "envelope", "FEVAL_SLACK", "REACH", "spread_meta"]
+__all__ = ["Envelope", "envelope", "envelope_from_record", "FEVAL_SLACK", "REACH", "spread_meta"]
 
 #: How far beyond lme4's largest move over the permutations pylme may be, as a multiple of
 #: it: k refits sample lme4's reach, and another draw (another machine's last bits) falls
@@ -76,6 +80,13 @@ class Envelope:
     measured: bool = False
     messages: tuple[str, ...] = ()
     rel_dev: dict[str, Any] = field(default_factory=dict)
+    feval_stage1: tuple[int, ...] = ()
+    objective_stage1: tuple[float, ...] = ()
+    conv: tuple[str, ...] = ()
+
+    def series(self, quantity: str, name: str) -> tuple:
+        """``feval``/``objective``, or stage 1's for ``optimizer.<name>_stage1``."""
+        return getattr(self, f"{name}_stage1") if quantity.endswith("_stage1") else getattr(self, name)
 
     def extra_atol(self, quantity: str) -> float:
         """lme4's own largest move for ``optimizer.<name>`` (0 where not measured).
@@ -94,16 +105,18 @@ class Envelope:
         value = self.rel_dev.get(quantity.split(".", 1)[-1])
         return 0.0 if value is None else float(np.max(value))
 
-    def worst_objective(self) -> float | None:
+    def worst_objective(self, quantity: str = "optimizer.objective") -> float | None:
         """lme4's highest criterion over its own end points, widened by their range (None
-        when not measured)."""
-        finite = [v for v in self.objective if np.isfinite(v)]
+        when not measured); `quantity` ``optimizer.objective_stage1``: of the first stage."""
+        finite = [v for v in self.series(quantity, "objective") if np.isfinite(v)]
         return max(finite) + (max(finite) - min(finite)) if finite else None
 
-    def feval_range(self, reference: int | None) -> tuple[int, int] | None:
+    def feval_range(self, reference: int | None,
+                    quantity: str = "optimizer.feval") -> tuple[int, int] | None:
         """``(low, high)`` of the accepted counts: lme4's own, widened by their range and at
-        least by :data:`FEVAL_SLACK`."""
-        counts = [int(c) for c in self.feval] + ([int(reference)] if reference is not None else [])
+        least by :data:`FEVAL_SLACK` (`quantity` ``optimizer.feval_stage1``: stage 1's)."""
+        counts = [int(c) for c in self.series(quantity, "feval")]
+        counts += [int(reference)] if reference is not None else []
         if not counts:
             return None
         widen = max(FEVAL_SLACK, max(counts) - min(counts))
@@ -132,13 +145,18 @@ def _load(ref_dir: Path) -> dict:
 
 def spread_meta(ref_dir: Path = DEFAULT_OUT) -> dict:
     """The file's provenance (generator, versions, machine), without the cases."""
-    return {k: v for k, v in _load(ref_dir).items() if k not in ("cases", "helper")}
+    return {k: v for k, v in _load(ref_dir).items() if k not in ("cases", "helper", "glmm_helper")}
 
 
 def envelope(case_id: str, ref_dir: Path = DEFAULT_OUT) -> Envelope:
     """lme4's envelope for `case_id` (an empty, unmeasured one when the file lacks it)."""
     entry = _load(ref_dir).get("cases", {}).get(case_id)
-    record = (entry or {}).get("spread") or {}
+    return envelope_from_record(case_id, (entry or {}).get("spread") or {})
+
+
+def envelope_from_record(case_id: str, record: dict) -> Envelope:
+    """The :class:`Envelope` of one spread record (R's list, as ``r_spread`` stores it;
+    measured on the fly for a generated GLMM design, ``conformance.generated``)."""
     if record.get("kind") != "value":
         return Envelope(case_id)
     parts = dict(zip(record["names"], record["value"]))
@@ -147,11 +165,19 @@ def envelope(case_id: str, ref_dir: Path = DEFAULT_OUT) -> Envelope:
     rels = parts.get("rel_dev") or {"names": [], "value": []}
     rel_dev = {name: _number(value) for name, value in zip(rels["names"], rels["value"])}
     # optimizer = NULL leaves feval NA (None): no count to compare
-    return Envelope(case_id, tuple(int(x) for x in _vector(parts["feval"]) if x is not None),
-                    tuple(float(x) for x in _vector(parts["objective"]) if x is not None),
-                    abs_dev, True,
+    return Envelope(case_id, _ints(parts["feval"]), _floats(parts["objective"]), abs_dev, True,
                     tuple(str(m) for m in _vector(parts.get("message")) if m is not None),
-                    rel_dev)
+                    rel_dev, _ints(parts.get("feval_stage1")),
+                    _floats(parts.get("objective_stage1")),
+                    tuple(str(m) for m in _vector(parts.get("conv")) if m is not None))
+
+
+def _ints(value: Any) -> tuple[int, ...]:
+    return tuple(int(x) for x in _vector(value) if x is not None)
+
+
+def _floats(value: Any) -> tuple[float, ...]:
+    return tuple(float(x) for x in _vector(value) if x is not None)
 
 
 def _vector(value: Any) -> list:

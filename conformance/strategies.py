@@ -81,7 +81,12 @@ class GeneratedDesign:
         Column names used as ``weights =`` and ``offset =`` (both an R
         expression and a pylme column name).
     features : tuple of str
-        The :data:`FEATURES` this design exercises.
+        The :data:`FEATURES` this design exercises (a GLMM's:
+        ``conformance.strategies_glmm.GLMM_FEATURES``).
+    family : str or None
+        glmer's ``family`` as R text for a GLMM design (None: an lmer design).
+    nAGQ : int
+        glmer's ``nAGQ`` (GLMM designs only).
     """
 
     frame: pd.DataFrame
@@ -91,12 +96,16 @@ class GeneratedDesign:
     weights: str | None = None
     offset: str | None = None
     features: tuple[str, ...] = ()
+    family: str | None = None
+    nAGQ: int = 1
 
     @cached_property
     def digest(self) -> str:
         """sha256 (first 12 hex digits) of the design's canonical content."""
         content = {"formula": self.formula, "reml": self.reml, "weights": self.weights,
                    "offset": self.offset,
+                   # a GLMM's family and nAGQ (absent for lmer designs: their ids stay)
+                   **({"family": self.family, "nAGQ": self.nAGQ} if self.family else {}),
                    "factors": [[f.name, list(f.levels), f.ordered] for f in self.factors],
                    "data": {str(c): [None if pd.isna(v) else repr(v) if isinstance(v, float)
                                      else str(v) for v in self.frame[c].tolist()]
@@ -110,13 +119,20 @@ class GeneratedDesign:
         return f"gen_{self.digest}_{'reml' if self.reml else 'ml'}"
 
     def fit_kwargs(self) -> dict:
-        """Keyword arguments of ``pylme.lmer`` / ``pylme.devfun`` besides formula and data."""
+        """Keyword arguments of ``pylme.lmer`` / ``pylme.devfun`` besides formula and data
+        (of ``pylme.glmer`` for a GLMM design: the family as a :mod:`pylme.families` object)."""
+        if self.family:
+            from conformance.py_side_glmm import family_from_r
+
+            return {"family": family_from_r(self.family), "nAGQ": self.nAGQ,
+                    "weights": self.weights, "offset": self.offset}
         return {"REML": self.reml, "weights": self.weights, "offset": self.offset}
 
     def to_case(self, case_id: str | None = None, dataset: str = "data", notes: str = "") -> Case:
         """The conformance case; the data are bound to ``data`` (pass ``frame=`` to fit_case)."""
         return Case(case_id or self.id, dataset, self.formula, reml=self.reml,
-                    weights=self.weights, offset=self.offset,
+                    weights=self.weights, offset=self.offset, family=self.family,
+                    nAGQ=self.nAGQ,
                     notes=notes or f"generated design: {', '.join(self.features) or 'basic'}")
 
     def __repr__(self) -> str:  # falsifying examples: a readable data dump
@@ -130,8 +146,9 @@ class GeneratedDesign:
 
     def describe(self) -> str:
         """One line: id, formula, options and size."""
-        opts = [f"REML={self.reml}"] + [f"{k}={v}" for k, v in
-                                        (("weights", self.weights), ("offset", self.offset)) if v]
+        opts = ([f"family={self.family}", f"nAGQ={self.nAGQ}"] if self.family
+                else [f"REML={self.reml}"])
+        opts += [f"{k}={v}" for k, v in (("weights", self.weights), ("offset", self.offset)) if v]
         return f"{self.id}: {self.formula} [{', '.join(opts)}] n={len(self.frame)}"
 
 

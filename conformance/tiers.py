@@ -239,6 +239,9 @@ CHECKS: dict[str, Check] = {
         "optimizer", "conv_opt", "conv_lme4_messages", "conv_lme4_code", "optinfo_message",
         "optinfo_warnings")},
     "optimizer.feval": Check(COUNTS, EXACT, "count"),
+    # a GLMM's first stage (minqa BOBYQA over θ): its own optimum, judged as the objective
+    "optimizer.objective_stage1": OBJECTIVE,
+    "optimizer.feval_stage1": Check(COUNTS, EXACT, "count"),
     # Finite differences at two optima that agree within the θ tolerance still
     # differ by H·Δθ (large for large n): advisory. lme4's convergence verdict
     # itself is compared exactly through conv_lme4_messages and fit.warnings.

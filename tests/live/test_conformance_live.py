@@ -76,3 +76,7 @@ def test_live_record_has_the_stored_schema(live):
     stored, fresh = load_reference("sleepstudy_slope_reml"), live("sleepstudy_slope_reml")
     for group in ("structure", "deterministic", "optimizer", "print", "extras"):
         assert set(stored[group]) == set(fresh[group]), group
+    stored, fresh = load_reference("cbpp_binomial_ml"), live("cbpp_binomial_ml")
+    for group in ("structure", "deterministic", "optimizer", "print", "extras", "devfun_inputs",
+                  "lrt"):
+        assert set(stored[group]) == set(fresh[group]), group

@@ -3,7 +3,9 @@
 ``run_generated`` draws 200 designs with a fixed seed (2000 with
 ``PYLME_GENERATED_PROFILE=long``), fits each in R and in pylme and compares
 every quantity under the tiers and the generated-design policy
-(``conformance.generated_policy``). A failure is shrunk to a minimal design
+(``conformance.generated_policy``). The same runs :data:`GLMM_DESIGNS` glmer designs
+(``conformance.strategies_glmm``; 1000 with the long profile): ``python -m conformance
+run`` compares 100 more per CI run, so here a smaller draw keeps the suite's time. A failure is shrunk to a minimal design
 whose case directory goes to ``PYLME_GENERATED_OUT`` (default: a temporary
 directory, printed in the assertion message).
 
@@ -38,6 +40,9 @@ def needs_r(test):
 
 
 MIN_DESIGNS = 200
+#: glmer designs per test run (a GLMM fit costs 10-50 lmer fits): the default profile's
+#: number, replaced by 1000 with PYLME_GENERATED_PROFILE=long.
+GLMM_DESIGNS = 40
 RECORDED = sorted(p for p in DEFAULT_OUT.glob("*/design.json")) if DEFAULT_OUT.is_dir() else []
 
 
@@ -114,6 +119,43 @@ def test_every_feature_is_exercised(run):
     assert not missing, f"features never generated: {sorted(missing)}\n{run.summary()}"
 
 
+@pytest.fixture(scope="module")
+def glmm_run(session, tmp_path_factory):
+    out = os.environ.get("PYLME_GENERATED_OUT") or tmp_path_factory.mktemp("generated_glmm")
+    size = GLMM_DESIGNS if profile_size(MIN_DESIGNS) == MIN_DESIGNS else 1000
+    return run_generated(size, DEFAULT_SEED, session, out_dir=Path(out), kind="glmm")
+
+
+@needs_r
+def test_generated_glmm_designs_match_lme4(glmm_run):
+    print(glmm_run.summary())
+    assert len(glmm_run.designs) >= GLMM_DESIGNS, glmm_run.summary()
+    assert not glmm_run.failed, glmm_run.summary()
+
+
+@needs_r
+def test_glmm_designs_cover_families_and_structures(glmm_run):
+    from conformance.strategies_glmm import GLMM_FEATURES
+
+    covered = set(glmm_run.features)
+    essential = {"bernoulli", "binomial_cbind", "proportion", "poisson", "offset", "crossed",
+                 "nested", "slope_numeric", "nAGQ0"}
+    assert essential <= covered, f"never generated: {sorted(essential - covered)}"
+    assert covered <= set(GLMM_FEATURES)
+
+
+def test_glmm_case_directory_round_trips_in_python(tmp_path):
+    from conformance.strategies_glmm import glmm_designs
+
+    design = find(glmm_designs(), lambda d: "offset" in d.features,
+                  settings=settings(database=None, derandomize=True, max_examples=500))
+    path = write_case_dir(design, tmp_path / "case")
+    back = load_design(path)
+    assert back.digest == trimmed(design).digest and back.family == "poisson"
+    repro = (path / "repro.R").read_text()
+    assert "glmer(y ~" in repro and "family = poisson" in repro and "offset = o" in repro
+
+
 @needs_r
 def test_invalid_designs_fail_alike_in_r_and_pylme(run):
     errors = [r for r in run if r.quantity == "fit.error"]
@@ -149,8 +191,6 @@ def test_recorded_discrepancies_still_reproduce(session, design_json):
     and delete the directory.
     """
     if design_json is None:  # nothing recorded: then no generated discrepancy is known either
-        from conformance.generated_policy import KNOWN_GENERATED
-
         assert not KNOWN_GENERATED
         return
     recorded = json.loads(design_json.read_text())

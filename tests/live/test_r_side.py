@@ -65,6 +65,26 @@ def test_lmer_call_text():
     assert lmer_call(case, devfun_only=True).endswith(", devFunOnly = TRUE)")
 
 
+def test_glmer_call_text():
+    from conformance.r_side import fit_call
+    from conformance.r_side_glmm import glmer_call
+
+    case = get_case("cbpp_binomial_agq25_ml")
+    assert fit_call(case) == glmer_call(case) == (
+        "glmer(cbind(incidence, size - incidence) ~ period + (1 | herd), data = cbpp, "
+        "family = binomial, nAGQ = 25)")
+    assert glmer_call(case, devfun_only=True, n_agq=0).endswith("nAGQ = 0, devFunOnly = TRUE)")
+    weighted = get_case("cbpp_proportion_ml")
+    assert glmer_call(weighted) == ("glmer(incidence/size ~ period + (1 | herd), data = cbpp, "
+                                    "family = binomial, weights = size)")
+
+
+def test_lmer_case_dicts_are_unchanged_by_the_glmm_fields():
+    case = get_case("dyestuff_reml")
+    assert "family" not in case.to_dict() and "nAGQ" not in case.to_dict()
+    assert get_case("gamma_log_ml").to_dict()["family"] == 'Gamma(link = "log")'
+
+
 def test_canonical_json():
     text = canonical_json({"b": [1.0, math.nan, -math.inf, None, True, 3], "a": {"x": 0.1}})
     assert text == ('{\n "a": {\n  "x": 0.1\n },\n'
@@ -228,6 +248,34 @@ def _cli_regen(out: Path, *case_ids: str) -> None:
     args = [arg for case_id in case_ids for arg in ("--case", case_id)]
     subprocess.run([sys.executable, "-m", "conformance", "regen", "--no-datasets",
                     "--out", str(out), *args], cwd=REPO, check=True, capture_output=True)
+
+
+@needs_r
+def test_glmm_record_anchors(session):
+    """glmer_spec.md App. A: cbpp's -2logLik, deviance(), feval 18 + 285; the devfun at
+    lme4's own (θ̂, β̂) is the optimum's criterion to the last bit."""
+    from conformance.r_side import fit_case
+
+    record = fit_case(session, get_case("cbpp_binomial_ml"))
+    det, opt = record["deterministic"], record["optimizer"]
+    assert opt["objective"]["value"] == pytest.approx(184.053132779061, rel=1e-12)
+    assert opt["deviance"]["value"] == pytest.approx(73.4742835742572, rel=1e-12)
+    assert (opt["feval"]["value"], opt["feval_stage1"]["value"]) == (285, 18)
+    assert det["devfun_theta_hat"]["value"] == opt["objective"]["value"]
+    assert det["devfun0_theta_start"]["value"] == pytest.approx(186.7231, abs=1e-4)
+    assert len(record["devfun_inputs"]["lp0"]["value"]) == 56
+    assert record["lrt"]["anova"]["value"]["Chisq"][1] == pytest.approx(25.61, abs=5e-3)
+
+
+@needs_r
+def test_local_data_csv_reads_back_exactly_in_r(session):
+    """r_reference/data/gdat.csv (doubles at 17 digits) is what set.seed made in R."""
+    from conformance.cases import GAMMA_SIM
+    from conformance.local_data import in_repo_r, read_csv_r
+
+    same = session.get(f"isTRUE(all.equal({GAMMA_SIM.make_r}, {in_repo_r(read_csv_r(GAMMA_SIM))}, "
+                       "tolerance = 0))").value.values
+    assert same == (True,)
 
 
 @needs_r

@@ -52,7 +52,8 @@ def drifting_r(monkeypatch):
 
 
 def _run(capsys) -> tuple[int, str]:
-    status = main(["run", "--case", CASE, "--html", "-", "--generated", "0", "--no-inference"])
+    status = main(["run", "--case", CASE, "--html", "-", "--generated", "0", "--generated-glmm", "0",
+                   "--no-inference"])
     return status, capsys.readouterr().out
 
 
