@@ -112,10 +112,11 @@ def _r_parameters(model: Any, reference: Mapping | None) -> tuple[np.ndarray, np
 
 def _initial_pirls(model: Any, theta0: np.ndarray):
     """pylme's initial PIRLS (glmer's first step: joint in u and β at the start θ)."""
+    from pylme.glmm.fitting import start_eta
     from pylme.glmm.pirls import pirls
 
     resp = model.resp
-    eta0 = resp.family.link.linkfun(model.inputs.mustart)
+    eta0 = start_eta(resp, model.inputs.mustart)
     return pirls(model.predictor, resp, theta0, eta0, resp.offset, u_only=False,
                  tol=float(model.control.tol_pwrss))
 

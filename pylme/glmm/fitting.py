@@ -2,7 +2,7 @@
 
 The sequence is lme4 1.1-31's (glmer_spec.md §0, §3):
 
-1. PIRLS at the template θ from ``η = linkfun(mustart)`` (joint in u and β, or u only
+1. PIRLS at the template θ from ``η = linkfun(mustart) + offset`` (joint in u and β, or u only
    with ``nAGQ0initStep = FALSE``) gives ``lp0``;
 2. stage 1 (``nAGQ0initStep``): ``optimizer[0]`` (minqa BOBYQA) minimizes the θ-only
    Laplace deviance, PIRLS restarting from ``lp0`` at every evaluation; a final
@@ -27,7 +27,7 @@ from .pirls import PirlsResult, Response, pirls
 from .predictor import Predictor
 from .optwrap import optwrap_glmer, stage2_steps
 
-__all__ = ["GlmerOptimum", "optimize_glmer", "read_start"]
+__all__ = ["GlmerOptimum", "optimize_glmer", "read_start", "start_eta"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +61,12 @@ class GlmerOptimum:
     conv: ConvResult
     lower: np.ndarray
     n_agq: int
+
+
+def start_eta(resp: Response, mustart: np.ndarray) -> np.ndarray:
+    """η before the first PIRLS: lme4's ``mkRespMod`` installs ``linkfun(mustart)`` as the
+    linear predictor *without* offset, so η = linkfun(mustart) + offset."""
+    return resp.offset + resp.family.link.linkfun(mustart)
 
 
 def read_start(start: Any, n_theta: int, p: int, n_agq: int) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -123,7 +129,7 @@ def optimize_glmer(predictor: Predictor, resp: Response, mustart: np.ndarray, co
         raise ControlError("nAGQ = 0 needs nAGQ0initStep = TRUE (lme4 has no optimization stage to run)")
     base = resp.offset
     theta0 = theta_start if theta_start is not None else predictor.theta_template()
-    eta0 = resp.family.link.linkfun(mustart)
+    eta0 = start_eta(resp, mustart)
     init = pirls(predictor, resp, theta0, eta0, base, u_only=not init_step, tol=tol)
     lp0 = init.eta - base
     lower_theta = predictor.lower
@@ -229,7 +235,7 @@ def refit_glmer(predictor: Predictor, resp: Response, mustart: np.ndarray, theta
     GlmerOptimum
     """
     base = resp.offset
-    eta0 = resp.family.link.linkfun(mustart)
+    eta0 = start_eta(resp, mustart)
     init = pirls(predictor, resp, np.asarray(theta, dtype=float), eta0, base, u_only=n_agq > 0, tol=tol_init,
                  previous=(np.asarray(u, dtype=float), np.zeros(predictor.p)))
     lp0 = init.eta - base

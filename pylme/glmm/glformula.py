@@ -20,6 +20,7 @@ from ..control import apply_action
 from ..design.columns import Factor, Logical
 from ..design.lformula import LmmInputs, model_parts
 from ..errors import DataCheckWarning, DataError, FormulaError, ModelSpecError
+from ..formula import deparse, deparse_lines, parse_formula
 from ..formula.ast import Name
 
 __all__ = ["GlmmInputs", "gl_formula"]
@@ -60,6 +61,18 @@ class GlmmInputs(LmmInputs):
     response_names: tuple[str, ...] = ()
     response_levels: tuple[str, ...] = ()
     prior_weights_given: bool = False
+    #: the formula as written (glmer keeps ``||`` unexpanded in its call; lmer expands it)
+    written_formula: Any = None
+
+    @property
+    def formula_text(self) -> str:
+        """The formula as lme4's glmer stores it (``||`` as written), on one line."""
+        return deparse(self.written_formula if self.written_formula is not None else self.formula)
+
+    @property
+    def formula_lines(self) -> tuple[str, ...]:
+        """The formula as glmer's ``print``/``summary`` show it (``deparse()``'s lines)."""
+        return deparse_lines(self.written_formula if self.written_formula is not None else self.formula)
 
 
 def gl_formula(
@@ -123,6 +136,7 @@ def gl_formula(
         fit_messages=parts.messages, family=family, n_trials=np.asarray(start.n, dtype=float),
         mustart=np.asarray(start.mustart, dtype=float), base_offset=base_offset, response_kind=kind,
         response_names=names, response_levels=levels, prior_weights_given=frame.weights is not None,
+        written_formula=parse_formula(formula),
     )
 
 
@@ -163,8 +177,6 @@ def _is_text(series: pd.Series) -> bool:
 
 
 def _name(lhs) -> str:
-    from ..formula import deparse
-
     return deparse(lhs)
 
 

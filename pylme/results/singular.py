@@ -77,9 +77,11 @@ def isSingular(fit: Any, tol: float = 1e-4) -> bool:
     >>> pylme.isSingular(fit)  # doctest: +SKIP
     True
     """
-    if not isinstance(fit, LmerFit):
+    from .glmer_model import GlmerFit  # glmer_model imports this module's caller
+
+    if not isinstance(fit, (LmerFit, GlmerFit)):
         raise ArgumentError("no applicable method for 'getME' applied to an object of class "
-                        f"\"{type(fit).__name__}\": isSingular() needs a fit made by pylme.lmer()")
+                        f"\"{type(fit).__name__}\": isSingular() needs a fit made by pylme.lmer() or pylme.glmer()")
     if isinstance(tol, (bool, np.bool_)):
         tol = float(tol)  # R's coercion of TRUE/FALSE to 1/0
     if not isinstance(tol, Real) or math.isnan(float(tol)):
