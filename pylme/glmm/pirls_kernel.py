@@ -150,7 +150,7 @@ def _update(link, kind, ftheta, y, pw, offset, beta, u, x, t_refs, t_z, t_zoff, 
 @_kernel
 def pirls_loop(link, kind, ftheta, y, pw, offset, eta0, u0, beta0, u_only, tol, maxit, maxhalf,
                x, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, level_ptr, pair_row, pair_pos, dense_update,
-               r1_nnz, t1, lam, to_term, t_refs, t_z, t_zoff, t_uoff, t_k, t_unit, t_tmpl, t_toff,
+               r1_nnz, col_ptr, col_rows, t1, lam, to_term, t_refs, t_z, t_zoff, t_uoff, t_k, t_unit, t_tmpl, t_toff,
                u, beta, eta, mu, dev, w, wz, rx):
     """lme4's ``pwrssUpdate`` from ``η₀``: :func:`pylme.glmm.pirls.pirls`'s loop, compiled.
 
@@ -196,6 +196,7 @@ def pirls_loop(link, kind, ftheta, y, pw, offset, eta0, u0, beta0, u_only, tol, 
     ustep = np.empty(q)
     old_u = np.empty(q)
     old_beta = np.empty(p)
+    ws = np.empty((lam.shape[0] + p + 1, lam.shape[0] + p + 1))  # the decompositions' workspace
     mu_eta = np.empty(n)
     var = np.empty(n)
     for i in range(n):
@@ -221,7 +222,8 @@ def pirls_loop(link, kind, ftheta, y, pw, offset, eta0, u0, beta0, u_only, tol, 
         if not finite:
             return NAN, it, math.nan, 0
         info, ldl2 = pls_step(w, x, wz, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, level_ptr, pair_row,
-                              pair_pos, dense_update, r1_nnz, t1, lam, u_only, ustep, beta, rx)
+                              pair_pos, dense_update, r1_nnz, col_ptr, col_rows, t1, lam, u_only, ws, ustep, beta,
+                              rx)
         if info != 0:
             return PIVOT, it, math.nan, info
         if to_term.shape[0]:

@@ -187,7 +187,7 @@ class Predictor:
         Returns
         -------
         pls : tuple
-            :meth:`ReweightPlan.kernel_args` (``X``, the structure, ``t1``, ``Λ_r``).
+            :meth:`ReweightPlan.kernel_structure` (``X``, the structure) and ``(t1, Λ_r)``.
         terms : tuple
             ``(to_term, t_refs, t_z, t_zoff, t_uoff, t_k, t_unit, t_tmpl, t_toff)``: the
             internal-to-term order (empty when the same), every term's levels, ``z`` columns,
@@ -195,25 +195,40 @@ class Predictor:
         """
         if not self._plan.compiled:
             return None
-        cached = self.__dict__.get("_kernel_terms")
-        if cached is None:
-            nt = len(self.terms)
-            widths = np.array([t.z.shape[1] for t in self.terms], dtype=np.intp)
-            t_refs = np.empty((nt, self.n), dtype=np.intp)
-            for i, t in enumerate(self.terms):
-                t_refs[i] = t.refs
-            to_term = self.layout.internal_to_term if self._term_order else np.zeros(0)
-            cached = tuple(_read_only(a) for a in (
-                np.asarray(to_term, dtype=np.intp), t_refs,
-                np.ascontiguousarray(np.hstack([t.z for t in self.terms]), dtype=float),
-                np.concatenate([[0], np.cumsum(widths)]).astype(np.intp),
-                np.asarray(self.layout.term_offsets, dtype=np.intp), widths, np.array(self._unit_z, dtype=np.bool_),
-                np.concatenate([[0], np.cumsum(widths * widths)]).astype(np.intp)))
-            self._kernel_terms = cached
-        pls = self._plan.kernel_args(self.X, self.layout.block_templates(theta))
-        tmpl = np.concatenate([t.ravel() for t in self.layout.term_templates(theta)])
-        terms = cached[:7] + (_read_only(tmpl), cached[7])
-        return tuple(_read_only(a) if isinstance(a, np.ndarray) else a for a in pls), terms
+        fixed = self.__dict__.get("_kernel_fixed")
+        if fixed is None:
+            fixed = self._kernel_fixed = self._kernel_fixed_args()
+        structure, terms, scalar = fixed
+        theta = np.asarray(theta, dtype=float)
+        if scalar is not None:  # every block one scalar term: the templates are θ's entries
+            t1 = theta[scalar[:1]].reshape(1, 1)
+            lam = self._plan.rest_lambda(theta[scalar[1:]])
+            tmpl = np.ascontiguousarray(theta[self.layout.par_offsets[:-1]])
+        else:
+            t1, lam = self._plan.kernel_templates(self.layout.block_templates(theta))
+            tmpl = np.concatenate([t.ravel() for t in self.layout.term_templates(theta)])
+        return structure + (t1, _read_only(lam)), terms[:7] + (_read_only(tmpl), terms[7])
+
+    def _kernel_fixed_args(self):
+        """The parts of :meth:`kernel_args` fixed for a fit (read-only views, built once)."""
+        structure = tuple(_read_only(a) if isinstance(a, np.ndarray) else a
+                          for a in self._plan.kernel_structure(self.X))
+        nt = len(self.terms)
+        widths = np.array([t.z.shape[1] for t in self.terms], dtype=np.intp)
+        t_refs = np.empty((nt, self.n), dtype=np.intp)
+        for i, t in enumerate(self.terms):
+            t_refs[i] = t.refs
+        to_term = self.layout.internal_to_term if self._term_order else np.zeros(0)
+        terms = tuple(_read_only(a) for a in (
+            np.asarray(to_term, dtype=np.intp), t_refs,
+            np.ascontiguousarray(np.hstack([t.z for t in self.terms]), dtype=float),
+            np.concatenate([[0], np.cumsum(widths)]).astype(np.intp),
+            np.asarray(self.layout.term_offsets, dtype=np.intp), widths, np.array(self._unit_z, dtype=np.bool_),
+            np.concatenate([[0], np.cumsum(widths * widths)]).astype(np.intp)))
+        scalar = None
+        if all(len(g) == 1 and self.layout.widths[g[0]] == 1 for g in self.layout.groups):
+            scalar = np.array([self.layout.par_offsets[g[0]] for g in self.layout.groups], dtype=np.intp)
+        return structure, terms, scalar
 
     def kernel_step(self, theta: np.ndarray, u, beta, ldL2: float, RX, weights, z) -> PlsStep:
         """The :class:`PlsStep` of a decomposition made in compiled code (its factor deferred).
@@ -221,9 +236,8 @@ class Predictor:
         ``weights`` and ``z`` are the decomposition's working weights and response: the
         factor, when asked for (conditional variances), is the general path's of them.
         """
-        templates = [np.asarray(t, dtype=float) for t in self.layout.block_templates(theta)]
         return PlsStep(u=u, beta=beta, ldL2=float(ldL2), RX=RX,
-                       factor=DeferredFactor(self._plan, weights, self.X, z, templates))
+                       factor=DeferredFactor(self._plan, weights, self.X, z, _BlockTemplates(self.layout, theta)))
 
     @staticmethod
     def pivot_failure(info: int, n_random: int) -> NumericalError:
@@ -254,3 +268,13 @@ def _read_only(a: np.ndarray) -> np.ndarray:
     view = a.view()
     view.flags.writeable = False
     return view
+
+
+class _BlockTemplates:
+    """The block templates at θ, formed when a deferred factor is first built (most never are)."""
+
+    def __init__(self, layout: TemplateLayout, theta):
+        self._layout, self._theta = layout, np.array(theta, dtype=float)
+
+    def __iter__(self):
+        return iter([np.asarray(t, dtype=float) for t in self._layout.block_templates(self._theta)])

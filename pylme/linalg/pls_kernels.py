@@ -48,7 +48,8 @@ import numpy as np  # noqa: E402
 from numba import types as _nt  # noqa: E402
 from numba.extending import get_cython_function_address  # noqa: E402
 
-__all__ = ["cross_kernel", "assemble_kernel", "solve_kernel", "pls_step", "pairwise_sum", "PLS_RANDOM_PIVOT"]
+__all__ = ["cross_kernel", "assemble_kernel", "solve_kernel", "pls_step", "sparse_potrf", "pairwise_sum",
+           "PLS_RANDOM_PIVOT"]
 
 _njit = numba.njit(cache=True, error_model="numpy", fastmath=False, nogil=True)
 
@@ -178,7 +179,7 @@ def _factor_block(t, a, chol, half):
 
 @_njit
 def assemble_kernel(t1, lam, a11, a1d, r1_data, level_ptr, pair_row, pair_pos, dense_update, adr, add, ws,
-                    chol1, half1):
+                    chol1, half1, col_ptr, col_rows):
     """Factor block 1 and assemble the scaled trailing matrix in ``ws`` (lower triangle).
 
     ``ws[:r, :r]`` holds ``A_rr``'s lower triangle on entry.  On return ``ws`` holds
@@ -192,6 +193,8 @@ def assemble_kernel(t1, lam, a11, a1d, r1_data, level_ptr, pair_row, pair_pos, d
         and where each pair's ``k`` values sit in ``r1_data``.
     dense_update : bool
         Rank update through a dense ``A_1r`` (rows touched by most levels) or by pairs.
+    col_ptr, col_rows : the trailing factor's column patterns (:func:`sparse_potrf`), or
+        empty: ``Λ_r`` then scales only the entries they hold (the others are 0).
 
     Returns
     -------
@@ -297,11 +300,21 @@ def assemble_kernel(t1, lam, a11, a1d, r1_data, level_ptr, pair_row, pair_pos, d
         for a in range(r):
             for b in range(a + 1):
                 ws[a, b] -= upd[a, b]
-    for a in range(r):  # S_rr = Λ_rᵀ C_rr Λ_r + I
-        la = lam[a]
-        for b in range(a + 1):
-            ws[a, b] *= la * lam[b]
-        ws[a, a] += 1.0
+    if col_ptr.shape[0]:  # S_rr = Λ_rᵀ C_rr Λ_r + I on the pattern (rows of column b, then b's diagonal)
+        for b in range(r):
+            lb = lam[b]
+            for p in range(col_ptr[b], col_ptr[b + 1]):
+                a = col_rows[p]
+                if a < r:
+                    ws[a, b] *= lam[a] * lb
+            ws[b, b] *= lb * lb
+            ws[b, b] += 1.0
+    else:
+        for a in range(r):  # S_rr = Λ_rᵀ C_rr Λ_r + I
+            la = lam[a]
+            for b in range(a + 1):
+                ws[a, b] *= la * lam[b]
+            ws[a, a] += 1.0
     for j in range(m):
         for b in range(r):
             ws[r + j, b] = (adr[b, j] - corr_rd[b, j]) * lam[b]
@@ -311,10 +324,12 @@ def assemble_kernel(t1, lam, a11, a1d, r1_data, level_ptr, pair_row, pair_pos, d
 
 
 @_njit
-def solve_kernel(ws, r, p, u_only, beta, t1, lam, a1d, adr, chol1, r1_data, level_ptr, pair_row, pair_pos, u):
+def solve_kernel(ws, r, p, u_only, beta, t1, lam, a1d, adr, chol1, r1_data, level_ptr, pair_row, pair_pos, u,
+                 col_ptr, col_rows):
     """``u = (ΛᵀZᵀWZΛ + I)⁻¹ (ΛᵀZᵀW(z − Xβ))`` by block elimination (internal order).
 
-    ``ws`` holds the factored trailing matrix (its lower triangle, ``L_rr`` first).
+    ``ws`` holds the factored trailing matrix (its lower triangle, ``L_rr`` first); with a
+    factor pattern (``col_ptr``, ``col_rows``) the triangular solves visit only its entries.
     """
     nl, k, m = a1d.shape
     q1 = nl * k
@@ -362,16 +377,34 @@ def solve_kernel(ws, r, p, u_only, beta, t1, lam, a1d, adr, chol1, r1_data, leve
                 mval[p_, d] = mv
                 prod[row] += mv * y1[l * k + d]
     xr = np.empty(r)
-    for a in range(r):  # L_rr y = rhs_r − prod
-        s = rhs[q1 + a] - prod[a]
-        for b in range(a):
-            s -= ws[a, b] * xr[b]
-        xr[a] = s / ws[a, a]
-    for a in range(r - 1, -1, -1):  # L_rrᵀ x = y
-        s = xr[a]
-        for b in range(a + 1, r):
-            s -= ws[b, a] * xr[b]
-        xr[a] = s / ws[a, a]
+    if col_ptr.shape[0]:
+        for a in range(r):
+            xr[a] = rhs[q1 + a] - prod[a]
+        for b in range(r):  # L_rr y = rhs_r − prod, by columns
+            xb = xr[b] / ws[b, b]
+            xr[b] = xb
+            for p_ in range(col_ptr[b], col_ptr[b + 1]):
+                a = col_rows[p_]
+                if a < r:
+                    xr[a] -= ws[a, b] * xb
+        for a in range(r - 1, -1, -1):  # L_rrᵀ x = y: column a of L_rr holds row a of L_rrᵀ
+            s = xr[a]
+            for p_ in range(col_ptr[a], col_ptr[a + 1]):
+                b = col_rows[p_]
+                if b < r:
+                    s -= ws[b, a] * xr[b]
+            xr[a] = s / ws[a, a]
+    else:
+        for a in range(r):  # L_rr y = rhs_r − prod
+            s = rhs[q1 + a] - prod[a]
+            for b in range(a):
+                s -= ws[a, b] * xr[b]
+            xr[a] = s / ws[a, a]
+        for a in range(r - 1, -1, -1):  # L_rrᵀ x = y
+            s = xr[a]
+            for b in range(a + 1, r):
+                s -= ws[b, a] * xr[b]
+            xr[a] = s / ws[a, a]
     back = np.zeros(q1)
     for l in range(nl):
         for p_ in range(level_ptr[l], level_ptr[l + 1]):
@@ -468,12 +501,40 @@ def _pairwise_leaf(a, start, n):
 
 
 @_njit
+def sparse_potrf(a, col_ptr, col_rows):
+    """Cholesky factor of ``a`` (its lower triangle, in place) on a known factor pattern.
+
+    Right-looking: column ``j`` is scaled, then only the entries ``(i, k)`` of rows ``i ≥ k``
+    of column ``j``'s pattern are updated — the multiply-adds a sparse factorization makes,
+    on the dense array.  LAPACK ``dpotrf``'s convention: returns 0, or ``j + 1`` for the
+    first pivot ``j`` that is not positive (left in place, the factor then incomplete).
+    """
+    size = a.shape[0]
+    for j in range(size):
+        d = a[j, j]
+        if not d > 0.0:
+            return j + 1
+        ljj = math.sqrt(d)
+        a[j, j] = ljj
+        lo, hi = col_ptr[j], col_ptr[j + 1]
+        for p in range(lo, hi):
+            a[col_rows[p], j] /= ljj
+        for p in range(lo, hi):
+            i = col_rows[p]
+            lij = a[i, j]
+            for p2 in range(lo, p + 1):
+                k = col_rows[p2]
+                a[i, k] -= lij * a[k, j]
+    return 0
+
+
+@_njit
 def pls_step(w, x, z, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, level_ptr, pair_row, pair_pos,
-             dense_update, r1_nnz, t1, lam, u_only, u, beta, rx):
+             dense_update, r1_nnz, col_ptr, col_rows, t1, lam, u_only, ws, u, beta, rx):
     """One decomposition and PWLS solve, the whole of :meth:`.reweight.ReweightPlan.pls_solve`.
 
     :func:`cross_kernel`, :func:`assemble_kernel`, LAPACK's ``dpotrf`` of the trailing
-    matrix (a failed last pivot only — the response in the span of ``X`` — is set to 0 and
+    matrix (or :func:`sparse_potrf` on its factor's pattern, when given; a failed last pivot only — the response in the span of ``X`` — is set to 0 and
     accepted), ``R_X β = r_Xy`` by LAPACK's ``dtrtrs`` on ``L_Xᵀ`` (skipped, β = 0, when
     ``u_only`` or ``p = 0``), then :func:`solve_kernel`.  The calls, their arguments'
     layouts and the log-determinant's sum (NumPy's pairwise order) are the NumPy driver's.
@@ -483,8 +544,12 @@ def pls_step(w, x, z, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, level_p
     w, x, z, refs1 … pair_pos, dense_update : as :func:`cross_kernel` / :func:`assemble_kernel`.
     r1_nnz : int
         Number of stored entries of ``A_r1``.
+    col_ptr, col_rows : the trailing factor's pattern for :func:`sparse_potrf`, or empty
+        (LAPACK's dense ``dpotrf``).
     t1, lam : block 1's template and ``Λ_r``'s diagonal.
     u_only : bool
+    ws : (r + p + 1, r + p + 1) work
+        The trailing matrix (zeroed here), then its factor (lower triangle).
     u : (q,) out
         Random effects, internal (block) order.
     beta : (p,) out
@@ -505,7 +570,7 @@ def pls_step(w, x, z, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, level_p
     nl = level_ptr.shape[0] - 1
     r = lam.shape[0]
     size = r + m
-    ws = np.zeros((size, size))
+    ws[:, :] = 0.0
     a11 = np.zeros((nl, k, k))
     a1d = np.zeros((nl, k, m))
     r1_data = np.zeros(r1_nnz)
@@ -515,17 +580,20 @@ def pls_step(w, x, z, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, level_p
     chol1 = np.zeros((nl, k, k))
     half1 = np.zeros((nl, k, k))
     logdet1 = assemble_kernel(t1, lam, a11, a1d, r1_data, level_ptr, pair_row, pair_pos, dense_update, adr, add,
-                              ws, chol1, half1)
+                              ws, chol1, half1, col_ptr, col_rows)
     if not math.isfinite(logdet1):
         return PLS_RANDOM_PIVOT, math.nan
     ints = np.empty(4, dtype=np.int32)  # n, lda, info (C pointers into one buffer)
-    ints[0] = size
-    ints[1] = size
-    ints[2] = 0
     chars = np.empty(3, dtype=np.uint8)
-    chars[0] = 85  # 'U': the C-ordered lower triangle is Fortran's upper one
-    _dpotrf(chars.ctypes, ints[0:].ctypes, ws.ctypes, ints[1:].ctypes, ints[2:].ctypes)
-    info = ints[2]
+    if col_ptr.shape[0]:
+        info = sparse_potrf(ws, col_ptr, col_rows)
+    else:
+        ints[0] = size
+        ints[1] = size
+        ints[2] = 0
+        chars[0] = 85  # 'U': the C-ordered lower triangle is Fortran's upper one
+        _dpotrf(chars.ctypes, ints[0:].ctypes, ws.ctypes, ints[1:].ctypes, ints[2:].ctypes)
+        info = ints[2]
     if info == size:  # only the last pivot failed: the response is in the span of X (perfect fit)
         ws[size - 1, size - 1] = 0.0
         info = 0
@@ -560,5 +628,5 @@ def pls_step(w, x, z, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, level_p
         _dtrtrs(chars[0:].ctypes, chars[1:].ctypes, chars[2:].ctypes, ints[0:].ctypes, ints[1:].ctypes,
                 lx.ctypes, ints[2:].ctypes, beta.ctypes, ints[2:].ctypes, ints[3:].ctypes)
     solve_kernel(ws, r, p, u_only or p == 0, beta, t1, lam, a1d, adr, chol1, r1_data, level_ptr, pair_row,
-                 pair_pos, u)
+                 pair_pos, u, col_ptr, col_rows)
     return 0, logdet

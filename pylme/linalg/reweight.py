@@ -26,7 +26,7 @@ rounding, as ``BlockedSystem(blocks, dense, weights)`` built from scratch).
 :meth:`ReweightPlan.pls_solve` is glmer's per-iteration path where it applies (dense
 back-end, later blocks scalar): the same decomposition and the PWLS solve in one compiled
 call (:func:`.pls_kernels.pls_step`), the factor object itself built only on demand;
-:meth:`ReweightPlan.kernel_args` hands the same arrays to glmer's compiled PIRLS loop.
+:meth:`ReweightPlan.kernel_structure` hands the same arrays to glmer's compiled PIRLS loop.
 """
 
 from __future__ import annotations
@@ -155,7 +155,10 @@ class ReweightPlan:
             r1_pos = np.zeros((n, 0), dtype=np.intp)
             level_ptr = np.zeros(first.nlevels + 1, dtype=np.intp)
             pair_row, pair_pos = np.zeros(0, dtype=np.intp), np.zeros((0, k), dtype=np.intp)
+        col_ptr, col_rows = _sparse_columns(cp, level_ptr, pair_row, self.n_dense,
+                                            isinstance(self._update, DensePattern))
         return {
+            "col_ptr": col_ptr, "col_rows": col_rows,
             "refs1": np.ascontiguousarray(first.refs, dtype=np.intp), "z1": np.ascontiguousarray(first.z, dtype=float),
             "rest_rows": rest_rows, "rest_z": rest_z, "r1_pos": np.ascontiguousarray(r1_pos, dtype=np.intp),
             "level_ptr": level_ptr, "pair_row": pair_row, "pair_pos": pair_pos,
@@ -196,8 +199,8 @@ class ReweightPlan:
         PivotError
             As :meth:`factor`.
         """
-        args = self.kernel_args(x, templates)
-        if args is None:
+        structure = self.kernel_structure(x)
+        if structure is None:
             return None
         from .pls_kernels import PLS_RANDOM_PIVOT, pls_step  # compiled on first use
 
@@ -206,22 +209,24 @@ class ReweightPlan:
         z = np.ascontiguousarray(z, dtype=float).ravel()
         if w.size != n or z.size != n:
             raise ValueError(f"expected weights and a response of length {n} and X of shape ({n}, {p}), "
-                             f"got {w.shape}, {z.shape} and {args[0].shape}")
-        u, beta, rx = np.empty(self.blocks[0].size + args[-1].size), np.empty(p), np.empty((p, p))
-        info, logdet = pls_step(w, args[0], z, *args[1:], bool(u_only), u, beta, rx)
+                             f"got {w.shape}, {z.shape} and {structure[0].shape}")
+        t1, lam = self.kernel_templates(templates)
+        u, beta, rx = np.empty(self.blocks[0].size + lam.size), np.empty(p), np.empty((p, p))
+        ws = np.empty((lam.size + p + 1,) * 2)
+        info, logdet = pls_step(w, structure[0], z, *structure[1:], t1, lam, bool(u_only), ws, u, beta, rx)
         if info == PLS_RANDOM_PIVOT:
             raise PivotError(-1, "random")  # G ≥ I, so only inf/nan get here
-        _check_info(int(info), args[-1].size)
+        _check_info(int(info), lam.size)
         return PlsSolution(u=u, beta=beta, logdet=float(logdet), RX=rx,
-                           factor=DeferredFactor(self, w, args[0], z, [np.asarray(t, dtype=float) for t in templates]))
+                           factor=DeferredFactor(self, w, structure[0], z,
+                                                 [np.asarray(t, dtype=float) for t in templates]))
 
-    def kernel_args(self, x: np.ndarray, templates):
-        """The arguments of :func:`.pls_kernels.pls_step` but ``w``, ``z`` and the outputs.
+    def kernel_structure(self, x: np.ndarray):
+        """The arguments of :func:`.pls_kernels.pls_step` that stay fixed for a fit, or None.
 
         ``(x, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, level_ptr, pair_row,
-        pair_pos, dense_update, r1_nnz, t1, lam)``: ``X`` as a C-contiguous float64 array,
-        the structure and the templates as the kernel reads them (``t1`` block 1's, ``lam``
-        the later scalar blocks' ``Λ_r`` diagonal), or None where the kernels do not apply.
+        pair_pos, dense_update, r1_nnz, col_ptr, col_rows)``: ``X`` as a C-contiguous float64
+        array and the structure as the kernel reads it; None where the kernels do not apply.
         """
         lay = self._compiled
         if lay is None:
@@ -231,16 +236,24 @@ class ReweightPlan:
         if x.shape != (n, p):
             raise ValueError(f"expected weights and a response of length {n} and X of shape ({n}, {p}), "
                              f"got X of shape {x.shape}")
+        xrow, xuniq = self._distinct_rows(x)
+        return (x, lay["refs1"], lay["z1"], lay["rest_rows"], lay["rest_z"], lay["r1_pos"], xrow, xuniq,
+                lay["level_ptr"], lay["pair_row"], lay["pair_pos"], lay["dense_update"], self._structure.a_r1.nnz,
+                lay["col_ptr"], lay["col_rows"])
+
+    def kernel_templates(self, templates):
+        """``(t1, lam)`` of :func:`.pls_kernels.pls_step`: block 1's template and ``Λ_r``'s diagonal."""
         k = self.blocks[0].width
         if len(templates) != len(self.blocks):
             raise ValueError(f"expected {len(self.blocks)} templates, got {len(templates)}")
         t1 = np.ascontiguousarray(np.asarray(templates[0], dtype=float).reshape(k, k))
-        lam = np.repeat(np.array([float(np.asarray(t).reshape(-1)[0]) for t in templates[1:]]),
-                        lay["rest_levels"]) if len(templates) > 1 else np.zeros(0)
-        xrow, xuniq = self._distinct_rows(x)
-        return (x, lay["refs1"], lay["z1"], lay["rest_rows"], lay["rest_z"], lay["r1_pos"], xrow, xuniq,
-                lay["level_ptr"], lay["pair_row"], lay["pair_pos"], lay["dense_update"], self._structure.a_r1.nnz,
-                t1, np.ascontiguousarray(lam, dtype=float))
+        return t1, self.rest_lambda([float(np.asarray(t).reshape(-1)[0]) for t in templates[1:]])
+
+    def rest_lambda(self, values) -> np.ndarray:
+        """``Λ_r``'s diagonal from the later (scalar) blocks' template values."""
+        if not len(values):
+            return np.zeros(0)
+        return np.repeat(np.asarray(values, dtype=float), self._compiled["rest_levels"])
 
     def _distinct_rows(self, x: np.ndarray):
         """``X``'s distinct rows and every observation's, when they are few (else empty arrays).
@@ -327,6 +340,55 @@ class ReweightPlan:
         return self.system(weights, dense).factor(templates)
 
 
+#: The trailing matrix is factored column by column on its pattern when that costs at most
+#: this share of a dense factorization's multiply-adds (LAPACK's blocked code is faster per
+#: operation, so a pattern must save much to win).
+_SPARSE_SHARE = 0.25
+_SPARSE_MAX_SIZE = 4000  # above, the symbolic analysis (dense boolean) is not attempted
+
+
+def _sparse_columns(cp: CrossProducts, level_ptr, pair_row, m: int, dense_update: bool):
+    """Below-diagonal rows of every column of the trailing matrix's Cholesky factor, if sparse.
+
+    The trailing matrix ``[Λ_rᵀ(A_rr − A_r1BA_1r)Λ_r + I, ·; ·, ·]`` has the pattern of ``A_rr``,
+    of block 1's rank update (every pair of later rows sharing a level of block 1) and full
+    dense rows.  Its factor's pattern (with fill) comes from a symbolic elimination; nested
+    designs (grouseticks: observation within brood within location) keep it almost as
+    sparse as the matrix, and a factorization on it costs a fraction of LAPACK's dense one.
+
+    Returns
+    -------
+    col_ptr, col_rows : ndarray of intp
+        Column ``j``'s rows ``col_rows[col_ptr[j]:col_ptr[j + 1]]`` (increasing, all > j),
+        or two empty arrays: factor densely (LAPACK), the pattern saves too little.
+    """
+    r = cp.n_rest
+    size = r + m
+    empty = (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp))
+    if dense_update or not r or size > _SPARSE_MAX_SIZE:
+        return empty
+    pattern = np.zeros((size, size), dtype=bool)
+    pattern[r:, :] = True  # the dense rows
+    a_rr = cp.a_rr.tocoo()
+    pattern[a_rr.row, a_rr.col] = True
+    for lv in range(level_ptr.size - 1):
+        rows = pair_row[level_ptr[lv]:level_ptr[lv + 1]]
+        if rows.size > 1:
+            pattern[np.ix_(rows, rows)] = True
+    pattern |= pattern.T
+    ptr, cols, cost = [0], [], 0.0
+    for j in range(size):  # symbolic elimination: column j's rows connect pairwise
+        rows = j + 1 + np.flatnonzero(pattern[j + 1:, j])
+        if rows.size > 1:
+            pattern[np.ix_(rows, rows)] = True
+        cols.append(rows)
+        ptr.append(ptr[-1] + rows.size)
+        cost += rows.size * (rows.size + 1) / 2.0
+    if cost > _SPARSE_SHARE * size ** 3 / 6.0:
+        return empty
+    return np.asarray(ptr, dtype=np.intp), np.concatenate(cols).astype(np.intp)
+
+
 def _csr_keys(mat: sp.csr_matrix) -> np.ndarray:
     """``row · ncol + col`` of every stored entry, in storage order (increasing: canonical CSR)."""
     rows = np.repeat(np.arange(mat.shape[0], dtype=np.int64), np.diff(mat.indptr))
@@ -411,7 +473,7 @@ class DeferredFactor:
     def _factor(self) -> BlockedFactor:
         if self._built is None:
             dense = np.column_stack([self._x, self._z])
-            self._built = self._plan.factor(self._weights, dense, self._templates)
+            self._built = self._plan.factor(self._weights, dense, list(self._templates))  # any iterable
         return self._built
 
     def __getattr__(self, name: str):
