@@ -30,7 +30,7 @@ import numpy as np
 
 from pylme.glmm.family_kernels import dev_resids_kernel, link_kernel, variance_kernel
 from pylme.glmm.jit import KERNEL_SOURCES
-from pylme.linalg import pls_kernels
+from pylme.linalg import chol_kernels, pls_kernels
 from pylme.linalg.pls_kernels import pls_step
 
 try:  # Numba's per-function cache, keyed below also on the modules this kernel inlines
@@ -50,7 +50,8 @@ def _fingerprint() -> str:
     """The sources compiled into :func:`pirls_loop` besides its own file (family and PLS kernels)."""
     digest = hashlib.sha256()
     glmm = Path(__file__).resolve().parent
-    for path in [glmm / name for name in KERNEL_SOURCES] + [Path(pls_kernels.__file__).resolve()]:
+    linalg = [Path(mod.__file__).resolve() for mod in (pls_kernels, chol_kernels)]
+    for path in [glmm / name for name in KERNEL_SOURCES] + linalg:
         try:
             digest.update(path.read_bytes())
         except OSError:  # pragma: no cover - not a plain file: Numba's own key remains

@@ -18,9 +18,8 @@ arithmetic in three compiled passes (:class:`.reweight.ReweightPlan` drives them
   call per decomposition, callable from other compiled code (glmer's compiled PIRLS loop,
   :mod:`pylme.glmm.pirls_kernel`).
 
-LAPACK is scipy's (``scipy.linalg.cython_lapack``, the library ``scipy.linalg.lapack``
-wraps), reached by symbol name (registered with LLVM at import), so the compiled step
-makes the calls the NumPy path makes, with the same bits, and stays cacheable.
+LAPACK is scipy's, called from compiled code (:mod:`.chol_kernels`), so the compiled step
+makes the calls the NumPy path makes, with the same bits.
 
 They cover block 1 of any width and later blocks of width 1 (scalar terms), on the dense
 back-end: the general path (:mod:`.blocked`) keeps everything else.  Sums over
@@ -42,28 +41,17 @@ import sys
 if "numba" not in sys.modules:  # as pylme.glmm.jit: C-library math, never Intel's SVML
     os.environ.setdefault("NUMBA_DISABLE_INTEL_SVML", "1")
 
-import llvmlite.binding as _llvm  # noqa: E402
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
-from numba import types as _nt  # noqa: E402
-from numba.extending import get_cython_function_address  # noqa: E402
 
-__all__ = ["cross_kernel", "assemble_kernel", "solve_kernel", "pls_step", "sparse_potrf", "pairwise_sum",
-           "PLS_RANDOM_PIVOT"]
+from .chol_kernels import dpotrf_lower, dtrtrs_lower_t, pairwise_sum, sparse_potrf  # noqa: E402
+
+__all__ = ["cross_kernel", "assemble_kernel", "solve_kernel", "pls_step", "PLS_RANDOM_PIVOT"]
 
 _njit = numba.njit(cache=True, error_model="numpy", fastmath=False, nogil=True)
 
 #: :func:`pls_step`'s report of a failed block-1 pivot (LAPACK's ``info`` reports the others).
 PLS_RANDOM_PIVOT = -1
-
-# scipy's LAPACK under names of our own: compiled code refers to symbols, not addresses, so
-# Numba's on-disk cache stays valid in every process (each registers them again here)
-for _name in ("dpotrf", "dtrtrs"):
-    _llvm.add_symbol(f"pylme_{_name}", get_cython_function_address("scipy.linalg.cython_lapack", _name))
-_chars, _ints, _doubles = _nt.CPointer(_nt.uint8), _nt.CPointer(_nt.int32), _nt.CPointer(_nt.float64)
-_dpotrf = _nt.ExternalFunction("pylme_dpotrf", _nt.void(_chars, _ints, _doubles, _ints, _ints))
-_dtrtrs = _nt.ExternalFunction("pylme_dtrtrs", _nt.void(_chars, _chars, _chars, _ints, _ints, _doubles, _ints,
-                                                         _doubles, _ints, _ints))
 
 
 @_njit
@@ -443,92 +431,6 @@ def _block_solve(chol1, b, x):
 
 
 @_njit
-def pairwise_sum(a, n):
-    """``a[:n].sum()`` in NumPy's order: its pairwise summation (blocks of at most 128 added
-    with 8 accumulators, longer runs split in two at a multiple of 8), without recursion."""
-    if n <= 128:
-        return _pairwise_leaf(a, 0, n)
-    starts = np.empty(64, dtype=np.intp)  # the recursion's frames: depth ≤ log2(n)
-    sizes = np.empty(64, dtype=np.intp)
-    stages = np.empty(64, dtype=np.intp)
-    lefts = np.empty(64)
-    top = 0
-    starts[0], sizes[0], stages[0] = 0, n, 0
-    ret = 0.0
-    while top >= 0:
-        s, m = starts[top], sizes[top]
-        if m <= 128:
-            ret = _pairwise_leaf(a, s, m)
-            top -= 1
-            continue
-        n2 = m // 2
-        n2 -= n2 % 8
-        if stages[top] == 0:  # left half first
-            stages[top] = 1
-            top += 1
-            starts[top], sizes[top], stages[top] = s, n2, 0
-        elif stages[top] == 1:  # then the right half
-            lefts[top] = ret
-            stages[top] = 2
-            top += 1
-            starts[top], sizes[top], stages[top] = s + n2, m - n2, 0
-        else:
-            ret = lefts[top] + ret
-            top -= 1
-    return ret
-
-
-@_njit
-def _pairwise_leaf(a, start, n):
-    if n < 8:
-        res = 0.0
-        for i in range(n):
-            res += a[start + i]
-        return res
-    r = np.empty(8)
-    for j in range(8):
-        r[j] = a[start + j]
-    i = 8
-    while i < n - (n % 8):
-        for j in range(8):
-            r[j] += a[start + i + j]
-        i += 8
-    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-    while i < n:
-        res += a[start + i]
-        i += 1
-    return res
-
-
-@_njit
-def sparse_potrf(a, col_ptr, col_rows):
-    """Cholesky factor of ``a`` (its lower triangle, in place) on a known factor pattern.
-
-    Right-looking: column ``j`` is scaled, then only the entries ``(i, k)`` of rows ``i ≥ k``
-    of column ``j``'s pattern are updated — the multiply-adds a sparse factorization makes,
-    on the dense array.  LAPACK ``dpotrf``'s convention: returns 0, or ``j + 1`` for the
-    first pivot ``j`` that is not positive (left in place, the factor then incomplete).
-    """
-    size = a.shape[0]
-    for j in range(size):
-        d = a[j, j]
-        if not d > 0.0:
-            return j + 1
-        ljj = math.sqrt(d)
-        a[j, j] = ljj
-        lo, hi = col_ptr[j], col_ptr[j + 1]
-        for p in range(lo, hi):
-            a[col_rows[p], j] /= ljj
-        for p in range(lo, hi):
-            i = col_rows[p]
-            lij = a[i, j]
-            for p2 in range(lo, p + 1):
-                k = col_rows[p2]
-                a[i, k] -= lij * a[k, j]
-    return 0
-
-
-@_njit
 def pls_step(w, x, z, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, level_ptr, pair_row, pair_pos,
              dense_update, r1_nnz, col_ptr, col_rows, t1, lam, u_only, ws, u, beta, rx):
     """One decomposition and PWLS solve, the whole of :meth:`.reweight.ReweightPlan.pls_solve`.
@@ -583,17 +485,7 @@ def pls_step(w, x, z, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, level_p
                               ws, chol1, half1, col_ptr, col_rows)
     if not math.isfinite(logdet1):
         return PLS_RANDOM_PIVOT, math.nan
-    ints = np.empty(4, dtype=np.int32)  # n, lda, info (C pointers into one buffer)
-    chars = np.empty(3, dtype=np.uint8)
-    if col_ptr.shape[0]:
-        info = sparse_potrf(ws, col_ptr, col_rows)
-    else:
-        ints[0] = size
-        ints[1] = size
-        ints[2] = 0
-        chars[0] = 85  # 'U': the C-ordered lower triangle is Fortran's upper one
-        _dpotrf(chars.ctypes, ints[0:].ctypes, ws.ctypes, ints[1:].ctypes, ints[2:].ctypes)
-        info = ints[2]
+    info = sparse_potrf(ws, col_ptr, col_rows) if col_ptr.shape[0] else dpotrf_lower(ws)
     if info == size:  # only the last pivot failed: the response is in the span of X (perfect fit)
         ws[size - 1, size - 1] = 0.0
         info = 0
@@ -611,22 +503,14 @@ def pls_step(w, x, z, refs1, z1, rest_rows, rest_z, r1_pos, xrow, xuniq, level_p
     if u_only or p == 0:
         for j in range(p):
             beta[j] = 0.0
-    else:  # dtrtrs('L', 'T') on a Fortran copy of L_X, as scipy's wrapper passes it
+    else:  # R_X β = r_Xy: dtrtrs('L', 'T') on L_X, as the NumPy path calls it
         lx = np.empty((p, p))
         for i in range(p):
             for j in range(p):
-                lx[j, i] = ws[r + i, r + j] if j <= i else 0.0
+                lx[i, j] = ws[r + i, r + j] if j <= i else 0.0
         for j in range(p):
             beta[j] = ws[r + p, r + j]
-        chars[0] = 76  # 'L'
-        chars[1] = 84  # 'T'
-        chars[2] = 78  # 'N'
-        ints[0] = p
-        ints[1] = 1
-        ints[2] = p
-        ints[3] = 0
-        _dtrtrs(chars[0:].ctypes, chars[1:].ctypes, chars[2:].ctypes, ints[0:].ctypes, ints[1:].ctypes,
-                lx.ctypes, ints[2:].ctypes, beta.ctypes, ints[2:].ctypes, ints[3:].ctypes)
+        dtrtrs_lower_t(lx, beta)
     solve_kernel(ws, r, p, u_only or p == 0, beta, t1, lam, a1d, adr, chol1, r1_data, level_ptr, pair_row,
                  pair_pos, u, col_ptr, col_rows)
     return 0, logdet
