@@ -69,24 +69,37 @@ def agq_deviance(predictor: Predictor, resp: Response, state: PirlsResult, rule:
     term = predictor.terms[0]
     refs, zcol, nl = term.refs, term.z[:, 0], term.nlevels
     theta = state.theta
-
-    def devc(u: np.ndarray, dev_resid: np.ndarray) -> np.ndarray:
-        return u * u + np.bincount(refs, weights=dev_resid, minlength=nl)
-
-    devc0 = devc(state.u, state.dev_resid)
+    devc0 = state.u * state.u + np.bincount(refs, weights=state.dev_resid, minlength=nl)
     # L is diagonal for one scalar term: L_jj² = 1 + θ²·Σ_{i∈j} W_i z_i² (last decomposition)
     ldiag = np.sqrt(theta[0] ** 2 * np.bincount(refs, weights=state.weights * zcol * zcol, minlength=nl) + 1.0)
     sd = 1.0 / ldiag
-    mult = np.zeros(nl)
+    moving = rule.z != 0.0  # lme4 adds w_k alone for a node exactly at 0
+    z = rule.z[moving]
+    k = z.size
+    n = refs.size
     with np.errstate(all="ignore"):
-        for zk, wk, ldn in zip(rule.z, rule.w, rule.ldnorm):
-            if zk == 0.0:
+        # every node at once, with lme4's arithmetic per element: u = û + z_k·sd, b = θu,
+        # η = offset + (Zb [+ Xβ]); μ, d_i and the per-level sums as in the one-node loop
+        U = state.u[None, :] + z[:, None] * sd[None, :]
+        G = (U * theta[0])[:, refs]
+        if not predictor.unit_z(0):
+            G = zcol[None, :] * G
+        if predictor.p and np.any(state.beta != 0.0):
+            G = G + (predictor.X @ state.beta)[None, :]
+        eta = (state.offset[None, :] + G).ravel()
+        dev = resp.family.dev_resids(np.tile(resp.y, k), resp.mu(eta), np.tile(resp.weights, k))
+        index = (np.arange(k)[:, None] * nl + refs[None, :]).ravel()
+        devc = U * U + np.bincount(index, weights=dev, minlength=k * nl).reshape(k, nl)
+        moved = np.exp(-0.5 * (devc - devc0[None, :]) - rule.ldnorm[moving][:, None]) \
+            * rule.w[moving][:, None] / _SQRT_2PI
+        mult = np.zeros(nl)
+        row = 0
+        for node, wk in zip(rule.z, rule.w):  # accumulated in the rule's order, as lme4
+            if node == 0.0:
                 mult += wk
-                continue
-            u = state.u + zk * sd
-            eta = state.offset + predictor.lin_pred(theta, state.beta, u)
-            mu = resp.mu(eta)
-            mult += np.exp(-0.5 * (devc(u, resp.dev_resid(mu)) - devc0) - ldn) * wk / _SQRT_2PI
+            else:
+                mult += moved[row]
+                row += 1
         return float(devc0.sum() + state.ldL2 - 2.0 * np.log(np.prod(mult)))
 
 

@@ -116,6 +116,10 @@ class Predictor:
                 out[offs[t] : offs[t + 1]] = (u[offs[t] : offs[t + 1]].reshape(-1, k) @ tmpl.T).ravel()
         return out
 
+    def unit_z(self, term: int) -> bool:
+        """Whether a term's model matrix is the single column 1 (``(1 | g)``)."""
+        return bool(self._unit_z[term])
+
     def z_times(self, b: np.ndarray) -> np.ndarray:
         """``Zb`` by gathering every term's level effects (O(n·Σp_i))."""
         out = np.zeros(self.n)

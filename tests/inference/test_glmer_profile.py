@@ -91,10 +91,15 @@ def assert_profile_rows(pr, rec: dict, only: str | None = None) -> None:
         ours = frame[column].to_numpy(float)
         if column == ".zeta":
             np.testing.assert_array_equal(np.sign(ours), np.sign(r))
-            np.testing.assert_allclose(ours**2, r**2, rtol=1e-6, atol=1e-5, err_msg=column)
+            # each ζ² is a Nelder-Mead minimum over the other parameters: pylme's may be
+            # lower than lme4's by the optimizer's slack (Poisson: up to 2.7e-5 of 12.77),
+            # never higher by more than that
+            assert np.all(ours**2 <= r**2 * (1 + 1e-6) + 1e-5), column
+            np.testing.assert_allclose(ours**2, r**2, rtol=1e-5, atol=1e-5, err_msg=column)
             continue
         focal = par[keep] == column
-        np.testing.assert_allclose(ours[focal], r[focal], rtol=1e-6, err_msg=column)
+        # the grid follows the ζ of the previous points, so it inherits their slack
+        np.testing.assert_allclose(ours[focal], r[focal], rtol=1e-5, err_msg=column)
         np.testing.assert_allclose(ours, r, atol=1e-4, err_msg=column)
 
 
