@@ -103,14 +103,16 @@ def _python_devfun(monkeypatch):
 
 @pytest.mark.parametrize("kind", ["theta", "stage2", "agq25"])
 def test_devfun_values_equal_the_python_loop(case, kind, monkeypatch):
-    """The deviances the optimizers see (Laplace, quadrature) do not depend on the path."""
+    """The deviances the optimizers see (Laplace, quadrature) do not depend on the path.
+
+    Quadrature is compared on the references lme4 computed it for (one scalar term)."""
     name, ref, inputs, predictor, resp = case
+    if kind == "agq25" and "agq" not in ref:
+        kind = "stage2"  # lme4 refuses quadrature here: the Laplace deviance again
     if kind == "theta":
         make, points = (lambda: ThetaDevfun(predictor, resp, np.asarray(ref["init_lp0"], float), 1e-7),
                         ref["theta_devfun"]["theta"])
     else:
-        if kind == "agq25" and "agq" not in ref:
-            pytest.skip("lme4 quadrature needs one scalar random-effects term")
         nodes = 25 if kind == "agq25" else 1
         make = lambda: ThetaBetaDevfun(predictor, resp, np.asarray(ref["stage2_lp0"], float), 1e-7,  # noqa: E731
                                        n_agq=nodes)
