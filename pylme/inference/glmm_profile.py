@@ -32,7 +32,7 @@ from scipy.stats import chi2
 from ..errors import ModelSpecError, OptimizerError, OptimizerWarning
 from .checks import match_arg
 from .devfun2 import MinResult, minimize
-from .profile import Profile, _check_base, _check_profile_settings, _frame, get_which
+from .profile import Profile, _check_base, _check_profile_settings, _frame, get_which, profile_optimizer
 from .sdcor import cv_to_sv, cv_to_vv, profnames, sv_to_cv, term_sizes, vv_to_cv
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["GlmmDevfun2", "make_glmm_devfun2", "glmm_minimize", "glmm_profile", "SCALE_FAMILY_ERROR"]
 
 SCALE_FAMILY_ERROR = "can't (yet) profile GLMMs with non-fixed scale parameters"
-_IGNORED_CONTROL = ("xst", "xt")  # lme4 profile.merMod: step sizes of the fit are not reused
 
 
 @dataclass(frozen=True, eq=False)
@@ -240,13 +239,7 @@ def glmm_profile(fit: "GlmerFit", which: Any = None, alphamax: float = 0.01, max
                                        startmethod, control, signames, prof_scale)
     alphamax, maxpts, delta, delta_cutoff, verbose, devtol, maxmult, startmethod, control, signames, \
         prof_scale = settings
-    if optimizer is not None and not isinstance(optimizer, str):
-        raise OptimizerError(f"'optimizer' must be an optimizer name, got {optimizer!r}")
-    optimizer = optimizer or fit.opt.optimizer
-    if optimizer not in ("nloptwrap", "bobyqa", "Nelder_Mead"):
-        raise OptimizerError(f"couldn't find optimizer function {optimizer}")
-    settings_ctrl = {k: v for k, v in fit.opt.control.items() if k not in _IGNORED_CONTROL}
-    settings_ctrl.update(control or {})
+    optimizer, settings_ctrl = profile_optimizer(fit, optimizer, control)
     from ..blas_threads import single_blas_thread
     from .profile_steps import ProfileSettings, profile_variance
 

@@ -379,13 +379,7 @@ def profile(fit: "LmerFit", which: Any = None, alphamax: float = 0.01, maxpts: i
                                        startmethod, control, signames, prof_scale)
     alphamax, maxpts, delta, delta_cutoff, verbose, devtol, maxmult, startmethod, control, signames, \
         prof_scale = settings
-    if optimizer is not None and not isinstance(optimizer, str):
-        raise OptimizerError(f"'optimizer' must be an optimizer name, got {optimizer!r}")
-    optimizer = optimizer or fit.opt.optimizer
-    if optimizer not in ("nloptwrap", "bobyqa", "Nelder_Mead"):
-        raise OptimizerError(f"couldn't find optimizer function {optimizer}")
-    settings_ctrl = {k: v for k, v in fit.opt.control.items() if k not in _IGNORED_CONTROL}
-    settings_ctrl.update(control or {})
+    optimizer, settings_ctrl = profile_optimizer(fit, optimizer, control)
     from ..fit import single_blas_thread
     from .profile_steps import ProfileSettings, profile_fixed, profile_variance
 
@@ -476,3 +470,16 @@ def _frame(parts: list, names: list[str]) -> pd.DataFrame:
     focal = [p.rows[:, 1 + names.index(p.name)] for p in parts]
     frame[".focal"] = np.concatenate(focal) if focal else np.zeros(0)
     return frame
+
+
+def profile_optimizer(fit, optimizer, control) -> tuple[str, dict]:
+    """The optimizer and its settings for every profile point (lme4 ``profile.merMod``):
+    the fit's own unless ``optimizer``/``control`` are given (lmer and glmer alike)."""
+    if optimizer is not None and not isinstance(optimizer, str):
+        raise OptimizerError(f"'optimizer' must be an optimizer name, got {optimizer!r}")
+    optimizer = optimizer or fit.opt.optimizer
+    if optimizer not in ("nloptwrap", "bobyqa", "Nelder_Mead"):
+        raise OptimizerError(f"couldn't find optimizer function {optimizer}")
+    settings_ctrl = {k: v for k, v in fit.opt.control.items() if k not in _IGNORED_CONTROL}
+    settings_ctrl.update(control or {})
+    return optimizer, settings_ctrl
