@@ -7,8 +7,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/install_r.sh
 if command -v Rscript >/dev/null 2>&1; then
-    bash scripts/setup_env.sh "test,conformance,plots,progress"
+    bash scripts/setup_env.sh "test,conformance,plots,progress,bridge"
 else
-    bash scripts/setup_env.sh "test,plots,progress"
+    bash scripts/setup_env.sh "test,plots,progress,bridge"
 fi
 exec .venv/bin/python -m pytest "$@"
