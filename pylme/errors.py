@@ -37,6 +37,7 @@ __all__ = [
     "MissingDataMessage",
     "ArgumentError",
     "UnknownDatasetError",
+    "UnsupportedModelError",
 ]
 
 
@@ -166,3 +167,13 @@ class UnknownDatasetError(DataError, KeyError):
 
     def __str__(self) -> str:
         return Exception.__str__(self)
+
+
+class UnsupportedModelError(ArgumentError, TypeError):
+    """An object pylme cannot use as a fitted model where R would dispatch on its class.
+
+    Raised by :func:`pylme.anova` for arguments that are neither pylme fits nor the
+    statsmodels results it reads as R's ``lm``/``glm`` (R: ``anova.merMod`` accepts
+    ``merMod`` and ``lm`` objects only), and for statsmodels families R's ``logLik.glm``
+    has no likelihood for.  Also a :class:`TypeError`: the object's class is the problem.
+    """

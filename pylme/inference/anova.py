@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import ArgumentError, ControlError, DataError, PylmeMessage, PylmeWarning
+from ..errors import (ArgumentError, ControlError, DataError, PylmeMessage, PylmeWarning,
+                      UnsupportedModelError)
 from ..printing import AnovaTable, anova_heading, anova_text
 from ..printing.rformat import R_NA
 from . import contrasts as C
@@ -130,8 +131,11 @@ def anova(m1: "LmerFit | None" = None, *others: "LmerFit", refit: bool = True,
         The first model (optional only when every model is given by keyword).  glmer
         fits are compared on their log-likelihoods as fitted (lme4 never refits them;
         fits with different nAGQ are on different scales, compared silently as lme4 does).
-    *others : LmerFit or GlmerFit
-        More models, compared with ``m1`` by likelihood-ratio tests.
+    *others : LmerFit or GlmerFit or statsmodels results
+        More models, compared with ``m1`` by likelihood-ratio tests.  statsmodels
+        OLS/WLS and GLM results play R's ``lm``/``glm`` (lme4's ``anova(merMod, lm)``):
+        their log-likelihood and parameter count are R's ``logLik.lm``/``logLik.glm``
+        (σ counted, unlike statsmodels' ``aic``), see :mod:`pylme.inference.anova_lm`.
     refit : bool
         Refit REML models by ML before comparing them (lme4's default), with lme4's
         message ``refitting model(s) with ML (instead of REML)``.
@@ -156,7 +160,7 @@ def anova(m1: "LmerFit | None" = None, *others: "LmerFit", refit: bool = True,
 
     Raises
     ------
-    ArgumentError
+    UnsupportedModelError
         An argument that is not a fitted model (lme4 ignores such arguments with the
         warning ``additional arguments ignored``; pylme refuses them, since a
         misplaced value would otherwise silently change the table), names that are not
@@ -177,6 +181,7 @@ def anova(m1: "LmerFit | None" = None, *others: "LmerFit", refit: bool = True,
         raise ArgumentError("anova() needs at least one fitted model")
     for k, model in enumerate(models):
         _check_fit(model, k + 1 if k < len(positional) else list(named_models)[k - len(positional)])
+    models = _with_statsmodels(models)
     fits = cast("list[LmerFit]", models)  # checked above
     given = _given_names(model_names, names)
     if given is not None and named_models:
@@ -215,13 +220,33 @@ def _is_glmm(model: Any) -> bool:
     return isinstance(model, GlmerFit)
 
 
+def _with_statsmodels(models: list) -> list:
+    """statsmodels OLS/WLS/GLM fits as R's ``lm``/``glm`` (lme4's ``anova(merMod, lm)``),
+    with the mixed models' data name; at least one model must be a mixed model."""
+    from .anova_lm import as_statsmodels_fit, is_statsmodels_result
+
+    if not any(is_statsmodels_result(m) for m in models):
+        return models
+    mixed = [m for m in models if not is_statsmodels_result(m)]
+    if not mixed:
+        raise UnsupportedModelError("anova() of statsmodels fits alone is statsmodels' anova_lm; "
+                                    "pylme.anova compares them with a mixed model (lmer/glmer fit)")
+    name = mixed[0].data_name
+    return [as_statsmodels_fit(m, name) if is_statsmodels_result(m) else m for m in models]
+
+
 def _check_fit(model: Any, where: int | str) -> None:
+    from .anova_lm import is_statsmodels_result
+
+    if is_statsmodels_result(model):
+        return
     if not isinstance(model, _fitted_types()):
         shown = repr(model)
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         label = f"argument {where}" if isinstance(where, int) else f"argument '{where}'"
-        raise ArgumentError(f"anova() compares fitted models (LmerFit); {label} is a "
-                        f"{type(model).__name__}: {shown} (glmer fits, GlmerFit, are compared too)")
+        raise UnsupportedModelError(
+            f"anova() compares fitted models (LmerFit); {label} is a {type(model).__name__}: {shown} "
+            "(glmer fits, GlmerFit, and statsmodels OLS/WLS/GLM results are compared too)")
 
 
 def _given_names(model_names: Any, names: Any) -> list[str] | None:
@@ -262,12 +287,13 @@ def _compare(m1: "LmerFit", others: Sequence["LmerFit"], refit: bool,
         mods = [m.refit_ml() if r else m for m, r in zip(mods, reml)]
     elif any(reml) and not all(reml):
         warnings.warn("some models fit with REML = TRUE, some not", PylmeWarning, stacklevel=3)
-    order = sorted(range(len(mods)), key=lambda i: mods[i].npar)  # R's order(): stable
+    # R's order() of logLik's df (stable); an lm's df counts σ (R's logLik.lm)
+    order = sorted(range(len(mods)), key=lambda i: mods[i].npar)
     mods, names = [mods[i] for i in order], [names[i] for i in order]
     if len({m.data_name for m in mods}) > 1:
         raise DataError("all models must be fit to the same data object")
     table = _lrt_table(mods, names)
-    forms = [(name, m.inputs.formula_text) for name, m in zip(names, mods)]
+    forms = [(name, getattr(m, "formula_text", None) or m.inputs.formula_text) for name, m in zip(names, mods)]
     heading = anova_heading(mods[0].data_name or "", forms)  # without a data name: line dropped below
     if mods[0].data_name is None:
         heading = heading[1:]
