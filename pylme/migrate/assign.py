@@ -1,0 +1,61 @@
+"""Assignments: ``x <- v``, ``v -> x``, ``df$x <- v``, ``df[i, "x"] <- v``, ``f <- function``,
+and R's replacement functions (``names(df) <- ...``, ``levels(f) <- ...``)."""
+
+from __future__ import annotations
+
+from .context import Context
+from .names import py_name
+from .parse import RNode, unquote_name
+
+__all__ = ["assignment_lines"]
+
+
+def assignment_lines(node: RNode, ctx: Context) -> list[str]:
+    if node.op in ("->", "->>"):
+        target, value = node.field("rhs"), node.field("lhs")
+    else:
+        target, value = node.field("lhs"), node.field("rhs")
+    if node.op in ("<<-", "->>"):
+        ctx.todo(node, "superassignment (<<-) to an enclosing environment")
+    if target.type in ("identifier", "string"):
+        name = unquote_name(target.text)
+        if value.type == "function_definition":
+            from .statements import function_def_lines
+
+            ctx.functions.add(name)
+            ctx.set_kind(name, "function")
+            return function_def_lines(py_name(name), value, ctx)
+        code = ctx.expr(value)
+        ctx.set_kind(name, ctx.kind_of(value))
+        return [f"{py_name(name)} = {code}"]
+    return [f"{_target(target, ctx)} = {ctx.expr(value)}"]
+
+
+def _target(target: RNode, ctx: Context) -> str:
+    """The Python assignment target for an R replacement target."""
+    from .indexing import index_target
+
+    if target.type == "extract_operator" and target.op == "$":
+        base = target.field("lhs")
+        return f"{_base(base, ctx)}[{_q(unquote_name(target.field('rhs').text))}]"
+    if target.type in ("subset", "subset2"):
+        return index_target(target, ctx)
+    if target.type == "call":
+        name = target.call_name()
+        arg = target.args[0].value if target.args else None
+        if name in ("names", "colnames") and arg is not None and ctx.kind_of(arg) == "df":
+            return f"{_base(arg, ctx)}.columns"
+        if name == "levels" and arg is not None:
+            ctx.todo(target, "levels<- (renaming factor levels)")
+        ctx.todo(target, f"replacement function {name}<-")
+    ctx.todo(target, "assignment to this target")
+
+
+def _base(node: RNode, ctx: Context) -> str:
+    from .expressions import ATOM, tx, wrap
+
+    return wrap(tx(node, ctx), ATOM)
+
+
+def _q(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'

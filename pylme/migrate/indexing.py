@@ -1,0 +1,181 @@
+"""``[``, ``[[`` and their assignment forms, with R's 1-based, logical, negative and
+name indices, on data frames (``df[df$x > 1, ]``, ``df[, c("a", "b")]``) and vectors.
+
+R's numeric indices are positions: they become ``.iloc`` / NumPy positions minus
+one (never labels); logical indices are masks; character indices are names.
+"""
+
+from __future__ import annotations
+
+from .context import Context
+from .parse import RNode
+
+__all__ = ["translate_index", "index_target", "index_class"]
+
+
+def index_class(node: RNode | None, ctx: Context) -> str:
+    """``"empty"``, ``"character"``, ``"logical"``, ``"numeric"``, ``"negative"`` or
+    ``"unknown"`` for an index expression."""
+    if node is None:
+        return "empty"
+    if node.type == "string":
+        return "character"
+    if node.type in ("float", "integer"):
+        return "numeric"
+    if node.type == "unary_operator" and node.op == "-":
+        return "negative"
+    if node.type == "binary_operator" and node.op == ":":
+        return "numeric"
+    if node.type == "call" and node.call_name() == "c" and node.args:
+        classes = {index_class(a.value, ctx) for a in node.args if a.value is not None}
+        return classes.pop() if len(classes) == 1 else "unknown"
+    if node.type == "call" and node.call_name() in ("seq", "seq_len", "seq_along", "which",
+                                                    "order", "sample", "head", "tail"):
+        return "numeric"
+    kind = ctx.kind_of(node)
+    if kind in ("logical", "character", "numeric"):
+        return kind
+    return "unknown"
+
+
+def _positions(node: RNode, ctx: Context) -> str:
+    """0-based positions for R's 1-based numeric index ``node``."""
+    if node.type in ("float", "integer"):
+        return str(int(float(node.text.rstrip("L"))) - 1)
+    if node.type == "binary_operator" and node.op == ":":
+        lo, hi = node.field("lhs"), node.field("rhs")
+        if lo.type in ("float", "integer"):
+            start = int(float(lo.text.rstrip("L"))) - 1
+            return f"slice({start}, {ctx.expr(hi)})" if start else f"slice(None, {ctx.expr(hi)})"
+    ctx.need_import("import numpy as np")
+    return f"np.asarray({ctx.expr(node)}) - 1"
+
+
+def _slice_text(pos: str) -> str:
+    if pos.startswith("slice("):
+        inner = pos[len("slice("):-1]
+        start, stop = (p.strip() for p in inner.split(",", 1))
+        return f"{'' if start == 'None' else start}:{stop}"
+    return pos
+
+
+def _cols(node: RNode, ctx: Context) -> str:
+    if node.type == "call" and node.call_name() == "c":
+        return "[" + ", ".join(ctx.expr(a.value) for a in node.args if a.value is not None) + "]"
+    return ctx.expr(node)
+
+
+def _base(node: RNode, ctx: Context) -> str:
+    from .expressions import ATOM, tx, wrap
+
+    return wrap(tx(node, ctx), ATOM)
+
+
+def translate_index(node: RNode, ctx: Context) -> str:
+    """The Python expression for ``x[...]`` / ``x[[...]]``."""
+    target = node.field("function")
+    base = _base(target, ctx)
+    args = [a for a in node.args if a.name is None]
+    extra = [a for a in node.args if a.name is not None and a.name != "drop"]
+    if extra:
+        ctx.todo(node, f"index argument {extra[0].name}=")
+    is_df = ctx.kind_of(target) == "df"
+    if node.type == "subset2":
+        if len(args) != 1:
+            ctx.todo(node, "[[ with several indices")
+        idx = args[0].value
+        cls = index_class(idx, ctx)
+        if cls == "numeric":
+            pos = _positions(idx, ctx)
+            return f"{base}.iloc[:, {pos}]" if is_df else f"{base}[{pos}]"
+        return f"{base}[{ctx.expr(idx)}]"
+    if len(args) == 2 or (is_df and len(args) == 2):
+        return _df_index(base, args[0].value, args[1].value, ctx, node)
+    if len(args) != 1:
+        ctx.todo(node, "indexing with more than two dimensions")
+    idx = args[0].value
+    cls = index_class(idx, ctx)
+    if is_df:
+        if cls == "numeric":
+            return f"{base}.iloc[:, {_slice_text(_positions(idx, ctx))}]"
+        return f"{base}[{_cols(idx, ctx)}]"
+    if cls == "numeric":
+        pos = _positions(idx, ctx)
+        if pos.startswith("np.asarray") or pos.startswith("slice("):
+            ctx.need_import("import numpy as np")
+            return f"np.asarray({ctx.expr(target)})[{_slice_text(pos)}]"
+        return f"np.asarray({ctx.expr(target)})[{pos}]" if _needs_array(target, ctx) else f"{base}[{pos}]"
+    if cls == "negative":
+        ctx.need_import("import numpy as np")
+        return f"np.delete(np.asarray({ctx.expr(target)}), {_positions(idx.field('rhs'), ctx)})"
+    if cls == "character":
+        return f"{base}[{_cols(idx, ctx)}]"
+    return f"{base}[{ctx.expr(idx)}]"
+
+
+def _needs_array(target: RNode, ctx: Context) -> bool:
+    """A pandas Series indexed by position needs ``np.asarray`` (its index is labels)."""
+    ctx.need_import("import numpy as np")
+    return ctx.kind_of(target) != "vector"
+
+
+def _df_index(base: str, rows: RNode | None, cols: RNode | None, ctx: Context, node: RNode) -> str:
+    rcls, ccls = index_class(rows, ctx), index_class(cols, ctx)
+    if rcls in ("numeric", "negative") or ccls in ("numeric", "negative"):
+        r = ":" if rows is None else _iloc_part(rows, rcls, ctx)
+        if ccls in ("character",):
+            return f"{base}.iloc[{r}].loc[:, {_cols(cols, ctx)}]"
+        c = ":" if cols is None else _iloc_part(cols, ccls, ctx, base=base)
+        return f"{base}.iloc[{r}, {c}]"
+    if rows is None and cols is None:
+        return base
+    if rows is None:
+        return f"{base}[{_cols(cols, ctx)}]"
+    r = ctx.expr(rows)
+    if cols is None:
+        return f"{base}.loc[{r}]"
+    return f"{base}.loc[{r}, {_cols(cols, ctx)}]"
+
+
+def _iloc_part(node: RNode, cls: str, ctx: Context, base: str | None = None) -> str:
+    if cls == "numeric":
+        return _slice_text(_positions(node, ctx))
+    if cls == "negative":
+        ctx.todo(node, "negative index on a data frame")
+    if cls == "logical":
+        ctx.need_import("import numpy as np")
+        return f"np.asarray({ctx.expr(node)})"
+    ctx.todo(node, "mixed position/name index on a data frame")
+
+
+def index_target(node: RNode, ctx: Context) -> str:
+    """The assignment target for ``x[...] <- v`` / ``x[[...]] <- v``."""
+    target = node.field("function")
+    args = [a for a in node.args if a.name is None]
+    if target.type == "extract_operator" and target.op == "$" and len(args) == 1:
+        # df$x[cond] <- v  ->  df.loc[cond, "x"] = v
+        frame = _base(target.field("lhs"), ctx)
+        col = '"' + target.field("rhs").text.strip("`") + '"'
+        idx = args[0].value
+        cls = index_class(idx, ctx)
+        if cls == "numeric":
+            return f"{frame}.iloc[{_positions(idx, ctx)}, {frame}.columns.get_loc({col})]"
+        return f"{frame}.loc[{ctx.expr(idx)}, {col}]"
+    base = _base(target, ctx)
+    is_df = ctx.kind_of(target) == "df"
+    if node.type == "subset2" or (len(args) == 1 and is_df):
+        idx = args[0].value
+        if index_class(idx, ctx) == "numeric":
+            return f"{base}.iloc[:, {_positions(idx, ctx)}]" if is_df else f"{base}[{_positions(idx, ctx)}]"
+        return f"{base}[{ctx.expr(idx)}]"
+    if len(args) == 2:
+        rows, cols = args[0].value, args[1].value
+        if index_class(rows, ctx) in ("numeric", "negative") or index_class(cols, ctx) in ("numeric", "negative"):
+            return _df_index(base, rows, cols, ctx, node)
+        r = ":" if rows is None else ctx.expr(rows)
+        c = ":" if cols is None else _cols(cols, ctx)
+        return f"{base}.loc[{r}, {c}]"
+    idx = args[0].value
+    if index_class(idx, ctx) == "numeric":
+        return f"{base}[{_slice_text(_positions(idx, ctx))}]"
+    return f"{base}[{ctx.expr(idx)}]"

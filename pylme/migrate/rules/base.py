@@ -1,0 +1,99 @@
+"""Base R: packages, printing, vectors, arithmetic functions, apply family."""
+
+from __future__ import annotations
+
+from ..expressions import translate_args
+from . import register
+
+NP = "import numpy as np"
+PD = "import pandas as pd"
+
+
+@register("library", "require", "requireNamespace", "suppressPackageStartupMessages",
+          visible=False)
+def library(call, ctx):
+    """``library(lme4)`` -> nothing: the Python imports are added where used."""
+    if call.name == "suppressPackageStartupMessages" and call.args:
+        inner = call.args[0].value
+        if inner.type == "call" and inner.call_name() in ("library", "require"):
+            return ""
+        return ctx.expr(inner)
+    return ""
+
+
+@register("print", visible=False)
+def print_(call, ctx):
+    x = call.arg("x", 0)
+    return f"print({ctx.expr(x)})"
+
+
+@register("cat", visible=False)
+def cat(call, ctx):
+    sep = call.arg("sep")
+    parts = [ctx.expr(a.value) for a in call.args if a.name is None and a.value is not None]
+    sep_code = ctx.expr(sep) if sep is not None else '" "'
+    # R's cat writes no newline of its own: the script's "\n" ends lines
+    return f"print({', '.join(parts)}, sep={sep_code}, end=\"\")"
+
+
+@register("message", visible=False)
+def message(call, ctx):
+    ctx.need_import("import sys")
+    parts = [ctx.expr(a.value) for a in call.args if a.name is None and a.value is not None]
+    return f"print({', '.join(parts)}, sep=\"\", file=sys.stderr)"
+
+
+@register("c", returns="vector")
+def c(call, ctx):
+    ctx.need_import(NP)
+    if any(a.name is not None for a in call.args):
+        ctx.need_import(PD)
+        names = [a.name or "" for a in call.args]
+        values = [ctx.expr(a.value) for a in call.args]
+        return f"pd.Series([{', '.join(values)}], index={names!r})"
+    values = [ctx.expr(a.value) for a in call.args if a.value is not None]
+    return f"np.array([{', '.join(values)}])"
+
+
+@register("invisible", visible=False)
+def invisible(call, ctx):
+    return ctx.expr(call.args[0].value) if call.args else "None"
+
+
+@register("set.seed", visible=False)
+def set_seed(call, ctx):
+    ctx.need_import("from pylme import rrandom")
+    return f"rrandom.set_seed({ctx.expr(call.arg('seed', 0))})"
+
+
+@register("length")
+def length(call, ctx):
+    return f"len({ctx.expr(call.args[0].value)})"
+
+
+@register("sqrt", "exp", "log10", "log2", "log1p", "expm1", "abs", "floor", "ceiling")
+def math1(call, ctx):
+    ctx.need_import(NP)
+    fn = {"ceiling": "ceil", "abs": "abs"}.get(call.name, call.name)
+    return f"np.{fn}({ctx.expr(call.arg('x', 0))})"
+
+
+@register("log")
+def log(call, ctx):
+    ctx.need_import(NP)
+    m = call.match(("x", "base"))
+    if "base" in m:
+        return f"np.log({ctx.expr(m['x'])}) / np.log({ctx.expr(m['base'])})"
+    return f"np.log({ctx.expr(m['x'])})"
+
+
+@register("list", returns="list")
+def list_(call, ctx):
+    if all(a.name is not None for a in call.args):
+        return "{" + ", ".join(f"{a.name!r}: {ctx.expr(a.value)}" for a in call.args) + "}"
+    if all(a.name is None for a in call.args):
+        return "[" + ", ".join(ctx.expr(a.value) for a in call.args) + "]"
+    ctx.todo(call.node, "list with some named and some unnamed elements")
+
+
+del translate_args

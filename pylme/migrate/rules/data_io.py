@@ -1,0 +1,109 @@
+"""Data in and out: ``read.csv``/``read.table``/``read.delim`` (pandas with R's defaults),
+``readRDS``/``load`` (pyreadr), ``write.csv``, ``data()`` and lme4's datasets
+(``pylme.datasets.load`` for the datasets pylme ships)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import register
+
+PD = "import pandas as pd"
+
+
+@lru_cache(maxsize=1)
+def shipped_datasets() -> frozenset[str]:
+    from pylme import datasets
+
+    return frozenset(datasets.list_datasets())
+
+
+def dataset_expr(name: str, package: str | None, ctx) -> str | None:
+    """``pylme.datasets.load("name")`` when pylme ships the dataset, else None."""
+    if name in shipped_datasets():
+        ctx.need_import("import pylme")
+        return f'pylme.datasets.load("{name}")'
+    return None
+
+
+def _r_string(node) -> str | None:
+    if node is not None and node.type == "string":
+        return node.text[1:-1]
+    return None
+
+
+def _bool(node) -> bool | None:
+    if node is None:
+        return None
+    return {"TRUE": True, "T": True, "FALSE": False, "F": False}.get(node.text)
+
+
+@register("read.csv", "read.csv2", "read.table", "read.delim", "read.delim2", returns="df")
+def read_table(call, ctx):
+    """R's defaults: read.csv has header=TRUE, sep=","; read.table header=FALSE and
+    whitespace; na.strings "NA"; strings stay str (stringsAsFactors=FALSE, R >= 4)."""
+    ctx.need_import(PD)
+    m = call.match(("file", "header", "sep", "quote", "dec", "fill", "comment.char", "..."))
+    named = call.named
+    header_default = call.name != "read.table"
+    sep_default = {"read.csv": ",", "read.csv2": ";", "read.delim": "\t", "read.delim2": "\t"}.get(
+        call.name)
+    header = _bool(m.get("header"))
+    header = header_default if header is None else header
+    sep = _r_string(m.get("sep"))
+    sep = sep_default if sep is None else sep
+    args = [ctx.expr(m["file"])]
+    if sep is None or sep == "":
+        args.append('sep=r"\\s+"')
+    elif sep != ",":
+        args.append(f"sep={sep!r}")
+    if not header:
+        args.append("header=None")
+    na = named.get("na.strings")
+    args.append(f"na_values={ctx.expr(na)}" if na is not None else 'na_values=["NA"]')
+    args.append("keep_default_na=False")
+    if "stringsAsFactors" in named and _bool(named["stringsAsFactors"]):
+        ctx.need_import("from pylme.migrate.runtime import strings_as_factors")
+        return f"strings_as_factors(pd.read_csv({', '.join(args)}))"
+    return f"pd.read_csv({', '.join(args)})"
+
+
+@register("readRDS", returns="df")
+def read_rds(call, ctx):
+    ctx.need_import("import pyreadr")
+    return f"pyreadr.read_r({ctx.expr(call.arg('file', 0))})[None]"
+
+
+@register("load", visible=False)
+def load(call, ctx):
+    ctx.need_import("import pyreadr")
+    return f"globals().update(pyreadr.read_r({ctx.expr(call.arg('file', 0))}))"
+
+
+@register("write.csv", visible=False)
+def write_csv(call, ctx):
+    m = call.match(("x", "file", "..."))
+    row_names = _bool(call.named.get("row.names"))
+    index = "" if row_names is None or row_names else ", index=False"
+    return f"{ctx.expr(m['x'])}.to_csv({ctx.expr(m['file'])}{index})"
+
+
+@register("data", visible=False)
+def data(call, ctx):
+    names = [a.value for a in call.args if a.name is None and a.value is not None]
+    names += [a.value for a in call.args if a.name == "list" and a.value is not None]
+    stmts = []
+    for node in names:
+        name = node.text.strip("\"'`")
+        code = dataset_expr(name, None, ctx)
+        if code is None:
+            ctx.todo(call.node, f"dataset {name} is not shipped with pylme")
+        ctx.set_kind(name, "df")
+        from ..names import py_name
+
+        stmts.append(f"{py_name(name)} = {code}")
+    if not stmts:
+        ctx.todo(call.node, "data() without a dataset name")
+    for stmt in stmts[:-1]:
+        ctx.emit(stmt)
+    return stmts[-1]

@@ -1,0 +1,207 @@
+"""R statements -> Python statements: assignments, control flow, functions, comments,
+top-level auto-printing, and TODO blocks for what cannot be translated.
+
+In ``Rscript`` a top-level expression whose value is visible is printed: ``m`` alone
+prints ``m``, ``summary(m)`` alone prints the summary.  The translation writes the
+``print(...)`` explicitly; calls whose value R returns invisibly (``library``,
+``set.seed``, assignments, plots) are not printed.
+"""
+
+from __future__ import annotations
+
+from .context import Context, Todo, Untranslatable
+from .names import py_name
+from .parse import RNode, unquote_name
+
+__all__ = ["block_lines", "function_def_lines", "TODO_MARK"]
+
+TODO_MARK = "# TODO(pylme-migrate):"
+_INDENT = "    "
+_ASSIGN = ("<-", "=", "<<-", "->", "->>")
+_CONTROL = ("if_statement", "for_statement", "while_statement", "repeat_statement")
+
+
+def block_lines(nodes, ctx: Context, *, top: bool = False, func: bool = False) -> list[str]:
+    """Python lines (unindented) for a sequence of R statements and comments."""
+    out: list[str] = []
+    stmts = [n for n in nodes if not n.is_comment]
+    last = stmts[-1] if stmts else None
+    prev_end = None
+    for node in nodes:
+        if top and prev_end is not None and node.line > prev_end + 1 and out and out[-1] != "":
+            out.append("")  # the script's blank lines between statements are kept
+        if node.is_comment:
+            text = node.text
+            if prev_end == node.line and out and not out[-1].lstrip().startswith("#"):
+                out[-1] = f"{out[-1]}  {text}"
+            else:
+                out.append(text)
+            prev_end = node.end_line
+            continue
+        lines = statement_lines(node, ctx, top=top, is_return=func and node is last)
+        out.extend(lines)
+        prev_end = node.end_line
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in out) and not top:
+        out.append("pass")
+    return out
+
+
+def statement_lines(node: RNode, ctx: Context, *, top: bool, is_return: bool) -> list[str]:
+    """One R statement; on an :class:`Untranslatable` construct, a TODO block."""
+    saved_pending = ctx.take_pending()
+    try:
+        lines = _statement(node, ctx, top=top, is_return=is_return)
+    except Untranslatable as exc:
+        ctx.take_pending()
+        ctx.pending = saved_pending
+        return todo_lines(node, exc.reason, ctx)
+    pre = ctx.take_pending()
+    ctx.pending = saved_pending
+    return pre + lines
+
+
+def todo_lines(node: RNode, reason: str, ctx: Context) -> list[str]:
+    ctx.todos.append(Todo(node.line, node.end_line, reason, node.text))
+    return [f"{TODO_MARK} {reason} (R line {node.line})"] + [
+        f"# {line}".rstrip() for line in node.text.splitlines()]
+
+
+def _statement(node: RNode, ctx: Context, *, top: bool, is_return: bool) -> list[str]:
+    t = node.type
+    if t == "binary_operator" and node.op in _ASSIGN:
+        from .assign import assignment_lines
+
+        lines = assignment_lines(node, ctx)
+        if is_return:
+            target = node.field("rhs") if node.op.startswith("-") else node.field("lhs")
+            if target.type == "identifier":
+                lines.append(f"return {py_name(target.text)}")
+        return lines
+    if t == "if_statement":
+        return _if(node, ctx, is_return)
+    if t == "for_statement":
+        return _for(node, ctx)
+    if t == "while_statement":
+        return _loop(node, ctx, node.field("condition"))
+    if t == "repeat_statement":
+        return _loop(node, ctx, None)
+    if t == "break":
+        return ["break"]
+    if t == "next":
+        return ["continue"]
+    if t == "braced_expression":
+        return block_lines(node.children, ctx, top=top, func=is_return)
+    if t == "call" and node.call_name() == "return":
+        arg = node.args[0].value if node.args else None
+        return ["return" if arg is None else f"return {ctx.expr(arg)}"]
+    if t == "call" and node.call_name() == "invisible" and not is_return:
+        if not node.args:
+            return []
+        return [ctx.expr(node.args[0].value)]
+    code = ctx.expr(node)
+    if is_return:
+        return [f"return {code}"]
+    if code == "":
+        return []
+    if top and _visible(node, ctx):
+        return [f"print({code})"]
+    return [code]
+
+
+def _visible(node: RNode, ctx: Context) -> bool:
+    from .calls import call_visible
+
+    while node.type == "parenthesized_expression":
+        return True
+    if node.type == "call":
+        return call_visible(node, ctx)
+    if node.type == "binary_operator" and node.op in ("%>%", "|>"):
+        from .pipes import rewrite_pipe
+
+        return _visible(rewrite_pipe(node), ctx)
+    return node.type not in ("function_definition",)
+
+
+def indent(lines: list[str]) -> list[str]:
+    return [(_INDENT + line) if line else line for line in lines]
+
+
+def condition(node: RNode, ctx: Context) -> str:
+    saved = getattr(ctx, "in_condition", False)
+    ctx.in_condition = True
+    try:
+        return ctx.expr(node)
+    finally:
+        ctx.in_condition = saved
+
+
+def _body(node: RNode | None, ctx: Context, is_return: bool = False) -> list[str]:
+    if node is None:
+        return ["pass"]
+    if node.type == "braced_expression":
+        return block_lines(node.children, ctx, func=is_return)
+    return block_lines([node], ctx, func=is_return)
+
+
+def _if(node: RNode, ctx: Context, is_return: bool) -> list[str]:
+    lines = [f"if {condition(node.field('condition'), ctx)}:"]
+    lines += indent(_body(node.field("consequence"), ctx, is_return))
+    alt = node.field("alternative")
+    while alt is not None:
+        if alt.type == "if_statement":
+            lines.append(f"elif {condition(alt.field('condition'), ctx)}:")
+            lines += indent(_body(alt.field("consequence"), ctx, is_return))
+            alt = alt.field("alternative")
+        else:
+            lines.append("else:")
+            lines += indent(_body(alt, ctx, is_return))
+            alt = None
+    return lines
+
+
+def _for(node: RNode, ctx: Context) -> list[str]:
+    var = py_name(node.field("variable").text)
+    seq = node.field("sequence")
+    ctx.set_kind(unquote_name(node.field("variable").text), None)
+    head = _range(seq, ctx)
+    lines = [f"for {var} in {head}:"]
+    return lines + indent(_body(node.field("body"), ctx))
+
+
+def _range(seq: RNode, ctx: Context) -> str:
+    """``1:n`` -> ``range(1, n + 1)``; ``seq_along(x)`` -> ``range(1, len(x) + 1)``."""
+    from .expressions import ADD, tx, wrap
+
+    if seq.type == "binary_operator" and seq.op == ":":
+        lhs, rhs = seq.field("lhs"), seq.field("rhs")
+        if lhs.type in ("float", "integer") and "." not in lhs.text and "e" not in lhs.text:
+            start = int(lhs.text.rstrip("L"))
+            stop = rhs.text.rstrip("L") if rhs.type in ("float", "integer") else None
+            if stop is not None and stop.isdigit() and int(stop) < start:
+                return f"range({start}, {int(stop) - 1}, -1)"
+            return f"range({start}, {wrap(tx(rhs, ctx), ADD)} + 1)"
+    if seq.type == "call" and seq.call_name() in ("seq_along", "seq_len") and seq.args:
+        arg = ctx.expr(seq.args[0].value)
+        n = f"len({arg})" if seq.call_name() == "seq_along" else arg
+        return f"range(1, {n} + 1)"
+    return ctx.expr(seq)
+
+
+def _loop(node: RNode, ctx: Context, cond: RNode | None) -> list[str]:
+    head = "while True:" if cond is None else f"while {condition(cond, ctx)}:"
+    return [head] + indent(_body(node.field("body"), ctx))
+
+
+def function_def_lines(name: str, node: RNode, ctx: Context) -> list[str]:
+    """``def name(params):`` with the body; its last value is returned, as in R."""
+    from .functions import params_text
+
+    ctx.push_scope()
+    try:
+        for pname, _ in node.params:
+            ctx.set_kind(pname, None)
+        head = f"def {name}({params_text(node, ctx)}):"
+        body = _body(node.field("body"), ctx, is_return=True)
+    finally:
+        ctx.pop_scope()
+    return [head] + indent(body)

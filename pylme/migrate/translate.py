@@ -1,0 +1,89 @@
+"""The driver: an R script's source -> the Python module text and its TODO report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .context import Context, Todo
+from .names import py_name
+from .parse import RNode, parse_r, unquote_name
+from .statements import block_lines
+
+__all__ = ["MigrationResult", "migrate_source"]
+
+_IMPORT_RANK = {"import numpy as np": 0, "import pandas as pd": 1, "import pylme": 5}
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    """The translation of one script.
+
+    Attributes
+    ----------
+    python : str
+        The Python module (imports first, then the statements, then the TODO report
+        as a trailing comment block when there are TODOs).
+    todos : tuple of Todo
+        Every construct left untranslated, in source order.
+    """
+
+    python: str
+    todos: tuple[Todo, ...]
+
+    def report(self, script: str = "<script>") -> str:
+        """The TODO report (one line per TODO), as printed on stderr."""
+        from .report import report_text
+
+        return report_text(self.todos, script)
+
+
+def _prescan(program: RNode, ctx: Context) -> None:
+    """What the whole script decides: functions it defines, whether it seeds R's RNG."""
+    for node in program.walk():
+        if node.type == "binary_operator" and node.op in ("<-", "=", "->"):
+            target, value = ((node.field("rhs"), node.field("lhs")) if node.op == "->"
+                             else (node.field("lhs"), node.field("rhs")))
+            if target is not None and target.type == "identifier":
+                ctx.assigned.add(unquote_name(target.text))
+            if target is not None and value is not None and target.type == "identifier" \
+                    and value.type == "function_definition":
+                ctx.functions.add(unquote_name(target.text))
+        if node.type == "call" and node.call_name() == "set.seed":
+            ctx.seeded = True
+
+
+def migrate_source(source: str, script: str = "<script>") -> MigrationResult:
+    """Translate R source text to Python (see :mod:`pylme.migrate`)."""
+    from .report import report_comment
+
+    program = parse_r(source)
+    ctx = Context()
+    _prescan(program, ctx)
+    body = block_lines(program.children, ctx, top=True)
+    imports = sorted(ctx.imports, key=lambda s: (_IMPORT_RANK.get(s, 3 if s.startswith("from") else 2), s))
+    parts = []
+    header = _leading_comments(body)
+    if header:
+        parts.append("\n".join(header))
+        body = body[len(header):]
+    if imports:
+        parts.append("\n".join(imports))
+    parts.append("\n".join(body).strip("\n"))
+    todos = tuple(ctx.todos)
+    if todos:
+        parts.append(report_comment(todos, script))
+    text = "\n\n".join(p for p in parts if p) + "\n"
+    return MigrationResult(text, todos)
+
+
+def _leading_comments(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        if line.startswith("#") and not line.startswith("# TODO(pylme-migrate)"):
+            out.append(line)
+        else:
+            break
+    return out
+
+
+del py_name
