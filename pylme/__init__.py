@@ -7,7 +7,7 @@
 ...                  pylme.datasets.load("cbpp"), family="binomial")
 """
 
-from . import datasets, errors, families
+from . import datasets, errors, families, rrandom
 from .control import ConvCheck, LmerControl
 from .fit import DevFun, devfun, lmer
 from .glmm.control import GlmerControl
