@@ -17,6 +17,8 @@ from .inference.bootstrap import BootResult, bootMer
 from .inference.anova import anova
 from .results.model import LmerFit, LogLik
 from .results.singular import isSingular
+from .design.model_matrix_public import model_matrix
+from .options import options
 
 __version__ = "0.1.0"
 
@@ -34,4 +36,5 @@ __all__ = [
     "lmer", "devfun", "anova", "DevFun", "LmerControl", "ConvCheck", "LmerFit", "LogLik",
     "bootMer", "BootResult", "datasets", "errors", "__version__", "isSingular",
     "glmer", "GlmerControl", "GlmerFit", "families",
+    "model_matrix", "options",
 ]

@@ -42,6 +42,7 @@ from ..errors import ArgumentError, DataError, PylmeError, PylmeWarning
 from .contrast_names import R_FUNCTION_OUTCOMES
 from .contrasts import CONTRASTS, Contrast, _check_levels
 from .rank import qr_rank
+from ..options import default_contrast
 
 __all__ = ["ContrastName", "ContrastVariable", "assign_contrast", "assign_contrasts", "check_contrast_values",
            "resolve_contrast"]
@@ -402,7 +403,7 @@ def assign_contrast(spec, levels, variable: str = "", ordered: bool | None = Non
             # the default depends on whether the factor is ordered, which the caller must say
             raise ArgumentError(f"the contrast for '{variable}' is None (R's NULL: the default coding), "
                                 "but whether the factor is ordered was not given (ordered=)")
-        return ContrastName(("contr.poly",) if ordered else ("contr.treatment",))
+        return ContrastName((default_contrast(ordered),))  # R: getOption("contrasts")
     raise ArgumentError(f"numeric contrasts or contrast name expected (the contrast for '{variable}' "
                         f"is a {value.what}: give a contrast name, a numeric matrix or a function)")
 
@@ -498,7 +499,7 @@ def assign_contrasts(spec: Mapping | None, variables: Sequence[ContrastVariable]
             out.append(None)
             continue
         _check_levels(var.levels)
-        out.append(ContrastName(("contr.poly",) if var.ordered else ("contr.treatment",)))
+        out.append(ContrastName((default_contrast(var.ordered),)))  # R: getOption("contrasts")
     for key, value in (spec or {}).items():
         index = next((i for i, var in enumerate(variables) if key in var.names), None)
         if index is None:
