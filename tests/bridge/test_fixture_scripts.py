@@ -56,7 +56,7 @@ def _readme_scripts() -> list[str]:
 
 def test_there_are_enough_fixtures() -> None:
     # issue 10: 9 named tutorial workflows and at least 10 more
-    assert len(SCRIPTS) >= 9, [p.name for p in SCRIPTS]
+    assert len(SCRIPTS) >= 19, [p.name for p in SCRIPTS]
 
 
 def test_readme_lists_exactly_the_scripts() -> None:
