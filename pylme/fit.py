@@ -23,6 +23,7 @@ from .errors import MissingDataMessage, OptimizerError
 from .frozen import FrozenMap
 from .optimize import OptResult, optimize_lmer
 from .polish import polish
+from .recording import record
 from .results.model import LmerFit
 from .rstats import r_ave, r_sum, r_var
 
@@ -126,12 +127,12 @@ def lmer(
     conv = (perfect_fit_conv(problem, opt.par, inputs.re_terms.lower, control)
             or check_conv(opt.derivs, opt.par, inputs.re_terms.lower, control))
     emit(conv)
-    return LmerFit(inputs=inputs, problem=problem, opt=opt, conv=conv,
+    return record(LmerFit(inputs=inputs, problem=problem, opt=opt, conv=conv,
                    solution=solution, theta_start=theta0,
                    control=control, data_name=data_name,
                    weights_name=weights if isinstance(weights, str) else None,
                    offset_name=offset if isinstance(offset, str) else None,
-                   call_args=call_args)
+                   call_args=call_args))
 
 
 class DevFun:

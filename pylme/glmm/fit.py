@@ -19,6 +19,7 @@ from ..deviance import TermData
 from ..errors import ArgumentError, DeprecatedUsageWarning, OptimizerWarning
 from ..fit import _say_dropped_rows
 from ..frozen import FrozenMap
+from ..recording import record
 from .control import as_glmer_control
 from .families import family_from_arg
 from .fitting import optimize_glmer
@@ -116,9 +117,9 @@ def glmer(
     emit(optimum.conv)
     from ..results.glmer_model import GlmerFit
 
-    return GlmerFit(inputs=inputs, predictor=predictor, resp=resp, optimum=optimum, control=control,
+    return record(GlmerFit(inputs=inputs, predictor=predictor, resp=resp, optimum=optimum, control=control,
                     data_name=data_name, weights_name=weights if isinstance(weights, str) else None,
-                    offset_name=offset if isinstance(offset, str) else None, call_args=call_args)
+                    offset_name=offset if isinstance(offset, str) else None, call_args=call_args))
 
 
 def model_modules(inputs: GlmmInputs) -> tuple[Predictor, Response]:

@@ -1,0 +1,254 @@
+"""Judge every captured model (and anova table) of a script under the conformance tiers.
+
+For each :class:`~conformance.bridge.capture.Capture`, pylme's refit
+(:mod:`conformance.bridge.refit`) — or, with ``--python``, the paired fit of the translated
+Python script — is compared with R's record by :func:`conformance.compare.compare_case`,
+quantity by quantity (θ, objective, β by name, σ, SEs, VarCorr, BLUPs, the printed summary,
+fit warnings and messages), each under its tolerance tier; ``anova(m1, m2, ...)`` tables
+the script computed from captured models are compared as the harness compares its
+likelihood-ratio tests (``lrt.anova``, ``lrt.anova_print``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance import py_side
+from conformance.bridge.capture import AnovaCapture, Capture, ScriptCapture
+from conformance.bridge.refit import Unsupported, refit_capture
+from conformance.compare import QuantityResult, compare_case, compare_record
+from conformance.report import is_failure
+from conformance.tiers import check_for
+
+__all__ = ["ModelReport", "AnovaReport", "verify_captures", "pair_python", "worst_by_tier",
+           "PASS", "MISMATCH", "UNSUPPORTED", "R_ERROR", "CAPTURE_ERROR", "FAILING"]
+
+PASS, MISMATCH, UNSUPPORTED, R_ERROR, CAPTURE_ERROR = (
+    "pass", "MISMATCH", "unsupported", "R error", "capture error")
+#: Statuses that make ``pylme verify`` exit 1.
+FAILING = frozenset({MISMATCH, CAPTURE_ERROR})
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    """The verdict on one captured model.
+
+    Attributes
+    ----------
+    index : int
+        1-based order of the fit in the R script.
+    kind : str
+        ``lmer``, ``glmer``, ``glmer.nb``, ``nlmer`` or ``refit``.
+    site : str
+        ``file:line`` of the call in the R script.
+    formula : str
+    status : str
+        One of :data:`PASS`, :data:`MISMATCH`, :data:`UNSUPPORTED`, :data:`R_ERROR`,
+        :data:`CAPTURE_ERROR`.
+    reason : str
+        Why it is not a pass (the failing quantities, pylme's error, the unsupported feature).
+    results : tuple of QuantityResult
+    worst : dict of str to float
+        Largest relative (else absolute) difference per tier among the compared quantities.
+    printed : tuple of str
+        The script's summary()/print() calls on this model.
+    python_site : str
+        With ``--python``: ``file:line`` of the paired Python fit.
+    """
+
+    index: int
+    kind: str
+    site: str
+    formula: str
+    status: str
+    reason: str = ""
+    results: tuple = ()
+    worst: dict = field(default_factory=dict)
+    printed: tuple = ()
+    python_site: str = ""
+
+
+@dataclass(frozen=True)
+class AnovaReport:
+    """The verdict on one ``anova(m1, m2, ...)`` of the script."""
+
+    index: int
+    site: str
+    models: tuple
+    status: str
+    reason: str = ""
+    results: tuple = ()
+
+
+def worst_by_tier(results: Sequence[QuantityResult]) -> dict[str, float]:
+    """The largest compared difference per tier (relative where defined, else absolute)."""
+    out: dict[str, float] = {}
+    for r in results:
+        if r.skipped:
+            continue
+        value = r.max_rel_err if math.isfinite(r.max_rel_err) else r.max_abs_err
+        if math.isfinite(value):
+            out[r.tier] = max(out.get(r.tier, 0.0), value)
+    return out
+
+
+def _site(file: str, line: Any) -> str:
+    return f"{file.rsplit('/', 1)[-1] if file else '?'}:{line if line is not None else '?'}"
+
+
+def _judged(capture: Capture, results: list[QuantityResult], **kw: Any) -> ModelReport:
+    failing = [r for r in results if is_failure(r)]
+    reason = "; ".join(f"{r.quantity}: {r.detail}"[:300] for r in failing[:4])
+    if len(failing) > 4:
+        reason += f"; ... {len(failing) - 4} more"
+    return ModelReport(capture.index, capture.kind, _site(capture.file, capture.line),
+                       _formula(capture), MISMATCH if failing else PASS, reason,
+                       tuple(results), worst_by_tier(results), tuple(capture.printed), **kw)
+
+
+def _formula(capture: Capture) -> str:
+    if capture.case is not None and capture.case.formula:
+        return capture.case.formula
+    return capture.call_text.replace("\n", " ")
+
+
+def _not_compared(capture: Capture) -> ModelReport | None:
+    """The report of a capture that cannot be compared at all, or None."""
+    for status, reason in ((R_ERROR, capture.r_error), (UNSUPPORTED, capture.unsupported),
+                           (CAPTURE_ERROR, capture.capture_error)):
+        if reason is not None:
+            return ModelReport(capture.index, capture.kind, _site(capture.file, capture.line),
+                               _formula(capture), status, reason, printed=tuple(capture.printed))
+    return None
+
+
+def verify_captures(script: ScriptCapture) -> tuple[list[ModelReport], list[AnovaReport], dict]:
+    """pylme's refit of every capture against R's record, and of every anova.
+
+    Returns
+    -------
+    (models, anovas, fitted)
+        The per-model and per-anova reports, and ``{capture index: (pylme model, Case)}``.
+    """
+    reports, fitted = [], {}
+    for capture in script.captures:
+        done = _not_compared(capture)
+        if done is not None:
+            reports.append(done)
+            continue
+        try:
+            refit = refit_capture(capture, fitted)
+        except Unsupported as exc:
+            reports.append(ModelReport(capture.index, capture.kind,
+                                       _site(capture.file, capture.line), _formula(capture),
+                                       UNSUPPORTED, str(exc), printed=tuple(capture.printed)))
+            continue
+        results = compare_case(refit.result.case.id, capture.reference, refit.result)
+        if refit.model is not None:
+            fitted[capture.index] = (refit.model, refit.result.case)
+        reports.append(_judged(capture, results))
+    return reports, [_anova(k, a, fitted) for k, a in enumerate(script.anovas, 1)], fitted
+
+
+def _anova(k: int, anova: AnovaCapture, fitted: dict) -> AnovaReport:
+    site = _site(anova.file, anova.line)
+    models = tuple(anova.models)
+    if anova.table.get("kind") == "error":
+        return AnovaReport(k, site, models, CAPTURE_ERROR, anova.table.get("error", ""))
+    if len(models) < 2:
+        return AnovaReport(k, site, models, UNSUPPORTED,
+                           "anova() of one model: only model comparisons are verified")
+    missing = [m for m in models if m is None or m not in fitted]
+    if missing:
+        return AnovaReport(k, site, models, UNSUPPORTED,
+                           "a compared model was not fitted by pylme (see its row)")
+    case_id = f"verify_anova_{k}"
+    first, *others = (fitted[m][0] for m in models)
+    try:
+        with warnings.catch_warnings():  # "refitting model(s) with ML": R said it already
+            warnings.simplefilter("ignore")
+            result = first.anova(*others, refit=anova.refit,
+                                 model_names=list(anova.names) or None)
+        table = result.table
+        ours = {"anova": py_side._frame_record(table, table.index),
+                "anova_print": py_side._rec(py_side.stdout_lines(str(result)))}
+    except Exception as exc:  # noqa: BLE001 - reported as a mismatch
+        return AnovaReport(k, site, models, MISMATCH, f"pylme raised {type(exc).__name__}: {exc}")
+    results = [compare_record(case_id, f"lrt.{name}", ref, ours[name],
+                              check_for(case_id, f"lrt.{name}"))
+               for name, ref in (("anova", anova.table), ("anova_print", anova.print))]
+    failing = [r for r in results if is_failure(r)]
+    return AnovaReport(k, site, models, MISMATCH if failing else PASS,
+                       "; ".join(f"{r.quantity}: {r.detail}"[:300] for r in failing),
+                       tuple(results))
+
+
+# ---------------------------------------------------------------- --python
+
+
+def _norm(formula: str) -> str:
+    return re.sub(r"\s+", "", formula or "")
+
+
+def _unrecorded(result: QuantityResult) -> QuantityResult:
+    """The fit's warnings and messages are not compared for a Python script's fit: pylme
+    emits them before recording sees the fit (they are compared for pylme's own refit)."""
+    if result.quantity not in ("fit.warnings", "fit.messages"):
+        return result
+    return QuantityResult(result.case_id, result.quantity, result.tier, math.nan, math.nan, True,
+                          "not compared: the Python script's fit conditions are not recorded",
+                          skipped=True)
+
+
+def pair_python(script: ScriptCapture, recorded: Sequence[Any]) -> list[ModelReport]:
+    """Pair the Python script's recorded fits with R's captures and compare each pair.
+
+    A capture is paired with the first unused Python fit of the same formula (spaces
+    ignored), else with the next unused one in order. A capture left without a Python fit,
+    and a Python fit left without a capture, are mismatches.
+    """
+    unused = list(recorded)
+    reports = []
+    for capture in script.captures:
+        done = _not_compared(capture)
+        if done is not None:
+            reports.append(done)
+            continue
+        if capture.kind == "refit" or capture.case is None:
+            reports.append(ModelReport(capture.index, capture.kind,
+                                       _site(capture.file, capture.line), _formula(capture),
+                                       UNSUPPORTED, "refit() is not paired with Python fits"))
+            continue
+        match = next((p for p in unused if _norm(p.formula) == _norm(capture.case.formula)),
+                     unused[0] if unused else None)
+        if match is None:
+            reports.append(ModelReport(capture.index, capture.kind,
+                                       _site(capture.file, capture.line), _formula(capture),
+                                       MISMATCH, "the Python script fitted no model for it"))
+            continue
+        unused.remove(match)
+        py_site = _site(match.filename, match.lineno)
+        if match.fit is None:
+            reports.append(ModelReport(capture.index, capture.kind,
+                                       _site(capture.file, capture.line), _formula(capture),
+                                       MISMATCH, "the Python fit could not be pickled",
+                                       python_site=py_site))
+            continue
+        result = py_side.extract(match.fit, capture.case, capture.reference, capture.data)
+        results = [_unrecorded(r) for r in compare_case(capture.case.id, capture.reference,
+                                                         result)]
+        if _norm(match.formula) != _norm(capture.case.formula):
+            results.insert(0, QuantityResult(capture.case.id, "formula", "exact", 1.0, math.nan,
+                                             False, f"R {capture.case.formula!r} Python "
+                                                    f"{match.formula!r}"))
+        reports.append(_judged(capture, results, python_site=py_site))
+    for extra in unused:
+        reports.append(ModelReport(0, extra.kind, "-", extra.formula, MISMATCH,
+                                   "a Python fit with no R counterpart",
+                                   python_site=_site(extra.filename, extra.lineno)))
+    return reports
