@@ -19,6 +19,7 @@ from .results.model import LmerFit, LogLik
 from .results.singular import isSingular
 from .design.model_matrix_public import model_matrix
 from .options import options
+from .inference.lmlist import lmList
 
 __version__ = "0.1.0"
 
@@ -36,5 +37,5 @@ __all__ = [
     "lmer", "devfun", "anova", "DevFun", "LmerControl", "ConvCheck", "LmerFit", "LogLik",
     "bootMer", "BootResult", "datasets", "errors", "__version__", "isSingular",
     "glmer", "GlmerControl", "GlmerFit", "families",
-    "model_matrix", "options",
+    "model_matrix", "options", "lmList",
 ]
