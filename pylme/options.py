@@ -67,15 +67,18 @@ class OptionsChange(dict):
         options(**self)
 
 
-def options(**settings: Any) -> OptionsChange:
+_UNSET: Any = object()  # "not given" (None means R's default)
+
+
+def options(*, contrasts: Any = _UNSET) -> OptionsChange:
     """Set or read pylme's global options (R: ``options()``).
 
     Parameters
     ----------
-    **settings
-        ``contrasts``: a pair of contrast names (unordered, ordered), e.g.
-        ``("contr.sum", "contr.poly")``, or ``None`` to restore R's default
-        ``("contr.treatment", "contr.poly")``.
+    contrasts : pair of str, mapping or None, optional
+        The default contrasts (unordered, ordered), e.g. ``("contr.sum", "contr.poly")``
+        or ``{"unordered": ..., "ordered": ...}``; ``None`` restores R's default
+        ``("contr.treatment", "contr.poly")``.  Left out: unchanged.
 
     Returns
     -------
@@ -86,15 +89,12 @@ def options(**settings: Any) -> OptionsChange:
     Raises
     ------
     ArgumentError
-        An option pylme does not know, or an invalid value.
+        An invalid value (an option pylme does not know is Python's ``TypeError``).
     """
+    settings = {k: v for k, v in (("contrasts", contrasts),) if v is not _UNSET}
     with _lock:
         if not settings:
             return OptionsChange(_current)
-        unknown = [k for k in settings if k not in _CHECKS]
-        if unknown:
-            raise ArgumentError(f"unknown option(s) {', '.join(unknown)}; pylme's options: "
-                                f"{', '.join(_CHECKS)}")
         checked = {k: DEFAULT_CONTRASTS if v is None else _CHECKS[k](v) for k, v in settings.items()}
         old = OptionsChange({k: _current[k] for k in checked})
         _current.update(checked)

@@ -49,8 +49,12 @@ def test_bad_values(bad):
 
 
 def test_unknown_option():
-    with pytest.raises(ArgumentError, match="unknown option"):
+    with pytest.raises(TypeError, match="digits"):
         pylme.options(digits=4)
+    with pylme.options(contrasts=("contr.sum", "contr.poly")):
+        assert pylme.options(contrasts=None) == {"contrasts": ("contr.sum", "contr.poly")}
+        assert get_option("contrasts") == DEFAULT_CONTRASTS
+    assert get_option("contrasts") == DEFAULT_CONTRASTS
 
 
 def test_pulp_lmer_under_contr_sum(pulp):
