@@ -88,6 +88,8 @@ def call_kind(node: RNode, ctx: Context) -> str | None:
     if not rules:
         return None
     kind = rules[0].returns
+    if callable(kind):
+        return kind(call, ctx)
     if kind == "same":
         first = call.arg("object", 0)
         return ctx.kind_of(first)

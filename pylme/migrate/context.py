@@ -60,6 +60,8 @@ class Context:
     todos: list[Todo] = field(default_factory=list)
     kinds: list[dict[str, str]] = field(default_factory=lambda: [{}])
     seeded: bool = False
+    lmertest: bool = False
+    in_condition: bool = False
     functions: set[str] = field(default_factory=set)
     assigned: set[str] = field(default_factory=set)
     pending: list[str] = field(default_factory=list)

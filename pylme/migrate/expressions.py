@@ -27,6 +27,8 @@ _BINARY = {
 _CONSTANTS = {"T": "True", "F": "False", "pi": "np.pi"}
 _LITERALS = {"true": "True", "false": "False", "null": "None", "na": "np.nan",
              "inf": "np.inf", "nan": "np.nan"}
+#: kinds of objects whose R list components are Python attributes (``b$t`` -> ``b.t``)
+ATTRIBUTE_KINDS = ("boot", "htest", "summary", "lm", "glm")
 _LOGICAL_CALLS = {"is.na", "is.null", "isTRUE", "isFALSE", "any", "all", "grepl",
                   "is.numeric", "is.factor", "is.character", "duplicated", "!"}
 
@@ -55,6 +57,10 @@ def tx(node: RNode, ctx: Context) -> tuple[str, int]:
             ctx.need_import("import string")
             attr = "ascii_lowercase" if name == "letters" else "ascii_uppercase"
             return f"list(string.{attr})", ATOM
+        scopes = getattr(ctx, "data_scopes", None)
+        if scopes and name not in ctx.assigned and ctx.lookup_kind(name) is None \
+                and name not in ctx.functions:
+            return f'{scopes[-1]}["{name}"]', ATOM  # with(df, ...): a column of df
         if name not in ctx.assigned and ctx.lookup_kind(name) is None:
             from .rules.data_io import dataset_expr
 
@@ -91,6 +97,8 @@ def tx(node: RNode, ctx: Context) -> tuple[str, int]:
         lhs, rhs = node.field("lhs"), node.field("rhs")
         if node.op != "$":
             ctx.todo(node, "S4 slot access (@) has no Python counterpart")
+        if ctx.kind_of(lhs) in ATTRIBUTE_KINDS:
+            return f"{wrap(tx(lhs, ctx), ATOM)}.{py_name(rhs.text)}", ATOM
         return f"{wrap(tx(lhs, ctx), ATOM)}[{_quote(unquote_name(rhs.text))}]", ATOM
     if t == "namespace_operator":
         from .calls import namespace_value

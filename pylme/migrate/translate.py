@@ -12,6 +12,7 @@ from .statements import block_lines
 __all__ = ["MigrationResult", "migrate_source"]
 
 _IMPORT_RANK = {"import numpy as np": 0, "import pandas as pd": 1, "import pylme": 5}
+_PYLME_FROM = 6
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,10 @@ def _prescan(program: RNode, ctx: Context) -> None:
                 ctx.functions.add(unquote_name(target.text))
         if node.type == "call" and node.call_name() == "set.seed":
             ctx.seeded = True
+        if node.type == "call" and node.call_name() in ("library", "require") and node.args \
+                and node.args[0].value is not None and \
+                node.args[0].value.text.strip("\"'") == "lmerTest":
+            ctx.lmertest = True
 
 
 def migrate_source(source: str, script: str = "<script>") -> MigrationResult:
@@ -60,7 +65,7 @@ def migrate_source(source: str, script: str = "<script>") -> MigrationResult:
     ctx = Context()
     _prescan(program, ctx)
     body = block_lines(program.children, ctx, top=True)
-    imports = sorted(ctx.imports, key=lambda s: (_IMPORT_RANK.get(s, 3 if s.startswith("from") else 2), s))
+    imports = sorted(ctx.imports, key=_import_rank)
     parts = []
     header = _leading_comments(body)
     if header:
@@ -74,6 +79,17 @@ def migrate_source(source: str, script: str = "<script>") -> MigrationResult:
         parts.append(report_comment(todos, script))
     text = "\n\n".join(p for p in parts if p) + "\n"
     return MigrationResult(text, todos)
+
+
+def _import_rank(stmt: str) -> tuple[int, str]:
+    """Standard library and third-party imports first, pylme's last (PEP 8 groups)."""
+    if stmt in _IMPORT_RANK:
+        return _IMPORT_RANK[stmt], stmt
+    if stmt.startswith("from pylme"):
+        return _PYLME_FROM, stmt
+    if stmt in ("import sys", "import string", "import math"):
+        return -1, stmt
+    return 3, stmt
 
 
 def _leading_comments(lines: list[str]) -> list[str]:

@@ -1,0 +1,303 @@
+"""R's base functions whose exact semantics pandas/NumPy lack, for translated scripts.
+
+Translated code calls these where a one-liner in pandas would give a different
+answer than R: the level order of ``factor`` (R sorts strings with its collation,
+:func:`pylme.design.collation.r_sort`), ``table``'s order and names, ``paste``'s
+recycling, ``cut``'s interval labels, ``rep``/``seq``'s argument forms.
+
+>>> from pylme.migrate.rbase import factor, paste
+>>> list(factor(["b", "a", "B"]).categories)
+['a', 'b', 'B']
+>>> paste("x", [1, 2], sep="_")
+['x_1', 'x_2']
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..design.collation import r_sort
+
+__all__ = ["factor", "relevel", "droplevels", "table", "paste", "paste0", "rep", "seq",
+           "cut", "r_levels", "as_numeric", "strings_as_factors", "tapply", "aggregate",
+           "r_str", "sprintf", "data_frame", "expand_grid"]
+
+
+def _values(x: Any) -> np.ndarray:
+    if isinstance(x, (pd.Series, pd.Index, pd.Categorical)):
+        return np.asarray(x, dtype=object)
+    if np.isscalar(x) or x is None:
+        return np.asarray([x], dtype=object)
+    return np.asarray(list(x), dtype=object)
+
+
+def r_levels(values: Any) -> list:
+    """R's ``levels(factor(x))``: unique non-missing values sorted as R sorts them."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        return list(values.cat.categories)
+    vals = [v for v in pd.unique(pd.Series(_values(values))) if not pd.isna(v)]
+    if all(isinstance(v, str) for v in vals):
+        return r_sort(vals)
+    if all(isinstance(v, (bool, np.bool_)) for v in vals):
+        return sorted(vals)
+    return sorted(vals, key=float)
+
+
+def factor(x: Any, levels: Sequence | None = None, labels: Sequence | None = None,
+           ordered: bool = False) -> Any:
+    """R ``factor()``: a pandas Categorical (a Series when ``x`` is one, keeping its index).
+
+    Levels are R's (sorted with R's string collation unless given); values outside
+    the levels become missing, as in R; ``labels`` renames the levels in order.
+    """
+    if levels is None:
+        levels = r_levels(x)
+    levels = list(levels) if not np.isscalar(levels) else [levels]
+    raw = x.astype(object) if isinstance(x, pd.Series) else _values(x)
+    cat = pd.Categorical(raw, categories=levels, ordered=ordered)
+    if labels is not None:
+        labels = [labels] if isinstance(labels, str) else list(labels)
+        if len(labels) == 1 and len(levels) > 1:
+            labels = [f"{labels[0]}{i + 1}" for i in range(len(levels))]
+        cat = cat.rename_categories(labels)
+    if isinstance(x, pd.Series):
+        return pd.Series(cat, index=x.index, name=x.name)
+    return cat
+
+
+def relevel(x: Any, ref: Any) -> Any:
+    """R ``relevel()``: ``ref`` first, the other levels in their order."""
+    cats = list(_categories(x))
+    if ref not in cats:
+        raise ValueError(f"'ref' must be an existing level")
+    new = [ref] + [c for c in cats if c != ref]
+    if isinstance(x, pd.Series):
+        return x.cat.reorder_categories(new)
+    return x.reorder_categories(new)
+
+
+def _categories(x: Any):
+    return x.cat.categories if isinstance(x, pd.Series) else x.categories
+
+
+def droplevels(x: Any) -> Any:
+    """R ``droplevels()`` of a factor or of every factor column of a data frame."""
+    if isinstance(x, pd.DataFrame):
+        out = x.copy()
+        for col in out.columns:
+            if isinstance(out[col].dtype, pd.CategoricalDtype):
+                out[col] = out[col].cat.remove_unused_categories()
+        return out
+    if isinstance(x, pd.Series):
+        return x.cat.remove_unused_categories()
+    return x.remove_unused_categories()
+
+
+def as_numeric(x: Any) -> Any:
+    """R ``as.numeric()``: a factor gives its codes 1..k (not its labels), as in R."""
+    if isinstance(x, pd.Series) and isinstance(x.dtype, pd.CategoricalDtype):
+        codes = x.cat.codes.astype(float) + 1
+        return codes.where(x.notna(), np.nan)
+    if isinstance(x, pd.Categorical):
+        codes = x.codes.astype(float) + 1
+        codes[x.codes < 0] = np.nan
+        return codes
+    if isinstance(x, pd.Series):
+        return pd.to_numeric(x, errors="coerce").astype(float)
+    return np.asarray(x, dtype=float)
+
+
+def table(*xs: Any, dnn: Sequence[str] | None = None) -> Any:
+    """R ``table()`` of one factor (a Series of counts in level order) or two (a
+    DataFrame: rows the first factor's levels, columns the second's)."""
+    def as_cat(v):
+        if isinstance(v, pd.Series) and isinstance(v.dtype, pd.CategoricalDtype):
+            return v.reset_index(drop=True)
+        return pd.Series(factor(v))
+
+    cats = [as_cat(v) for v in xs]
+    if len(cats) == 1:
+        counts = cats[0].value_counts(sort=False).reindex(cats[0].cat.categories, fill_value=0)
+        counts.index.name = (dnn or [None])[0]
+        return counts.rename(None)
+    if len(cats) == 2:
+        tab = pd.crosstab(cats[0], cats[1], dropna=False)
+        tab = tab.reindex(index=cats[0].cat.categories, columns=cats[1].cat.categories,
+                          fill_value=0)
+        names = list(dnn) if dnn else [None, None]
+        tab.index.name, tab.columns.name = names
+        return tab
+    raise ValueError("table() of more than two factors is not translated")
+
+
+def _fmt(v: Any) -> str:
+    """One value as R's ``as.character`` writes it (15 significant digits)."""
+    if isinstance(v, (bool, np.bool_)):
+        return "TRUE" if v else "FALSE"
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "NA"
+    if isinstance(v, (float, np.floating)):
+        if math.isinf(v):
+            return "Inf" if v > 0 else "-Inf"
+        if float(v).is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return f"{v:.15g}"
+    return str(v)
+
+
+def paste(*args: Any, sep: str = " ", collapse: str | None = None) -> Any:
+    """R ``paste()``: element-wise with recycling; a string when ``collapse`` is given
+    or every argument is a single value."""
+    vecs = [[_fmt(v) for v in _values(a)] for a in args if not (
+        hasattr(a, "__len__") and not isinstance(a, str) and len(a) == 0)]
+    if not vecs:
+        return "" if collapse is not None else []
+    n = max(len(v) for v in vecs)
+    out = [sep.join(v[i % len(v)] for v in vecs) for i in range(n)]
+    if collapse is not None:
+        return collapse.join(out)
+    return out[0] if n == 1 and all(np.isscalar(a) or a is None for a in args) else out
+
+
+def paste0(*args: Any, collapse: str | None = None) -> Any:
+    """R ``paste0()``: :func:`paste` with ``sep=""``."""
+    return paste(*args, sep="", collapse=collapse)
+
+
+def sprintf(fmt: str, *args: Any) -> Any:
+    """R ``sprintf()`` (C formats, vectorised over its arguments)."""
+    vecs = [_values(a) for a in args]
+    n = max([len(v) for v in vecs] or [1])
+    conv = lambda v: v.item() if hasattr(v, "item") else v  # noqa: E731
+    out = [fmt % tuple(conv(v[i % len(v)]) for v in vecs) for i in range(n)]
+    return out[0] if n == 1 and all(np.isscalar(a) for a in args) else out
+
+
+def rep(x: Any, times: Any = 1, each: int = 1, length_out: int | None = None) -> np.ndarray:
+    """R ``rep()``."""
+    v = np.repeat(np.asarray(x if not np.isscalar(x) else [x]), each)
+    if np.ndim(times) == 0:
+        v = np.tile(v, int(times))
+    else:
+        v = np.repeat(v, np.asarray(times, dtype=int))
+    if length_out is not None:
+        v = np.resize(v, int(length_out))
+    return v
+
+
+def seq(from_: float = 1, to: float | None = None, by: float | None = None,
+        length_out: int | None = None) -> np.ndarray:
+    """R ``seq()``: ``from``..``to`` by ``by`` (inclusive) or ``length.out`` points."""
+    if to is None and by is None and length_out is None:
+        return np.arange(1, int(from_) + 1)
+    if length_out is not None:
+        if to is None:
+            to = from_ + (by or 1) * (length_out - 1)
+        return np.linspace(from_, to, int(length_out))
+    by = by if by is not None else (1 if to >= from_ else -1)
+    n = int(math.floor((to - from_) / by + 1e-10)) + 1
+    out = from_ + by * np.arange(n)
+    ints = all(float(v).is_integer() for v in (from_, by))
+    return out.astype(int) if ints else out
+
+
+def cut(x: Any, breaks: Any, labels: Any = None, right: bool = True,
+        include_lowest: bool = False, dig_lab: int = 3) -> pd.Categorical:
+    """R ``cut()``: intervals labelled as R labels them (``"(0,10]"``)."""
+    vals = np.asarray(x, dtype=float)
+    if np.ndim(breaks) == 0:
+        k = int(breaks)
+        lo, hi = np.nanmin(vals), np.nanmax(vals)
+        dx = (hi - lo) or abs(lo)
+        edges = np.linspace(lo, hi, k + 1)
+        edges[0], edges[-1] = lo - dx / 1000, hi + dx / 1000
+    else:
+        edges = np.sort(np.asarray(breaks, dtype=float))
+    if labels is None:
+        fm = [_format_sig(b, dig_lab) for b in edges]
+        labels = [("(" if right else "[") + f"{fm[i]},{fm[i + 1]}" + ("]" if right else ")")
+                  for i in range(len(edges) - 1)]
+        if include_lowest:
+            if right:
+                labels[0] = "[" + labels[0][1:]
+            else:
+                labels[-1] = labels[-1][:-1] + "]"
+    elif labels is False:
+        labels = None
+    out = pd.cut(vals, edges, right=right, labels=labels, include_lowest=include_lowest)
+    if labels is None:
+        return out.codes + 1
+    return pd.Categorical(out, categories=list(labels))
+
+
+def _format_sig(v: float, digits: int) -> str:
+    for d in range(digits, 16):
+        s = f"{v:.{d}g}"
+        if float(s) == round(v, 12) or d == 15:
+            return _strip(s)
+    return _strip(f"{v:.{digits}g}")
+
+
+def _strip(s: str) -> str:
+    return s.replace("e+0", "e+").replace("e-0", "e-")
+
+
+def strings_as_factors(df: pd.DataFrame) -> pd.DataFrame:
+    """``stringsAsFactors = TRUE``: every string column a factor with R's levels."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = factor(out[col])
+    return out
+
+
+def tapply(x: Any, index: Any, fun) -> pd.Series:
+    """R ``tapply(x, index, FUN)``: one value per level of ``index``, in level order."""
+    groups = factor(index) if not (isinstance(index, pd.Series) and isinstance(
+        index.dtype, pd.CategoricalDtype)) else index
+    s = pd.Series(np.asarray(x), index=None)
+    g = pd.Series(np.asarray(groups), dtype=pd.CategoricalDtype(_categories(groups)))
+    return s.groupby(g.values, observed=False).agg(fun)
+
+
+def aggregate(formula: str, data: pd.DataFrame, fun) -> pd.DataFrame:
+    """R ``aggregate(y ~ g1 + g2, data, FUN)``: groups in R's order (first factor fastest)."""
+    lhs, rhs = (s.strip() for s in formula.split("~"))
+    keys = [k.strip() for k in rhs.split("+")]
+    ys = [y.strip() for y in lhs.removeprefix("cbind(").removesuffix(")").split(",")] \
+        if lhs.startswith("cbind(") else [lhs]
+    if lhs == ".":
+        ys = [c for c in data.columns if c not in keys]
+    frame = data.copy()
+    for k in keys:
+        if not isinstance(frame[k].dtype, pd.CategoricalDtype):
+            frame[k] = factor(frame[k])
+    out = frame.groupby(keys[::-1], observed=True, sort=True)[ys].agg(fun).reset_index()
+    return out[keys + ys]
+
+
+def r_str(x: Any) -> None:
+    """A short structure listing (R ``str()``): pandas' ``info()`` for a data frame."""
+    if isinstance(x, pd.DataFrame):
+        x.info()
+    else:
+        print(repr(x))
+
+
+def data_frame(columns: dict) -> pd.DataFrame:
+    """R ``data.frame(a = x, b = y)``: single values recycled to the longest column."""
+    n = max((1 if np.ndim(v) == 0 else len(v)) for v in columns.values())
+    return pd.DataFrame({k: (np.repeat(v, n) if np.ndim(v) == 0 else v)
+                         for k, v in columns.items()})
+
+
+def expand_grid(columns: dict) -> pd.DataFrame:
+    """R ``expand.grid()``: every combination, the first column varying fastest."""
+    names = list(columns)
+    index = pd.MultiIndex.from_product([list(np.atleast_1d(columns[k])) for k in reversed(names)],
+                                       names=list(reversed(names)))
+    return index.to_frame(index=False)[names]

@@ -1,0 +1,178 @@
+"""The apply family and ``do.call``: ``lapply``/``sapply``/``vapply``/``Map``/``mapply`` ->
+comprehensions (a dict over a named list, as R keeps names), ``do.call(f, list)`` ->
+``f(*list)`` (``rbind`` -> ``pd.concat``), ``apply(m, 2, f)``, ``Reduce``."""
+
+from __future__ import annotations
+
+from ..expressions import ATOM, tx, wrap
+from ..names import py_name
+from ..parse import Arg, synth_call, synth_identifier
+from . import register
+
+NP = "import numpy as np"
+PD = "import pandas as pd"
+
+
+def _apply_call(fn_node, arg_codes_nodes, extra, ctx) -> str:
+    """``f(v, extra...)`` translated, ``v`` a loop variable (an identifier node)."""
+    if fn_node.type == "function_definition":
+        body = fn_node.field("body")
+        inner = body
+        if body.type == "braced_expression":
+            stmts = [c for c in body.children if not c.is_comment]
+            inner = stmts[0] if len(stmts) == 1 else None
+        params = [p for p, _ in fn_node.params]
+        simple = inner is not None and inner.type not in (
+            "if_statement", "for_statement", "while_statement", "braced_expression") and not (
+            inner.type == "binary_operator" and inner.op in ("<-", "=")) and not extra
+        if simple and len(params) >= len(arg_codes_nodes):
+            ctx.push_scope()
+            try:
+                for p in params:
+                    ctx.set_kind(p, None)
+                return ctx.expr(inner)
+            finally:
+                ctx.pop_scope()
+        name = ctx.expr(fn_node)  # a helper def, written before the statement
+        args = ", ".join(n.text for n in arg_codes_nodes)
+        rest = ", ".join(f"{py_name(a.name)}={ctx.expr(a.value)}" if a.name else ctx.expr(a.value)
+                         for a in extra)
+        return f"{name}({', '.join(x for x in (args, rest) if x)})"
+    if fn_node.type == "string":
+        fn_node = synth_identifier(fn_node.text[1:-1], fn_node)
+    call = synth_call(fn_node, tuple(Arg(None, n) for n in arg_codes_nodes) + tuple(extra),
+                      fn_node)
+    return ctx.expr(call)
+
+
+def loop_vars(fn_node, n: int, like) -> list:
+    """Loop variable names: the function's own parameter names when it has them."""
+    if fn_node.type == "function_definition" and len(fn_node.params) >= n:
+        return [synth_identifier(p, like) for p, _ in fn_node.params[:n]]
+    names = ["x", "y", "z"] if n <= 3 else [f"x{i}" for i in range(n)]
+    return [synth_identifier(names[i], like) for i in range(n)]
+
+
+def function_callable(node, ctx) -> str:
+    """A function value as a Python callable (``mean`` -> ``lambda x: np.mean(x)``)."""
+    if node.type == "function_definition" or (node.type == "identifier" and (
+            node.text in ctx.functions or ctx.lookup_kind(node.text) == "function")):
+        return ctx.expr(node)
+    v = synth_identifier("x", node)
+    return f"lambda x: {_apply_call(node, [v], (), ctx)}"
+
+
+def _seq_kind(node, ctx):
+    kind = ctx.kind_of(node)
+    return "dict" if kind == "dict" else "seq"
+
+
+@register("lapply", "sapply", "vapply", returns=None)
+def lapply(call, ctx):
+    m = call.match(("X", "FUN", "..."))
+    x, fn = m["X"], m["FUN"]
+    formals = ("X", "FUN", "FUN.VALUE", "simplify", "USE.NAMES") if call.name != "lapply" \
+        else ("X", "FUN")
+    extra = tuple(a for a in call.extra(formals) if a.name not in formals)
+    (v,) = loop_vars(fn, 1, call.node)
+    seq_code = ctx.expr(x)
+    ctx.push_scope()
+    ctx.set_kind(v.text, None)
+    try:
+        body = _apply_call(fn, [v], extra, ctx)
+    finally:
+        ctx.pop_scope()
+    var = py_name(v.text)
+    if _seq_kind(x, ctx) == "dict":
+        out = f"{{key: {body} for key, {var} in {wrap(tx(x, ctx), ATOM)}.items()}}"
+        if call.name != "lapply":
+            ctx.need_import(PD)
+            return f"pd.Series({out})"
+        return out
+    out = f"[{body} for {var} in {seq_code}]"
+    if call.name != "lapply":
+        ctx.need_import(NP)
+        return f"np.array({out})"
+    return out
+
+
+@register("Map", "mapply", returns="list")
+def map_(call, ctx):
+    fn = call.arg("f" if call.name == "Map" else "FUN", 0)
+    seqs = [a.value for a in call.args if a.name is None and a.value is not fn]
+    if any(a.name not in (None, "f", "FUN") for a in call.args):
+        ctx.todo(call.node, f"{call.name}() with named vector arguments")
+    vs = loop_vars(fn, len(seqs), call.node)
+    ctx.push_scope()
+    try:
+        for v in vs:
+            ctx.set_kind(v.text, None)
+        body = _apply_call(fn, vs, (), ctx)
+    finally:
+        ctx.pop_scope()
+    names = ", ".join(py_name(v.text) for v in vs)
+    zipped = ", ".join(ctx.expr(s) for s in seqs)
+    return f"[{body} for {names} in zip({zipped})]"
+
+
+@register("do.call", returns=None)
+def do_call(call, ctx):
+    m = call.match(("what", "args"))
+    what, args = m["what"], m["args"]
+    name = what.text.strip("\"'")
+    if name in ("rbind", "cbind"):
+        ctx.need_import(PD)
+        axis = "" if name == "rbind" else ", axis=1"
+        return f"pd.concat({ctx.expr(args)}{axis})"
+    if args.type == "call" and args.call_name() == "list":
+        call_node = synth_call(synth_identifier(name, what), args.args, call.node)
+        return ctx.expr(call_node)
+    if args.type == "call" and args.call_name() == "unname":
+        args = args.args[0].value
+    star = "**" if ctx.kind_of(args) == "dict" else "*"
+    if name == "anova":
+        ctx.need_import("import pylme")
+        star = "*" if star == "*" else "*"
+        vals = f"{ctx.expr(args)}.values()" if ctx.kind_of(args) == "dict" else ctx.expr(args)
+        return f"pylme.anova(*{vals})"
+    return f"{py_name(name)}({star}{ctx.expr(args)})"
+
+
+@register("unname", returns="same")
+def unname(call, ctx):
+    x = call.args[0].value
+    if ctx.kind_of(x) == "dict":
+        return f"list({ctx.expr(x)}.values())"
+    return ctx.expr(x)
+
+
+@register("apply", returns="vector")
+def apply(call, ctx):
+    ctx.need_import(NP)
+    m = call.match(("X", "MARGIN", "FUN", "..."))
+    extra = tuple(a for a in call.extra(("X", "MARGIN", "FUN")))
+    margin = m["MARGIN"].text
+    if margin not in ("1", "2"):
+        ctx.todo(call.node, "apply() over other margins")
+    axis = 0 if margin == "2" else 1  # MARGIN = 2: one value per column
+    v = synth_identifier("col" if margin == "2" else "row", call.node)
+    body = _apply_call(m["FUN"], [v], extra, ctx)
+    arr = ctx.expr(m["X"])
+    it = f"np.asarray({arr}).T" if axis == 0 else f"np.asarray({arr})"
+    return f"np.array([{body} for {v.text} in {it}]).T"
+
+
+@register("Reduce", returns=None)
+def reduce_(call, ctx):
+    m = call.match(("f", "x", "init"))
+    if any(k in call.named for k in ("right", "accumulate")):
+        ctx.todo(call.node, "Reduce(right=, accumulate=)")
+    ctx.need_import("import functools")
+    fn = m["f"]
+    if fn.type == "function_definition":
+        fn_code = ctx.expr(fn)
+    else:
+        a, b = synth_identifier("a", fn), synth_identifier("b", fn)
+        fn_code = f"lambda a, b: {_apply_call(fn, [a, b], (), ctx)}"
+    init = f", {ctx.expr(m['init'])}" if "init" in m else ""
+    return f"functools.reduce({fn_code}, {ctx.expr(m['x'])}{init})"

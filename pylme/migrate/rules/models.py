@@ -1,0 +1,232 @@
+"""R's other model functions -> statsmodels / SciPy: ``lm``, ``glm``, ``aov`` (formula API)
+and their methods; ``t.test``, ``chisq.test``, ``cor``, ``cor.test``.
+
+``AIC``/``BIC``/``logLik`` of an ``lm`` count sigma as a parameter, as R's ``logLik.lm``
+does (statsmodels' ``aic`` does not: a 2-unit difference).  ``simulate(lm)`` draws as
+R's ``simulate.lm``: ``fitted + rnorm(n, 0, sqrt(deviance / df.residual))`` from R's
+stream when the script calls ``set.seed``.
+"""
+
+from __future__ import annotations
+
+from ..expressions import ATOM, tx, wrap
+from . import register
+from .lme4 import formula_arg
+
+SMF = "import statsmodels.formula.api as smf"
+SM = "import statsmodels.api as sm"
+NP = "import numpy as np"
+LM_KINDS = ("lm", "glm", "aov")
+_FAMILIES = {"binomial": "Binomial", "poisson": "Poisson", "gaussian": "Gaussian",
+             "Gamma": "Gamma", "inverse.gaussian": "InverseGaussian"}
+_LINKS = {"logit": "Logit", "probit": "Probit", "log": "Log", "identity": "Identity",
+          "cloglog": "CLogLog", "inverse": "InversePower", "sqrt": "Sqrt"}
+
+
+def _data_arg(m, call, ctx) -> str:
+    if "data" in m:
+        return ctx.expr(m["data"])
+    # no data: the formula's variables are the script's own (patsy reads the caller's
+    # namespace for names missing from data, as R reads the formula's environment)
+    return "{}"
+
+
+def _check(m, call, ctx, allowed):
+    for a in call.args:
+        if a.name is not None and a.name not in allowed:
+            ctx.todo(call.node, f"argument {a.name}= of {call.name}()")
+
+
+@register("lm", "aov", returns=lambda call, ctx: call.name)
+def lm(call, ctx):
+    ctx.need_import(SMF)
+    m = call.match(("formula", "data", "subset", "weights", "na.action"))
+    _check(m, call, ctx, ("formula", "data", "weights"))
+    if "subset" in m:
+        ctx.todo(call.node, f"subset= in {call.name}()")
+    data = _data_arg(m, call, ctx)
+    if "weights" in m:
+        w = m["weights"]
+        weights = f'{data}["{w.text}"]' if w.type == "identifier" and "data" in m else ctx.expr(w)
+        return f"smf.wls({formula_arg(m['formula'], ctx)}, data={data}, weights={weights}).fit()"
+    return f"smf.ols({formula_arg(m['formula'], ctx)}, data={data}).fit()"
+
+
+def family_code(node, ctx) -> str:
+    ctx.need_import(SM)
+    if node.type == "string":
+        name, link = node.text.strip("\"'"), None
+    elif node.type == "identifier":
+        name, link = node.text, None
+    elif node.type == "call":
+        name = node.call_name()
+        link_node = node.args[0].value if node.args else None
+        link = None if link_node is None else link_node.text.strip("\"'")
+    else:
+        ctx.todo(node, "family given as an expression")
+    if name not in _FAMILIES or (link is not None and link not in _LINKS):
+        ctx.todo(node, f"family {node.text}")
+    link_code = "" if link is None else f"link=sm.families.links.{_LINKS[link]}()"
+    return f"sm.families.{_FAMILIES[name]}({link_code})"
+
+
+@register("glm", returns="glm")
+def glm(call, ctx):
+    ctx.need_import(SMF)
+    m = call.match(("formula", "family", "data", "weights", "subset", "na.action"))
+    _check(m, call, ctx, ("formula", "family", "data", "weights"))
+    fam = family_code(m["family"], ctx) if "family" in m else None
+    data = _data_arg(m, call, ctx)
+    args = [formula_arg(m["formula"], ctx), f"data={data}"]
+    if fam:
+        args.append(f"family={fam}")
+    if "weights" in m:
+        w = m["weights"]
+        args.append(f'var_weights={data}["{w.text}"]' if w.type == "identifier"
+                    else f"var_weights={ctx.expr(w)}")
+    return f"smf.glm({', '.join(args)}).fit()"
+
+
+def _is_lm(node, ctx) -> bool:
+    return ctx.kind_of(node) in LM_KINDS
+
+
+def _obj(call):
+    return call.arg("object", 0)
+
+
+def _lm_method(template: str, kinds=LM_KINDS, imports=()):
+    def rule(call, ctx):
+        o = _obj(call)
+        if o is None or ctx.kind_of(o) not in kinds:
+            return None
+        for imp in imports:
+            ctx.need_import(imp)
+        return template.format(x=wrap(tx(o, ctx), ATOM))
+    return rule
+
+
+register("coef", "coefficients", priority=2)(_lm_method("{x}.params"))
+register("fitted", "fitted.values", priority=2)(_lm_method("{x}.fittedvalues", ("lm", "aov")))
+register("fitted", "fitted.values", priority=2)(_lm_method("{x}.fittedvalues", ("glm",)))
+register("residuals", "resid", priority=2)(_lm_method("{x}.resid", ("lm", "aov")))
+register("residuals", "resid", priority=2)(_lm_method("{x}.resid_deviance", ("glm",)))
+register("vcov", priority=2)(_lm_method("{x}.cov_params()"))
+register("confint", priority=2)(_lm_method("{x}.conf_int()"))
+register("nobs", priority=2)(_lm_method("int({x}.nobs)"))
+register("deviance", priority=2)(_lm_method("{x}.ssr", ("lm", "aov")))
+register("deviance", priority=2)(_lm_method("{x}.deviance", ("glm",)))
+register("sigma", priority=2)(_lm_method("np.sqrt({x}.scale)", imports=(NP,)))
+register("logLik", priority=2)(_lm_method("{x}.llf"))
+# R's logLik.lm counts sigma: df = p + 1
+register("AIC", priority=2)(_lm_method("-2 * {x}.llf + 2 * ({x}.df_model + 2)", ("lm", "aov")))
+register("BIC", priority=2)(_lm_method("-2 * {x}.llf + np.log({x}.nobs) * ({x}.df_model + 2)",
+                                       ("lm", "aov"), imports=(NP,)))
+register("AIC", priority=2)(_lm_method("{x}.aic", ("glm",)))
+register("BIC", priority=2)(_lm_method("{x}.bic_llf", ("glm",)))
+register("summary", priority=2, returns="summary")(
+    _lm_method("{x}.summary()", ("lm", "glm")))
+register("summary", priority=2, returns="anova")(
+    _lm_method("sm.stats.anova_lm({x})", ("aov",), imports=(SM,)))
+
+
+@register("anova", priority=2, returns="anova")
+def anova_lm(call, ctx):
+    models = [a.value for a in call.args if a.name is None and a.value is not None]
+    if not models or not all(_is_lm(m, ctx) for m in models):
+        return None
+    ctx.need_import(SM)
+    if any(ctx.kind_of(m) == "glm" for m in models):
+        ctx.todo(call.node, "anova() of glm fits")
+    return f"sm.stats.anova_lm({', '.join(ctx.expr(m) for m in models)})"
+
+
+@register("predict", priority=2, returns="vector")
+def predict_lm(call, ctx):
+    o = _obj(call)
+    if o is None or not _is_lm(o, ctx):
+        return None
+    m = call.match(("object", "newdata", "type"))
+    args = []
+    if "newdata" in m:
+        args.append(ctx.expr(m["newdata"]))
+    if ctx.kind_of(o) == "glm":
+        kind = m["type"].text.strip("\"'") if "type" in m else "link"
+        if kind == "link":
+            args.append('which="linear"')
+    return f"{wrap(tx(o, ctx), ATOM)}.predict({', '.join(args)})"
+
+
+@register("simulate", priority=2, returns="df")
+def simulate_lm(call, ctx):
+    o = _obj(call)
+    if o is None or ctx.kind_of(o) not in ("lm", "aov"):
+        return None
+    m = call.match(("object", "nsim", "seed"))
+    if "nsim" in m and m["nsim"].text != "1" or "seed" in m:
+        ctx.todo(call.node, "simulate(lm) with nsim or seed")
+    ctx.need_import("import pandas as pd")
+    ctx.need_import(NP)
+    ctx.need_import("from pylme import rrandom")
+    x = wrap(tx(o, ctx), ATOM)
+    # R's simulate.lm: fitted + rnorm(n, sd = sqrt(deviance / df.residual))
+    return (f'pd.DataFrame({{"sim_1": np.asarray({x}.fittedvalues) + '
+            f"rrandom.rnorm(int({x}.nobs), sd=np.sqrt({x}.scale))}})")
+
+
+@register("t.test", returns="htest")
+def t_test(call, ctx):
+    ctx.need_import("from scipy import stats")
+    m = call.match(("x", "y", "alternative", "mu", "paired", "var.equal", "conf.level", "data"))
+    flag = lambda k: k in m and m[k].text in ("TRUE", "T")  # noqa: E731
+    alt = ""
+    if "alternative" in m:
+        alt = {"two.sided": "", "less": ', alternative="less"',
+               "greater": ', alternative="greater"'}[m["alternative"].text.strip("\"'")]
+    x = m["x"]
+    if x.type == "binary_operator" and x.op == "~":
+        y, g = x.field("lhs").text, x.field("rhs").text
+        data = ctx.expr(m["data"]) if "data" in m else ctx.todo(call.node, "t.test(formula) without data")
+        groups = f'*[grp["{y}"] for _, grp in {data}.groupby("{g}", observed=True)]'
+        return f"stats.ttest_ind({groups}, equal_var={flag('var.equal')}{alt})"
+    if "y" not in m:
+        mu = ctx.expr(m["mu"]) if "mu" in m else "0"
+        return f"stats.ttest_1samp({ctx.expr(x)}, {mu}{alt})"
+    if flag("paired"):
+        return f"stats.ttest_rel({ctx.expr(x)}, {ctx.expr(m['y'])}{alt})"
+    return f"stats.ttest_ind({ctx.expr(x)}, {ctx.expr(m['y'])}, equal_var={flag('var.equal')}{alt})"
+
+
+@register("chisq.test", returns="htest")
+def chisq_test(call, ctx):
+    ctx.need_import("from scipy import stats")
+    m = call.match(("x", "y", "correct"))
+    correct = "" if "correct" not in m else f", correction={m['correct'].text in ('TRUE', 'T')}"
+    if "y" in m:
+        ctx.need_import("from pylme.migrate import rbase")
+        return (f"stats.chi2_contingency(rbase.table({ctx.expr(m['x'])}, "
+                f"{ctx.expr(m['y'])}){correct})")
+    return f"stats.chi2_contingency({ctx.expr(m['x'])}{correct})"
+
+
+@register("cor", returns="numeric")
+def cor(call, ctx):
+    m = call.match(("x", "y", "use", "method"))
+    method = m["method"].text.strip("\"'") if "method" in m else "pearson"
+    if "y" not in m:
+        return f'{wrap(tx(m["x"], ctx), ATOM)}.corr(method="{method}")'
+    if method == "pearson":
+        ctx.need_import(NP)
+        return f"np.corrcoef({ctx.expr(m['x'])}, {ctx.expr(m['y'])})[0, 1]"
+    ctx.need_import("from scipy import stats")
+    fn = {"spearman": "spearmanr", "kendall": "kendalltau"}[method]
+    return f"stats.{fn}({ctx.expr(m['x'])}, {ctx.expr(m['y'])})[0]"
+
+
+@register("cor.test", returns="htest")
+def cor_test(call, ctx):
+    ctx.need_import("from scipy import stats")
+    m = call.match(("x", "y", "alternative", "method"))
+    method = m["method"].text.strip("\"'") if "method" in m else "pearson"
+    fn = {"pearson": "pearsonr", "spearman": "spearmanr", "kendall": "kendalltau"}[method]
+    return f"stats.{fn}({ctx.expr(m['x'])}, {ctx.expr(m['y'])})"
