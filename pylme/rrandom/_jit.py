@@ -10,11 +10,14 @@ into ``rpois`` ...), so editing one must recompile them all.
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 from pathlib import Path
 
-from ..glmm import jit as _glmm_jit  # noqa: F401  (sets NUMBA_DISABLE_INTEL_SVML before Numba loads)
+if "numba" not in sys.modules:  # as pylme.glmm.jit: C-library math, never Intel's SVML
+    os.environ.setdefault("NUMBA_DISABLE_INTEL_SVML", "1")
 
-import numba
+import numba  # noqa: E402
 
 try:
     from numba.core.caching import FunctionCache

@@ -26,6 +26,11 @@ STAGES = {
     "fit": 5, "results": 5, "inference": 5, "plots": 6, "examples": 6, "datasets": 0,
     "optim": 4,  # lme4's exact optimizers (minqa BOBYQA, lme4 Nelder-Mead)
     "glmm": 5, "families": 5,  # glmer: PIRLS and devfuns on the linalg kernels, stages, glue
+    "options": 0,  # R's options(contrasts=): a global read by the design stage
+    "rrandom": 0,  # R's random streams: used by simulate/bootMer, depends on nothing
+    "recording": 0,  # records fits for `pylme verify --python`: called by fit, imports nothing
+    # the migration bridge and the command line sit on top of everything
+    "migrate": 6, "cli": 6, "__main__": 6,
 }
 
 
