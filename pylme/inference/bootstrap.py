@@ -14,7 +14,13 @@ child of ``SeedSequence(seed)`` — the same response as column ``sim_<i+1>`` of
 ``simulate(fit, nsim, seed=seed)`` — so results do not depend on ``n_jobs`` or on the
 chunking.  Workers are forked where the platform allows it (Linux); elsewhere each
 worker rebuilds the fit from its :func:`pylme.lmer` call, which needs a picklable
-``func``.  Draws are numpy's, not R's (see :mod:`.simulate`).
+``func``.  Draws are numpy's, not R's (see :mod:`.simulate`), unless ``rng="R"``.
+
+With ``rng="R"`` the responses are lme4's: after ``set.seed(seed)`` (rrandom's global
+stream; ``seed=None`` continues it), ``func(fit)`` is evaluated, then all ``nsim``
+responses are drawn at once as lme4's one ``simulate(x, nsim)`` call draws them (the
+semiparametric bootstrap: ``nsim`` times ``fitted + sample(residuals, replace = TRUE)``);
+only then are they refitted, in worker processes or not, which cannot change them.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ import pandas as pd
 from ..errors import ArgumentError, DataError, PylmeMessage, PylmeWarning
 from ..frozen import FrozenMap
 from .checks import check_fit, check_flag, match_arg
-from .simulate import as_seed_sequence, replicate_generator, seed_value, simulation_plan
+from .simulate import as_seed_sequence, check_rng, r_stream, replicate_generator, seed_value, simulation_plan
 
 if TYPE_CHECKING:
     from ..results.model import LmerFit
@@ -129,6 +135,18 @@ class _Resampler:
     def draw(self, rng: np.random.Generator) -> np.ndarray:
         return self.mu + self.residuals[rng.integers(0, self.residuals.size, self.residuals.size)]
 
+    def draw_all_r(self, stream: Any, nsim: int) -> list:
+        """lme4's ``replicate(nsim, fitted(x) + sample(residuals(x, "response"), replace = TRUE))``."""
+        return [self.mu + stream.sample(self.residuals, replace=True) for _ in range(nsim)]
+
+
+def draw_all_r(sampler: Any, stream: Any, nsim: int) -> list:
+    """The ``nsim`` responses of a bootstrap with ``rng="R"``, drawn before any refit (lme4's order)."""
+    if hasattr(sampler, "draw_all_r"):
+        return sampler.draw_all_r(stream, nsim)
+    values = sampler.draw_r(stream, nsim)  # lmer's plan: one (n, nsim) matrix
+    return [values[:, j] for j in range(nsim)]
+
 
 @dataclass(frozen=True, eq=False)
 class _Job:
@@ -139,6 +157,7 @@ class _Job:
     sampler: Any
     root: np.random.SeedSequence
     k: int
+    drawn: Any = None  # rng="R": the responses, drawn before the refits
 
 
 @dataclass(frozen=True)
@@ -165,7 +184,7 @@ def _run_chunk(start: int, stop: int) -> _Chunk:
     errors: list[str] = []
     with single_blas_thread():
         for i in range(start, stop):
-            y = job.sampler.draw(replicate_generator(job.root, i))
+            y = job.drawn[i] if job.drawn is not None else job.sampler.draw(replicate_generator(job.root, i))
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 try:
@@ -253,17 +272,18 @@ def _spawned_executor(job: _Job, n_jobs: int) -> ProcessPoolExecutor:
                         "use n_jobs=1")
     return ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_spawned,
-                               initargs=(dict(args), job.func, job.sampler, job.root, job.k))
+                               initargs=(dict(args), job.func, job.sampler, job.root, job.k, job.drawn))
 
 
-def _init_spawned(args: dict, func: Callable, sampler: Any, root: np.random.SeedSequence, k: int) -> None:
+def _init_spawned(args: dict, func: Callable, sampler: Any, root: np.random.SeedSequence, k: int,
+                  drawn: Any = None) -> None:
     global _JOB
     from ..fit import lmer
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = lmer(**args)
-    _JOB = _Job(fit=fit, func=func, sampler=sampler, root=root, k=k)
+    _JOB = _Job(fit=fit, func=func, sampler=sampler, root=root, k=k, drawn=drawn)
 
 
 class _NoBar:
@@ -304,7 +324,7 @@ def _progress_bar(total: int, enabled: bool) -> Any:
 
 def bootMer(fit: "LmerFit", func: Callable[["LmerFit"], Any], nsim: int = 1, seed: Any = None,
             use_u: bool = False, type: str = "parametric", progress: bool = True, n_jobs: int | None = 2,
-            re_form: Any = None) -> BootResult:
+            re_form: Any = None, rng: str = "numpy") -> BootResult:
     """Parametric (or semiparametric) bootstrap of a statistic of the model (lme4 ``bootMer``).
 
     Parameters
@@ -316,7 +336,8 @@ def bootMer(fit: "LmerFit", func: Callable[["LmerFit"], Any], nsim: int = 1, see
     nsim : int
         Number of replicates.
     seed : int, SeedSequence, Generator or None
-        Replicate ``i`` uses the ``i``-th child stream of ``SeedSequence(seed)``.
+        Replicate ``i`` uses the ``i``-th child stream of ``SeedSequence(seed)``; with
+        ``rng="R"``, R's ``set.seed`` argument (None: rrandom's global stream as it stands).
     use_u : bool
         Condition on the fitted random effects (only residuals are resampled); the
         default draws new random effects too.
@@ -330,6 +351,9 @@ def bootMer(fit: "LmerFit", func: Callable[["LmerFit"], Any], nsim: int = 1, see
         Worker processes (None or -1: all CPUs; 1: in this process).
     re_form : str, optional
         Random-effects terms to condition on instead of ``use_u`` (lme4 ``re.form``).
+    rng : {"numpy", "R"}
+        ``"R"``: R's random numbers in lme4's order (module notes): the replicates of R's
+        ``bootMer(fm, FUN, nsim, seed = seed)``.
 
     Returns
     -------
@@ -357,10 +381,18 @@ def bootMer(fit: "LmerFit", func: Callable[["LmerFit"], Any], nsim: int = 1, see
     type = match_arg(type, _TYPES, "type")
     use_u = check_flag(use_u, "use_u")
     progress = check_flag(progress, "progress")
-    root = as_seed_sequence(seed)
-    t0, names = _statistic(func(fit))
-    sampler = _sampler(fit, type, use_u, re_form)
-    chunks = _run_all(_Job(fit, func, sampler, root, t0.size), nsim, min(n_jobs, nsim), progress)
+    drawn = None
+    if check_rng(rng) == "R":
+        stream = r_stream(seed)  # lme4: set.seed(seed), then FUN(x), then simulate()
+        root = as_seed_sequence(0)  # unused: the responses are drawn here
+        t0, names = _statistic(func(fit))
+        sampler = _sampler(fit, type, use_u, re_form)
+        drawn = draw_all_r(sampler, stream, nsim)
+    else:
+        root = as_seed_sequence(seed)
+        t0, names = _statistic(func(fit))
+        sampler = _sampler(fit, type, use_u, re_form)
+    chunks = _run_all(_Job(fit, func, sampler, root, t0.size, drawn), nsim, min(n_jobs, nsim), progress)
     t = np.full((nsim, t0.size), np.nan)
     for chunk in chunks:
         t[chunk.start:chunk.start + chunk.values.shape[0]] = chunk.values
@@ -369,7 +401,7 @@ def bootMer(fit: "LmerFit", func: Callable[["LmerFit"], Any], nsim: int = 1, see
     if failed:
         warnings.warn(f"some bootstrap runs failed ({failed}/{nsim})", PylmeWarning, stacklevel=2)
     return BootResult(
-        t0=t0, t=t, R=nsim, seed=seed_value(root),
+        t0=t0, t=t, R=nsim, seed=seed if drawn is not None else seed_value(root),
         statistic_names=names or tuple(f"t{j + 1}" for j in range(t0.size)), sim=type,
         mle=FrozenMap({"beta": fit.beta, "theta": fit.theta, "sigma": fit.sigma}),
         messages=tables[0], warnings=tables[1], errors=tables[2],

@@ -44,7 +44,7 @@ def confint(fit: "LmerFit", parm: Any = None, level: float = 0.95, method: str =
             startmethod: str = "prev", optimizer: str | None = None,
             control: Mapping[str, float] | None = None, prof_scale: str = "sdcor",
             use_u: bool = False, type: str = "parametric", progress: bool = False,
-            n_jobs: int | None = 2, re_form: Any = None) -> pd.DataFrame:
+            n_jobs: int | None = 2, re_form: Any = None, rng: str = "numpy") -> pd.DataFrame:
     """Confidence intervals for the parameters of an LMM (lme4 ``confint.merMod``).
 
     lme4 passes its ``...`` on to ``profile()`` or ``bootMer()``; here those settings
@@ -113,6 +113,9 @@ def confint(fit: "LmerFit", parm: Any = None, level: float = 0.95, method: str =
         ``method="boot"``: worker processes.
     re_form : str, optional
         ``method="boot"``: see :func:`pylme.bootMer`.
+    rng : {"numpy", "R"}
+        ``method="boot"``: ``"R"`` draws R's random numbers in lme4's order, so the
+        replicates are those of R's ``confint(fm, method = "boot", seed = seed)``.
 
     Returns
     -------
@@ -150,7 +153,7 @@ def confint(fit: "LmerFit", parm: Any = None, level: float = 0.95, method: str =
     if method == "Wald":
         return _wald(fit, vn, level).iloc[chosen]
     table = _boot(fit, vn, level, nsim, boot_type, seed, use_u=use_u, type=type, progress=progress,
-                  n_jobs=n_jobs, re_form=re_form)
+                  n_jobs=n_jobs, re_form=re_form, rng=rng)
     return table if parm is None else table.iloc[chosen]
 
 
@@ -174,12 +177,13 @@ def boot_fun(fit: "LmerFit", names: Sequence[str] | None = None) -> pd.Series:
 
 
 def _boot(fit: "LmerFit", vn: list[str], level: float, nsim: int, boot_type: str, seed: Any, *,
-          use_u: bool, type: str, progress: bool, n_jobs: int | None, re_form: Any) -> pd.DataFrame:
+          use_u: bool, type: str, progress: bool, n_jobs: int | None, re_form: Any,
+          rng: str = "numpy") -> pd.DataFrame:
     from .bootstrap import bootMer  # written separately; imported only when needed
 
     names = vn + list(fit.fixef().index)
     bb = bootMer(fit, lambda m: boot_fun(m, vn).to_numpy(), nsim=nsim, seed=seed, use_u=use_u, type=type,
-                 progress=progress, n_jobs=n_jobs, re_form=re_form)
+                 progress=progress, n_jobs=n_jobs, re_form=re_form, rng=rng)
     t = np.asarray(bb.t, dtype=float).reshape(nsim, -1)
     if np.all(np.isnan(t)):
         raise DataError("*all* bootstrap runs failed!")

@@ -60,7 +60,7 @@ def glmm_confint(fit: "GlmerFit", parm: Any = None, level: float = 0.95, method:
                  startmethod: str = "prev", optimizer: str | None = None,
                  control: Mapping[str, float] | None = None, prof_scale: str = "sdcor",
                  use_u: bool = False, type: str = "parametric", progress: bool = False,
-                 n_jobs: int | None = 2, re_form: Any = None) -> "pd.DataFrame":
+                 n_jobs: int | None = 2, re_form: Any = None, rng: str = "numpy") -> "pd.DataFrame":
     """Confidence intervals for the parameters of a GLMM (lme4 ``confint.merMod``).
 
     Parameters
@@ -97,6 +97,8 @@ def glmm_confint(fit: "GlmerFit", parm: Any = None, level: float = 0.95, method:
         ``method="boot"``: worker processes.
     re_form : str, optional
         ``method="boot"``: random-effects terms to condition the simulations on.
+    rng : {"numpy", "R"}
+        ``method="boot"``: ``"R"`` draws R's random numbers in lme4's order.
 
     Returns
     -------
@@ -142,4 +144,4 @@ def glmm_confint(fit: "GlmerFit", parm: Any = None, level: float = 0.95, method:
     # the message is said above, as lme4 says it: before the bootstrap
     return glmer_predict.boot_confint(fit, parm=parm, level=level, nsim=nsim, boot_type=boot_type, seed=seed,
                                       quiet=True, oldNames=oldNames, use_u=use_u, type=type, progress=progress,
-                                      n_jobs=n_jobs, re_form=re_form)
+                                      n_jobs=n_jobs, re_form=re_form, rng=rng)

@@ -29,14 +29,14 @@ from scipy.stats import norm
 from ..errors import ArgumentError, DataError, PylmeMessage, PylmeWarning
 from ..frozen import FrozenMap
 from .bootstrap import BootResult, _call_text, _fork_context, _is_all_cpus, _Job, _positive, _run_all, _statistic, \
-    _table
+    _table, draw_all_r
 from .checks import check_flag, check_level, check_positive_int, match_arg
 from .confint import _say_boot_warnings
 from .confint import boot_confint as _boot_table
 from .glmm_simulate import glmm_sampler
 from .profile import format_perc, get_which
 from .sdcor import cv_to_sv, profnames, term_sizes
-from .simulate import as_seed_sequence, seed_value
+from .simulate import as_seed_sequence, check_rng, r_stream, seed_value
 
 if TYPE_CHECKING:
     from ..results.glmer_model import GlmerFit
@@ -66,7 +66,7 @@ def _rows(fit: "GlmerFit", parm: Any, oldNames: bool) -> tuple[list[str], list[s
 
 def glmer_bootMer(fit: "GlmerFit", func: Callable[["GlmerFit"], Any], nsim: int = 1, seed: Any = None,
                   use_u: bool = False, type: str = "parametric", progress: bool = True,
-                  n_jobs: int | None = 2, re_form: Any = None) -> BootResult:
+                  n_jobs: int | None = 2, re_form: Any = None, rng: str = "numpy") -> BootResult:
     """Parametric bootstrap of a statistic of a GLMM (lme4 ``bootMer``).
 
     Replicate ``i`` refits the fit (:meth:`GlmerFit.refit`) to the response of column
@@ -94,6 +94,10 @@ def glmer_bootMer(fit: "GlmerFit", func: Callable[["GlmerFit"], Any], nsim: int 
         replicates run in this process.
     re_form : str, optional
         Random-effects terms to condition on instead of ``use_u``.
+    rng : {"numpy", "R"}
+        ``"R"``: after R's ``set.seed(seed)`` (rrandom's global stream) and ``func(fit)``,
+        all responses are drawn as lme4's ``simulate(x, nsim)`` draws them, then refitted:
+        the replicates of R's ``bootMer(gm, FUN, nsim, seed = seed)``.
 
     Returns
     -------
@@ -123,12 +127,20 @@ def glmer_bootMer(fit: "GlmerFit", func: Callable[["GlmerFit"], Any], nsim: int 
     if kind == "semiparametric":
         raise DataError("semiparametric bootstrapping is not available for GLMMs in pylme: lme4 adds resampled "
                         "response residuals to the fitted means, which gives responses the family cannot take")
-    root = as_seed_sequence(seed)
-    t0, names = _statistic(func(fit))
-    sampler = glmm_sampler(fit, use_u=use_u, re_form=re_form)
+    drawn = None
+    if check_rng(rng) == "R":
+        stream = r_stream(seed)  # lme4: set.seed(seed), FUN(x), then one simulate(x, nsim)
+        root = as_seed_sequence(0)  # unused: the responses are drawn here
+        t0, names = _statistic(func(fit))
+        sampler = glmm_sampler(fit, use_u=use_u, re_form=re_form)
+        drawn = draw_all_r(sampler, stream, nsim)
+    else:
+        root = as_seed_sequence(seed)
+        t0, names = _statistic(func(fit))
+        sampler = glmm_sampler(fit, use_u=use_u, re_form=re_form)
     if _fork_context() is None:
         n_jobs = 1  # spawned workers rebuild lmer fits only; a GLMM's replicates stay here
-    chunks = _run_all(_Job(fit, func, sampler, root, t0.size), nsim, min(n_jobs, nsim), progress)
+    chunks = _run_all(_Job(fit, func, sampler, root, t0.size, drawn), nsim, min(n_jobs, nsim), progress)
     t = np.full((nsim, t0.size), np.nan)
     for chunk in chunks:
         t[chunk.start:chunk.start + chunk.values.shape[0]] = chunk.values
@@ -137,7 +149,7 @@ def glmer_bootMer(fit: "GlmerFit", func: Callable[["GlmerFit"], Any], nsim: int 
     if failed:
         warnings.warn(f"some bootstrap runs failed ({failed}/{nsim})", PylmeWarning, stacklevel=2)
     return BootResult(
-        t0=t0, t=t, R=nsim, seed=seed_value(root),
+        t0=t0, t=t, R=nsim, seed=seed if drawn is not None else seed_value(root),
         statistic_names=names or tuple(f"t{j + 1}" for j in range(t0.size)), sim=kind,
         mle=FrozenMap({"beta": fit.beta, "theta": fit.theta, "sigma": fit.sigma}),
         messages=tables[0], warnings=tables[1], errors=tables[2],
@@ -209,7 +221,7 @@ def wald_confint(fit: "GlmerFit", parm: Any = None, level: float = 0.95, oldName
 def boot_confint(fit: "GlmerFit", parm: Any = None, level: float = 0.95, nsim: int = 500, boot_type: str = "perc",
                  seed: Any = None, quiet: bool = True, oldNames: bool = True, *, use_u: bool = False,
                  type: str = "parametric", progress: bool = False, n_jobs: int | None = 2,
-                 re_form: Any = None) -> pd.DataFrame:
+                 re_form: Any = None, rng: str = "numpy") -> pd.DataFrame:
     """Parametric-bootstrap intervals of a GLMM (lme4 ``confint.merMod(method = "boot")``).
 
     Parameters
@@ -241,6 +253,8 @@ def boot_confint(fit: "GlmerFit", parm: Any = None, level: float = 0.95, nsim: i
         Worker processes.
     re_form : str, optional
         See :func:`glmer_bootMer`.
+    rng : {"numpy", "R"}
+        ``"R"``: R's random numbers in lme4's order (see :func:`glmer_bootMer`).
 
     Returns
     -------
@@ -264,7 +278,7 @@ def boot_confint(fit: "GlmerFit", parm: Any = None, level: float = 0.95, nsim: i
     if not quiet:
         warnings.warn("Computing bootstrap confidence intervals ...", PylmeMessage, stacklevel=3)
     bb = glmer_bootMer(fit, GlmmBootStatistic(vn), nsim=nsim, seed=seed, use_u=use_u, type=type,
-                       progress=progress, n_jobs=n_jobs, re_form=re_form)
+                       progress=progress, n_jobs=n_jobs, re_form=re_form, rng=rng)
     t = np.asarray(bb.t, dtype=float).reshape(nsim, -1)
     if np.all(np.isnan(t)):
         raise DataError("*all* bootstrap runs failed!")

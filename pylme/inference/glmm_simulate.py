@@ -17,10 +17,19 @@ Each simulated response is drawn in two steps (glmer_spec.md §5.6):
    (``ignoring prior weights``, ``using weights to scale shape parameter``, ``using
    weights as inverse variances``) are signalled once per call, as lme4 does.
 
-Random numbers are numpy's (see :mod:`pylme.inference.simulate`): simulated response
+Random numbers are numpy's by default (see :mod:`pylme.inference.simulate`): simulated response
 ``j`` uses the ``j``-th child stream of ``SeedSequence(seed)`` — random effects first,
 then the family's draws — so :meth:`GlmerFit.bootMer` with the same seed refits exactly
 the responses ``simulate`` returns.  Draws are not R's.
+
+With ``rng="R"`` they are R's (:mod:`pylme.rrandom`), in lme4's order: one
+``rnorm(q * nsim)`` for the random effects of all responses, then one call of lme4's
+family function on ``rep_len(mu*, n * nsim)`` (``simfunList``): binomial
+``rbinom(n * nsim, size = w, prob = mu*)`` (``size = 1`` for a factor response),
+Poisson ``rpois(n * nsim, mu*)``, Gamma ``rgamma(n * nsim, shape = σ w, rate = shape / mu*)``,
+Gaussian ``rnorm(n * nsim, mu*, σ)``; response ``j`` is the ``j``-th block of ``n``.
+The inverse-Gaussian (``statmod::rinvgauss``) and negative-binomial draws are not
+available with ``rng="R"``.
 
 Deviation from lme4: with ``newdata`` and a ``cbind`` response lme4 recycles the fitted
 rows' trial counts over the new rows; pylme does that only when the numbers of rows agree
@@ -40,8 +49,8 @@ import pandas as pd
 from ..errors import DataError, ModelSpecError, PylmeMessage, PylmeWarning
 from ..results.vectors import data_index
 from .checks import as_newdata, check_flag
-from .simulate import SimulationPlan, _check_nsim, as_seed_sequence, replicate_generator, seed_value, \
-    simulation_plan
+from .simulate import SimulationPlan, _check_nsim, as_seed_sequence, check_rng, r_stream, replicate_generator, \
+    seed_value, simulation_plan
 
 if TYPE_CHECKING:
     from ..results.glmer_model import GlmerFit
@@ -139,6 +148,38 @@ class GlmmSampler:
         theta = _nb_theta(self.family)
         return rng.negative_binomial(theta, theta / (theta + mu)).astype(float)
 
+    def draw_all_r(self, stream: Any, nsim: int) -> list:
+        """``nsim`` responses drawn from R's stream as lme4's ``.simulateFun`` draws them."""
+        eta = self.plan.eta[:, None] + self.plan.fresh_effects_r(stream, nsim)
+        with np.errstate(all="ignore"):
+            mu = np.asarray(self.family.link.r_linkinv(eta), dtype=float)
+        ftd = mu.reshape(-1, order="F")  # rep_len(musim, n * nsim): column after column
+        ntot = ftd.size
+        name, w, n = self.family_name, self.weights, self.n
+        if name == "binomial":
+            if self.kind == "factor":
+                codes = stream.rbinom(ntot, 1, ftd)
+                return [pd.Categorical.from_codes(codes[j * n:(j + 1) * n], categories=list(self.levels))
+                        for j in range(nsim)]
+            y = np.asarray(stream.rbinom(ntot, w, ftd), dtype=float)
+            if self.kind == "cbind":
+                return [np.column_stack([y[j * n:(j + 1) * n], w - y[j * n:(j + 1) * n]]) for j in range(nsim)]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                values = y / np.tile(w, nsim)  # R recycles the weights
+        elif name == "poisson":
+            values = np.asarray(stream.rpois(ntot, ftd), dtype=float)
+        elif name == "Gamma":
+            shape = self.sigma * w
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rate = np.tile(shape, nsim) / ftd
+            values = stream.rgamma(ntot, shape, rate=1.0, scale=1.0 / rate)  # R: scale = 1/rate
+        elif name == "gaussian":
+            values = stream.rnorm(ntot, ftd, self.sigma)
+        else:
+            raise ModelSpecError(f"rng=\"R\" does not implement simulation for family \u2018{self.family.family}\u2019 "
+                                 "(lme4 draws it with statmod::rinvgauss or rnbinom)")
+        return [values[j * n:(j + 1) * n] for j in range(nsim)]
+
 
 _SUPPORTED = ("binomial", "poisson", "Gamma", "inverse.gaussian", "gaussian", "negative.binomial")
 
@@ -197,7 +238,7 @@ def glmm_sampler(fit: "GlmerFit", use_u: bool = False, re_form: Any = None, newd
 
 
 def glmer_simulate(fit: "GlmerFit", nsim: int = 1, seed: Any = None, use_u: bool = False, newdata: Any = None,
-                   re_form: Any = None, allow_new_levels: bool = False) -> pd.DataFrame:
+                   re_form: Any = None, allow_new_levels: bool = False, rng: str = "numpy") -> pd.DataFrame:
     """Simulate responses from a fitted GLMM (lme4 ``simulate.merMod``).
 
     Parameters
@@ -216,6 +257,9 @@ def glmer_simulate(fit: "GlmerFit", nsim: int = 1, seed: Any = None, use_u: bool
         Random-effects terms to condition on (default none: lme4's ``re.form = NA``).
     allow_new_levels : bool
         Accept levels of ``newdata`` the fit never saw (they get fresh draws).
+    rng : {"numpy", "R"}
+        ``"R"``: R's draws in lme4's order (module notes), equal to R's
+        ``set.seed(seed); simulate(gm, nsim)``; ``seed=None`` continues rrandom's global stream.
 
     Returns
     -------
@@ -235,6 +279,13 @@ def glmer_simulate(fit: "GlmerFit", nsim: int = 1, seed: Any = None, use_u: bool
     nsim = _check_nsim(nsim)
     use_u = check_flag(use_u, "use_u")
     allow_new_levels = check_flag(allow_new_levels, "allow_new_levels")
+    if check_rng(rng) == "R":
+        stream = r_stream(seed)
+        state = stream.get_state()
+        sampler = glmm_sampler(fit, use_u, re_form, newdata, allow_new_levels)
+        out = _frame(fit, sampler, sampler.draw_all_r(stream, nsim), newdata is None)
+        out.attrs["seed"] = state
+        return out
     root = as_seed_sequence(seed)
     sampler = glmm_sampler(fit, use_u, re_form, newdata, allow_new_levels)
     draws = [sampler.draw(replicate_generator(root, j)) for j in range(nsim)]

@@ -10,13 +10,22 @@ all with ``use_u=True``) and ``Z_new Λ_new`` covers the terms *not* conditioned
 
 Random numbers
 --------------
-pylme uses numpy's generators, not R's Mersenne-Twister, so draws are not bit-identical
-to R's (their distribution is the same).  Every simulated response has its own stream:
+By default (``rng="numpy"``) pylme uses numpy's generators, not R's Mersenne-Twister,
+so draws are not R's (their distribution is the same).  Every simulated response has its own stream:
 column ``j`` is drawn from ``Generator(PCG64(SeedSequence(entropy, spawn_key=(j,))))``
 (the ``j``-th child of ``SeedSequence(seed)``), first the random effects (term by term,
 level by level, components adjacent — lme4's order of ``u``), then the residuals.  So a
 column does not depend on ``nsim`` or on how many processes drew it, and
 :func:`pylme.bootMer` with the same ``seed`` refits exactly these responses.
+
+With ``rng="R"`` the draws are R's (:mod:`pylme.rrandom`), in lme4's order: after
+``set.seed(seed)`` on rrandom's global stream (or from that stream as it stands when
+``seed`` is None, as lme4 uses ``.Random.seed``), one ``rnorm(q * nsim)`` for the
+random effects of all ``nsim`` responses (``u`` of response ``j`` is the ``j``-th block of
+``q``, in lme4's order of ``u``), then one ``rnorm(n * nsim)`` for the residuals
+(column-major: response ``j`` takes the ``j``-th block of ``n``).  The values then equal
+R's ``set.seed(seed); simulate(fm, nsim)`` up to the rounding of the sums and of the
+fitted parameters.
 
 Deviation from lme4: the relative covariance factor of each simulated term is the
 model's own for that term.  lme4 1.1-31 inserts θ̂ by position into the new terms
@@ -32,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..design.random import relative_factor
+from ..design.random import lme4_term_order, relative_factor
 from ..results.vectors import data_index
 from ..errors import DataError
 from .checks import as_newdata, check_fit, check_flag
@@ -42,7 +51,29 @@ from .predict import NewReTerm, bar_label, check_new_levels, fitted_bars, linear
 if TYPE_CHECKING:
     from ..results.model import LmerFit
 
-__all__ = ["simulate", "SimulationPlan", "simulation_plan", "as_seed_sequence", "replicate_generator"]
+__all__ = ["simulate", "SimulationPlan", "simulation_plan", "as_seed_sequence", "replicate_generator", "check_rng",
+           "r_stream"]
+
+RNG_KINDS = ("numpy", "R")
+
+
+def check_rng(rng: Any) -> str:
+    """``"numpy"`` (pylme's per-replicate streams) or ``"R"`` (R's draws, :mod:`pylme.rrandom`)."""
+    if rng not in RNG_KINDS:
+        raise DataError(f"rng must be \"numpy\" or \"R\", got {rng!r}")
+    return rng
+
+
+def r_stream(seed: Any) -> Any:
+    """rrandom's global stream (R's ``.Random.seed``), after ``set.seed(seed)`` when ``seed`` is given."""
+    from .. import rrandom
+
+    stream = rrandom.global_stream()
+    if seed is not None:
+        if isinstance(seed, (np.random.SeedSequence, np.random.Generator)):
+            raise DataError("with rng=\"R\" the seed is an integer (R's set.seed), not a numpy seed")
+        stream.set_seed(seed)
+    return stream
 
 
 # --- seeds ------------------------------------------------------------------------------------
@@ -117,6 +148,32 @@ class SimulationPlan:
     def n(self) -> int:
         return self.eta.size
 
+    def fresh_effects_r(self, stream: Any, nsim: int) -> np.ndarray:
+        """``Z Λ u`` of ``nsim`` responses, ``(n, nsim)``, from R's ``rnorm(q * nsim)`` (lme4 ``sim.reff``).
+
+        ``u`` follows lme4's order of the new terms: ``mkNewReTrms`` sorts them by
+        decreasing number of levels (``rev(order(nl))``), whatever the formula's order.
+        """
+        terms = [self.terms[i] for i in lme4_term_order([t.nlevels for t in self.terms])]
+        sizes = [t.nlevels * t.template.shape[0] for t in terms]
+        q = int(sum(sizes))
+        u_all = stream.rnorm(q * nsim).reshape(nsim, q)  # matrix(u, ncol = nsim): column j is block j
+        out = np.zeros((self.n, nsim))
+        for j in range(nsim):
+            start = 0
+            for t, size in zip(terms, sizes):
+                u = u_all[j, start:start + size].reshape(t.nlevels, t.template.shape[0])  # components adjacent
+                start += size
+                b = np.vstack([u @ t.template.T, np.zeros((1, u.shape[1]))])  # row -1: NA group
+                out[:, j] += np.einsum("ij,ij->i", t.z, b[t.codes])
+        return out
+
+    def draw_r(self, stream: Any, nsim: int) -> np.ndarray:
+        """``nsim`` responses, ``(n, nsim)``, drawn as lme4 draws them from R's stream."""
+        reff = self.fresh_effects_r(stream, nsim)
+        eps = stream.rnorm(self.n * nsim).reshape(nsim, self.n).T
+        return self.eta[:, None] + self.sigma * (reff + eps)
+
     def draw(self, rng: np.random.Generator) -> np.ndarray:
         """One simulated response: random-effects normals first, then the residuals."""
         unit = [rng.standard_normal((t.nlevels, t.template.shape[0])) for t in self.terms]
@@ -169,7 +226,7 @@ def _sim_term(fit: "LmerFit", term: NewReTerm) -> _SimTerm:
 
 
 def simulate(fit: "LmerFit", nsim: int = 1, seed: Any = None, use_u: bool = False, newdata: Any = None,
-             re_form: Any = None, allow_new_levels: bool = False) -> pd.DataFrame:
+             re_form: Any = None, allow_new_levels: bool = False, rng: str = "numpy") -> pd.DataFrame:
     """Simulate responses from the fitted model (lme4 ``simulate.merMod``).
 
     Parameters
@@ -179,7 +236,8 @@ def simulate(fit: "LmerFit", nsim: int = 1, seed: Any = None, use_u: bool = Fals
         Number of responses.
     seed : int, SeedSequence, Generator or None
         See the module notes: column ``j`` has its own stream derived from ``seed``.
-        Draws are not R's (numpy's PCG64, not R's Mersenne-Twister).
+        Draws are not R's (numpy's PCG64, not R's Mersenne-Twister) unless ``rng="R"``;
+        then ``seed`` is R's ``set.seed`` argument (None: rrandom's global stream as it stands).
     use_u : bool
         Condition on the fitted random effects (lme4 ``use.u = TRUE``, same as
         ``re.form = NULL``); by default all random effects are drawn afresh.
@@ -190,13 +248,17 @@ def simulate(fit: "LmerFit", nsim: int = 1, seed: Any = None, use_u: bool = Fals
         drawn afresh.  Give ``use_u`` or ``re_form``, not both.
     allow_new_levels : bool
         Accept levels of ``newdata`` the fit never saw (they get fresh draws).
+    rng : {"numpy", "R"}
+        ``"R"``: R's draws in lme4's order (module notes), equal to R's
+        ``set.seed(seed); simulate(fm, nsim)``.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``sim_1`` … ``sim_<nsim>``; rows labelled like the data (padded with
         NaN rows for the dropped rows of a fit with ``na_action="exclude"``).
-        ``attrs["seed"]`` reproduces the draws (the root seed's entropy).
+        ``attrs["seed"]`` reproduces the draws (the root seed's entropy; with
+        ``rng="R"`` the stream's ``.Random.seed`` before the draws, as lme4's ``seed`` attribute).
 
     Raises
     ------
@@ -208,6 +270,13 @@ def simulate(fit: "LmerFit", nsim: int = 1, seed: Any = None, use_u: bool = Fals
     nsim = _check_nsim(nsim)
     use_u = check_flag(use_u, "use_u")
     allow_new_levels = check_flag(allow_new_levels, "allow_new_levels")
+    if check_rng(rng) == "R":
+        stream = r_stream(seed)
+        state = stream.get_state()
+        plan = simulation_plan(fit, use_u, re_form, newdata, allow_new_levels)
+        out = _padded_frame(fit, plan.draw_r(stream, nsim), plan.index, newdata is None)
+        out.attrs["seed"] = state
+        return out
     root = as_seed_sequence(seed)
     plan = simulation_plan(fit, use_u, re_form, newdata, allow_new_levels)
     values = np.empty((plan.n, nsim))

@@ -140,7 +140,7 @@ class GlmerInferenceMethods:
                 startmethod: str = "prev", optimizer: str | None = None,
                 control: Mapping[str, float] | None = None, prof_scale: str = "sdcor",
                 use_u: bool = False, type: str = "parametric", progress: bool = False,
-                n_jobs: int | None = 2, re_form: Any = None) -> "pd.DataFrame":
+                n_jobs: int | None = 2, re_form: Any = None, rng: str = "numpy") -> "pd.DataFrame":
         """Confidence intervals (lme4 ``confint.merMod``); see
         :func:`pylme.inference.glmm_confint.glmm_confint`.
 
@@ -196,6 +196,8 @@ class GlmerInferenceMethods:
             Bootstrap setting (see :meth:`bootMer`).
         re_form : str, optional
             Bootstrap setting (see :meth:`bootMer`).
+        rng : {"numpy", "R"}
+            Bootstrap setting (see :meth:`bootMer`).
 
         Returns
         -------
@@ -208,4 +210,4 @@ class GlmerInferenceMethods:
                             alphamax=alphamax, maxpts=maxpts, delta=delta, delta_cutoff=delta_cutoff,
                             verbose=verbose, devtol=devtol, maxmult=maxmult, startmethod=startmethod,
                             optimizer=optimizer, control=control, prof_scale=prof_scale, use_u=use_u, type=type,
-                            progress=progress, n_jobs=n_jobs, re_form=re_form)
+                            progress=progress, n_jobs=n_jobs, re_form=re_form, rng=rng)

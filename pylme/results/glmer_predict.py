@@ -52,7 +52,7 @@ def wald_confint(fit: "GlmerFit", parm: Any = None, level: float = 0.95, oldName
 def boot_confint(fit: "GlmerFit", parm: Any = None, level: float = 0.95, nsim: int = 500, boot_type: str = "perc",
                  seed: Any = None, quiet: bool = True, oldNames: bool = True, *, use_u: bool = False,
                  type: str = "parametric", progress: bool = False, n_jobs: int | None = 2,
-                 re_form: Any = None) -> "pd.DataFrame":
+                 re_form: Any = None, rng: str = "numpy") -> "pd.DataFrame":
     """Parametric-bootstrap intervals of a GLMM (lme4 ``confint.merMod(method = "boot")``); see
     :func:`pylme.inference.glmm_intervals.boot_confint`.
 
@@ -84,6 +84,8 @@ def boot_confint(fit: "GlmerFit", parm: Any = None, level: float = 0.95, nsim: i
         Worker processes.
     re_form : str, optional
         Random-effects terms to condition the simulations on.
+    rng : {"numpy", "R"}
+        ``"R"``: R's random numbers in lme4's order.
 
     Returns
     -------
@@ -92,7 +94,8 @@ def boot_confint(fit: "GlmerFit", parm: Any = None, level: float = 0.95, nsim: i
     from ..inference.glmm_intervals import boot_confint as run
 
     return run(fit, parm=parm, level=level, nsim=nsim, boot_type=boot_type, seed=seed, quiet=quiet,
-               oldNames=oldNames, use_u=use_u, type=type, progress=progress, n_jobs=n_jobs, re_form=re_form)
+               oldNames=oldNames, use_u=use_u, type=type, progress=progress, n_jobs=n_jobs, re_form=re_form,
+               rng=rng)
 
 
 class GlmerPredictMethods:
@@ -133,7 +136,7 @@ class GlmerPredictMethods:
                              na_action=na_action, ReForm=ReForm, REForm=REForm, REform=REform)
 
     def simulate(self, nsim: int = 1, seed: Any = None, use_u: bool = False, newdata: Any = None,
-                 re_form: Any = None, allow_new_levels: bool = False) -> "pd.DataFrame":
+                 re_form: Any = None, allow_new_levels: bool = False, rng: str = "numpy") -> "pd.DataFrame":
         """Responses simulated from the fitted GLMM (lme4 ``simulate.merMod``); see
         :func:`pylme.inference.glmm_simulate.glmer_simulate`.
 
@@ -151,6 +154,9 @@ class GlmerPredictMethods:
             Random-effects terms to condition on.
         allow_new_levels : bool
             Accept levels of ``newdata`` the fit never saw.
+        rng : {"numpy", "R"}
+            ``"R"``: R's draws in lme4's order (``seed`` is R's ``set.seed`` argument;
+            None continues rrandom's global stream).
 
         Returns
         -------
@@ -161,7 +167,7 @@ class GlmerPredictMethods:
 
         fit = cast("GlmerFit", self)
         return glmer_simulate(fit, nsim=nsim, seed=seed, use_u=use_u, newdata=newdata, re_form=re_form,
-                              allow_new_levels=allow_new_levels)
+                              allow_new_levels=allow_new_levels, rng=rng)
 
     def refit(self, newresp: Any = None, *, control: Any = None) -> "GlmerFit":
         """Fit the same model to a new response (lme4 ``refit.merMod``); see
@@ -233,7 +239,7 @@ class GlmerPredictMethods:
 
     def bootMer(self, func: Callable[["GlmerFit"], Any], nsim: int = 1, seed: Any = None, use_u: bool = False,
                 type: str = "parametric", progress: bool = True, n_jobs: int | None = 2,
-                re_form: Any = None) -> "BootResult":
+                re_form: Any = None, rng: str = "numpy") -> "BootResult":
         """Parametric bootstrap of a statistic of the model (lme4 ``bootMer``); see
         :func:`pylme.inference.glmm_intervals.glmer_bootMer`.
 
@@ -255,6 +261,8 @@ class GlmerPredictMethods:
             Worker processes.
         re_form : str, optional
             Random-effects terms to condition on instead of ``use_u``.
+        rng : {"numpy", "R"}
+            ``"R"``: R's random numbers in lme4's order (R's ``bootMer(gm, FUN, nsim, seed = seed)``).
 
         Returns
         -------
@@ -264,7 +272,7 @@ class GlmerPredictMethods:
 
         fit = cast("GlmerFit", self)
         return glmer_bootMer(fit, func, nsim=nsim, seed=seed, use_u=use_u, type=type, progress=progress,
-                             n_jobs=n_jobs, re_form=re_form)
+                             n_jobs=n_jobs, re_form=re_form, rng=rng)
 
     def hatvalues(self) -> "pd.Series":
         """Diagonal of the hat matrix (lme4 ``hatvalues.merMod``), with lme4's warning ``the hat

@@ -93,7 +93,7 @@ class InferenceMethods:
                 startmethod: str = "prev", optimizer: str | None = None,
                 control: Mapping[str, float] | None = None, prof_scale: str = "sdcor",
                 use_u: bool = False, type: str = "parametric", progress: bool = False,
-                n_jobs: int | None = 2, re_form: Any = None) -> "pd.DataFrame":
+                n_jobs: int | None = 2, re_form: Any = None, rng: str = "numpy") -> "pd.DataFrame":
         """Confidence intervals (lme4 ``confint.merMod``); see :func:`pylme.inference.confint.confint`.
 
         Parameters
@@ -148,6 +148,9 @@ class InferenceMethods:
             Bootstrap setting (see :func:`pylme.bootMer`).
         re_form : str, optional
             Bootstrap setting (see :func:`pylme.bootMer`).
+        rng : {"numpy", "R"}
+            Bootstrap setting: ``"R"`` draws R's random numbers in lme4's order, as R's
+            ``confint(fm, method = "boot", nsim = nsim, seed = seed)``.
 
         Returns
         -------
@@ -161,7 +164,7 @@ class InferenceMethods:
                        delta=delta, delta_cutoff=delta_cutoff, verbose=verbose, devtol=devtol,
                        maxmult=maxmult, startmethod=startmethod, optimizer=optimizer, control=control,
                        prof_scale=prof_scale, use_u=use_u, type=type, progress=progress, n_jobs=n_jobs,
-                       re_form=re_form)
+                       re_form=re_form, rng=rng)
 
     def profile(self, which: Any = None, alphamax: float = 0.01, maxpts: int = 100,
                 delta: float | None = None, delta_cutoff: float = 1 / 8, verbose: int = 0,
@@ -245,7 +248,7 @@ class InferenceMethods:
                        na_action=na_action, type=type, ReForm=ReForm, REForm=REForm, REform=REform)
 
     def simulate(self, nsim: int = 1, seed: Any = None, use_u: bool = False, newdata: Any = None,
-                 re_form: Any = None, allow_new_levels: bool = False) -> "pd.DataFrame":
+                 re_form: Any = None, allow_new_levels: bool = False, rng: str = "numpy") -> "pd.DataFrame":
         """Responses simulated from the fitted model (lme4 ``simulate.merMod``); see
         :func:`pylme.inference.simulate.simulate`.
 
@@ -254,7 +257,7 @@ class InferenceMethods:
         nsim : int
             Number of responses, a positive integer.
         seed : int, SeedSequence, Generator or None
-            Seed of the draws (numpy's, not R's).
+            Seed of the draws (numpy's, not R's, unless ``rng="R"``: then R's ``set.seed``).
         use_u : bool
             Condition on the fitted random effects.
         newdata : pandas.DataFrame, optional
@@ -263,6 +266,9 @@ class InferenceMethods:
             Random-effects terms to condition on.
         allow_new_levels : bool
             Accept levels of ``newdata`` the fit never saw.
+        rng : {"numpy", "R"}
+            ``"R"``: R's draws in lme4's order (:mod:`pylme.rrandom`); ``seed=None`` then
+            continues rrandom's global stream.
 
         Returns
         -------
@@ -273,7 +279,44 @@ class InferenceMethods:
 
         fit = cast("LmerFit", self)
         return simulate(fit, nsim=nsim, seed=seed, use_u=use_u, newdata=newdata, re_form=re_form,
-                        allow_new_levels=allow_new_levels)
+                        allow_new_levels=allow_new_levels, rng=rng)
+
+    def bootMer(self, func: Any, nsim: int = 1, seed: Any = None, use_u: bool = False, type: str = "parametric",
+                progress: bool = True, n_jobs: int | None = 2, re_form: Any = None,
+                rng: str = "numpy") -> Any:
+        """Parametric (or semiparametric) bootstrap of a statistic (lme4 ``bootMer``); see
+        :func:`pylme.inference.bootstrap.bootMer`.
+
+        Parameters
+        ----------
+        func : callable
+            ``func(fitted_model)``: a number, vector, Series or dict of numbers.
+        nsim : int
+            Number of replicates.
+        seed : int, SeedSequence, Generator or None
+            Seed of the simulations (R's ``set.seed`` argument with ``rng="R"``).
+        use_u : bool
+            Condition on the fitted random effects.
+        type : {"parametric", "semiparametric"}
+            Kind of bootstrap.
+        progress : bool
+            Show a progress bar.
+        n_jobs : int or None
+            Worker processes.
+        re_form : str, optional
+            Random-effects terms to condition on instead of ``use_u``.
+        rng : {"numpy", "R"}
+            ``"R"``: all responses drawn first from R's stream in lme4's order.
+
+        Returns
+        -------
+        BootResult
+        """
+        from ..inference.bootstrap import bootMer
+
+        fit = cast("LmerFit", self)
+        return bootMer(fit, func, nsim=nsim, seed=seed, use_u=use_u, type=type, progress=progress, n_jobs=n_jobs,
+                       re_form=re_form, rng=rng)
 
     def update(self, formula: str | None = None, *, data: Any = UNCHANGED, REML: Any = UNCHANGED,
                weights: Any = UNCHANGED, offset: Any = UNCHANGED, na_action: Any = UNCHANGED,
