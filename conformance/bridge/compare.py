@@ -22,6 +22,7 @@ from conformance import py_side
 from conformance.bridge.capture import AnovaCapture, Capture, ScriptCapture
 from conformance.bridge.refit import Unsupported, refit_capture
 from conformance.compare import QuantityResult, compare_case, compare_record
+from conformance.generated_policy import apply_policy
 from conformance.report import is_failure
 from conformance.tiers import check_for
 
@@ -127,6 +128,17 @@ def _not_compared(capture: Capture) -> ModelReport | None:
     return None
 
 
+def _judge(capture: Capture, result: Any) -> list[QuantityResult]:
+    """Every quantity of `capture` against pylme's `result`: the tiers, then the
+    generated-design policy (``conformance.generated_policy``). A script's model is an
+    arbitrary design, not a curated case whose optimizer path pylme reproduces step by step
+    and whose lme4 spread is stored: the evaluation count and stop message are advisory once
+    the objective agrees, a ridge's position likewise, as for random designs."""
+    case_id = result.case.id
+    results = compare_case(case_id, capture.reference, result)
+    return apply_policy(case_id, results, capture.reference, result)
+
+
 def verify_captures(script: ScriptCapture) -> tuple[list[ModelReport], list[AnovaReport], dict]:
     """pylme's refit of every capture against R's record, and of every anova.
 
@@ -148,7 +160,7 @@ def verify_captures(script: ScriptCapture) -> tuple[list[ModelReport], list[Anov
                                        _site(capture.file, capture.line), _formula(capture),
                                        UNSUPPORTED, str(exc), printed=tuple(capture.printed)))
             continue
-        results = compare_case(refit.result.case.id, capture.reference, refit.result)
+        results = _judge(capture, refit.result)
         if refit.model is not None:
             fitted[capture.index] = (refit.model, refit.result.case)
         reports.append(_judged(capture, results))
@@ -240,8 +252,7 @@ def pair_python(script: ScriptCapture, recorded: Sequence[Any]) -> list[ModelRep
                                        python_site=py_site))
             continue
         result = py_side.extract(match.fit, capture.case, capture.reference, capture.data)
-        results = [_unrecorded(r) for r in compare_case(capture.case.id, capture.reference,
-                                                         result)]
+        results = [_unrecorded(r) for r in _judge(capture, result)]
         if _norm(match.formula) != _norm(capture.case.formula):
             results.insert(0, QuantityResult(capture.case.id, "formula", "exact", 1.0, math.nan,
                                              False, f"R {capture.case.formula!r} Python "

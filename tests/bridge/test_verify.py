@@ -1,0 +1,169 @@
+"""``pylme verify`` (conformance/bridge) and ``pylme.recording``.
+
+The R-free tests judge pylme against a frozen R capture of ``verify_cases/dyestuff.R``
+(``tests/data/bridge/verify_cases/frozen``, made by ``conformance.bridge.capture`` with
+R 4.2.2 / lme4 1.1-31). The ``needs_r`` tests run the whole command on the small scripts of
+``tests/data/bridge/verify_cases`` in a child R.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import pylme
+from conformance.bridge.compare import (MISMATCH, PASS, UNSUPPORTED, pair_python,
+                                        verify_captures)
+from conformance.bridge.report import Outcome, console_table, to_json, write_html
+from pylme import recording
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = ROOT / "tests" / "data" / "bridge" / "verify_cases"
+FROZEN = CASES / "frozen" / "dyestuff_capture.pickle"
+
+
+@pytest.fixture(scope="module")
+def dyestuff_capture():
+    with open(FROZEN, "rb") as fh:
+        return pickle.load(fh)
+
+
+# ---------------------------------------------------------------- recording
+
+
+def test_recording_keeps_user_fits_with_their_call_site():
+    sleep = pylme.datasets.load("sleepstudy")
+    with recording.recorder() as fits:
+        m1 = pylme.lmer("Reaction ~ Days + (1 | Subject)", sleep)  # line A
+        m2 = m1.update("Reaction ~ Days + (Days | Subject)")
+        with pytest.warns(pylme.errors.PylmeMessage):
+            m1.anova(m2)  # anova's ML refits are pylme's own: not recorded
+    assert [f.formula for f in fits] == ["Reaction ~ Days + (1 | Subject)",
+                                         "Reaction ~ Days + (Days | Subject)"]
+    assert fits[0].fit is m1 and fits[1].fit is m2
+    assert all(f.filename == __file__ and f.kind == "lmer" for f in fits)
+    assert fits[0].lineno < fits[1].lineno
+
+
+def test_recording_is_off_outside_a_recorder():
+    with recording.recorder() as fits:
+        pass
+    pylme.lmer("Yield ~ 1 + (1 | Batch)", pylme.datasets.load("Dyestuff"))
+    assert fits == []
+
+
+def test_recording_to_a_file_at_exit(tmp_path):
+    out = tmp_path / "fits.pickle"
+    code = ("import pylme\n"
+            "pylme.glmer('cbind(incidence, size - incidence) ~ period + (1 | herd)',\n"
+            "            pylme.datasets.load('cbpp'), family='binomial')\n")
+    script = tmp_path / "s.py"
+    script.write_text(code)
+    subprocess.run([sys.executable, str(script)], check=True, cwd=ROOT,
+                   env={**__import__("os").environ, recording.ENV_VAR: str(out)})
+    fits = recording.load(out)
+    assert [(f.kind, f.lineno, Path(f.filename).name) for f in fits] == [("glmer", 2, "s.py")]
+    # lme4: fixef(gm)[1] = -1.398342864 (glmer_spec.md §5.1, the level-0 prediction of period 1)
+    assert abs(float(fits[0].fit.fixef().iloc[0]) + 1.398342864) < 1e-6
+
+
+# ---------------------------------------------------------------- frozen R capture
+
+
+def test_refit_of_frozen_capture_passes(dyestuff_capture):
+    models, anovas, fitted = verify_captures(dyestuff_capture)
+    assert [m.status for m in models] == [PASS]
+    assert models[0].site == "dyestuff.R:2" and models[0].formula == "Yield ~ 1 + (1 | Batch)"
+    assert {"structure", "deterministic", "optimizer", "text"} <= set(models[0].worst)
+    assert models[0].worst["deterministic"] < 1e-10
+    quantities = {r.quantity for r in models[0].results}
+    assert {"optimizer.theta", "optimizer.fixef", "optimizer.sigma", "optimizer.se",
+            "optimizer.VarCorr", "optimizer.ranef", "print.summary"} <= quantities
+    assert anovas == [] and set(fitted) == {1}
+
+
+def test_python_pairing_detects_another_model(dyestuff_capture):
+    data = pylme.datasets.load("Dyestuff")
+    with recording.recorder() as fits:
+        pylme.lmer("Yield ~ 1 + (1 | Batch)", data, REML=False, data_name="Dyestuff")
+        pylme.lmer("Yield ~ 1 + (1 | Batch)", data, data_name="Dyestuff")  # REML: unpaired
+    good = pair_python(dyestuff_capture, fits[:1])
+    assert [m.status for m in good] == [PASS]
+    wrong = pair_python(dyestuff_capture, fits[1:])
+    assert [m.status for m in wrong] == [MISMATCH]
+    assert "structure.dims" in wrong[0].reason
+    extra = pair_python(dyestuff_capture, fits)
+    assert [m.status for m in extra] == [PASS, MISMATCH]
+    assert "no R counterpart" in extra[1].reason
+
+
+def test_reports(dyestuff_capture, tmp_path):
+    models, anovas, _ = verify_captures(dyestuff_capture)
+    outcome = Outcome(dyestuff_capture.script, models, anovas, None, "pylme refit",
+                      dyestuff_capture.versions)
+    table = console_table(outcome)
+    assert "dyestuff.R:2" in table and table.endswith("-- OK")
+    data = to_json(outcome)
+    assert data["failed"] is False and data["models"][0]["status"] == "pass"
+    json.dumps(data)
+    page = write_html(tmp_path / "r.html", outcome).read_text()
+    assert "Yield ~ 1 + (1 | Batch)" in page and "optimizer.theta" in page
+
+
+# ---------------------------------------------------------------- the command, live R
+
+
+def _verify(*args: str, tmp_path: Path) -> tuple[int, dict, str]:
+    out = tmp_path / "v.json"
+    proc = subprocess.run([sys.executable, "-m", "conformance.bridge.verify_cli", *args,
+                           "--quiet", "--json", str(out), "--timeout", "200"],
+                          capture_output=True, text=True, cwd=ROOT)
+    data = json.loads(out.read_text()) if out.exists() else {}
+    return proc.returncode, data, proc.stdout + proc.stderr
+
+
+@pytest.mark.needs_r
+def test_every_call_site_is_captured(tmp_path):
+    code, data, text = _verify(str(CASES / "many_sites.R"), tmp_path=tmp_path)
+    sites = [m["site"] for m in data["models"]]
+    # top level, a function, a for loop, lapply, lmerTest::lmer with subset, a pipe, top level
+    assert sites == [f"many_sites.R:{n}" for n in (7, 9, 12, 15, 17, 18, 19)], text
+    assert [m["status"] for m in data["models"]] == ["pass"] * 7, text
+    assert [(a["models"], a["status"]) for a in data["anovas"]] == [([4, 7], "pass")]
+    assert code == 0
+    assert any(p.startswith("summary") for m in data["models"] for p in m["printed"])
+
+
+@pytest.mark.needs_r
+def test_glmer_unsupported_update_anova_and_script_error(tmp_path):
+    code, data, text = _verify(str(CASES / "glmer_and_unsupported.R"), tmp_path=tmp_path)
+    got = [(m["kind"], m["status"]) for m in data["models"]]
+    assert got == [("glmer", "pass"), ("glmer.nb", UNSUPPORTED), ("lmer", "pass"),
+                   ("lmer", "pass")], text
+    assert [m["site"] for m in data["models"]] == [
+        f"glmer_and_unsupported.R:{n}" for n in (4, 9, 10, 11)]
+    assert "glmer.nb" in data["models"][1]["reason"]
+    assert [(a["models"], a["status"]) for a in data["anovas"]] == [([4, 3], "pass")]
+    # the error stops the script; what was captured before it is verified
+    assert data["script_error"]["line"] == 13
+    assert "undefined_variable" in data["script_error"]["message"]
+    assert code == 0
+
+
+@pytest.mark.needs_r
+def test_python_translation_of_another_model_fails(tmp_path):
+    code, data, text = _verify(str(CASES / "dyestuff.R"), "--python",
+                               str(CASES / "dyestuff_wrong.py"), tmp_path=tmp_path)
+    assert code == 1, text
+    assert [m["status"] for m in data["models"]] == ["MISMATCH"]
+    assert data["models"][0]["python_site"] == "dyestuff_wrong.py:4"
+
+
+def test_usage_errors(tmp_path):
+    code, _, text = _verify(str(tmp_path / "missing.R"), tmp_path=tmp_path)
+    assert code == 2 and "no such script" in text
