@@ -136,9 +136,17 @@ def rewrite_columns(node: RNode, frame: str, ctx) -> RNode:
             return n
         if t in ("unary_operator", "binary_operator") and n.op == "~":
             return n
+        if t == "call" and (n.call_name() or "").split("::")[-1] == "case_when":
+            # case_when's arguments are formulas whose two sides are masked
+            return replace(n, args=tuple(Arg(a.name, _formula(a.value)) for a in n.args))
         if t == "call":
             return _rebuild(n, skip={"function"})
         return _rebuild(n, skip=set())
+
+    def _formula(f: RNode | None) -> RNode | None:
+        if f is None or f.type != "binary_operator" or f.op != "~":
+            return f if f is None else visit(f)
+        return _rebuild(f, skip=set())
 
     def _rebuild(n: RNode, skip: set[str]) -> RNode:
         skipped = {id(c) for k, c in n.fields if k in skip}
@@ -152,11 +160,12 @@ def rewrite_columns(node: RNode, frame: str, ctx) -> RNode:
 
 def mask_expr(node: RNode, ctx, mask: Mask) -> str:
     """The Python code of a masked R expression, columns read from ``mask.frame``."""
+    rewritten = rewrite_columns(node, mask.frame, ctx)  # before the frame name is bound
     token = _ACTIVE.set(mask)
     ctx.push_scope()
     ctx.set_kind(mask.frame, "df")
     try:
-        return ctx.expr(rewrite_columns(node, mask.frame, ctx))
+        return ctx.expr(rewritten)
     finally:
         ctx.pop_scope()
         _ACTIVE.reset(token)

@@ -42,6 +42,10 @@ class Selection:
         return self.code
 
 
+def _lower(pat: str) -> str:
+    return pat if pat.startswith('"') else f"{pat}.lower()"
+
+
 def _helper(node: RNode, frame: str, ctx) -> str | None:
     """A tidyselect helper call as a Python list expression (None: not a helper)."""
     if node.type != "call":
@@ -54,11 +58,13 @@ def _helper(node: RNode, frame: str, ctx) -> str | None:
     if name in ("starts_with", "ends_with", "contains") and args:
         method = {"starts_with": "startswith", "ends_with": "endswith"}.get(name)
         pat = ctx.expr(args[0])
+        if args[0].type == "string":
+            pat = q(unquote_name(args[0].text).lower())
         ignore = next((a.value.text for a in node.args if a.name == "ignore.case"), "TRUE")
         if method is None:
-            test = f"{pat}.lower() in c.lower()" if ignore != "FALSE" else f"{pat} in c"
+            test = f"{_lower(pat)} in c.lower()" if ignore != "FALSE" else f"{pat} in c"
         elif ignore != "FALSE":  # tidyselect ignores case by default
-            test = f"c.lower().{method}({pat}.lower())"
+            test = f"c.lower().{method}({_lower(pat)})"
         else:
             test = f"c.{method}({pat})"
         return f"[c for c in {cols} if {test}]"
@@ -90,9 +96,11 @@ def tidyselect(nodes: list[RNode], ctx, frame: str, *, allow_rename: bool = Fals
 
     def add(node: RNode, negative: bool, new_name: str | None = None) -> None:
         nonlocal first_negative
-        if first_negative is None:
-            first_negative = negative
         target = excludes if negative else includes
+        leaf = not (node.type in ("unary_operator", "parenthesized_expression") or
+                    node.type == "call" and (node.call_name() or "") == "c")
+        if first_negative is None and leaf:
+            first_negative = negative
         col = column_name(node)
         if col is not None:
             target.append((f"[{q(col)}]", col))
@@ -145,5 +153,3 @@ def tidyselect(nodes: list[RNode], ctx, frame: str, *, allow_rename: bool = Fals
         return Selection(None, None, tuple(renames), f"[c for c in {inc} if c not in {exc}]")
     return Selection(None, None, tuple(renames), inc)
 
-
-del unquote_name

@@ -1,0 +1,1 @@
+out <- d %>% mutate(across(c(x, y), ~ .x * 10))

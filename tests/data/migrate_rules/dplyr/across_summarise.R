@@ -1,0 +1,1 @@
+out <- d %>% group_by(h) %>% summarise(across(c(x, y), mean))

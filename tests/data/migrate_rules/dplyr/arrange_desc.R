@@ -1,0 +1,1 @@
+out <- d %>% arrange(desc(g), y) %>% select(-x)

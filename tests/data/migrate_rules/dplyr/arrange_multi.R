@@ -1,0 +1,1 @@
+out <- d %>% arrange(h, desc(x))

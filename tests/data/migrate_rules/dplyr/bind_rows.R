@@ -1,0 +1,1 @@
+out <- bind_rows(d %>% filter(y < 5), d %>% filter(y > 33))

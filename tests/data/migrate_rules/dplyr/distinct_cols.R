@@ -1,0 +1,1 @@
+out <- d %>% distinct(h, g)

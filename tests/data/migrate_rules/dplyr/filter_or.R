@@ -1,0 +1,1 @@
+out <- d %>% filter(g == "a" | y >= 30)

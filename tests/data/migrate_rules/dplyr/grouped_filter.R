@@ -1,0 +1,1 @@
+out <- d %>% group_by(h) %>% filter(y > median(y)) %>% ungroup()

@@ -1,0 +1,2 @@
+keys <- read.csv("keys_input.csv")
+out <- inner_join(d, keys, by = "g")

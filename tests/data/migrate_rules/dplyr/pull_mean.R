@@ -1,0 +1,1 @@
+out <- data.frame(v = d %>% filter(h == "x") %>% pull(y))

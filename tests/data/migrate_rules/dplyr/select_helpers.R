@@ -1,0 +1,1 @@
+out <- d %>% select(y, starts_with("h"), everything())

@@ -1,0 +1,1 @@
+out <- d %>% select(ident = id, x) %>% rename(xx = x)

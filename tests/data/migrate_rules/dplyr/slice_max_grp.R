@@ -1,0 +1,1 @@
+out <- d %>% group_by(h) %>% slice_max(y, n = 2) %>% ungroup()
