@@ -21,6 +21,8 @@ gp <- glmer(incidence / size ~ period + (1 | herd), cbpp, binomial, weights = si
 out$cbpp_prop <- c(params(gp), list(r = "set.seed(13); simulate(gp, nsim = 3)", sim = sim(gp)))
 gt <- glmer(TICKS ~ YEAR + (1 | BROOD) + (1 | LOCATION), grouseticks, poisson)
 out$grouseticks <- c(params(gt), list(r = "set.seed(13); simulate(gt, nsim = 3)", sim = sim(gt)))
+gg <- suppressWarnings(glmer(Reaction ~ Days + (1 | Subject), sleepstudy, Gamma(link = "log")))
+out$sleepstudy_gamma <- c(params(gg), list(r = "set.seed(13); simulate(gg, nsim = 3)", sim = sim(gg)))
 b <- bootMer(fm, fixef, nsim = 20, seed = 101)
 out$bootmer <- c(params(fm), list(r = "bootMer(fm, fixef, nsim = 20, seed = 101)$t", t = rows(b$t)))
 ci <- suppressMessages(confint(fm, method = "boot", nsim = 50, seed = 1))
