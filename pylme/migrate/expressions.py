@@ -8,7 +8,7 @@ R's ``&`` binds looser than comparisons but Python's binds tighter, so
 from __future__ import annotations
 
 from .context import Context, Untranslatable
-from .names import py_name
+from .names import py_kwarg, py_name
 from .parse import RNode, unquote_name
 from .pipes import rewrite_pipe
 
@@ -58,9 +58,10 @@ def tx(node: RNode, ctx: Context) -> tuple[str, int]:
             attr = "ascii_lowercase" if name == "letters" else "ascii_uppercase"
             return f"list(string.{attr})", ATOM
         scopes = getattr(ctx, "data_scopes", None)
-        if scopes and name not in ctx.assigned and ctx.lookup_kind(name) is None \
-                and name not in ctx.functions:
-            return f'{scopes[-1]}["{name}"]', ATOM  # with(df, ...): a column of df
+        if scopes and (name in scopes[-1][1] or (
+                name not in ctx.assigned and ctx.lookup_kind(name) is None
+                and name not in ctx.functions)):
+            return f'{scopes[-1][0]}["{name}"]', ATOM  # with(df, ...): a column of df
         if name not in ctx.assigned and ctx.lookup_kind(name) is None:
             from .rules.data_io import dataset_expr
 
@@ -159,6 +160,9 @@ def _binary(node: RNode, ctx: Context) -> tuple[str, int]:
         ctx.todo(node, "assignment inside an expression")
     if op == ":":
         ctx.need_import("import numpy as np")
+        lo, hi = _int_literal(lhs), _int_literal(rhs)
+        if lo is not None and hi is not None and hi < lo:  # R's 5:1 counts down
+            return f"np.arange({lo}, {hi - 1}, -1)", ATOM
         return f"np.arange({translate_expr(lhs, ctx)}, {wrap(tx(rhs, ctx), ADD)} + 1)", ATOM
     if op == "%in%":
         ctx.need_import("import numpy as np")
@@ -175,6 +179,13 @@ def _binary(node: RNode, ctx: Context) -> tuple[str, int]:
     if prec == CMP:  # no chaining: a < b < c is not R's meaning
         return f"{wrap(tx(lhs, ctx), CMP + 1)} {py} {wrap(tx(rhs, ctx), CMP + 1)}", CMP
     return f"{wrap(tx(lhs, ctx), prec)} {py} {wrap(tx(rhs, ctx), prec + 1)}", prec
+
+
+def _int_literal(node: RNode) -> int | None:
+    text = node.text.rstrip("L")
+    if node.type in ("float", "integer") and text.isdigit():
+        return int(text)
+    return None
 
 
 def _ternary(node: RNode, ctx: Context) -> tuple[str, int]:
@@ -210,7 +221,7 @@ def translate_args(args, ctx: Context, *, rename=None) -> str:
         if a.name is None:
             out.append(value)
         else:
-            name = (rename or {}).get(a.name, py_name(a.name))
+            name = (rename or {}).get(a.name, py_kwarg(a.name))
             out.append(f"{name}={value}")
     return ", ".join(out)
 
@@ -243,5 +254,13 @@ def infer_kind(node: RNode, ctx: Context) -> str | None:
         return "logical"
     if node.type == "subset":
         base = infer_kind(node.field("function"), ctx)
-        return "df" if base == "df" and len(node.args) == 2 else None
+        if base == "dict":
+            return "dict"
+        if base == "df" and len(node.args) == 2:
+            rows, cols = node.args[0].value, node.args[1].value
+            single_col = cols is not None and cols.type in ("string", "float", "integer")
+            return None if single_col else "df"  # df[, "x"] drops to a vector, as in R
+        if base == "df" and len(node.args) == 1:
+            return "df"
+        return base if base in ("factor", "vector", "character", "logical") else None
     return None

@@ -99,6 +99,8 @@ def translate_index(node: RNode, ctx: Context) -> str:
         if cls == "numeric":
             return f"{base}.iloc[:, {_slice_text(_positions(idx, ctx))}]"
         return f"{base}[{_cols(idx, ctx)}]"
+    if cls == "numeric" and ctx.kind_of(target) == "factor":
+        return f"{base}.iloc[{_slice_text(_positions(idx, ctx))}]"  # keeps the levels
     if cls == "numeric":
         pos = _positions(idx, ctx)
         if pos.startswith("np.asarray") or pos.startswith("slice("):
@@ -109,6 +111,8 @@ def translate_index(node: RNode, ctx: Context) -> str:
         ctx.need_import("import numpy as np")
         return f"np.delete(np.asarray({ctx.expr(target)}), {_positions(idx.field('rhs'), ctx)})"
     if cls == "character":
+        if ctx.kind_of(target) == "dict" and idx.type == "call":
+            return f"{{key: {base}[key] for key in {_cols(idx, ctx)}}}"
         return f"{base}[{_cols(idx, ctx)}]"
     return f"{base}[{ctx.expr(idx)}]"
 

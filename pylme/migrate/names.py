@@ -7,7 +7,7 @@ import re
 
 from .parse import unquote_name
 
-__all__ = ["py_name"]
+__all__ = ["py_name", "py_kwarg"]
 
 _BUILTIN_SHADOW = {"list", "str", "sum", "min", "max", "range", "type", "len", "map", "filter",
                    "print", "format", "input", "id", "dir", "object", "set", "dict", "iter",
@@ -29,3 +29,10 @@ def py_name(r_name: str) -> str:
     if keyword.iskeyword(name) or name in _BUILTIN_SHADOW:
         name += "_"
     return name
+
+
+def py_kwarg(r_name: str) -> str:
+    """A keyword-argument name for R's argument ``r_name`` (``re.form`` -> ``re_form``;
+    builtins are fine as keywords, only Python keywords are escaped)."""
+    name = re.sub(r"[^0-9A-Za-z_]", "_", unquote_name(r_name))
+    return name + "_" if keyword.iskeyword(name) else name

@@ -6,7 +6,7 @@ answer than R: the level order of ``factor`` (R sorts strings with its collation
 recycling, ``cut``'s interval labels, ``rep``/``seq``'s argument forms.
 
 >>> from pylme.migrate.rbase import factor, paste
->>> list(factor(["b", "a", "B"]).categories)
+>>> list(factor(["b", "a", "B"]).cat.categories)
 ['a', 'b', 'B']
 >>> paste("x", [1, 2], sep="_")
 ['x_1', 'x_2']
@@ -49,7 +49,7 @@ def r_levels(values: Any) -> list:
 
 def factor(x: Any, levels: Sequence | None = None, labels: Sequence | None = None,
            ordered: bool = False) -> Any:
-    """R ``factor()``: a pandas Categorical (a Series when ``x`` is one, keeping its index).
+    """R ``factor()``: a categorical pandas Series (keeping ``x``'s index when it has one).
 
     Levels are R's (sorted with R's string collation unless given); values outside
     the levels become missing, as in R; ``labels`` renames the levels in order.
@@ -66,7 +66,7 @@ def factor(x: Any, levels: Sequence | None = None, labels: Sequence | None = Non
         cat = cat.rename_categories(labels)
     if isinstance(x, pd.Series):
         return pd.Series(cat, index=x.index, name=x.name)
-    return cat
+    return pd.Series(cat)
 
 
 def relevel(x: Any, ref: Any) -> Any:
@@ -206,7 +206,7 @@ def seq(from_: float = 1, to: float | None = None, by: float | None = None,
 
 
 def cut(x: Any, breaks: Any, labels: Any = None, right: bool = True,
-        include_lowest: bool = False, dig_lab: int = 3) -> pd.Categorical:
+        include_lowest: bool = False, dig_lab: int = 3) -> pd.Series:
     """R ``cut()``: intervals labelled as R labels them (``"(0,10]"``)."""
     vals = np.asarray(x, dtype=float)
     if np.ndim(breaks) == 0:
@@ -231,7 +231,7 @@ def cut(x: Any, breaks: Any, labels: Any = None, right: bool = True,
     out = pd.cut(vals, edges, right=right, labels=labels, include_lowest=include_lowest)
     if labels is None:
         return out.codes + 1
-    return pd.Categorical(out, categories=list(labels))
+    return pd.Series(pd.Categorical(out, categories=list(labels)))
 
 
 def _format_sig(v: float, digits: int) -> str:

@@ -5,7 +5,7 @@ comprehensions (a dict over a named list, as R keeps names), ``do.call(f, list)`
 from __future__ import annotations
 
 from ..expressions import ATOM, tx, wrap
-from ..names import py_name
+from ..names import py_kwarg, py_name
 from ..parse import Arg, synth_call, synth_identifier
 from . import register
 
@@ -35,7 +35,7 @@ def _apply_call(fn_node, arg_codes_nodes, extra, ctx) -> str:
                 ctx.pop_scope()
         name = ctx.expr(fn_node)  # a helper def, written before the statement
         args = ", ".join(n.text for n in arg_codes_nodes)
-        rest = ", ".join(f"{py_name(a.name)}={ctx.expr(a.value)}" if a.name else ctx.expr(a.value)
+        rest = ", ".join(f"{py_kwarg(a.name)}={ctx.expr(a.value)}" if a.name else ctx.expr(a.value)
                          for a in extra)
         return f"{name}({', '.join(x for x in (args, rest) if x)})"
     if fn_node.type == "string":

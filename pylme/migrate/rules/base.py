@@ -51,8 +51,18 @@ def c(call, ctx):
         names = [a.name or "" for a in call.args]
         values = [ctx.expr(a.value) for a in call.args]
         return f"pd.Series([{', '.join(values)}], index={names!r})"
-    values = [ctx.expr(a.value) for a in call.args if a.value is not None]
-    return f"np.array([{', '.join(values)}])"
+    nodes = [a.value for a in call.args if a.value is not None]
+    values = [ctx.expr(v) for v in nodes]
+    if all(_scalar_literal(v) for v in nodes):
+        return f"np.array([{', '.join(values)}])"
+    # R's c() flattens vectors: np.hstack concatenates arrays and scalars alike
+    return f"np.hstack([{', '.join(values)}])"
+
+
+def _scalar_literal(node) -> bool:
+    if node.type == "unary_operator" and node.op == "-":
+        node = node.field("rhs")
+    return node.type in ("float", "integer", "string", "true", "false", "na", "inf", "nan")
 
 
 @register("invisible", visible=False)
@@ -87,7 +97,8 @@ def log(call, ctx):
     return f"np.log({ctx.expr(m['x'])})"
 
 
-@register("list", returns="list")
+@register("list", returns=lambda call, ctx: "dict" if call.args and all(
+    a.name is not None for a in call.args) else "list")
 def list_(call, ctx):
     if all(a.name is not None for a in call.args):
         return "{" + ", ".join(f"{a.name!r}: {ctx.expr(a.value)}" for a in call.args) + "}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from ..expressions import ATOM, tx, wrap
-from ..names import py_name
+from ..names import py_kwarg, py_name
 from . import register
 
 NP = "import numpy as np"
@@ -29,12 +29,13 @@ def obj(node, ctx) -> str:
 
 
 @contextmanager
-def data_scope(ctx, frame_code: str):
-    """Inside ``with(df, ...)``, ``subset(df, ...)``...: bare names are ``df``'s columns."""
+def data_scope(ctx, frame_code: str, columns=()):
+    """Inside ``with(df, ...)``, ``subset(df, ...)``...: bare names are ``df``'s columns
+    (names the script assigns elsewhere are its variables, unless listed in ``columns``)."""
     scopes = getattr(ctx, "data_scopes", None)
     if scopes is None:
         scopes = ctx.data_scopes = []
-    scopes.append(frame_code)
+    scopes.append((frame_code, frozenset(columns)))
     try:
         yield
     finally:
@@ -183,7 +184,7 @@ def with_(call, ctx):
 def transform(call, ctx):
     df = frame_name(call.args[0].value, ctx)
     with data_scope(ctx, df):
-        items = [f"{py_name(a.name)}={ctx.expr(a.value)}" for a in call.args[1:]
+        items = [f"{py_kwarg(a.name)}={ctx.expr(a.value)}" for a in call.args[1:]
                  if a.name is not None]
     return f"{df}.assign({', '.join(items)})"
 
@@ -197,7 +198,9 @@ def within(call, ctx):
     body = m["expr"]
     stmts = ([c for c in body.children if not c.is_comment]
              if body.type == "braced_expression" else [body])
-    with data_scope(ctx, tmp):
+    new_cols = {s.field("lhs").text for s in stmts if s.type == "binary_operator"
+                and s.op in ("<-", "=") and s.field("lhs").type == "identifier"}
+    with data_scope(ctx, tmp, new_cols):
         for s in stmts:
             if not (s.type == "binary_operator" and s.op in ("<-", "=")
                     and s.field("lhs").type == "identifier"):
@@ -276,9 +279,12 @@ def bind(call, ctx):
         axis = "" if call.name == "rbind" else ", axis=1"
         ignore = ", ignore_index=True" if call.name == "rbind" else ""
         return f"pd.concat([{parts}]{axis}{ignore})"
-    ctx.need_import(NP)
-    items = ", ".join(f'"{a.name or a.value.text}": {ctx.expr(a.value)}' for a in values)
-    return f"pd.DataFrame({{{items}}})"
+    if all(k in VECTOR_KINDS for k in kinds):
+        items = ", ".join(f'"{a.name or a.value.text}": {ctx.expr(a.value)}' for a in values)
+        return f"pd.DataFrame({{{items}}})"
+    parts = ", ".join(f'pd.Series({ctx.expr(a.value)}, name="{a.name}")' if a.name
+                      else ctx.expr(a.value) for a in values)
+    return f"pd.concat([{parts}], axis=1)"
 
 
 @register("table", returns="table")

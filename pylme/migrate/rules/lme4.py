@@ -12,7 +12,7 @@ streams (``rng="R"``), so their numbers equal R's draw for draw.
 from __future__ import annotations
 
 from ..expressions import ATOM, translate_expr, tx, wrap
-from ..names import py_name
+from ..names import py_kwarg, py_name
 from ..parse import Arg
 from . import register
 
@@ -72,7 +72,7 @@ def _fit_args(call, ctx, formals) -> list[str]:
         elif name == "na.action":
             out.append(f'na_action="{node.text.strip(chr(34)).replace("na.", "")}"')
         else:
-            out.append(f"{_RENAME.get(name, py_name(name))}={ctx.expr(node)}")
+            out.append(f"{_RENAME.get(name, py_kwarg(name))}={ctx.expr(node)}")
     if "data" in m:
         out.append(f'data_name="{m["data"].text}"')
     return out
@@ -108,7 +108,7 @@ def family_arg(node, ctx) -> str:
             return f'"{name}"'
         ctx.need_import(PYLME)
         args = ", ".join((f"link={ctx.expr(a.value)}" if a.name in (None, "link") else
-                          f"{py_name(a.name)}={ctx.expr(a.value)}") for a in node.args)
+                          f"{py_kwarg(a.name)}={ctx.expr(a.value)}") for a in node.args)
         return f"pylme.families.{name}({args})"
     return ctx.expr(node)
 
@@ -145,7 +145,7 @@ def _rest(call, ctx, obj, *, seeded_rng=False) -> str:
         if a.name is None:
             out.append(_value(a.value, ctx))
             continue
-        name = _RENAME.get(a.name, py_name(a.name.replace(".", "_")))
+        name = _RENAME.get(a.name, py_kwarg(a.name))
         if name is None:
             continue  # parallel= / ncpus=: how R schedules, not what it computes
         out.append(f"{name}={_value(a.value, ctx)}")
@@ -220,7 +220,7 @@ def anova(call, ctx):
         return None
     ctx.need_import(PYLME)
     options = [a for a in call.args if a.name is not None]
-    opts = [f"{_RENAME.get(a.name, py_name(a.name))}={ctx.expr(a.value)}" for a in options]
+    opts = [f"{_RENAME.get(a.name, py_kwarg(a.name))}={ctx.expr(a.value)}" for a in options]
     if len(models) == 1:
         if ctx.kind_of(models[0]) == "lmerTest" and not any(a.name == "ddf" for a in options):
             opts.append('ddf="Satterthwaite"')
@@ -240,7 +240,7 @@ def boot_mer(call, ctx):
     out = [ctx.expr(m["x"]), function_value(m["FUN"], ctx)]
     for name in ("nsim", "seed", "use.u", "re.form", "type"):
         if name in m:
-            out.append(f"{_RENAME.get(name, py_name(name))}={_value(m[name], ctx)}")
+            out.append(f"{_RENAME.get(name, py_kwarg(name))}={_value(m[name], ctx)}")
     if ctx.seeded:
         out.append('rng="R"')
     return f"pylme.bootMer({', '.join(out)})"

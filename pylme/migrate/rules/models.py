@@ -77,7 +77,7 @@ def glm(call, ctx):
     _check(m, call, ctx, ("formula", "family", "data", "weights"))
     fam = family_code(m["family"], ctx) if "family" in m else None
     data = _data_arg(m, call, ctx)
-    args = [formula_arg(m["formula"], ctx), f"data={data}"]
+    args = [_glm_formula(m["formula"], ctx), f"data={data}"]
     if fam:
         args.append(f"family={fam}")
     if "weights" in m:
@@ -85,6 +85,18 @@ def glm(call, ctx):
         args.append(f'var_weights={data}["{w.text}"]' if w.type == "identifier"
                     else f"var_weights={ctx.expr(w)}")
     return f"smf.glm({', '.join(args)}).fit()"
+
+
+def _glm_formula(node, ctx) -> str:
+    """``cbind(k, n - k) ~ x`` -> ``"k + I(n - k) ~ x"``: statsmodels' binomial GLM reads
+    a two-column response (successes, failures) as R does."""
+    lhs = node.field("lhs") if node.type == "binary_operator" and node.op == "~" else None
+    if lhs is None or not (lhs.type == "call" and lhs.call_name() == "cbind"):
+        return formula_arg(node, ctx)
+    cols = [a.value.text if a.value.type == "identifier" else f"I({a.value.text})"
+            for a in lhs.args]
+    rhs = ctx.formula_text(node.field("rhs"))
+    return f'"{" + ".join(cols)} ~ {rhs}"'
 
 
 def _is_lm(node, ctx) -> bool:

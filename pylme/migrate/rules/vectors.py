@@ -236,6 +236,8 @@ def as_logical(call, ctx):
 @register("unlist", "as.vector", "drop", returns="vector")
 def unlist(call, ctx):
     ctx.need_import(NP)
+    if ctx.kind_of(_x(call, ctx)) == "dict":
+        return f"np.hstack(list({ctx.expr(_x(call, ctx))}.values()))"
     return f"np.ravel(np.asarray({ctx.expr(_x(call, ctx))}))"
 
 
