@@ -27,9 +27,9 @@ With ``rng="R"`` they are R's (:mod:`pylme.rrandom`), in lme4's order: one
 family function on ``rep_len(mu*, n * nsim)`` (``simfunList``): binomial
 ``rbinom(n * nsim, size = w, prob = mu*)`` (``size = 1`` for a factor response),
 Poisson ``rpois(n * nsim, mu*)``, Gamma ``rgamma(n * nsim, shape = σ w, rate = shape / mu*)``,
-Gaussian ``rnorm(n * nsim, mu*, σ)``; response ``j`` is the ``j``-th block of ``n``.
-The inverse-Gaussian (``statmod::rinvgauss``) and negative-binomial draws are not
-available with ``rng="R"``.
+Gaussian ``rnorm(n * nsim, mu*, σ)``, negative binomial ``rnbinom(n * nsim, mu = mu*,
+size = θ)``; response ``j`` is the ``j``-th block of ``n``.  The inverse-Gaussian draws
+(``statmod::rinvgauss``, outside base R) are not available with ``rng="R"``.
 
 Deviation from lme4: with ``newdata`` and a ``cbind`` response lme4 recycles the fitted
 rows' trial counts over the new rows; pylme does that only when the numbers of rows agree
@@ -175,9 +175,11 @@ class GlmmSampler:
             values = stream.rgamma(ntot, shape, rate=1.0, scale=1.0 / rate)  # R: scale = 1/rate
         elif name == "gaussian":
             values = stream.rnorm(ntot, ftd, self.sigma)
+        elif name == "negative.binomial":
+            values = np.asarray(stream.rnbinom(ntot, _nb_theta(self.family), mu=ftd), dtype=float)
         else:
             raise ModelSpecError(f"rng=\"R\" does not implement simulation for family \u2018{self.family.family}\u2019 "
-                                 "(lme4 draws it with statmod::rinvgauss or rnbinom)")
+                                 "(lme4 draws it with statmod::rinvgauss)")
         return [values[j * n:(j + 1) * n] for j in range(nsim)]
 
 

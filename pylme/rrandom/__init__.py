@@ -8,7 +8,7 @@ array([ 1.37095845, -0.56469817,  0.36312841])
 The module-level functions share one global stream (R's ``.Random.seed``);
 :class:`RRandom` is a private stream with the same methods.  The generators are
 Numba ports of R's C sources (``RNG.c``, ``snorm.c``/``qnorm.c``, ``sexp.c``,
-``rbinom.c``, ``rpois.c``, ``rgamma.c``, ``do_sample``), checked against R's own draws.
+``rbinom.c``, ``rpois.c``, ``rgamma.c``, ``rnbinom.c``, ``do_sample``), checked against R's own draws.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 from .api import RRandom, global_stream
 
 __all__ = ["RRandom", "set_seed", "get_state", "set_state", "runif", "rnorm", "rexp", "rgamma", "rbinom",
-           "rpois", "sample", "sample_int", "global_stream"]
+           "rpois", "rnbinom", "sample", "sample_int", "global_stream"]
 
 
 def set_seed(seed: Any) -> None:
@@ -66,6 +66,11 @@ def rbinom(n: Any, size: Any, prob: Any) -> np.ndarray:
 def rpois(n: Any, lam: Any) -> np.ndarray:
     """R's ``rpois(n, lambda)`` on the global stream."""
     return global_stream().rpois(n, lam)
+
+
+def rnbinom(n: Any, size: Any, prob: Any = None, mu: Any = None) -> np.ndarray:
+    """R's ``rnbinom(n, size, prob, mu)`` on the global stream."""
+    return global_stream().rnbinom(n, size, prob, mu)
 
 
 def sample(x: Any, size: Any = None, replace: bool = False, prob: Any = None) -> np.ndarray:

@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover
 __all__ = ["rkernel"]
 
 _SOURCES = ("_jit.py", "mersenne.py", "normal.py", "exponential.py", "uniform.py", "discrete.py",
-            "binom.py", "pois.py", "gamma.py")
+            "binom.py", "pois.py", "gamma.py", "nbinom.py")
 
 
 def _fingerprint() -> str:

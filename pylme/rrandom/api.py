@@ -19,6 +19,7 @@ from ..errors import DataError, PylmeWarning
 from . import binom, gamma, pois
 from .discrete import prob_sample_noreplace, prob_sample_replace, sample_hash, sample_uniform, walker_sample
 from .exponential import rexp_fill
+from .nbinom import rnbinom_fill
 from .mersenne import KIND_CODE, N_WORDS, seeded_state
 from .normal import rnorm_fill
 from .uniform import runif_fill
@@ -183,6 +184,21 @@ class RRandom:
             _nas_produced(True)
             return out
         _nas_produced(pois.rpois_fill(self._words, self._caches["pois"], out, mu))
+        return _as_counts(out)
+
+    def rnbinom(self, n: Any, size: Any, prob: Any = None, mu: Any = None) -> np.ndarray:
+        """R's ``rnbinom(n, size, prob)`` or ``rnbinom(n, size, mu = mu)``; integer counts."""
+        if (prob is None) == (mu is None):
+            raise DataError("'prob' and 'mu' both specified" if prob is not None else
+                            "argument \"prob\" is missing, with no default")
+        out = np.empty(count(n))
+        sz, par = _param(size), _param(mu if mu is not None else prob)
+        if out.size and (sz.size == 0 or par.size == 0):
+            out[:] = np.nan
+            _nas_produced(True)
+            return out
+        _nas_produced(rnbinom_fill(self._words, self._caches["gamma"], self._caches["pois"], out, sz, par,
+                                   mu is not None))
         return _as_counts(out)
 
     def sample(self, x: Any, size: Any = None, replace: bool = False, prob: Any = None) -> np.ndarray:

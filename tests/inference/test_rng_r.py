@@ -56,6 +56,8 @@ def fits():
                                      weights="size"),
             "sleepstudy_gamma": pylme.glmer("Reaction ~ Days + (1 | Subject)", LOAD("sleepstudy"),
                                             family=pylme.families.Gamma(link="log")),
+            "grouseticks_nb": pylme.glmer("TICKS ~ YEAR + (1 | LOCATION)", LOAD("grouseticks"),
+                                          family=pylme.families.negative_binomial(2)),
             "grouseticks": pylme.glmer("TICKS ~ YEAR + (1 | BROOD) + (1 | LOCATION)", LOAD("grouseticks"),
                                        family="poisson"),
         }
@@ -68,7 +70,8 @@ def _column(frame, j):
 
 @pytest.mark.parametrize("case, rtol", [("sleepstudy", 1e-9), ("sleepstudy_use_u", 1e-9), ("penicillin", 1e-9),
                                         ("penicillin_swapped", 1e-9), ("cbpp", 0), ("cbpp_prop", 0),
-                                        ("grouseticks", 0), ("sleepstudy_gamma", 1e-5)])
+                                        ("grouseticks", 0), ("grouseticks_nb", 0),
+                                        ("sleepstudy_gamma", 1e-5)])
 def test_simulate_equals_lme4_after_set_seed(fits, case, rtol):
     ref = REF[case]
     fit = fits[case.replace("_use_u", "")]
