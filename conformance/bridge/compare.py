@@ -172,9 +172,6 @@ def _anova(k: int, anova: AnovaCapture, fitted: dict) -> AnovaReport:
     models = tuple(anova.models)
     if anova.table.get("kind") == "error":
         return AnovaReport(k, site, models, CAPTURE_ERROR, anova.table.get("error", ""))
-    if len(models) < 2:
-        return AnovaReport(k, site, models, UNSUPPORTED,
-                           "anova() of one model: only model comparisons are verified")
     missing = [m for m in models if m is None or m not in fitted]
     if missing:
         return AnovaReport(k, site, models, UNSUPPORTED,
@@ -184,8 +181,9 @@ def _anova(k: int, anova: AnovaCapture, fitted: dict) -> AnovaReport:
     try:
         with warnings.catch_warnings():  # "refitting model(s) with ML": R said it already
             warnings.simplefilter("ignore")
-            result = first.anova(*others, refit=anova.refit,
-                                 model_names=list(anova.names) or None)
+            result = (first.anova(*others, refit=anova.refit,
+                                  model_names=list(anova.names) or None) if others
+                      else first.anova())  # lme4's table of one model (no ddf)
         table = result.table
         ours = {"anova": py_side._frame_record(table, table.index),
                 "anova_print": py_side._rec(py_side.stdout_lines(str(result)))}

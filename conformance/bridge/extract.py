@@ -87,7 +87,7 @@ def _capture(session: RSession, k: int, versions: dict, printed: list) -> Captur
     session.run(f"data <- {_SET_CONTRASTS}", env)
     case = Case(f"verify_{k}", "data", f["formula"], reml=bool(f["reml"]),
                 weights=f["weights_text"], offset=f["offset_text"], control=f["control"] or "",
-                family=f["family"], nAGQ=int(f["nAGQ"] or 1))
+                family=f["family"], nAGQ=1 if f["nAGQ"] is None else int(f["nAGQ"]))
     reference = _reference(session, env, case, versions, f)
     return Capture(**common, case=case, data=data, weights=f["weights"] and _list(f["weights"]),
                    offset=f["offset"] and _list(f["offset"]), na_action=f["na_action"] or "na.omit",

@@ -134,7 +134,9 @@ def test_every_call_site_is_captured(tmp_path):
     # top level, a function, a for loop, lapply, lmerTest::lmer with subset, a pipe, top level
     assert sites == [f"many_sites.R:{n}" for n in (7, 9, 12, 15, 17, 18, 19)], text
     assert [m["status"] for m in data["models"]] == ["pass"] * 7, text
-    assert [(a["models"], a["status"]) for a in data["anovas"]] == [([4, 7], "pass")]
+    # anova(fits[[1]], m7): the likelihood-ratio test; anova(m1): lme4's F table of one model
+    assert [(a["models"], a["status"]) for a in data["anovas"]] == [([4, 7], "pass"),
+                                                                     ([6], "pass")]
     assert code == 0
     assert any(p.startswith("summary") for m in data["models"] for p in m["printed"])
 
@@ -167,3 +169,11 @@ def test_python_translation_of_another_model_fails(tmp_path):
 def test_usage_errors(tmp_path):
     code, _, text = _verify(str(tmp_path / "missing.R"), tmp_path=tmp_path)
     assert code == 2 and "no such script" in text
+
+
+@pytest.mark.needs_r
+def test_timeout_exit_status(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "conformance.bridge.verify_cli",
+                           str(CASES / "sleeps.R"), "--quiet", "--timeout", "5"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 3 and "--timeout" in proc.stderr
