@@ -1,0 +1,111 @@
+"""``python -m benchmarks compare``: structure of the table and the JSON, not timings.
+
+Runs the real command (``--quick --repeat 1`` on Dyestuff and sleepstudy) in a subprocess
+from the repository root, with pylme alone and, when R with lme4 is present, with lme4 too
+(then every tool's θ is judged by lme4's own deviance function).  No assertion is about
+speed: the machine may be loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import generate, models  # noqa: E402
+from benchmarks.report import scaling_exponents  # noqa: E402
+
+QUICK = ["--quick", "--repeat", "1", "--only", "dyestuff", "sleepstudy", "--budget", "0.02", "--quiet"]
+HEADER = "| model | θ | tool | fit | × lme4 | evals | per eval | floor | eval/floor | peak RSS | Δ objective |"
+
+
+def _compare(tmp_path: Path, *extra: str) -> tuple[str, dict]:
+    out = tmp_path / "out.json"
+    proc = subprocess.run([sys.executable, "-m", "benchmarks", "compare", *QUICK, "--json", str(out), *extra],
+                          cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout, json.loads(out.read_text())
+
+
+def _check_pylme(entry: dict) -> None:
+    assert entry["status"] == "ok"
+    assert len(entry["times"]) == 1 and entry["seconds"] > 0
+    assert entry["evals"] >= entry["optimizer_evals"] > 0  # the counted fit sees every evaluation
+    assert entry["per_eval"] > 0 and entry["maxrss_kib"] > 0
+    assert entry["floor"]["backend"] == "dense" and entry["floor"]["seconds"] > 0
+    assert math.isfinite(entry["objective"])
+
+
+def test_compare_pylme_only(tmp_path):
+    text, report = _compare(tmp_path, "--tools", "pylme", "--no-process")
+    assert HEADER in text
+    assert [row["model"] for row in report["models"]] == ["dyestuff", "sleepstudy"]
+    assert report["meta"]["tools"] == ["pylme"] and report["meta"]["load_start"]
+    for row in report["models"]:
+        assert list(row["tools"]) == ["pylme"]
+        _check_pylme(row["tools"]["pylme"])
+        # the row of the table names the model and the tool
+        assert any(line.startswith(f"| {row['label']} |") and "| pylme |" in line for line in text.splitlines())
+    # sleepstudy has 3 θ; the floor is the dense columns' block (X and y: order 3)
+    sleep = report["models"][1]["tools"]["pylme"]
+    assert len(sleep["theta"]) == 3 and sleep["floor"]["order"] == 3
+    assert report["process"] is None
+
+
+@pytest.mark.needs_r
+def test_compare_with_lme4(tmp_path):
+    text, report = _compare(tmp_path, "--tools", "pylme,lme4")
+    assert report["meta"]["r"]["lme4"]["blas"]  # the BLAS R runs on is named
+    assert "BLAS `" in text
+    for row in report["models"]:
+        lme4, pylme = row["tools"]["lme4"], row["tools"]["pylme"]
+        assert row["judge"] == "lme4 devfun" and row["diff_against"] == "lme4"
+        assert lme4["objective_diff"] == 0.0  # lme4 judged at its own θ
+        # lme4's devfun at its θ is the objective lme4 reports (the yardstick is consistent)
+        assert lme4["judged"] == pytest.approx(lme4["objective"], rel=1e-12, abs=1e-9)
+        assert pylme["objective_diff"] is not None and abs(pylme["objective_diff"]) < 1e-6
+        assert pylme["ratio"] == pytest.approx(lme4["seconds"] / pylme["seconds"])
+        assert lme4["evals"] >= lme4["optimizer_evals"] > 0
+        _check_pylme(pylme)
+    proc = report["process"]
+    assert set(proc["tools"]) == {"lme4", "pylme"}
+    assert proc["tools"]["lme4"]["ratio_to_lme4"] == 1.0 and proc["tools"]["pylme"]["seconds"] > 0
+    assert "Whole process" in text
+
+
+def test_generators_are_seeded_and_shaped():
+    a, b = generate.kb07_like(), generate.kb07_like()
+    assert a.equals(b) and a.shape == (1800, 6)
+    assert a.groupby("subj", observed=True)["a"].nunique().min() == 2  # contrasts vary within subjects
+    assert a.groupby("item", observed=True)["c"].nunique().min() == 2  # ... and within items
+    c = generate.crossed(5000, 200, 50, seed=3)
+    assert c["user"].cat.categories.size == 200 and c["user"].value_counts().min() >= 1
+    assert c.equals(generate.crossed(5000, 200, 50, seed=3)) and not c.equals(generate.crossed(5000, 200, 50))
+    assert generate.scaling_sizes()[0] == 10_000 and generate.scaling_sizes()[-1] == 1_000_000
+    assert generate.scaling_levels(1_000_000) == (20_000, 5_000)
+
+
+def test_model_selection():
+    assert [m.key for m in models.select(None, quick=True)] == list(models.QUICK)
+    series = models.select(["scaling"], quick=False)
+    assert [m.rows for m in series] == generate.scaling_sizes()
+    with pytest.raises(SystemExit):
+        models.select(["no_such_model"], quick=False)
+
+
+def test_scaling_exponent_is_the_log_log_slope():
+    rows = [{"series": "scaling", "rows": n, "tools": {"pylme": {"seconds": 2e-6 * n ** 1.3}}}
+            for n in (10_000, 100_000, 1_000_000)]
+    rows.append({"series": None, "rows": None, "tools": {"pylme": {"seconds": 1.0}}})
+    out = scaling_exponents(rows)
+    assert out["pylme"]["exponent"] == pytest.approx(1.3)
+    assert len(out["pylme"]["points"]) == 3
+    assert np.isfinite(out["pylme"]["exponent"])
