@@ -26,6 +26,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import pylme
@@ -58,6 +59,8 @@ def fits():
                                             family=pylme.families.Gamma(link="log")),
             "grouseticks_nb": pylme.glmer("TICKS ~ YEAR + (1 | LOCATION)", LOAD("grouseticks"),
                                           family=pylme.families.negative_binomial(2)),
+            "contraception_factor": pylme.glmer("use ~ urban + (1 | district)", LOAD("Contraception"),
+                                                family="binomial"),
             "grouseticks": pylme.glmer("TICKS ~ YEAR + (1 | BROOD) + (1 | LOCATION)", LOAD("grouseticks"),
                                        family="poisson"),
         }
@@ -65,12 +68,14 @@ def fits():
 
 def _column(frame, j):
     col = frame[f"sim_{j + 1}"]
+    if col.ndim == 1 and isinstance(col.dtype, pd.CategoricalDtype):  # a factor response: R's as.numeric() codes
+        return np.asarray(col.cat.codes, dtype=float) + 1
     return np.asarray(col.iloc[:, 0] if col.ndim == 2 else col, dtype=float)  # cbind: the successes
 
 
 @pytest.mark.parametrize("case, rtol", [("sleepstudy", 1e-9), ("sleepstudy_use_u", 1e-9), ("penicillin", 1e-9),
                                         ("penicillin_swapped", 1e-9), ("cbpp", 0), ("cbpp_prop", 0),
-                                        ("grouseticks", 0), ("grouseticks_nb", 0),
+                                        ("grouseticks", 0), ("grouseticks_nb", 0), ("contraception_factor", 0),
                                         ("sleepstudy_gamma", 1e-5)])
 def test_simulate_equals_lme4_after_set_seed(fits, case, rtol):
     ref = REF[case]

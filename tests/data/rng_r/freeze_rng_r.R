@@ -25,6 +25,10 @@ gg <- suppressWarnings(glmer(Reaction ~ Days + (1 | Subject), sleepstudy, Gamma(
 out$sleepstudy_gamma <- c(params(gg), list(r = "set.seed(13); simulate(gg, nsim = 3)", sim = sim(gg)))
 gn <- glmer(TICKS ~ YEAR + (1 | LOCATION), grouseticks, family = MASS::negative.binomial(theta = 2))
 out$grouseticks_nb <- c(params(gn), list(r = "set.seed(13); simulate(gn, nsim = 3)", sim = sim(gn)))
+data(Contraception, package = "mlmRev")
+gc <- glmer(use ~ urban + (1 | district), Contraception, binomial)
+out$contraception_factor <- c(params(gc), list(r = "set.seed(13); as.numeric(simulate(gc, nsim = 3)[[j]])",
+                                               sim = sim(gc)))
 b <- bootMer(fm, fixef, nsim = 20, seed = 101)
 out$bootmer <- c(params(fm), list(r = "bootMer(fm, fixef, nsim = 20, seed = 101)$t", t = rows(b$t)))
 ci <- suppressMessages(confint(fm, method = "boot", nsim = 50, seed = 1))
