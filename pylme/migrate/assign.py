@@ -17,6 +17,11 @@ def assignment_lines(node: RNode, ctx: Context) -> list[str]:
         target, value = node.field("lhs"), node.field("rhs")
     if node.op in ("<<-", "->>"):
         ctx.todo(node, "superassignment (<<-) to an enclosing environment")
+    if value.type == "binary_operator" and value.op in ("<-", "=", "->"):
+        # a <- b <- v: assign the inner one first, then a from it (R's value semantics)
+        inner = assignment_lines(value, ctx)
+        inner_target = value.field("rhs") if value.op == "->" else value.field("lhs")
+        return inner + assignment_lines(_rebind(node, target, inner_target), ctx)
     if target.type in ("identifier", "string"):
         name = unquote_name(target.text)
         if value.type == "function_definition":
@@ -29,6 +34,13 @@ def assignment_lines(node: RNode, ctx: Context) -> list[str]:
         ctx.set_kind(name, ctx.kind_of(value))
         return [f"{py_name(name)} = {code}"]
     return [f"{_target(target, ctx)} = {ctx.expr(value)}"]
+
+
+def _rebind(node: RNode, target: RNode, value: RNode) -> RNode:
+    """``target <- value`` as a node (for chained assignments)."""
+    from dataclasses import replace
+
+    return replace(node, op="<-", fields=(("lhs", target), ("rhs", value)))
 
 
 def _target(target: RNode, ctx: Context) -> str:

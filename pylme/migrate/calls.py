@@ -21,7 +21,7 @@ def call_args(node: RNode) -> tuple[Arg, ...]:
 
 def split_name(fn: RNode) -> tuple[str | None, str | None]:
     """(package, name) of a call's function node; (None, None) if not a name."""
-    if fn.type in ("identifier", "string"):
+    if fn.type in ("identifier", "string", "return"):
         return None, unquote_name(fn.text)
     if fn.type == "namespace_operator":
         lhs, rhs = fn.field("lhs"), fn.field("rhs")

@@ -9,8 +9,22 @@ from .parse import RNode
 __all__ = ["function_expr", "params_text"]
 
 
+def lazy_defaults(node: RNode) -> list[tuple[str, RNode]]:
+    """Defaults that use other parameters (R evaluates defaults lazily, in the call)."""
+    names = {name for name, _ in node.params}
+    out = []
+    for name, default in node.params:
+        if default is not None and any(n.type == "identifier" and n.text in names
+                                       for n in default.walk()):
+            out.append((name, default))
+    return out
+
+
 def params_text(node: RNode, ctx: Context) -> str:
-    """``a, b=2, *args`` for R's formals (``...`` becomes ``*args, **kwargs``)."""
+    """``a, b=2, *args`` for R's formals (``...`` becomes ``*args``); a default that
+    uses another parameter becomes ``None``, computed in the body (see
+    :func:`lazy_defaults`)."""
+    lazy = {name for name, _ in lazy_defaults(node)}
     out = []
     for name, default in node.params:
         if name == "...":
@@ -18,6 +32,8 @@ def params_text(node: RNode, ctx: Context) -> str:
             continue
         if default is None:
             out.append(py_name(name))
+        elif name in lazy:
+            out.append(f"{py_name(name)}=None")
         else:
             out.append(f"{py_name(name)}={ctx.expr(default)}")
     return ", ".join(out)
@@ -37,7 +53,7 @@ def function_expr(node: RNode, ctx: Context) -> str:
     if body is not None and body.type == "braced_expression":
         inner = [c for c in body.children if not c.is_comment]
         exprs = inner[0] if len(inner) == 1 else None
-    if exprs is not None and exprs.type not in ("braced_expression", "if_statement",
+    if exprs is not None and not lazy_defaults(node) and exprs.type not in ("braced_expression", "if_statement",
                                                  "for_statement", "while_statement",
                                                  "repeat_statement") and not (
             exprs.type == "binary_operator" and exprs.op in ("<-", "=", "->", "<<-")):

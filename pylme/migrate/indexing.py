@@ -35,6 +35,8 @@ def index_class(node: RNode | None, ctx: Context) -> str:
     kind = ctx.kind_of(node)
     if kind in ("logical", "character", "numeric"):
         return kind
+    if kind == "int":
+        return "numeric"
     return "unknown"
 
 
@@ -47,6 +49,8 @@ def _positions(node: RNode, ctx: Context) -> str:
         if lo.type in ("float", "integer"):
             start = int(float(lo.text.rstrip("L"))) - 1
             return f"slice({start}, {ctx.expr(hi)})" if start else f"slice(None, {ctx.expr(hi)})"
+    if node.type == "identifier" and ctx.kind_of(node) == "int":
+        return f"{ctx.expr(node)} - 1"
     ctx.need_import("import numpy as np")
     return f"np.asarray({ctx.expr(node)}) - 1"
 
@@ -103,7 +107,7 @@ def translate_index(node: RNode, ctx: Context) -> str:
         return f"{base}.iloc[{_slice_text(_positions(idx, ctx))}]"  # keeps the levels
     if cls == "numeric":
         pos = _positions(idx, ctx)
-        if pos.startswith("np.asarray") or pos.startswith("slice("):
+        if pos.startswith("np.asarray(") or pos.startswith("slice("):
             ctx.need_import("import numpy as np")
             return f"np.asarray({ctx.expr(target)})[{_slice_text(pos)}]"
         return f"np.asarray({ctx.expr(target)})[{pos}]" if _needs_array(target, ctx) else f"{base}[{pos}]"

@@ -105,7 +105,7 @@ class RNode:
         fn = self.field("function")
         if fn is None:
             return None
-        if fn.type in ("identifier", "string"):
+        if fn.type in ("identifier", "string", "return"):
             return unquote_name(fn.text)
         if fn.type == "namespace_operator":
             return fn.text.replace(" ", "")

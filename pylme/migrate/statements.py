@@ -39,11 +39,24 @@ def block_lines(nodes, ctx: Context, *, top: bool = False, func: bool = False) -
             prev_end = node.end_line
             continue
         lines = statement_lines(node, ctx, top=top, is_return=func and node is last)
+        is_def = bool(lines) and lines[0].startswith("def ")
+        if top and (is_def or (out and out[-1].startswith("    ") and _last_was_def(out))):
+            while out and out[-1] == "":
+                out.pop()
+            if out:
+                out += ["", ""]  # PEP 8: two blank lines around top-level functions
         out.extend(lines)
         prev_end = node.end_line
     if not any(line.strip() and not line.lstrip().startswith("#") for line in out) and not top:
         out.append("pass")
     return out
+
+
+def _last_was_def(out: list[str]) -> bool:
+    for line in reversed(out):
+        if line and not line.startswith((" ", "#")):
+            return line.startswith("def ")
+    return False
 
 
 def statement_lines(node: RNode, ctx: Context, *, top: bool, is_return: bool) -> list[str]:
@@ -162,8 +175,10 @@ def _if(node: RNode, ctx: Context, is_return: bool) -> list[str]:
 def _for(node: RNode, ctx: Context) -> list[str]:
     var = py_name(node.field("variable").text)
     seq = node.field("sequence")
-    ctx.set_kind(unquote_name(node.field("variable").text), None)
     head = _range(seq, ctx)
+    # a loop over 1:n / seq_along() gives R's 1-based integers: x[i] then becomes x[i - 1]
+    ctx.set_kind(unquote_name(node.field("variable").text),
+                 "int" if head.startswith(("range(", "np.arange(")) else None)
     lines = [f"for {var} in {head}:"]
     return lines + indent(_body(node.field("body"), ctx))
 
@@ -194,14 +209,17 @@ def _loop(node: RNode, ctx: Context, cond: RNode | None) -> list[str]:
 
 def function_def_lines(name: str, node: RNode, ctx: Context) -> list[str]:
     """``def name(params):`` with the body; its last value is returned, as in R."""
-    from .functions import params_text
+    from .functions import lazy_defaults, params_text
 
     ctx.push_scope()
     try:
         for pname, _ in node.params:
             ctx.set_kind(pname, None)
         head = f"def {name}({params_text(node, ctx)}):"
+        pre = []
+        for pname, default in lazy_defaults(node):
+            pre += [f"if {py_name(pname)} is None:", f"    {py_name(pname)} = {ctx.expr(default)}"]
         body = _body(node.field("body"), ctx, is_return=True)
     finally:
         ctx.pop_scope()
-    return [head] + indent(body)
+    return [head] + indent(pre + body)

@@ -166,7 +166,6 @@ def method_rule(pyname: str, *, returns=None, seeded_rng=False, kinds=MODEL_KIND
         obj = _model_of(call, ctx)
         if obj is None or not (ctx.kind_of(obj) in kinds or ctx.kind_of(obj) is None):
             return None
-        ctx.need_import(PYLME)
         args = _rest(call, ctx, obj, seeded_rng=seeded_rng and _boot_method(call, pyname))
         if summary_like and ctx.kind_of(obj) == "lmerTest" and "ddf" not in args:
             args = ", ".join(x for x in (args, 'ddf="Satterthwaite"') if x)
@@ -218,16 +217,18 @@ def anova(call, ctx):
         return None
     if ctx.kind_of(models[0]) in ("lm", "glm") and len(models) == 1:
         return None
-    ctx.need_import(PYLME)
     options = [a for a in call.args if a.name is not None]
     opts = [f"{_RENAME.get(a.name, py_kwarg(a.name))}={ctx.expr(a.value)}" for a in options]
     if len(models) == 1:
         if ctx.kind_of(models[0]) == "lmerTest" and not any(a.name == "ddf" for a in options):
             opts.append('ddf="Satterthwaite"')
         return f"{wrap(tx(models[0], ctx), ATOM)}.anova({', '.join(opts)})"
+    ctx.need_import(PYLME)
     names = [m.text for m in models]
     parts = [translate_expr(m, ctx) for m in models]
-    if [py_name(n) for n in names] != parts or names != parts:
+    # R labels the rows with the arguments' text; pylme's default is m1, m2, ...
+    if names != [f"m{i + 1}" for i in range(len(names))] and not any(
+            a.name in ("model.names", "names") for a in options):
         opts.append(f"model_names={names!r}")
     return f"pylme.anova({', '.join(parts + opts)})"
 
@@ -258,7 +259,6 @@ def function_value(node, ctx) -> str:
 @register("isSingular")
 def is_singular(call, ctx):
     obj = _model_of(call, ctx)
-    ctx.need_import(PYLME)
     args = _rest(call, ctx, obj)
     return f"{wrap(tx(obj, ctx), ATOM)}.isSingular({args})"
 
