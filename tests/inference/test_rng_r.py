@@ -13,10 +13,15 @@ pylme.rrandom reproduces bit for bit) and of the fitted parameters.  So
   pylme's θ̂, β̂, σ̂ with lme4's: compared at 1e-9 relative;
 * bootstrap statistics are refits of those responses: the fixed effects of the
   sleepstudy and cbpp replicates agree to ~1e-11, so 1e-8.  The variance parameters of
-  the sleepstudy refits do not always agree: on a flat REML surface lme4's refit
-  (NLopt BOBYQA from θ̂) and pylme's can stop at different points (replicate 3: θ₁
-  0.8405 in R, 0.8363 in pylme, whose own lmer() fit of that response agrees with
-  R's lmer() to 1e-9).  Those rows of ``confint(method="boot")`` are compared at 2 %.
+  the sleepstudy refits differ by up to ~10 % relative: lme4 1.1-31's ``refit()`` of a
+  REML lmerMod rebuilds the response with ``mkRespMod(model.frame(object), REML =
+  isREML(object))``, i.e. ``REML = 1`` instead of ``p`` (``refit(fm)@resp$REML`` is 1,
+  ``fm@resp$REML`` is 2), so it optimizes the REML criterion with n − 1 in place of
+  n − p (``REMLcrit(refit(fm))`` 1751.95 vs ``REMLcrit(fm)`` 1743.63).  pylme's refit
+  optimizes the model's own REML criterion (replicate 3: θ₁ 0.8363, which is also
+  what R's ``lmer()`` gives for that response; R's refit: 0.8405).  The fixed effects
+  of sleepstudy (balanced) do not depend on θ, hence agree.  The variance rows of
+  ``confint(method="boot")`` are compared at 2 % (their percentiles move less).
 """
 
 from __future__ import annotations
