@@ -131,11 +131,18 @@ def print_plot(call, ctx):
     method for plots); other values are left to base R's ``print`` rule."""
     x = call.arg("x", 0)
     kind = ctx.kind_of(x) if x is not None else None
+    base = x
+    while base is not None and base.type == "binary_operator" and base.op == "+":
+        base = base.field("lhs")  # p + geom_point(): a ggplot when p is one
+    if kind is None and base is not None and base is not x:
+        kind = ctx.kind_of(base)
     if kind == "trellis":
         return ctx.expr(x)
     if kind == "ggplot":
         plt_import(ctx)
-        return f"rdev.page({ctx.expr(x)}.draw())"
+        from ..expressions import ATOM, tx, wrap
+
+        return f"rdev.page({wrap(tx(x, ctx), ATOM)}.draw())"
     return None
 
 

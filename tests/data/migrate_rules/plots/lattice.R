@@ -1,0 +1,8 @@
+library(lattice)
+d <- read.csv("dplyr_input.csv")
+d$h <- factor(d$h)
+pdf("lattice.pdf")
+print(xyplot(y ~ id | h, data = d, type = c("p", "r"), layout = c(2, 1), as.table = TRUE))
+print(xyplot(y + id ~ x, groups = h, data = d, type = "l"))
+print(bwplot(y ~ h, data = d))
+dev.off()

@@ -1,0 +1,8 @@
+library(lme4)
+library(lattice)
+fm <- lmer(Reaction ~ Days + (Days | Subject), sleepstudy)
+pdf("mermod.pdf")
+plot(fm)
+print(dotplot(ranef(fm, condVar = TRUE)))
+print(qqmath(ranef(fm, condVar = TRUE)))
+dev.off()

@@ -1,0 +1,6 @@
+d <- read.csv("dplyr_input.csv")
+png("box.png", width = 600, height = 400)
+par(mfrow = c(1, 2))
+boxplot(y ~ h, data = d, main = "by h")
+hist(d$y, main = "y", xlab = "y")
+dev.off()
