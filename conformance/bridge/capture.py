@@ -113,6 +113,8 @@ class AnovaCapture:
         anova's ``refit`` argument.
     names : list of str
         The models' names as R deparsed them (argument order).
+    with_lm : bool
+        An ``lm``/``glm`` fit was among the compared models (not captured).
     file, line : str, int
     """
 
@@ -121,6 +123,7 @@ class AnovaCapture:
     print: dict
     refit: bool
     names: list
+    with_lm: bool
     file: str
     line: int | None
 

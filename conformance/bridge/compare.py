@@ -172,6 +172,10 @@ def _anova(k: int, anova: AnovaCapture, fitted: dict) -> AnovaReport:
     models = tuple(anova.models)
     if anova.table.get("kind") == "error":
         return AnovaReport(k, site, models, CAPTURE_ERROR, anova.table.get("error", ""))
+    if anova.with_lm:
+        return AnovaReport(k, site, models, UNSUPPORTED,
+                           "anova() of a merMod against an lm/glm fit: the lm side is not "
+                           "captured")
     missing = [m for m in models if m is None or m not in fitted]
     if missing:
         return AnovaReport(k, site, models, UNSUPPORTED,

@@ -162,11 +162,12 @@ def _anovas(session: RSession) -> list[AnovaCapture]:
             out.append(AnovaCapture(models, table, text,
                                     bool(plain(session.get(f"{base}$refit").value)),
                                     _list(plain(session.get(f"{base}$names").value)),
+                                    bool(plain(session.get(f"{base}$with_lm").value)),
                                     plain(session.get(f"{base}$file").value) or "",
                                     plain(session.get(f"{base}$line").value)))
         except RError as err:  # an anova the harness cannot read is shown, not hidden
             out.append(AnovaCapture([], {"kind": "error", "error": err.message}, {}, True, [],
-                                    "", None))
+                                    False, "", None))
     return out
 
 

@@ -206,7 +206,8 @@ local({
       mods <- c(list(object), Filter(function(m) methods::is(m, "merMod"), list(...)))
       rec <- list(models = vapply(mods, st$which_fit, 1L),
                   table = as.data.frame(res), print = utils::capture.output(print(res)),
-                  refit = !isFALSE(list(...)$refit), names = shown[seq_along(mods)])
+                  refit = !isFALSE(list(...)$refit), names = shown[seq_along(mods)],
+                  with_lm = any(vapply(list(...), inherits, NA, "lm")))
       rec[c("file", "line")] <- site(sys.calls())
       st$anovas[[length(st$anovas) + 1L]] <- rec
     }
