@@ -25,7 +25,7 @@ CASES = sorted(k for k in EXPECTED if not k.startswith("_"))
 SCRIPTS = Path(__file__).resolve().parents[1] / "data" / "bridge" / "scripts"
 OWN = ("plot", "hist", "boxplot", "abline", "lines", "points", "legend", "qqnorm", "qqline",
        "par", "png", "pdf", "dev.off", "xyplot", "dotplot", "bwplot", "qqmath",
-       "trellis.device", "ggplot", "aes", "ggsave", "geom_", "facet_", "theme", "labs")
+       "trellis.device", "interaction.plot", "ggplot", "aes", "ggsave", "geom_", "facet_", "theme", "labs")
 
 
 def _pages(pdf: Path) -> int:
@@ -88,7 +88,7 @@ def test_mermod_plots_use_pylme_plots():
     assert "pylme.plots.caterpillar(fm)" in py
 
 
-@pytest.mark.parametrize("script", ["02_sleepstudy_anova_boot.R", "07_dplyr_ggplot_csv.R",
+@pytest.mark.parametrize("script", ["02_sleepstudy_anova_boot.R", "05_cake.R", "07_dplyr_ggplot_csv.R",
                                     "12_tidyr_pivot_longer.R", "13_base_graphics.R",
                                     "14_lattice_xyplot.R", "18_predict_newdata.R",
                                     "19_confint_wald_profile.R", "25_pipes_split_apply.R"])

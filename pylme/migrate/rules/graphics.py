@@ -308,3 +308,33 @@ def dev_new(call, ctx):
     """A screen device: the plots go to files instead (``Rplots.pdf``), never a window."""
     plt_import(ctx)
     return 'rdev.open_device("Rplots.pdf", kind="pdf")'
+
+
+@register("interaction.plot", visible=False)
+def interaction_plot(call, ctx):
+    """``interaction.plot(x.factor, trace.factor, response, fun = mean)``: the mean
+    response per level of ``x.factor``, one line per level of ``trace.factor`` (levels
+    in factor order, x at the positions 1..k, as R draws them)."""
+    plt_import(ctx)
+    ctx.need_import("import pandas as pd")
+    m = call.match(("x.factor", "trace.factor", "response", "fun"))
+    if len([k for k in m if k != "fun"]) < 3:
+        ctx.todo(call.node, "interaction.plot() without its three variables")
+    fun = m.get("fun")
+    if fun is not None and fun.text not in ("mean", "median", "sum"):
+        ctx.todo(call.node, f"interaction.plot(fun = {fun.text})")
+    how = fun.text if fun is not None else "mean"
+    frame = (f'pd.DataFrame({{"x": {ctx.expr(m["x.factor"])}, "trace": '
+             f'{ctx.expr(m["trace.factor"])}, "y": {ctx.expr(m["response"])}}})')
+    ctx.emit(f'cell_means = {frame}.groupby(["x", "trace"], observed=True, sort=True)'
+             f'["y"].{how}().unstack()')
+    ctx.emit("ax = rdev.new_plot()")
+    ctx.emit('ax.plot(np.arange(1, len(cell_means) + 1), cell_means.to_numpy(), color="black")')
+    ctx.emit("ax.set_xticks(np.arange(1, len(cell_means) + 1), "
+             "labels=cell_means.index.astype(str))")
+    ctx.emit('[ln.set_linestyle(["-", "--", ":", "-."][i % 4]) '
+             'for i, ln in enumerate(ax.get_lines()[::-1])]')
+    ctx.emit(f"ax.legend(ax.get_lines(), cell_means.columns.astype(str), "
+             f"title={_q(m['trace.factor'].text)})")
+    return (f"ax.set(xlabel={_q(m['x.factor'].text)}, "
+            f"ylabel={_q(how + ' of  ' + m['response'].text)})")
