@@ -133,13 +133,16 @@ class DevianceProblem:
     """
 
     __slots__ = ("_system", "_layout", "_terms", "_X", "_y", "_w", "_offset", "_beta0",
-                 "_n", "_p", "_reml", "_ldW", "_tiny", "_cache")
+                 "_n", "_p", "_reml", "_reml_df", "_ldW", "_tiny", "_cache")
 
-    def __init__(self, system, layout, terms, X, y, w, offset, beta0, reml, tiny):
+    def __init__(self, system, layout, terms, X, y, w, offset, beta0, reml, tiny, reml_df=None):
         self._system, self._layout, self._terms = system, layout, tuple(terms)
         self._X, self._y, self._w, self._offset, self._beta0 = X, y, w, offset, beta0
         self._n, self._p = X.shape
         self._reml = bool(reml) and self._p > 0  # lme4: resp$REML = p or 0
+        # what the REML criterion subtracts from n (lme4's resp$REML): p, except after
+        # refit(), whose rebuilt response module stores REML = 1 (see with_response)
+        self._reml_df = self._p if reml_df is None else int(reml_df)
         with np.errstate(divide="ignore"):
             self._ldW = float(np.sum(np.log(w)))
         self._tiny = tiny
@@ -155,6 +158,8 @@ class DevianceProblem:
     def __setstate__(self, state: dict) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
+        if "_reml_df" not in state:  # pickled before refit's REML degrees were kept
+            self._reml_df = self._p
         self._cache = None
 
     # ------------------------------------------------------------------ properties
@@ -228,7 +233,7 @@ class DevianceProblem:
             return -np.inf
         lnum = _LOG_2PI + np.log(pwrss)
         if self._reml:
-            nmp = self._n - self._p
+            nmp = self._n - self._reml_df
             return float(ldL2 + ldRX2 + nmp * (1.0 + lnum - np.log(nmp)) - self._ldW)
         return float(ldL2 + self._n * (1.0 + lnum - np.log(self._n)) - self._ldW)
 
@@ -256,11 +261,27 @@ class DevianceProblem:
         """
         return self._criterion(*self.parts(theta))
 
-    def with_response(self, y) -> "DevianceProblem":
+    @property
+    def reml_df(self) -> int:
+        """What the REML criterion subtracts from n (lme4's ``resp$REML``, p for a fit)."""
+        return self._reml_df if self._reml else 0
+
+    def with_response(self, y, reml_df: int | None = None) -> "DevianceProblem":
         """The same model with a new response (lme4 ``refit``): a new problem.
 
         Only the cross-products involving y are recomputed; the random-effects
         structure, X, weights and offset are shared (they are never modified).
+
+        Parameters
+        ----------
+        y : array_like
+            The new response.
+        reml_df : int, optional
+            What the REML criterion subtracts from n; defaults to this problem's.
+            lme4 1.1-31's ``refit.merMod`` rebuilds the response module with
+            ``mkRespMod(REML = isREML(object))``, which stores ``TRUE`` as 1, so a
+            refitted REML model optimises ``n - 1`` where the fit used ``n - p``
+            (sleepstudy: REMLcrit 1751.947 against 1743.628); its σ̂ keeps ``n - p``.
         """
         y = np.ascontiguousarray(y, dtype=float).ravel()
         if y.size != self._n or not np.all(np.isfinite(y)):
@@ -268,7 +289,7 @@ class DevianceProblem:
         dense, beta0, tiny = _dense_columns(self._X, y, self._w, self._offset)
         system = self._system.with_dense(dense)
         return DevianceProblem(system, self._layout, self._terms, self._X, y, self._w, self._offset,
-                               beta0, self._reml, tiny)
+                               beta0, self._reml, tiny, self._reml_df if reml_df is None else reml_df)
 
     def parts(self, theta) -> tuple[float, float, float]:
         """``(ldL2, ldRX2, pwrss)`` at θ from the fast path (no O(n) work).

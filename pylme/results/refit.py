@@ -58,7 +58,9 @@ def refit(fit: "LmerFit", newresp: Any = None, *, control: LmerControl | None = 
     y = fit.inputs.y if newresp is None else _new_response(fit, newresp)
     control = fit.control if control is None else as_control(control)
     inputs = dataclasses.replace(fit.inputs, y=y)
-    problem = fit.problem.with_response(y)  # shares everything that does not depend on y
+    # shares everything that does not depend on y; lme4's refit stores REML = 1 (TRUE as an
+    # integer) in the new response module, so a REML refit optimises n - 1, not n - p
+    problem = fit.problem.with_response(y, reml_df=1 if fit.problem.reml else None)
     return _reoptimize(fit, inputs, control, calc_derivs=fit.opt.derivs is not None,
                        problem=problem)
 

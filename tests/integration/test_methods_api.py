@@ -309,11 +309,16 @@ def test_anova_refuses_non_fits(fits, other):
             call()
 
 
-def test_anova_refuses_statsmodels_results(fits):
-    sm = pytest.importorskip("statsmodels.formula.api")
+def test_anova_takes_statsmodels_results_as_lme4_takes_lm(fits):
+    # R: anova(fm1, lm(Reaction ~ Days, sleepstudy)): the lm row has npar 3 (sigma counted)
+    # and AIC 1906.293 (the values themselves are checked in tests/inference/test_anova_lm.py)
+    import statsmodels.formula.api as sm
+
     ols = sm.ols("Reaction ~ Days", fits["data"]).fit()
-    with pytest.raises(ArgumentError, match="argument 2 is a RegressionResultsWrapper"):
-        pylme.anova(fits["fm1"], ols)
+    with pytest.warns(PylmeMessage, match="refitting model"):
+        table = pylme.anova(fits["fm1"], ols)
+    assert list(table["npar"]) == [3, 6]
+    assert table["AIC"].iloc[0] == pytest.approx(1906.293, abs=5e-4)
 
 
 def test_anova_without_models():
