@@ -3,14 +3,16 @@
 Usage::
 
     .venv/bin/python benchmarks/bench_vs_lme4.py [--repeat 3] [--only insteval] [--json out.json]
-                                                 [--readme]
+
+A quick two-tool check; the README's speed table now comes from the full comparison,
+``python -m benchmarks compare --readme`` (lme4, pylme, mixedlm, statsmodels interleaved,
+per-evaluation times, the Cholesky floor, memory, objectives judged by lme4).
 
 For each model, lme4 is timed inside one ``Rscript`` process (``lmer()`` wrapped in
 ``system.time``, after one warm-up fit, data already in memory) and pylme in this
 process (``pylme.lmer()`` after one warm-up fit, data already loaded), so both exclude
 start-up and data loading.  Reported: the median wall time of ``--repeat`` fits, the
 objective both reached, and the ratio lme4 / pylme.  Needs R with lme4 (Rscript).
-``--readme`` writes the table into README.md (its ``speed-table`` block).
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ import time
 import warnings
 
 import pylme
-from readme_block import machine_line, replace_block
 
 MODELS = [
     ("dyestuff", "Dyestuff", "lme4::Dyestuff", "Yield ~ 1 + (1 | Batch)", True),
@@ -73,13 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", nargs="*", default=None)
     parser.add_argument("--json", default=None)
-    parser.add_argument("--readme", action="store_true",
-                        help="write the table into README.md (between its speed-table markers)")
     args = parser.parse_args(argv)
     if shutil.which("Rscript") is None:
         print("Rscript not found: install r-base-core and r-cran-lme4 to compare with lme4", file=sys.stderr)
         return 2
-    machine = machine_line()
     rows = []
     print(f"{'model':15s} {'lme4 s':>9s} {'pylme s':>9s} {'speed-up':>9s}  objective (lme4 / pylme)")
     for key, dataset, r_data, formula, reml in MODELS:
@@ -93,36 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(rows, fh, indent=2)
-    if args.readme:
-        replace_block("speed-table", readme_table(rows, args.repeat, machine))
     return 0
-
-
-#: How each benchmarked model is named in the README table.
-LABELS = {
-    "dyestuff": "Dyestuff `Yield ~ 1 + (1\\|Batch)`",
-    "sleepstudy": "sleepstudy `Reaction ~ Days + (Days\\|Subject)`",
-    "penicillin": "Penicillin `(1\\|plate) + (1\\|sample)`",
-    "pastes": "Pastes `(1\\|batch/cask)`",
-    "insteval": "InstEval `y ~ service*dept + (1\\|s) + (1\\|d)`, ML (73,421 rows)",
-    "insteval_reml": "InstEval, the same by REML",
-    "insteval_3re": "InstEval `y ~ 1 + service + (1\\|s) + (1\\|d) + (1\\|dept)`, ML",
-}
-
-
-def _seconds(x: float) -> str:
-    return f"{x * 1e3:.0f} ms" if x < 1 else f"{x:.1f} s"
-
-
-def readme_table(rows: list[dict], repeat: int, machine: str) -> str:
-    """The README's speed table (markdown) for `rows`."""
-    lines = [f"Whole fits, median of {repeat}, measured by `benchmarks/bench_vs_lme4.py --readme` on "
-             f"{machine}:", "", "| model | lme4 1.1-31 | pylme | |", "|---|---|---|---|"]
-    for row in rows:
-        ratio = row["lme4_seconds"] / row["pylme_seconds"]
-        lines.append(f"| {LABELS.get(row['model'], row['model'])} | {_seconds(row['lme4_seconds'])} | "
-                     f"{_seconds(row['pylme_seconds'])} | {ratio:.1f}× |")
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -191,6 +191,8 @@ def run_model(spec: ModelSpec, tools: list[str], repeat: int, timeout: float, cs
             w.close()
     for e in entries.values():
         e["seconds"] = statistics.median(e["times"]) if e["times"] and e["status"] == "ok" else None
+        # the whole fit spread over its evaluations (set-up and derivative check included)
+        e["fit_per_eval"] = e["seconds"] / e["evals"] if e["seconds"] and e["evals"] else None
     _ratios(entries, timeout)
     return {"model": spec.key, "label": spec.label, "formula": spec.formula, "REML": spec.reml,
             "rows": spec.rows, "series": spec.series, "repeat": n_rep, "n_theta": judge.get("n_theta"),

@@ -27,7 +27,7 @@ import pandas as pd
 from .models import ModelSpec, load_frame
 from .timing import time_per_call
 
-__all__ = ["ADAPTERS", "PylmeAdapter", "MixedlmAdapter", "StatsmodelsAdapter"]
+__all__ = ["ADAPTERS", "PylmeAdapter", "MixedlmAdapter", "StatsmodelsAdapter", "mixedlm_theta_to_lme4"]
 
 
 class _PythonAdapter:
@@ -115,6 +115,30 @@ class PylmeAdapter(_PythonAdapter):
                 "floor": dense_floor(problem, theta, budget=budget)}
 
 
+def mixedlm_theta_to_lme4(theta: np.ndarray, structures) -> np.ndarray:
+    """mixedlm's θ in lme4's order.
+
+    Both list the terms in lme4's order, but mixedlm stores each correlated term's
+    lower-triangular factor row by row and lme4 column by column (``theta`` of
+    ``getME``); uncorrelated terms (``||``) hold the diagonal only, the same in both.
+    """
+    out, pos = [], 0
+    for term in structures:
+        k = int(term.n_terms)
+        if not term.correlated or k == 1:
+            out.append(theta[pos:pos + k])
+            pos += k
+            continue
+        m = k * (k + 1) // 2
+        low = np.zeros((k, k))
+        low[np.tril_indices(k)] = theta[pos:pos + m]  # row-major lower triangle
+        out.append(low.T[np.triu_indices(k)])  # column-major lower triangle
+        pos += m
+    if pos != theta.size:
+        raise ValueError(f"mixedlm θ has {theta.size} values, its terms account for {pos}")
+    return np.concatenate(out) if out else theta
+
+
 class MixedlmAdapter(_PythonAdapter):
     """``mixedlm.lmer`` (Rust; not a parity reference): its own evaluation count
     (``function_evals``) and its deviance function (``mkLmerDevfun``) for the per-evaluation time."""
@@ -144,13 +168,14 @@ class MixedlmAdapter(_PythonAdapter):
 
         res = self.model
         theta = np.asarray(res.theta, dtype=float)
+        lme4_theta = mixedlm_theta_to_lme4(theta, res.matrices.random_structures)
         objective = res.REMLcrit() if self.spec.reml else res.deviance
         objective = objective() if callable(objective) else objective
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             devfun = mixedlm.mkLmerDevfun(mixedlm.lFormula(self._formula(), self.data, REML=self.spec.reml))
             per_eval = time_per_call(lambda: devfun(theta), budget=budget)
-        return {"theta": theta.tolist(), "objective": float(objective), "evals": self.evals,
+        return {"theta": lme4_theta.tolist(), "objective": float(objective), "evals": self.evals,
                 "optimizer_evals": int(getattr(res, "n_iter", 0)) or None, "per_eval": per_eval, "floor": None}
 
 
