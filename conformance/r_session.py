@@ -423,3 +423,18 @@ if _IMPORT_ERROR is None:
     }
 else:  # pragma: no cover - R absent
     _ATOMIC = {}
+
+
+def route_r_stderr() -> None:
+    """Send R's stderr (warnings, messages, ``cat(file = stderr())``) to Python's stderr as
+    text, where rpy2 would log it as a Python warning (``pylme verify`` shows a script's
+    own output as the script would print it)."""
+    import sys
+
+    from rpy2.rinterface_lib import callbacks
+
+    def to_stderr(text: str) -> None:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+    callbacks.consolewrite_warnerror = to_stderr

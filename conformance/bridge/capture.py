@@ -152,13 +152,13 @@ def main(argv: list[str] | None = None) -> int:
     script = Path(args.script).resolve()
     out = Path(args.out).resolve()
     os.chdir(script.parent)
-    from conformance.r_session import RError, RSession, r_available
+    from conformance.r_session import RError, RSession, r_available, route_r_stderr
 
     ok, reason = r_available()
     if not ok:
         print(reason, file=sys.stderr)
         return 2
-    _route_r_stderr()
+    route_r_stderr()
     session = RSession(packages=())
     session.run(f"source({_r_string(str(INSTRUMENT_R))}, keep.source = FALSE)")
     session.run(f"setwd({_r_string(str(script.parent))})")
@@ -178,18 +178,6 @@ def main(argv: list[str] | None = None) -> int:
     with open(out, "wb") as fh:
         pickle.dump(result, fh)
     return 0
-
-
-def _route_r_stderr() -> None:
-    """R's stderr (warnings, messages, cat(file = stderr())) to Python's stderr as text
-    (rpy2 would log it as a Python warning)."""
-    from rpy2.rinterface_lib import callbacks
-
-    def to_stderr(text: str) -> None:
-        sys.stderr.write(text)
-        sys.stderr.flush()
-
-    callbacks.consolewrite_warnerror = to_stderr
 
 
 def _r_string(text: str) -> str:
