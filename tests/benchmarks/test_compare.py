@@ -142,3 +142,43 @@ def test_mixedlm_theta_judged_by_pylme_matches_its_own_objective():
         fit = pylme.lmer(formula, data, REML=False)
     theta = mixedlm_theta_to_lme4(np.asarray(res.theta, float), res.matrices.random_structures)
     assert fit.problem.objective(theta) == pytest.approx(float(res.deviance), rel=1e-10)
+
+
+def _entry(tool: str, **kw) -> dict:
+    from benchmarks.runner import _tool_entry
+
+    e = _tool_entry(tool)
+    e.update(kw)
+    return e
+
+
+def test_markdown_reports_a_capped_lme4_and_a_sparse_floor():
+    from benchmarks.report import markdown
+    from benchmarks.runner import _ratios
+
+    tools = {"lme4": _entry("lme4", status="timeout"),
+             "pylme": _entry("pylme", seconds=60.0, evals=30, per_eval=1.5,
+                             floor={"order": 5002, "seconds": 0.85, "backend": "dense"}, objective_diff=0.0,
+                             maxrss_kib=2 * 1024 ** 2),
+             "mixedlm": _entry("mixedlm", seconds=120.0, floor=None, objective_diff=2.5e-7)}
+    _ratios(tools, timeout=600.0)
+    assert tools["pylme"]["ratio"] == pytest.approx(10.0) and tools["pylme"]["ratio_lower_bound"]
+    row = {"label": "crossed 1M", "n_theta": 2, "series": "scaling", "rows": 10 ** 6, "tools": tools}
+    meta = {"machine": "test box", "date": "2026-12-06", "load_start": "1.00", "load_end": "1.10",
+            "repeat": 5, "timeout": 600.0, "versions": {}, "r": {}, "unavailable": {"lme4-openblas": "absent"},
+            "numpy": "2", "numpy_blas": "x"}
+    text = markdown({"meta": meta, "models": [row], "scaling": {}, "process": None})
+    lines = {line.split("|")[3].strip(): line for line in text.splitlines() if line.count("|") == 12}
+    assert "> 600 s (cap)" in lines["lme4"]
+    assert ">10.00×" in lines["pylme"] and "850 ms (5002²)" in lines["pylme"] and "| 1.8 |" in lines["pylme"]
+    assert "2048 MiB" in lines["pylme"] and "+2.50e-07" in lines["mixedlm"]
+    assert "lme4-openblas: not run (absent)." in text
+
+
+def test_a_fit_past_the_timeout_is_cut_off():
+    from benchmarks.runner import run_model
+
+    spec = next(m for m in models.MODELS if m.key == "dyestuff")
+    row = run_model(spec, ["pylme"], repeat=3, timeout=1e-4, csv=None, budget=0.01, log=lambda msg: None)
+    e = row["tools"]["pylme"]
+    assert e["status"] == "timeout" and e["times"] == [] and e["seconds"] is None
