@@ -54,7 +54,7 @@ def _devcomp(fit: "LmerFit") -> dict[str, dict[str, float]]:
            "dev": np.nan if reml else fit.opt.fval,
            "sigmaML": float(np.sqrt(s.pwrss / n)), "sigmaREML": float(np.sqrt(s.pwrss / (n - p)))}
     dims = {"N": n, "n": n, "p": p, "nmp": n - p, "q": fit.inputs.re_terms.q, "nth": fit.theta.size,
-            "useSc": 1, "reTrms": len(fit.inputs.re_terms.terms), "spFe": 0, "REML": p if reml else 0,
+            "useSc": 1, "reTrms": len(fit.inputs.re_terms.terms), "spFe": 0, "REML": fit.problem.reml_df,
             "GLMM": 0, "NLMM": 0}
     return {"cmp": cmp, "dims": dims}
 
@@ -149,7 +149,7 @@ NAMES: dict[str, Callable[["LmerFit"], Any]] = {
     "sigma": lambda f: f.sigma,
     "flist": lambda f: {k: pd.Categorical.from_codes(v.codes, v.levels) for k, v in f.inputs.re_terms.flist.items()},
     "cnms": lambda f: list(f.inputs.re_terms.cnms),
-    "REML": lambda f: f.inputs.p if f.is_REML else 0,
+    "REML": lambda f: f.problem.reml_df,  # p, or 1 after lme4's refit() of a REML fit
     "is_REML": lambda f: f.is_REML,
     "n_rtrms": lambda f: len(f.inputs.re_terms.terms),
     "n_rfacs": lambda f: len(f.inputs.re_terms.flist),
