@@ -33,6 +33,14 @@ def assignment_lines(node: RNode, ctx: Context) -> list[str]:
         code = ctx.expr(value)
         ctx.set_kind(name, ctx.kind_of(value))
         return [f"{py_name(name)} = {code}"]
+    if target.type == "call" and target.call_name() in ("rownames", "row.names") \
+            and value.type == "null":
+        frame = _base(target.args[0].value, ctx)
+        return [f"{frame} = {frame}.reset_index(drop=True)"]  # R renumbers the rows 1..n
+    if target.type == "call" and target.call_name() == "attr" and len(target.args) == 2:
+        frame, which = target.args[0].value, target.args[1].value
+        if which.type == "string":
+            return [f'{_base(frame, ctx)}.attrs[{which.text}] = {ctx.expr(value)}']
     return [f"{_target(target, ctx)} = {ctx.expr(value)}"]
 
 
@@ -55,8 +63,10 @@ def _target(target: RNode, ctx: Context) -> str:
     if target.type == "call":
         name = target.call_name()
         arg = target.args[0].value if target.args else None
-        if name in ("names", "colnames") and arg is not None and ctx.kind_of(arg) == "df":
+        if name in ("names", "colnames") and arg is not None and ctx.kind_of(arg) in ("df", None):
             return f"{_base(arg, ctx)}.columns"
+        if name in ("rownames", "row.names") and arg is not None:
+            return f"{_base(arg, ctx)}.index"
         if name == "levels" and arg is not None:
             ctx.todo(target, "levels<- (renaming factor levels)")
         ctx.todo(target, f"replacement function {name}<-")

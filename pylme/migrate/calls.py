@@ -49,7 +49,12 @@ def translate_call(node: RNode, ctx: Context) -> tuple[str, int]:
     if user_defined:
         return f"{py_name(call.name)}({translate_args(call.args, ctx)})", ATOM
     for rule in rules_for(call.name, call.package):
-        code = rule.fn(call, ctx)
+        try:
+            code = rule.fn(call, ctx)
+        except (KeyError, IndexError, AttributeError, TypeError, ValueError) as exc:
+            # a rule met a form of the call it does not handle: a TODO, never a crash
+            ctx.todo(node, f"{call.name}() in a form the translation does not handle "
+                           f"({type(exc).__name__}: {exc})")
         if code is not None:
             return code, (ATOM if _is_atomic(code) else 0)
     where = f"{call.package}::{call.name}" if call.package else call.name

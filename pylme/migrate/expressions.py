@@ -164,6 +164,13 @@ def _binary(node: RNode, ctx: Context) -> tuple[str, int]:
         if lo is not None and hi is not None and hi < lo:  # R's 5:1 counts down
             return f"np.arange({lo}, {hi - 1}, -1)", ATOM
         return f"np.arange({translate_expr(lhs, ctx)}, {wrap(tx(rhs, ctx), ADD)} + 1)", ATOM
+    if op == "%*%":
+        return f"{wrap(tx(lhs, ctx), MUL)} @ {wrap(tx(rhs, ctx), MUL + 1)}", MUL
+    if op == "%$%":  # magrittr's exposition pipe: with(lhs, rhs)
+        from .parse import Arg, synth_call, synth_identifier
+
+        return tx(synth_call(synth_identifier("with", node), (Arg(None, lhs), Arg(None, rhs)),
+                             node), ctx)
     if op == "%in%":
         ctx.need_import("import numpy as np")
         return f"np.isin({translate_expr(lhs, ctx)}, {translate_expr(rhs, ctx)})", ATOM

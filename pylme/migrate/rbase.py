@@ -255,13 +255,19 @@ def strings_as_factors(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def tapply(x: Any, index: Any, fun) -> pd.Series:
-    """R ``tapply(x, index, FUN)``: one value per level of ``index``, in level order."""
-    groups = factor(index) if not (isinstance(index, pd.Series) and isinstance(
-        index.dtype, pd.CategoricalDtype)) else index
-    s = pd.Series(np.asarray(x), index=None)
-    g = pd.Series(np.asarray(groups), dtype=pd.CategoricalDtype(_categories(groups)))
-    return s.groupby(g.values, observed=False).agg(fun)
+def tapply(x: Any, index: Any, fun) -> Any:
+    """R ``tapply(x, index, FUN)``: one value per level of ``index`` in level order; with
+    a list of two factors, a table (rows the first factor's levels).  pandas' named
+    reductions skip missing values (R's ``na.rm = TRUE``)."""
+    indices = index if isinstance(index, list) else [index]
+    keys = []
+    for ix in indices:
+        cat = ix if isinstance(ix, pd.Series) and isinstance(ix.dtype, pd.CategoricalDtype) \
+            else factor(ix)
+        keys.append(pd.Categorical(np.asarray(cat, dtype=object), categories=_categories(cat)))
+    s = pd.Series(np.asarray(x))
+    out = s.groupby(keys, observed=False).agg(fun)
+    return out.unstack() if len(keys) == 2 else out
 
 
 def aggregate(formula: str, data: pd.DataFrame, fun) -> pd.DataFrame:

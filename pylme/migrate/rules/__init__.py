@@ -126,7 +126,7 @@ class Call:
     def extra(self, formals: Sequence[str]) -> list[Arg]:
         """Arguments that ``match(formals)`` did not assign (R's ``...``)."""
         matched = self.match(formals)
-        used = {id(v) for v in matched.values()}
+        used = {id(v) for k, v in matched.items() if k != "..."}
         return [a for a in self.args if a.value is not None and id(a.value) not in used]
 
 

@@ -258,8 +258,9 @@ def tapply(call, ctx):
     ctx.need_import(RB)
     m = call.match(("X", "INDEX", "FUN"))
     index = m["INDEX"]
-    if index.type == "call" and index.call_name() == "list":
-        ctx.todo(call.node, "tapply() over several factors")
+    extra = [a for a in call.extra(("X", "INDEX", "FUN")) if a.name != "na.rm"]
+    if extra:
+        ctx.todo(call.node, "tapply() with extra arguments to FUN")
     return f"rbase.tapply({ctx.expr(m['X'])}, {ctx.expr(index)}, {fun_value(m['FUN'], ctx)})"
 
 

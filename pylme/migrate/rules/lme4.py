@@ -196,7 +196,7 @@ for _r, _py in _METHODS.items():
         continue
     register(_r, returns="summary" if _r == "summary" else None)(
         method_rule(_py, summary_like=(_r == "summary")))
-register("confint")(method_rule("confint", seeded_rng=True))
+register("confint")(method_rule("confint", seeded_rng=True, kinds=MODEL_KINDS + ("profile",)))
 register("simulate", returns="df")(method_rule("simulate", seeded_rng=True))
 register("update", returns="same")(method_rule("update"))
 register("refit", returns="same")(method_rule("refit"))
