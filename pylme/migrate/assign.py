@@ -33,6 +33,23 @@ def assignment_lines(node: RNode, ctx: Context) -> list[str]:
         code = ctx.expr(value)
         ctx.set_kind(name, ctx.kind_of(value))
         return [f"{py_name(name)} = {code}"]
+    if value.type == "null" and (target.type == "extract_operator" or (
+            target.type == "subset2")):
+        return [f"del {_target(target, ctx)}"]  # df$x <- NULL removes the column
+    if target.type == "subset" and target.field("function").type == "call" and \
+            target.field("function").call_name() in ("names", "colnames") and len(target.args) == 1:
+        # names(df)[2:3] <- v: rename some columns
+        from .indexing import translate_index
+
+        frame = _base(target.field("function").args[0].value, ctx)
+        names = ctx.fresh_name("names").lstrip("_")
+        ctx.set_kind(names, "vector")
+        from .parse import synth_identifier
+
+        idx_target = replace_function(target, synth_identifier(names, target))
+        return [f"{names} = list({frame}.columns)",
+                f"{_target_index(idx_target, ctx)} = {ctx.expr(value)}",
+                f"{frame}.columns = {names}"]
     if target.type == "call" and target.call_name() in ("rownames", "row.names") \
             and value.type == "null":
         frame = _base(target.args[0].value, ctx)
@@ -42,6 +59,19 @@ def assignment_lines(node: RNode, ctx: Context) -> list[str]:
         if which.type == "string":
             return [f'{_base(frame, ctx)}.attrs[{which.text}] = {ctx.expr(value)}']
     return [f"{_target(target, ctx)} = {ctx.expr(value)}"]
+
+
+def replace_function(node: RNode, fn: RNode) -> RNode:
+    from dataclasses import replace
+
+    fields = tuple((k, fn if k == "function" else v) for k, v in node.fields)
+    return replace(node, fields=fields)
+
+
+def _target_index(node: RNode, ctx: Context) -> str:
+    from .indexing import index_target
+
+    return index_target(node, ctx)
 
 
 def _rebind(node: RNode, target: RNode, value: RNode) -> RNode:

@@ -259,6 +259,8 @@ def infer_kind(node: RNode, ctx: Context) -> str | None:
         return "numeric"
     if node.type == "unary_operator" and node.op == "!":
         return "logical"
+    if node.type == "extract_operator" and node.op == "$":
+        return "column" if infer_kind(node.field("lhs"), ctx) == "df" else None
     if node.type == "subset":
         base = infer_kind(node.field("function"), ctx)
         if base == "dict":

@@ -30,7 +30,9 @@ def index_class(node: RNode | None, ctx: Context) -> str:
         classes = {index_class(a.value, ctx) for a in node.args if a.value is not None}
         return classes.pop() if len(classes) == 1 else "unknown"
     if node.type == "call" and node.call_name() in ("seq", "seq_len", "seq_along", "which",
-                                                    "order", "sample", "head", "tail"):
+                                                    "order", "sample", "as.integer",
+                                                    "as.numeric", "which.min", "which.max",
+                                                    "rep"):
         return "numeric"
     kind = ctx.kind_of(node)
     if kind in ("logical", "character", "numeric"):

@@ -63,8 +63,8 @@ def read_table(call, ctx):
     args.append(f"na_values={ctx.expr(na)}" if na is not None else 'na_values=["NA"]')
     args.append("keep_default_na=False")
     if "stringsAsFactors" in named and _bool(named["stringsAsFactors"]):
-        ctx.need_import("from pylme.migrate.runtime import strings_as_factors")
-        return f"strings_as_factors(pd.read_csv({', '.join(args)}))"
+        ctx.need_import("from pylme.migrate import rbase")
+        return f"rbase.strings_as_factors(pd.read_csv({', '.join(args)}))"
     return f"pd.read_csv({', '.join(args)})"
 
 

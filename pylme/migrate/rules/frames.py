@@ -14,7 +14,7 @@ from . import register
 NP = "import numpy as np"
 PD = "import pandas as pd"
 RB = "from pylme.migrate import rbase"
-VECTOR_KINDS = ("vector", "logical", "character", "factor")
+VECTOR_KINDS = ("vector", "logical", "character", "factor", "column")
 
 
 def _x(call, ctx, name="x"):
@@ -55,24 +55,32 @@ def frame_name(node, ctx) -> str:
 @register("data.frame", "tibble", "data_frame", returns="df")
 def data_frame(call, ctx):
     ctx.need_import(PD)
-    items = []
-    vectorish = False
-    for a in call.args:
-        if a.value is None:
-            continue
-        if a.name in ("stringsAsFactors", "check.names"):
-            continue
-        name = a.name if a.name is not None else a.value.text
-        items.append(f'"{name}": {ctx.expr(a.value)}')
-        kind = ctx.kind_of(a.value)
-        vectorish = vectorish or kind in VECTOR_KINDS or (a.value.type == "binary_operator"
-                                                          and a.value.op == ":")
-    if not items:
+    args = [a for a in call.args if a.value is not None
+            and a.name not in ("stringsAsFactors", "check.names")]
+    if not args:
         return "pd.DataFrame()"
-    if vectorish:
+    first = args[0]
+    if first.name is None and ctx.kind_of(first.value) == "df" and all(
+            a.name is not None for a in args[1:]):
+        # data.frame(df, y = y): df's columns, then the new ones
+        rest = ", ".join(f"{py_kwarg(a.name)}={ctx.expr(a.value)}" for a in args[1:])
+        return f"{obj(first.value, ctx)}.assign({rest})" if rest else f"{obj(first.value, ctx)}.copy()"
+    items = [f'"{a.name if a.name is not None else a.value.text}": {ctx.expr(a.value)}'
+             for a in args]
+    if any(_is_vector_node(a.value, ctx) for a in args):
         return "pd.DataFrame({" + ", ".join(items) + "})"
+    # single values are recycled by R (pandas needs an index for all-scalar columns)
     ctx.need_import(RB)
     return "rbase.data_frame({" + ", ".join(items) + "})"
+
+
+def _is_vector_node(node, ctx) -> bool:
+    if node.type == "binary_operator" and node.op == ":":
+        return True
+    if node.type == "call" and node.call_name() in ("c", "seq", "rep", "seq_len", "factor",
+                                                    "rnorm", "runif", "sample", "levels"):
+        return len(node.args) > 1 or node.call_name() != "c"
+    return ctx.kind_of(node) in ("column", "factor", "character")
 
 
 @register("nrow", "NROW", returns="numeric")
@@ -131,6 +139,8 @@ def summary_df(call, ctx):
     kind = ctx.kind_of(x)
     if kind == "df":
         return f'{obj(x, ctx)}.describe(include="all")'
+    if kind == "column":
+        return f"{obj(x, ctx)}.describe()"
     if kind in VECTOR_KINDS:
         ctx.need_import(PD)
         return f"pd.Series({ctx.expr(x)}).describe()"

@@ -37,6 +37,32 @@ def formula_arg(node, ctx) -> str:
     return ctx.expr(node)
 
 
+def formula_variables(node) -> list[str]:
+    """Variable names a formula uses (not the names of the functions it calls)."""
+    fn_ids = {id(n.field("function")) for n in node.walk() if n.type == "call"}
+    out = []
+    for n in node.walk():
+        if n.type == "identifier" and id(n) not in fn_ids and n.text not in out:
+            out.append(n.text)
+    return out
+
+
+def with_script_variables(data_code: str, formula, ctx) -> str:
+    """``lmer(y ~ 1 + (1 | g), df)`` with ``y`` a vector of the script: R finds ``y`` in
+    the formula's environment; pylme reads variables from the data, so they are added
+    (``df.assign(y=y)``).  Names the script assigns that are data frames, functions or
+    fits are not variables of the formula."""
+    if not (formula.type == "binary_operator" and formula.op == "~"):
+        return data_code
+    names = [n for n in formula_variables(formula) if n in ctx.assigned
+             and ctx.lookup_kind(n) not in ("df", "function", "lmer", "glmer", "lmerTest", "lm")
+             and n not in ctx.functions and n.isidentifier() and "." not in n]
+    if not names:
+        return data_code
+    assigned = ", ".join(f"{n}={py_name(n)}" for n in names)
+    return f"{data_code}.assign({assigned})"
+
+
 def _column_arg(node, ctx, what: str) -> str:
     """``weights = w`` names a column of the data: pylme takes the name."""
     if node.type == "identifier":
@@ -60,7 +86,7 @@ def _fit_args(call, ctx, formals) -> list[str]:
         ctx.todo(call.node, f"argument {extra[0].name}= of {call.name}()")
     out = [formula_arg(m["formula"], ctx)]
     if "data" in m:
-        out.append(ctx.expr(m["data"]))
+        out.append(with_script_variables(ctx.expr(m["data"]), m["formula"], ctx))
     for name in formals[2:]:
         if name not in m or name in ("data",):
             continue

@@ -205,11 +205,18 @@ def round_(call, ctx):
     return f"np.round({x}, {ctx.expr(m['digits'])})" if "digits" in m else f"np.round({x})"
 
 
-@register("as.numeric", "as.double", returns="vector")
+def _as_numeric_kind(call, ctx):
+    x = call.arg("x", 0)
+    if x is not None and (ctx.kind_of(x) in ("numeric", "logical") or x.type == "binary_operator"
+                          or (x.type == "call" and x.call_name() == "logLik")):
+        return "numeric"
+    return "vector"
+
+
+@register("as.numeric", "as.double", returns=_as_numeric_kind)
 def as_numeric(call, ctx):
     x = _x(call, ctx)
-    kind = ctx.kind_of(x)
-    if kind in ("numeric", "logical") or (x.type == "call" and x.call_name() == "logLik"):
+    if _as_numeric_kind(call, ctx) == "numeric":
         return f"float({ctx.expr(x)})"
     ctx.need_import(RB)
     return f"rbase.as_numeric({ctx.expr(x)})"
@@ -217,8 +224,11 @@ def as_numeric(call, ctx):
 
 @register("as.integer", returns="vector")
 def as_integer(call, ctx):
-    ctx.need_import(NP)
-    return f"np.asarray({ctx.expr(_x(call, ctx))}).astype(int)"
+    x = _x(call, ctx)
+    if ctx.kind_of(x) in ("numeric", "int"):
+        return f"int({ctx.expr(x)})"
+    ctx.need_import(RB)  # a factor gives its codes 1..k, as in R
+    return f"rbase.as_numeric({ctx.expr(x)}).astype(int)"
 
 
 @register("as.character", returns="character")
