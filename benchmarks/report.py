@@ -56,11 +56,12 @@ def _ratio_cell(e: dict) -> str:
     return (">" if e.get("ratio_lower_bound") else "") + f"{e['ratio']:.2f}×"
 
 
-def _diff_cell(e: dict) -> str:
+def _diff_cell(e: dict, against: str | None) -> str:
     d = e.get("objective_diff")
     if d is None:
         return "–"
-    return "0" if d == 0 else f"{d:+.2e}"
+    text = "0" if d == 0 else f"{d:+.2e}"
+    return text if against == "lme4" else f"{text} (vs best)"
 
 
 def _floor_cells(e: dict) -> tuple[str, str]:
@@ -96,8 +97,9 @@ def markdown(report: dict) -> str:
     lines = _header(meta)
     lines += ["", "× lme4 = lme4's time over the tool's (above 1: faster than lme4). Δ objective = lme4's own "
               "deviance function at the tool's θ minus at lme4's θ (REML criterion for REML fits; "
-              "against the best tool where lme4 did not finish). evals = deviance evaluations of one fit "
-              "(optimizer and derivative check); per eval = one evaluation at the fitted θ; floor = "
+              "\"vs best\": against the lowest value any tool reached, where lme4 did not finish); peak RSS = "
+              "the tool's worker process (Python, and the embedded R for lme4). evals = deviance evaluations of one fit "
+              "(optimizer and derivative check); per eval = one evaluation at the fitted θ (* timed once, at the judged θ); floor = "
               "in-place `dpotrf` of pylme's largest dense block at that θ.", "",
               "| model | θ | tool | fit | × lme4 | evals | per eval | floor | eval/floor | peak RSS | Δ objective |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -110,7 +112,7 @@ def markdown(report: dict) -> str:
             theta = str(row.get("n_theta") or "") if first else ""
             lines.append(f"| {label} | {theta} | {tool} | {_fit_cell(e, timeout)} | {_ratio_cell(e)} | "
                          f"{e.get('evals') if e.get('evals') is not None else '–'} | {per} | {floor} | {over} | "
-                         f"{_mib(e.get('maxrss_kib'))} | {_diff_cell(e)} |")
+                         f"{_mib(e.get('maxrss_kib'))} | {_diff_cell(e, row.get('diff_against'))} |")
             first = False
     scaling = report.get("scaling") or {}
     if scaling:

@@ -163,7 +163,8 @@ def test_markdown_reports_a_capped_lme4_and_a_sparse_floor():
              "mixedlm": _entry("mixedlm", seconds=120.0, floor=None, objective_diff=2.5e-7)}
     _ratios(tools, timeout=600.0)
     assert tools["pylme"]["ratio"] == pytest.approx(10.0) and tools["pylme"]["ratio_lower_bound"]
-    row = {"label": "crossed 1M", "n_theta": 2, "series": "scaling", "rows": 10 ** 6, "tools": tools}
+    row = {"label": "crossed 1M", "n_theta": 2, "series": "scaling", "rows": 10 ** 6, "tools": tools,
+           "diff_against": "best"}
     meta = {"machine": "test box", "date": "2026-12-06", "load_start": "1.00", "load_end": "1.10",
             "repeat": 5, "timeout": 600.0, "versions": {}, "r": {}, "unavailable": {"lme4-openblas": "absent"},
             "numpy": "2", "numpy_blas": "x"}
@@ -171,7 +172,7 @@ def test_markdown_reports_a_capped_lme4_and_a_sparse_floor():
     lines = {line.split("|")[3].strip(): line for line in text.splitlines() if line.count("|") == 12}
     assert "> 600 s (cap)" in lines["lme4"]
     assert ">10.00×" in lines["pylme"] and "850 ms (5002²)" in lines["pylme"] and "| 1.8 |" in lines["pylme"]
-    assert "2048 MiB" in lines["pylme"] and "+2.50e-07" in lines["mixedlm"]
+    assert "2048 MiB" in lines["pylme"] and "+2.50e-07 (vs best)" in lines["mixedlm"]
     assert "lme4-openblas: not run (absent)." in text
 
 
