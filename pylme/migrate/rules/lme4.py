@@ -11,6 +11,8 @@ streams (``rng="R"``), so their numbers equal R's draw for draw.
 
 from __future__ import annotations
 
+import json
+
 from ..expressions import ATOM, translate_expr, tx, wrap
 from ..names import py_kwarg, py_name
 from ..parse import Arg
@@ -100,7 +102,8 @@ def _fit_args(call, ctx, formals) -> list[str]:
         else:
             out.append(f"{_RENAME.get(name, py_kwarg(name))}={ctx.expr(node)}")
     if "data" in m:
-        out.append(f'data_name="{m["data"].text}"')
+        # lme4 prints the data argument's deparsed text on summary's "Data:" line
+        out.append(f"data_name={json.dumps(ctx.formula_text(m['data']))}")
     return out
 
 
