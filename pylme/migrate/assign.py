@@ -32,6 +32,7 @@ def assignment_lines(node: RNode, ctx: Context) -> list[str]:
             return function_def_lines(py_name(name), value, ctx)
         code = ctx.expr(value)
         ctx.set_kind(name, ctx.kind_of(value))
+        ctx.define(name)
         return [f"{py_name(name)} = {code}"]
     if value.type == "null" and (target.type == "extract_operator" or (
             target.type == "subset2")):

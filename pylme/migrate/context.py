@@ -64,6 +64,7 @@ class Context:
     in_condition: bool = False
     functions: set[str] = field(default_factory=set)
     assigned: set[str] = field(default_factory=set)
+    defined: list[set[str]] = field(default_factory=lambda: [set()])
     pending: list[str] = field(default_factory=list)
     helper_count: int = 0
 
@@ -115,9 +116,18 @@ class Context:
 
     def push_scope(self) -> None:
         self.kinds.append({})
+        self.defined.append(set())
 
     def pop_scope(self) -> None:
         self.kinds.pop()
+        self.defined.pop()
+
+    def define(self, name: str) -> None:
+        """``name`` is assigned in the current scope (so far, in translation order)."""
+        self.defined[-1].add(name)
+
+    def is_defined(self, name: str) -> bool:
+        return any(name in scope for scope in self.defined)
 
     def fresh_name(self, stem: str) -> str:
         self.helper_count += 1

@@ -5,6 +5,7 @@ end of the file lists exactly the TODOs.  The scripts in ``RUNS`` translate with
 TODOs and their translation runs to the end (in the scripts' folder, as
 ``pylme verify`` runs them).  The others still hold TODOs: datasets pylme does not
 ship (nlme/mlmRev/lmerTest data), ``contrasts<-``, ``drop1`` of a glm, ``tibble``.
+The plots of 07/12 are translated by the ggplot2/tidyr rules of the same registry.
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ RUNS = [
     "02_sleepstudy_anova_boot.R",
     "04_pulp_faraway.R",
     "05_cake.R",
+    "06_star.R",
+    "07_dplyr_ggplot_csv.R",
     "09_glmer_cbpp_poisson.R",
+    "12_tidyr_pivot_longer.R",
     "15_base_data_manip.R",
+    "16_read_rds_rdata.R",
     "19_confint_wald_profile.R",
     "23_power_simulation.R",
 ]

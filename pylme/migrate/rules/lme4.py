@@ -56,7 +56,7 @@ def with_script_variables(data_code: str, formula, ctx) -> str:
     fits are not variables of the formula."""
     if not (formula.type == "binary_operator" and formula.op == "~"):
         return data_code
-    names = [n for n in formula_variables(formula) if n in ctx.assigned
+    names = [n for n in formula_variables(formula) if ctx.is_defined(n)
              and ctx.lookup_kind(n) not in ("df", "function", "lmer", "glmer", "lmerTest", "lm")
              and n not in ctx.functions and n.isidentifier() and "." not in n]
     if not names:
