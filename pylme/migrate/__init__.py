@@ -4,7 +4,8 @@
 >>> print(migrate_source("library(lme4)\\nfm <- lmer(Reaction ~ Days + (Days | Subject), sleepstudy)\\nsummary(fm)\\n").python)
 import pylme
 <BLANKLINE>
-fm = pylme.lmer("Reaction ~ Days + (Days | Subject)", pylme.datasets.load("sleepstudy"), data_name="sleepstudy")
+sleepstudy = pylme.datasets.load("sleepstudy")
+fm = pylme.lmer("Reaction ~ Days + (Days | Subject)", sleepstudy, data_name="sleepstudy")
 print(fm.summary())
 <BLANKLINE>
 

@@ -62,7 +62,7 @@ def tx(node: RNode, ctx: Context) -> tuple[str, int]:
                 name not in ctx.assigned and ctx.lookup_kind(name) is None
                 and name not in ctx.functions)):
             return f'{scopes[-1][0]}["{name}"]', ATOM  # with(df, ...): a column of df
-        if name not in ctx.assigned and ctx.lookup_kind(name) is None:
+        if name not in ctx.assigned and (ctx.lookup_kind(name) in (None, "df")):
             from .rules.data_io import dataset_expr
 
             code = dataset_expr(name, None, ctx)  # lme4's datasets are on the search path

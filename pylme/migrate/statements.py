@@ -62,11 +62,13 @@ def _last_was_def(out: list[str]) -> bool:
 def statement_lines(node: RNode, ctx: Context, *, top: bool, is_return: bool) -> list[str]:
     """One R statement; on an :class:`Untranslatable` construct, a TODO block."""
     saved_pending = ctx.take_pending()
+    saved_defined = [set(scope) for scope in ctx.defined]
     try:
         lines = _statement(node, ctx, top=top, is_return=is_return)
     except Untranslatable as exc:
         ctx.take_pending()
         ctx.pending = saved_pending
+        ctx.defined = saved_defined  # what the failed statement would have defined is not
         return todo_lines(node, exc.reason, ctx)
     pre = ctx.take_pending()
     ctx.pending = saved_pending

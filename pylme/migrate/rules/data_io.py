@@ -19,11 +19,20 @@ def shipped_datasets() -> frozenset[str]:
 
 
 def dataset_expr(name: str, package: str | None, ctx) -> str | None:
-    """``pylme.datasets.load("name")`` when pylme ships the dataset, else None."""
-    if name in shipped_datasets():
-        ctx.need_import("import pylme")
-        return f'pylme.datasets.load("{name}")'
-    return None
+    """The dataset ``name`` as a variable, loaded once (``name = pylme.datasets.load("name")``
+    written before its first use, as R's lazy-loaded data appear under their own name);
+    None when pylme does not ship it."""
+    if name not in shipped_datasets():
+        return None
+    from ..names import py_name
+
+    ctx.need_import("import pylme")
+    var = py_name(name)
+    if not ctx.is_defined(name):
+        ctx.emit(f'{var} = pylme.datasets.load("{name}")')
+        ctx.define(name)
+        ctx.set_kind(name, "df")
+    return var
 
 
 def _r_string(node) -> str | None:
@@ -93,17 +102,32 @@ def data(call, ctx):
     names = [a.value for a in call.args if a.name is None and a.value is not None]
     names += [a.value for a in call.args if a.name == "list" and a.value is not None]
     stmts = []
+    from ..names import py_name
+
     for node in names:
         name = node.text.strip("\"'`")
-        code = dataset_expr(name, None, ctx)
-        if code is None:
+        if name not in shipped_datasets():
             ctx.todo(call.node, f"dataset {name} is not shipped with pylme")
+        ctx.need_import("import pylme")
+        ctx.define(name)
         ctx.set_kind(name, "df")
-        from ..names import py_name
-
-        stmts.append(f"{py_name(name)} = {code}")
+        stmts.append(f'{py_name(name)} = pylme.datasets.load("{name}")')
     if not stmts:
         ctx.todo(call.node, "data() without a dataset name")
     for stmt in stmts[:-1]:
         ctx.emit(stmt)
     return stmts[-1]
+
+
+@register("source", visible=False)
+def source(call, ctx):
+    """``source("helpers.R")`` -> run the migrated ``helpers.py`` into this namespace
+    (R's source() evaluates in the global environment); migrate helpers.R as well."""
+    path = call.arg("file", 0)
+    if path is None or path.type != "string":
+        ctx.todo(call.node, "source() of a computed path")
+    target = path.text[1:-1]
+    stem, dot, ext = target.rpartition(".")
+    py_path = (stem if dot and ext in ("R", "r") else target) + ".py"
+    ctx.need_import("import runpy")
+    return f'globals().update(runpy.run_path("{py_path}"))'
