@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .context import Context, Todo
 from .names import py_name
@@ -38,9 +39,29 @@ class MigrationResult:
         return report_text(self.todos, script)
 
 
-def _prescan(program: RNode, ctx: Context) -> None:
-    """What the whole script decides: functions it defines, whether it seeds R's RNG."""
+def _sourced_functions(node: RNode, base_dir: Path | None, ctx: Context) -> None:
+    """Functions defined by a file the script ``source()``s (when it can be read)."""
+    arg = node.args[0].value if node.args else None
+    if arg is None or arg.type != "string" or base_dir is None:
+        return
+    path = base_dir / arg.text[1:-1]
+    try:
+        sourced = parse_r(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    for sub in sourced.walk():
+        if sub.type == "binary_operator" and sub.op in ("<-", "=") and \
+                sub.field("lhs").type == "identifier" and \
+                sub.field("rhs").type == "function_definition":
+            ctx.functions.add(unquote_name(sub.field("lhs").text))
+
+
+def _prescan(program: RNode, ctx: Context, base_dir: Path | None = None) -> None:
+    """What the whole script decides: functions it defines (or sources), whether it
+    seeds R's RNG, whether lmerTest is attached."""
     for node in program.walk():
+        if node.type == "call" and node.call_name() == "source":
+            _sourced_functions(node, base_dir, ctx)
         if node.type == "binary_operator" and node.op in ("<-", "=", "->"):
             target, value = ((node.field("rhs"), node.field("lhs")) if node.op == "->"
                              else (node.field("lhs"), node.field("rhs")))
@@ -63,7 +84,7 @@ def migrate_source(source: str, script: str = "<script>") -> MigrationResult:
 
     program = parse_r(source)
     ctx = Context()
-    _prescan(program, ctx)
+    _prescan(program, ctx, Path(script).parent if script != "<script>" else None)
     body = block_lines(program.children, ctx, top=True)
     imports = sorted(ctx.imports, key=_import_rank)
     parts = []
