@@ -51,6 +51,8 @@ def assignment_lines(node: RNode, ctx: Context) -> list[str]:
         return [f"{names} = list({frame}.columns)",
                 f"{_target_index(idx_target, ctx)} = {ctx.expr(value)}",
                 f"{frame}.columns = {names}"]
+    if target.type == "call" and target.call_name() == "contrasts" and target.args:
+        return _contrasts_assignment(target, value, ctx)
     if target.type == "call" and target.call_name() in ("rownames", "row.names") \
             and value.type == "null":
         frame = _base(target.args[0].value, ctx)
@@ -60,6 +62,32 @@ def assignment_lines(node: RNode, ctx: Context) -> list[str]:
         if which.type == "string":
             return [f'{_base(frame, ctx)}.attrs[{which.text}] = {ctx.expr(value)}']
     return [f"{_target(target, ctx)} = {ctx.expr(value)}"]
+
+
+def _contrasts_assignment(target: RNode, value: RNode, ctx: Context) -> list[str]:
+    """``contrasts(df$f) <- contr.helmert(4)``: R stores the coding on the column; pylme
+    takes it as ``contrasts=`` of the model calls, so the translation keeps a dict per
+    data frame (``contrasts_df = {"f": "contr.helmert"}``) and passes it to them."""
+    col = target.args[0].value
+    if not (col.type == "extract_operator" and col.op == "$"
+            and col.field("lhs").type == "identifier"):
+        ctx.todo(target, "contrasts<- on something other than df$column")
+    frame, column = col.field("lhs").text, unquote_name(col.field("rhs").text)
+    if value.type == "call" and (value.call_name() or "").startswith("contr."):
+        code = f'"{value.call_name()}"'
+    elif value.type in ("string", "identifier") and value.text.strip("\"'").startswith("contr."):
+        code = f'"{value.text.strip(chr(34) + chr(39))}"'
+    else:
+        ctx.todo(value, "contrasts<- with a contrast matrix")
+    table = getattr(ctx, "column_contrasts", None)
+    if table is None:
+        table = ctx.column_contrasts = {}
+    var = f"contrasts_{py_name(frame)}"
+    first = frame not in table
+    table.setdefault(frame, {})[column] = code
+    if first:
+        return [f'{var} = {{"{column}": {code}}}']
+    return [f'{var}["{column}"] = {code}']
 
 
 def replace_function(node: RNode, fn: RNode) -> RNode:

@@ -24,7 +24,7 @@ from ..design.collation import r_sort
 
 __all__ = ["factor", "relevel", "droplevels", "table", "paste", "paste0", "rep", "seq",
            "cut", "r_levels", "as_numeric", "strings_as_factors", "tapply", "aggregate",
-           "r_str", "sprintf", "data_frame", "expand_grid"]
+           "r_str", "sprintf", "data_frame", "expand_grid", "contrast_table"]
 
 
 def _values(x: Any) -> np.ndarray:
@@ -290,6 +290,8 @@ def r_str(x: Any) -> None:
     """A short structure listing (R ``str()``): pandas' ``info()`` for a data frame."""
     if isinstance(x, pd.DataFrame):
         x.info()
+    elif isinstance(x, np.ndarray):
+        print(f"{x.dtype} array, shape {x.shape}")
     else:
         print(repr(x))
 
@@ -307,3 +309,17 @@ def expand_grid(columns: dict) -> pd.DataFrame:
     index = pd.MultiIndex.from_product([list(np.atleast_1d(columns[k])) for k in reversed(names)],
                                        names=list(reversed(names)))
     return index.to_frame(index=False)[names]
+
+
+def contrast_table(x: Any, name: str = "contr.treatment") -> pd.DataFrame:
+    """R ``contrasts(f)``: the contrast matrix of a factor, rows named by its levels,
+    columns as R names them (``contr.treatment``: the levels but the first; others 1..k-1)."""
+    from ..design import contrasts as cs
+
+    levels = list(_categories(x)) if isinstance(x, pd.Series) else list(r_levels(x))
+    fn = {"contr.treatment": cs.contr_treatment, "contr.sum": cs.contr_sum,
+          "contr.helmert": cs.contr_helmert, "contr.poly": cs.contr_poly,
+          "contr.SAS": cs.contr_sas}[name]
+    con = fn(levels)
+    cols = list(con.colnames) if con.colnames is not None else list(range(1, con.matrix.shape[1] + 1))
+    return pd.DataFrame(con.matrix, index=levels, columns=cols)

@@ -4,7 +4,7 @@ Every script translates (no exception), the Python compiles, and the report at t
 end of the file lists exactly the TODOs.  The scripts in ``RUNS`` translate with 0
 TODOs and their translation runs to the end (in the scripts' folder, as
 ``pylme verify`` runs them).  The others still hold TODOs: datasets pylme does not
-ship (nlme/mlmRev/lmerTest data), ``contrasts<-``, ``drop1`` of a glm, ``tibble``.
+ship (nlme/mlmRev/lmerTest data), ``drop1`` of a glm.
 The plots of 07/12 are translated by the ggplot2/tidyr rules of the same registry.
 """
 
@@ -31,7 +31,9 @@ RUNS = [
     "12_tidyr_pivot_longer.R",
     "15_base_data_manip.R",
     "16_read_rds_rdata.R",
+    "17_read_table_tab.R",
     "19_confint_wald_profile.R",
+    "20_ranef_coef_varcorr_update.R",
     "23_power_simulation.R",
 ]
 

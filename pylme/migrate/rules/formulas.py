@@ -87,7 +87,7 @@ def attr(call, ctx):
     if name in ("df", "nobs") and (ctx.kind_of(x) != "df" or (
             x.type == "call" and x.call_name() == "logLik")):
         return f"{wrap(tx(x, ctx), ATOM)}.{name}"  # pylme's LogLik carries df and nobs
-    if name in ("postVar", "condVar", "names", "dim", "class", "levels", "contrasts"):
+    if name in ("names", "dim", "class", "levels", "contrasts"):
         ctx.todo(call.node, f'attr(, "{name}")')
     # attributes a script sets itself (attr(x, "fit") <- ...) live in pandas' attrs
     return f'{wrap(tx(x, ctx), ATOM)}.attrs["{name}"]'
@@ -107,3 +107,18 @@ def match(call, ctx):
 @register("ls", returns="character")
 def ls(call, ctx):
     return 'sorted(name for name in globals() if not name.startswith("_"))'
+
+
+@register("contrasts", returns="df")
+def contrasts(call, ctx):
+    """``contrasts(df$f)``: the coding R uses for the factor (what ``contrasts<-`` set,
+    else R's default for an unordered factor), as a table with the levels as rows."""
+    col = call.arg("x", 0)
+    name = "contr.treatment"
+    if col.type == "extract_operator" and col.op == "$":
+        frame = col.field("lhs").text
+        column = col.field("rhs").text.strip("`")
+        recorded = getattr(ctx, "column_contrasts", {}).get(frame, {})
+        name = recorded.get(column, '"contr.treatment"').strip('"')
+    ctx.need_import("from pylme.migrate import rbase")
+    return f'rbase.contrast_table({ctx.expr(col)}, "{name}")'

@@ -127,7 +127,7 @@ def head(call, ctx):
 @register("str", "glimpse", visible=False)
 def str_(call, ctx):
     x = _x(call, ctx, "object")
-    if ctx.kind_of(x) in ("df", None):
+    if ctx.kind_of(x) == "df":
         return f"{obj(x, ctx)}.info()"
     ctx.need_import(RB)
     return f"rbase.r_str({ctx.expr(x)})"

@@ -101,6 +101,11 @@ def _fit_args(call, ctx, formals) -> list[str]:
             out.append(f'na_action="{node.text.strip(chr(34)).replace("na.", "")}"')
         else:
             out.append(f"{_RENAME.get(name, py_kwarg(name))}={ctx.expr(node)}")
+    data = m.get("data")
+    recorded = getattr(ctx, "column_contrasts", {})
+    if data is not None and data.type == "identifier" and data.text in recorded \
+            and "contrasts" not in m:
+        out.append(f"contrasts=contrasts_{py_name(data.text)}")  # set by contrasts<- above
     if "data" in m:
         # lme4 prints the data argument's deparsed text on summary's "Data:" line
         out.append(f"data_name={json.dumps(ctx.formula_text(m['data']))}")

@@ -45,11 +45,31 @@ def lm(call, ctx):
     if "subset" in m:
         ctx.todo(call.node, f"subset= in {call.name}()")
     data = _data_arg(m, call, ctx)
+    text = ctx.formula_text(m["formula"]) if m["formula"].type == "binary_operator" else ""
+    if "Error(" in text:
+        return _aov_error(text, data, call, ctx)
     if "weights" in m:
         w = m["weights"]
         weights = f'{data}["{w.text}"]' if w.type == "identifier" and "data" in m else ctx.expr(w)
         return f"smf.wls({formula_arg(m['formula'], ctx)}, data={data}, weights={weights}).fit()"
     return f"smf.ols({formula_arg(m['formula'], ctx)}, data={data}).fit()"
+
+
+def _aov_error(text: str, data: str, call, ctx) -> str:
+    """``aov(y ~ A + Error(S), data)`` (a repeated-measures design, one error stratum per
+    subject) -> statsmodels' ``AnovaRM`` (the same F test of the within-subject terms for
+    a balanced design)."""
+    import re
+
+    match = re.fullmatch(r"\s*(\w+)\s*~\s*(.*?)\s*\+\s*Error\((\w+)\)\s*", text)
+    if call.name != "aov" or match is None:
+        ctx.todo(call.node, "Error() strata other than y ~ terms + Error(subject)")
+    y, terms, subject = match.groups()
+    within = [t.strip() for t in re.split(r"[*+]", terms)]
+    if any(not t.isidentifier() for t in within):
+        ctx.todo(call.node, "Error() strata with interaction or transformed terms")
+    ctx.need_import("from statsmodels.stats.anova import AnovaRM")
+    return f'AnovaRM({data}, "{y}", "{subject}", within={within!r}).fit()'
 
 
 def family_code(node, ctx) -> str:
@@ -138,8 +158,15 @@ register("AIC", priority=2)(_lm_method("{x}.aic", ("glm",)))
 register("BIC", priority=2)(_lm_method("{x}.bic_llf", ("glm",)))
 register("summary", priority=2, returns="summary")(
     _lm_method("{x}.summary()", ("lm", "glm")))
-register("summary", priority=2, returns="anova")(
-    _lm_method("sm.stats.anova_lm({x})", ("aov",), imports=(SM,)))
+@register("summary", priority=3, returns="anova")
+def summary_aov(call, ctx):
+    o = _obj(call)
+    if o is None or ctx.kind_of(o) != "aov":
+        return None
+    if o.type == "call" and "Error(" in o.text:
+        return ctx.expr(o)  # AnovaRM's result prints its table
+    ctx.need_import(SM)
+    return f"sm.stats.anova_lm({wrap(tx(o, ctx), ATOM)})"
 
 
 @register("anova", priority=2, returns="anova")
