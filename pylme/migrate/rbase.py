@@ -24,7 +24,7 @@ from ..design.collation import r_sort
 
 __all__ = ["factor", "relevel", "droplevels", "table", "paste", "paste0", "rep", "seq",
            "cut", "r_levels", "as_numeric", "strings_as_factors", "tapply", "aggregate",
-           "r_str", "sprintf", "data_frame", "expand_grid", "contrast_table"]
+           "r_str", "sprintf", "data_frame", "expand_grid", "contrast_table", "drop1"]
 
 
 def _values(x: Any) -> np.ndarray:
@@ -323,3 +323,26 @@ def contrast_table(x: Any, name: str = "contr.treatment") -> pd.DataFrame:
     con = fn(levels)
     cols = list(con.colnames) if con.colnames is not None else list(range(1, con.matrix.shape[1] + 1))
     return pd.DataFrame(con.matrix, index=levels, columns=cols)
+
+
+def drop1(fit: Any, test: str | None = None) -> pd.DataFrame:
+    """R ``drop1()`` of a statsmodels formula GLM: each term that no other term contains
+    dropped in turn (R's marginality), with R's columns (``test="Chisq"``: the LRT)."""
+    import statsmodels.formula.api as smf
+    from scipy import stats
+
+    model = fit.model
+    terms = [t for t in model.data.design_info.terms if t.factors]
+    droppable = [t for t in terms if not any(set(t.factors) < set(o.factors) for o in terms)]
+    rows = {"<none>": {"Df": np.nan, "Deviance": fit.deviance, "AIC": fit.aic}}
+    for term in droppable:
+        reduced = smf.glm(f"{model.formula} - {term.name()}", data=model.data.frame,
+                          family=model.family).fit()
+        rows[term.name()] = {"Df": fit.df_model - reduced.df_model, "Deviance": reduced.deviance,
+                             "AIC": reduced.aic}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    if test in ("Chisq", "LRT"):
+        out["LRT"] = out["Deviance"] - fit.deviance
+        out.loc["<none>", "LRT"] = np.nan
+        out["Pr(>Chi)"] = stats.chi2.sf(out["LRT"], out["Df"])
+    return out

@@ -269,3 +269,16 @@ def cor_test(call, ctx):
     method = m["method"].text.strip("\"'") if "method" in m else "pearson"
     fn = {"pearson": "pearsonr", "spearman": "spearmanr", "kendall": "kendalltau"}[method]
     return f"stats.{fn}({ctx.expr(m['x'])}, {ctx.expr(m['y'])})"
+
+
+@register("drop1", priority=2, returns="anova")
+def drop1_glm(call, ctx):
+    o = _obj(call)
+    if o is None or ctx.kind_of(o) != "glm":
+        return None
+    m = call.match(("object", "scope", "scale", "test"))
+    if "scope" in m or "scale" in m:
+        ctx.todo(call.node, "drop1(scope=, scale=) of a glm")
+    ctx.need_import("from pylme.migrate import rbase")
+    test = f", test={ctx.expr(m['test'])}" if "test" in m else ""
+    return f"rbase.drop1({ctx.expr(o)}{test})"
