@@ -332,7 +332,7 @@ def drop1(fit: Any, test: str | None = None) -> pd.DataFrame:
     from scipy import stats
 
     model = fit.model
-    terms = [t for t in model.data.design_info.terms if t.factors]
+    terms = [t for t in model.data.orig_exog.design_info.terms if t.factors]
     droppable = [t for t in terms if not any(set(t.factors) < set(o.factors) for o in terms)]
     rows = {"<none>": {"Df": np.nan, "Deviance": fit.deviance, "AIC": fit.aic}}
     for term in droppable:

@@ -22,6 +22,8 @@ from cases import CASES  # noqa: E402
 R_VALUES = json.loads((DATA / "r_values.json").read_text())["values"]
 # optimizer end points agree to ~1e-6 relative; everything else to R's 15 printed digits
 LOOSE = {"lmer_fixef", "lmer_ml_anova", "glm_binomial"}
+# least squares by another algorithm (statsmodels' pinv, R's QR): ~1e-12 apart
+LSQ = {"lm_poly_log", "lm_coef"}
 
 
 def as_list(value) -> list:
@@ -54,7 +56,7 @@ def test_translated_value_equals_r(name):
     ns = run(CASES[name])
     got, want = as_list(ns["result"]), R_VALUES[name]
     assert len(got) == len(want), (got, want)
-    rel = 1e-6 if name in LOOSE else 1e-13
+    rel = 1e-6 if name in LOOSE else 1e-9 if name in LSQ else 1e-13
     for g, w in zip(got, want):
         if isinstance(w, str) or isinstance(w, bool) or w is None:
             assert g == w or (w is None and (g is None or (isinstance(g, float) and math.isnan(g)))), (got, want)

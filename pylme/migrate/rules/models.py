@@ -23,6 +23,21 @@ _LINKS = {"logit": "Logit", "probit": "Probit", "log": "Log", "identity": "Ident
           "cloglog": "CLogLog", "inverse": "InversePower", "sqrt": "Sqrt"}
 
 
+def sm_formula(node, ctx) -> str:
+    """A formula for statsmodels (patsy): R's ``^`` is ``**`` (in ``I()`` arithmetic and
+    term crossing alike); ``log``/``exp``/``sqrt`` are NumPy's."""
+    import re
+
+    code = formula_arg(node, ctx)
+    if not code.startswith('"'):
+        return code
+    code = code.replace("^", "**")
+    if re.search(r"\b(log|exp|sqrt|log10|log2)\(", code):
+        ctx.need_import(NP)
+        code = re.sub(r"(?<![\w.])(log|exp|sqrt|log10|log2)\(", r"np.\1(", code)
+    return code
+
+
 def _data_arg(m, call, ctx) -> str:
     if "data" in m:
         return ctx.expr(m["data"])
@@ -51,8 +66,8 @@ def lm(call, ctx):
     if "weights" in m:
         w = m["weights"]
         weights = f'{data}["{w.text}"]' if w.type == "identifier" and "data" in m else ctx.expr(w)
-        return f"smf.wls({formula_arg(m['formula'], ctx)}, data={data}, weights={weights}).fit()"
-    return f"smf.ols({formula_arg(m['formula'], ctx)}, data={data}).fit()"
+        return f"smf.wls({sm_formula(m['formula'], ctx)}, data={data}, weights={weights}).fit()"
+    return f"smf.ols({sm_formula(m['formula'], ctx)}, data={data}).fit()"
 
 
 def _aov_error(text: str, data: str, call, ctx) -> str:
@@ -112,11 +127,11 @@ def _glm_formula(node, ctx) -> str:
     a two-column response (successes, failures) as R does."""
     lhs = node.field("lhs") if node.type == "binary_operator" and node.op == "~" else None
     if lhs is None or not (lhs.type == "call" and lhs.call_name() == "cbind"):
-        return formula_arg(node, ctx)
+        return sm_formula(node, ctx)
     cols = [a.value.text if a.value.type == "identifier" else f"I({a.value.text})"
             for a in lhs.args]
     rhs = ctx.formula_text(node.field("rhs"))
-    return f'"{" + ".join(cols)} ~ {rhs}"'
+    return f'"{" + ".join(cols)} ~ {rhs}"'.replace("^", "**")
 
 
 def _is_lm(node, ctx) -> bool:

@@ -48,6 +48,7 @@ CASES = {
     "lmer_fixef": "library(lme4)\nm <- lmer(Reaction ~ Days + (Days | Subject), sleepstudy)\nresult <- unname(fixef(m))",
     "lmer_ml_anova": "library(lme4)\nm0 <- lmer(Reaction ~ 1 + (1 | Subject), sleepstudy, REML = FALSE)\nm1 <- update(m0, . ~ . + Days)\na <- anova(m0, m1)\nresult <- c(AIC(m0), BIC(m1), deviance(m1), sigma(m1))",
     "lm_coef": "fit <- lm(Reaction ~ Days, data = sleepstudy)\nresult <- c(unname(coef(fit)), AIC(fit), as.numeric(logLik(fit)))",
+    "lm_poly_log": "fit <- lm(log(Reaction) ~ Days + I(Days^2), data = sleepstudy)\nresult <- unname(coef(fit))",
     "glm_binomial": "library(lme4)\ncbpp$p <- cbpp$incidence / cbpp$size\nfit <- glm(cbind(incidence, size - incidence) ~ period, family = binomial, data = cbpp)\nresult <- unname(coef(fit))",
     "do_call_rbind": "parts <- lapply(1:3, function(i) data.frame(i = i, sq = i^2))\nd <- do.call(rbind, parts)\nresult <- d$sq",
     "map": "result <- unlist(Map(function(a, b) a * b, 1:3, 4:6))",
