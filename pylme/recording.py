@@ -18,7 +18,11 @@ When it is off, :func:`record` returns its argument after one truth test.
 
 Only the fits the user asked for are recorded: a fit pylme makes for itself (the reduced
 models of ``anova``/``drop1``, a bootstrap's refits, glmer's Gaussian shortcut calling lmer)
-is not; ``fit.update(...)``, which refits through ``lmer``/``glmer``, is.
+is not; ``fit.update(...)``, which refits through ``lmer``/``glmer``, is, and so is
+``fit.refit(newresp)`` called by the user (lme4's ``refit``, which ``pylme verify`` captures
+in R too): :func:`pylme.results.refit.refit` and
+:func:`pylme.inference.glmm_refit.glmer_refit` record their result as kind ``"refit"``,
+while the refits ``bootMer`` makes through the same method are pylme's own.
 """
 
 from __future__ import annotations
@@ -39,10 +43,11 @@ __all__ = ["RecordedFit", "record", "recorder", "load", "ENV_VAR"]
 ENV_VAR = "PYLME_RECORD"
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-#: pylme functions through which a user's request reaches lmer()/glmer() and which still
-#: count as the user's own fit (update refits the model's call; glmer's Gaussian shortcut
-#: returns lmer's fit as its own).
-_PASS_THROUGH = frozenset({"update", "glmer_update", "glmer"})
+#: pylme functions through which a user's request reaches lmer()/glmer() (or the refit
+#: functions) and which still count as the user's own fit (update refits the model's call;
+#: glmer's Gaussian shortcut returns lmer's fit as its own; the fits' ``refit`` methods
+#: call the refit functions).
+_PASS_THROUGH = frozenset({"update", "glmer_update", "glmer", "refit"})
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,8 @@ class RecordedFit:
     index : int
         Order of the fit in the process (0-based).
     kind : str
-        ``"lmer"`` (an ``LmerFit``) or ``"glmer"`` (a ``GlmerFit``).
+        ``"lmer"`` (an ``LmerFit``), ``"glmer"`` (a ``GlmerFit``) or ``"refit"`` (either,
+        returned by the user's ``fit.refit(...)``).
     formula : str
         The model's formula as the fit deparses it.
     fit : LmerFit or GlmerFit
@@ -78,12 +84,16 @@ _at_exit: list[RecordedFit] | None = None
 _count = 0
 
 
-def record(fit: Any) -> Any:
-    """Record `fit` when recording is on; return it unchanged (called by lmer/glmer).
+def record(fit: Any, kind: str | None = None) -> Any:
+    """Record `fit` when recording is on; return it unchanged (called by lmer/glmer and
+    by the refit functions).
 
     Parameters
     ----------
     fit : LmerFit or GlmerFit
+    kind : str, optional
+        ``"refit"`` from the refit functions; by default the fit's class decides
+        (``"lmer"`` or ``"glmer"``).
 
     Returns
     -------
@@ -96,8 +106,8 @@ def record(fit: Any) -> Any:
         return fit
     global _count
     with _lock:
-        item = RecordedFit(_count, "glmer" if type(fit).__name__ == "GlmerFit" else "lmer",
-                           _formula_text(fit), fit, *site)
+        kind = kind or ("glmer" if type(fit).__name__ == "GlmerFit" else "lmer")
+        item = RecordedFit(_count, kind, _formula_text(fit), fit, *site)
         _count += 1
         for sink in _sinks:
             sink.append(item)
@@ -174,10 +184,17 @@ def _dump(path: str) -> None:
 
 def _enable_from_environment() -> None:
     global _at_exit
-    path = os.environ.get(ENV_VAR)
+    # taken out of the environment: worker processes (a bootstrap's n_jobs) import pylme
+    # afresh and would otherwise overwrite the script's file with their own empty list
+    path = os.environ.pop(ENV_VAR, None)
     if path:
         _at_exit = []
-        atexit.register(_dump, os.path.abspath(path))
+        atexit.register(_dump_from, os.getpid(), os.path.abspath(path))
+
+
+def _dump_from(pid: int, path: str) -> None:
+    if os.getpid() == pid:  # not in a forked child that inherited the handler
+        _dump(path)
 
 
 _enable_from_environment()

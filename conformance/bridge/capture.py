@@ -3,13 +3,14 @@
 Run as a child process, one per script, so that each script gets a fresh embedded R and the
 parent can bound its time and memory::
 
-    python -m conformance.bridge.capture script.R out.pickle [--memory MB]
+    python -m conformance.bridge.capture script.R out.pickle [--memory MB] [--timeout S]
 
 The child limits its address space (``RLIMIT_AS``, ``--memory``), moves to the script's
 folder, instruments lme4 (``instrument.R``: lmer, glmer, glmer.nb, nlmer, refit, and the
 anova/summary/print methods of merMod), runs the script expression by expression as
 ``Rscript`` would (its output, warnings and errors shown as they come; an error stops the
-script, the models captured before it are kept), then extracts the reference record of
+script, the models captured before it are kept; past ``--timeout`` seconds, counted from the
+child's start, R's elapsed time limit stops it the same way), then extracts the reference record of
 every captured fit with the conformance harness's own quantities
 (:mod:`conformance.r_side`, :mod:`conformance.r_side_glmm`) on the captured object bound as
 ``fm``, and pickles a :class:`Capture` list to ``out.pickle``.
@@ -25,6 +26,7 @@ import os
 import pickle
 import resource
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,8 +116,13 @@ class AnovaCapture:
     names : list of str
         The models' names as R deparsed them (argument order).
     with_lm : bool
-        An ``lm``/``glm`` fit was among the compared models (not captured).
+        An ``lm``/``glm`` fit was among the compared models.
     file, line : str, int
+    lms : list or None
+        Parallel to ``models``: None for a mixed model, else what statsmodels needs to fit
+        the ``lm``/``glm`` again (``kind``, ``formula``, model matrix ``X`` and its
+        ``columns``, response ``y`` as the fit used it, prior ``weights``, ``offset``,
+        ``family``/``link`` of a glm), or ``{"error": ...}`` when R could not give them.
     """
 
     models: list
@@ -126,17 +133,23 @@ class AnovaCapture:
     with_lm: bool
     file: str
     line: int | None
+    lms: list | None = None
 
 
 @dataclass(frozen=True)
 class ScriptCapture:
-    """Everything the child sends back: the captures, the anovas and how the script ended."""
+    """Everything the child sends back: the captures, the anovas and how the script ended.
+
+    ``timed_out`` is ``{"line": ..., "seconds": ...}`` when the script was stopped at
+    ``--timeout`` (the models captured before are all there), else None.
+    """
 
     script: str
     captures: list
     anovas: list
     script_error: dict | None
     versions: dict
+    timed_out: dict | None = None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,7 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("script")
     parser.add_argument("out")
     parser.add_argument("--memory", type=int, default=None, metavar="MB")
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS")
     args = parser.parse_args(argv)
+    started = time.monotonic()
     if args.memory:
         limit = args.memory * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -168,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Error: the script does not parse: {err.message}", file=sys.stderr)
         return 2
     try:
-        session.run(f".pylme_run({_r_string(str(script))})")
+        seconds = "Inf" if args.timeout is None else \
+            repr(max(args.timeout - (time.monotonic() - started), 0.1))
+        session.run(f".pylme_run({_r_string(str(script))}, seconds = {seconds})")
     except RError as err:  # the driver catches the script's errors; this is R itself
         print(f"Error: {err.message}", file=sys.stderr)
     sys.stdout.flush()

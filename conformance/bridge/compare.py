@@ -6,11 +6,14 @@ Python script — is compared with R's record by :func:`conformance.compare.comp
 quantity by quantity (θ, objective, β by name, σ, SEs, VarCorr, BLUPs, the printed summary,
 fit warnings and messages), each under its tolerance tier; ``anova(m1, m2, ...)`` tables
 the script computed from captured models are compared as the harness compares its
-likelihood-ratio tests (``lrt.anova``, ``lrt.anova_print``).
+likelihood-ratio tests (``lrt.anova``, ``lrt.anova_print``); an ``lm``/``glm`` among the
+compared models is fitted again with statsmodels (:mod:`conformance.bridge.lmfit`) and
+compared through :func:`pylme.anova` as lme4 compares it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import warnings
@@ -18,8 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pylme
 from conformance import py_side
 from conformance.bridge.capture import AnovaCapture, Capture, ScriptCapture
+from conformance.bridge.lmfit import statsmodels_result
 from conformance.bridge.refit import Unsupported, refit_capture
 from conformance.compare import QuantityResult, compare_case, compare_record
 from conformance.generated_policy import apply_policy
@@ -76,7 +81,11 @@ class ModelReport:
 
 @dataclass(frozen=True)
 class AnovaReport:
-    """The verdict on one ``anova(m1, m2, ...)`` of the script."""
+    """The verdict on one ``anova(m1, m2, ...)`` of the script.
+
+    ``models`` holds, in argument order, each compared model's capture index (None for a
+    mixed model that was not captured), or ``"lm"``/``"glm"`` for R's lm/glm arguments.
+    """
 
     index: int
     site: str
@@ -169,25 +178,37 @@ def verify_captures(script: ScriptCapture) -> tuple[list[ModelReport], list[Anov
 
 def _anova(k: int, anova: AnovaCapture, fitted: dict) -> AnovaReport:
     site = _site(anova.file, anova.line)
-    models = tuple(anova.models)
+    # an lm/glm argument is shown by its kind in place of a capture index
+    models = tuple(lm["kind"] if isinstance(lm, dict) and "kind" in lm else m
+                   for m, lm in zip(anova.models, anova.lms or [None] * len(anova.models)))
     if anova.table.get("kind") == "error":
         return AnovaReport(k, site, models, CAPTURE_ERROR, anova.table.get("error", ""))
-    if anova.with_lm:
+    lms = list(anova.lms or [None] * len(models))
+    indices = tuple(anova.models)
+    if anova.with_lm and not any(lms):  # a capture made before the lm side was captured
         return AnovaReport(k, site, models, UNSUPPORTED,
                            "anova() of a merMod against an lm/glm fit: the lm side is not "
                            "captured")
-    missing = [m for m in models if m is None or m not in fitted]
+    missing = [m for m, lm in zip(indices, lms) if lm is None and (m is None or m not in fitted)]
     if missing:
         return AnovaReport(k, site, models, UNSUPPORTED,
                            "a compared model was not fitted by pylme (see its row)")
+    try:  # R's lm/glm arguments as statsmodels fits, in their argument places
+        objects = [statsmodels_result(lm) if lm is not None else fitted[m][0]
+                   for m, lm in zip(indices, lms)]
+    except Unsupported as exc:
+        return AnovaReport(k, site, models, UNSUPPORTED, str(exc))
+    except Exception as exc:  # noqa: BLE001 - statsmodels failing where R fitted
+        return AnovaReport(k, site, models, MISMATCH,
+                           f"statsmodels could not fit the lm/glm: {type(exc).__name__}: {exc}")
     case_id = f"verify_anova_{k}"
-    first, *others = (fitted[m][0] for m in models)
+    first, *others = objects
+    names = list(anova.names) if len(anova.names) == len(objects) else None
     try:
         with warnings.catch_warnings():  # "refitting model(s) with ML": R said it already
             warnings.simplefilter("ignore")
-            result = (first.anova(*others, refit=anova.refit,
-                                  model_names=list(anova.names) or None) if others
-                      else first.anova())  # lme4's table of one model (no ddf)
+            result = (pylme.anova(first, *others, refit=anova.refit, model_names=names)
+                      if others else first.anova())  # lme4's table of one model (no ddf)
         table = result.table
         ours = {"anova": py_side._frame_record(table, table.index),
                 "anova_print": py_side._rec(py_side.stdout_lines(str(result)))}
@@ -223,23 +244,31 @@ def pair_python(script: ScriptCapture, recorded: Sequence[Any]) -> list[ModelRep
     """Pair the Python script's recorded fits with R's captures and compare each pair.
 
     A capture is paired with the first unused Python fit of the same formula (spaces
-    ignored), else with the next unused one in order. A capture left without a Python fit,
-    and a Python fit left without a capture, are mismatches.
+    ignored), else with the next unused one in order; an R ``refit()`` is paired with the
+    next unused Python ``fit.refit(...)`` (recorded as kind ``"refit"``) and judged under its
+    base model's case, as pylme's own refit is. A capture left without a Python fit, and a
+    Python fit left without a capture, are mismatches.
     """
     unused = list(recorded)
+    cases = {c.index: c.case for c in script.captures if c.case is not None}
     reports = []
     for capture in script.captures:
         done = _not_compared(capture)
         if done is not None:
             reports.append(done)
             continue
-        if capture.kind == "refit" or capture.case is None:
+        is_refit = capture.kind == "refit"
+        case = (dataclasses.replace(cases[capture.base], id=f"verify_{capture.index}")
+                if is_refit and capture.base in cases else capture.case)
+        if case is None:
             reports.append(ModelReport(capture.index, capture.kind,
                                        _site(capture.file, capture.line), _formula(capture),
-                                       UNSUPPORTED, "refit() is not paired with Python fits"))
+                                       UNSUPPORTED, f"refit() of model #{capture.base}, whose "
+                                                    "case was not captured"))
             continue
-        match = next((p for p in unused if _norm(p.formula) == _norm(capture.case.formula)),
-                     unused[0] if unused else None)
+        pool = [p for p in unused if (p.kind == "refit") == is_refit]
+        match = next((p for p in pool if _norm(p.formula) == _norm(case.formula)),
+                     pool[0] if pool else None)
         if match is None:
             reports.append(ModelReport(capture.index, capture.kind,
                                        _site(capture.file, capture.line), _formula(capture),
@@ -253,11 +282,11 @@ def pair_python(script: ScriptCapture, recorded: Sequence[Any]) -> list[ModelRep
                                        MISMATCH, "the Python fit could not be pickled",
                                        python_site=py_site))
             continue
-        result = py_side.extract(match.fit, capture.case, capture.reference, capture.data)
+        result = py_side.extract(match.fit, case, capture.reference, capture.data)
         results = [_unrecorded(r) for r in _judge(capture, result)]
-        if _norm(match.formula) != _norm(capture.case.formula):
-            results.insert(0, QuantityResult(capture.case.id, "formula", "exact", 1.0, math.nan,
-                                             False, f"R {capture.case.formula!r} Python "
+        if _norm(match.formula) != _norm(case.formula):
+            results.insert(0, QuantityResult(case.id, "formula", "exact", 1.0, math.nan,
+                                             False, f"R {case.formula!r} Python "
                                                     f"{match.formula!r}"))
         reports.append(_judged(capture, results, python_site=py_site))
     for extra in unused:

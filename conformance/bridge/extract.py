@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from conformance.bridge.capture import AnovaCapture, Capture, ScriptCapture
 from conformance.bridge.rdata import contrasts, frame, plain
 from conformance.cases import Case
@@ -47,7 +48,8 @@ def extract_all(session: RSession, script: str) -> ScriptCapture:
     printed = _printed(session)
     captures = [_capture(session, k, versions, printed.get(k, [])) for k in range(1, n + 1)]
     return ScriptCapture(script, captures, _anovas(session),
-                         plain(session.get(f"{_ST}$script_error").value), versions)
+                         plain(session.get(f"{_ST}$script_error").value), versions,
+                         plain(session.get(f"{_ST}$timed_out").value))
 
 
 def _field(session: RSession, k: int, name: str) -> Any:
@@ -77,7 +79,7 @@ def _capture(session: RSession, k: int, versions: dict, printed: list) -> Captur
         case = Case(f"verify_{k}", "data", "", reml=True)
         reference = _refit_reference(session, env, case, versions, f)
         return Capture(**common, reference=reference, base=int(f["base"]),
-                       newresp=_list(f["newresp"]))
+                       newresp=None if f["newresp"] is None else _list(f["newresp"]))
     session.run(f"data <- {_ST}$fits[[{k}]]$data; .rn <- {_ST}$fits[[{k}]]$rownames", env)
     data = frame(session.get("data", env).value)
     try:
@@ -139,7 +141,7 @@ def _refit_reference(session: RSession, env: Any, case: Case, versions: dict, f:
     reml = bool(session.get("lme4::isREML(fm)", env).value.values[0])
     record = {"schema_version": SCHEMA_VERSION, "case": case.to_dict(), "versions": versions,
               "fit": {"warnings": _list(f["warnings"]), "messages": _list(f["messages"])}}
-    objective = _q("objective", "-2 * as.numeric(logLik(fm))") if glmm else \
+    objective = _q("objective", "-2 * as.numeric(logLik(fm))", scalar=True) if glmm else \
         _objective(Case(case.id, "data", "", reml=reml))
     record["structure"] = _extract(session, env, tuple(q for q in STRUCTURE
                                                        if q.name != "frame_rows"))
@@ -164,10 +166,27 @@ def _anovas(session: RSession) -> list[AnovaCapture]:
                                     _list(plain(session.get(f"{base}$names").value)),
                                     bool(plain(session.get(f"{base}$with_lm").value)),
                                     plain(session.get(f"{base}$file").value) or "",
-                                    plain(session.get(f"{base}$line").value)))
+                                    plain(session.get(f"{base}$line").value),
+                                    _lm_inputs(session, base, len(models))))
         except RError as err:  # an anova the harness cannot read is shown, not hidden
             out.append(AnovaCapture([], {"kind": "error", "error": err.message}, {}, True, [],
                                     False, "", None))
+    return out
+
+
+def _lm_inputs(session: RSession, base: str, n: int) -> list:
+    """The lm/glm inputs of an anova's models (None for its mixed models), numbers as
+    numpy arrays: ``X`` (rows by columns), ``y``, ``weights``, ``offset``."""
+    out = []
+    for j in range(1, n + 1):
+        item = plain(session.get(f"{base}$lms[[{j}]]").value)
+        if isinstance(item, dict) and "error" not in item:
+            item["X"] = np.asarray(item["X"], dtype=float).reshape(len(_list(item["y"])), -1)
+            item["columns"] = _list(item.get("columns"))
+            for name in ("y", "weights", "offset"):
+                if item.get(name) is not None:
+                    item[name] = np.asarray(_list(item[name]), dtype=float)
+        out.append(item)
     return out
 
 

@@ -21,11 +21,18 @@ local({
   st <- new.env()
   st$fits <- list(); st$anovas <- list(); st$prints <- list()
   st$active <- TRUE; st$depth <- 0L; st$top_line <- NA_integer_; st$file <- ""
-  st$script_error <- NULL
+  st$script_error <- NULL; st$timed_out <- NULL; st$deadline <- Inf
   V$.pylme_state <- st
   ns <- asNamespace("lme4")
 
   from_user <- function(caller) identical(topenv(caller), globalenv())
+
+  # --timeout: R's elapsed time limit stops the script's computations; a script that
+  # catches that error (tryCatch around each fit of a simulation) is stopped at its next
+  # fit by a condition that is not an error, so that no tryCatch(error =)/try() takes it
+  past_deadline <- function() Sys.time() > st$deadline
+  timeout <- function() stop(structure(class = c("pylme_timeout", "condition"),
+                                       list(message = "timeout", call = NULL)))
 
   # file:line of the innermost call in the script's own code (srcrefs of sys.calls()),
   # else the line of the top-level expression being evaluated
@@ -184,6 +191,7 @@ local({
         else rec <- c(rec, captured)
       }
       st$fits[[length(st$fits) + 1L]] <- rec
+      if (past_deadline()) timeout()
       res
     }
   }
@@ -195,6 +203,32 @@ local({
     orig <- getS3method(generic, "merMod", envir = ns)
     fun(orig)
   }
+  # What statsmodels needs to fit an lm/glm of anova(merMod, lm) again: the model matrix,
+  # the response as the fit used it (a glm's y after its family's initialize, e.g. a
+  # factor's 0/1 or cbind's proportions), prior weights, offset, family and link.
+  lm_inputs <- function(fit) {
+    glm <- inherits(fit, "glm")
+    mf <- stats::model.frame(fit)
+    X <- stats::model.matrix(fit)
+    out <- list(kind = if (glm) "glm" else "lm",
+                formula = deparse1(stats::formula(fit), collapse = " "),
+                columns = colnames(X), X = unname(X))
+    if (glm) {
+      fam <- stats::family(fit)
+      out$y <- as.numeric(fit$y)
+      out$weights <- as.numeric(fit$prior.weights)
+      out$offset <- if (is.null(fit$offset)) NULL else as.numeric(fit$offset)
+      out$family <- fam$family; out$link <- fam$link
+    } else {
+      y <- stats::model.response(mf)
+      if (!is.null(dim(y))) stop("a multivariate lm (matrix response)")
+      out$y <- as.numeric(y)
+      out$weights <- if (is.null(fit$weights)) NULL else as.numeric(fit$weights)
+      off <- stats::model.offset(mf)
+      out$offset <- if (is.null(off)) NULL else as.numeric(off)
+    }
+    out
+  }
   anova_w <- methods_of("anova", function(orig) function(object, ...) {
     call <- sys.call(); caller <- parent.frame()
     call[[1L]] <- orig
@@ -203,24 +237,35 @@ local({
     if (st$active && st$depth == 0L && from_user(caller)) {
       tags <- if (is.null(names(args))) rep("", length(args)) else names(args)
       shown <- vapply(args[tags %in% c("", "object")], deparse1, "")
-      mods <- c(list(object), Filter(function(m) methods::is(m, "merMod"), list(...)))
-      rec <- list(models = vapply(mods, st$which_fit, 1L),
+      dots <- list(...)
+      is_lm <- vapply(dots, inherits, NA, "lm")
+      modp <- vapply(dots, methods::is, NA, "merMod") | is_lm
+      # the compared models in argument order, as lme4's anova.merMod takes them
+      mods <- c(list(object), dots[modp])
+      lm_of <- function(m) {
+        if (!inherits(m, "lm")) return(NULL)
+        tryCatch(lm_inputs(m), error = function(e) list(error = conditionMessage(e)))
+      }
+      rec <- list(models = vapply(mods, function(m) if (inherits(m, "lm")) NA_integer_
+                                                    else st$which_fit(m), 1L),
+                  lms = lapply(mods, lm_of),
                   table = as.data.frame(res), print = utils::capture.output(print(res)),
                   refit = !isFALSE(list(...)$refit), names = shown[seq_along(mods)],
-                  with_lm = any(vapply(list(...), inherits, NA, "lm")))
+                  with_lm = any(is_lm))
       rec[c("file", "line")] <- site(sys.calls())
       st$anovas[[length(st$anovas) + 1L]] <- rec
     }
     res
   })
   registerS3method("anova", "merMod", anova_w, envir = ns)
+  note_print <- function(model, what)
+    st$prints[[length(st$prints) + 1L]] <- list(model = st$which_fit(model), what = what,
+                                                line = st$top_line)
   for (g in c("summary", "print")) local({
     generic <- g
     orig <- getS3method(generic, "merMod", envir = ns)
     registerS3method(generic, "merMod", function(...) {
-      if (st$active && st$depth == 0L)
-        st$prints[[length(st$prints) + 1L]] <- list(model = st$which_fit(..1), what = generic,
-                                                    line = st$top_line)
+      if (st$active && st$depth == 0L) note_print(..1, generic)
       orig(...)
     }, envir = ns)
   })
@@ -228,8 +273,19 @@ local({
   V$q <- V$quit <- function(...) stop(structure(class = c("pylme_quit", "condition"),
                                                 list(message = "quit", call = NULL)))
 
-  V$.pylme_run <- function(path) {
+  V$.pylme_run <- function(path, seconds = Inf) {
     st$file <- normalizePath(path)
+    if (is.finite(seconds)) {
+      st$deadline <- Sys.time() + seconds
+      setTimeLimit(elapsed = seconds, transient = FALSE)
+      on.exit(setTimeLimit(), add = TRUE)
+    }
+    timed_out <- function(e) {
+      st$timed_out <- list(line = st$top_line, seconds = seconds)
+      cat("pylme verify: the script ran past --timeout at line ", st$top_line,
+          "; it is stopped there\n", sep = "", file = stderr())
+      NA
+    }
     exprs <- parse(st$file, keep.source = TRUE)
     srcrefs <- attr(exprs, "srcref")
     for (i in seq_along(exprs)) {
@@ -237,10 +293,17 @@ local({
       ok <- withCallingHandlers(
         tryCatch({
           r <- withVisible(eval(exprs[[i]], globalenv()))
-          if (r$visible) { if (isS4(r$value)) methods::show(r$value) else print(r$value) }
+          if (r$visible) {
+            # autoprinting a model at top level is a print of it (show() reaches lme4's
+            # print.merMod directly, not through the print method noted above)
+            if (methods::is(r$value, "merMod")) note_print(r$value, "print (autoprint)")
+            if (isS4(r$value)) methods::show(r$value) else print(r$value)
+          }
           TRUE
-        }, pylme_quit = function(e) NA,
+        }, pylme_quit = function(e) NA, pylme_timeout = timed_out,
         error = function(e) {
+          if (past_deadline() || grepl("elapsed time limit", conditionMessage(e)))
+            return(timed_out(e))
           call <- conditionCall(e)
           st$script_error <- list(message = conditionMessage(e), line = st$top_line,
                                   call = if (is.null(call)) "" else deparse1(call))

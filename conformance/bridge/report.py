@@ -40,6 +40,8 @@ class Outcome:
         R and package versions.
     notes : list of str
         Anything else the reader must know (a timeout, the Python script's exit status).
+    timed_out : bool
+        A script ran past ``--timeout`` (what was captured before is still judged).
     """
 
     script: str
@@ -49,6 +51,7 @@ class Outcome:
     mode: str = "pylme refit"
     versions: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    timed_out: bool = False
 
     @property
     def failed(self) -> bool:
@@ -84,7 +87,7 @@ def console_table(outcome: Outcome) -> str:
         if m.status != PASS and m.reason:
             lines.append(f"  #{m.index or '-'} {m.status}: {_clip(m.reason, 400)}")
     for a in outcome.anovas:
-        models = ", ".join("?" if i is None else f"#{i}" for i in a.models)
+        models = _anova_models(a)
         lines.append(f"anova({models}) at {a.site}: {a.status}"
                      + (f" ({_clip(a.reason, 300)})" if a.reason else ""))
     if outcome.script_error:
@@ -94,6 +97,11 @@ def console_table(outcome: Outcome) -> str:
     lines += outcome.notes
     lines.append(summary_line(outcome))
     return "\n".join(lines)
+
+
+def _anova_models(a: AnovaReport) -> str:
+    return ", ".join("?" if i is None else (i if isinstance(i, str) else f"#{i}")
+                     for i in a.models)
 
 
 def _clip(text: str, n: int) -> str:
@@ -110,7 +118,9 @@ def summary_line(outcome: Outcome) -> str:
     if outcome.anovas:
         text += f"; {len(outcome.anovas)} anova(s): " + ", ".join(
             f"{n} {s}" for s, n in sorted(anovas.items()))
-    return text + (" -- FAILED" if outcome.failed else " -- OK")
+    return text + (" -- FAILED" if outcome.failed else "") + (
+        " -- TIMED OUT" if outcome.timed_out else "") + (
+        " -- OK" if not (outcome.failed or outcome.timed_out) else "")
 
 
 def _number(x: float) -> float | None:
@@ -125,6 +135,7 @@ def to_json(outcome: Outcome) -> dict:
                  "skipped": r.skipped, "flagged": r.flagged, "detail": r.detail} for r in rs]
 
     return {"script": outcome.script, "mode": outcome.mode, "failed": outcome.failed,
+            "timed_out": outcome.timed_out,
             "summary": summary_line(outcome), "script_error": outcome.script_error,
             "versions": outcome.versions, "notes": list(outcome.notes),
             "models": [{"index": m.index, "kind": m.kind, "site": m.site,
@@ -188,6 +199,6 @@ def write_html(path: Path, outcome: Outcome) -> Path:
 
 
 def _anova_html(a: AnovaReport) -> str:
-    models = ", ".join("?" if i is None else f"#{i}" for i in a.models)
+    models = _anova_models(a)
     head = f"<p>anova({models}) at {html.escape(a.site)}: {a.status} {html.escape(a.reason)}</p>"
     return head + (_results_table(a.results, True) if a.results else "")

@@ -27,7 +27,15 @@ Exit status
    whose inputs could not be captured, an unpaired fit (``--python``)
 2  usage or script error before any capture (the script does not exist or parse, R/rpy2
    unavailable, the capture child died)
-3  timeout (``--timeout``): the R script, or the Python script, ran too long
+3  timeout (``--timeout``): the R script, or the Python script, ran too long; the models
+   captured (recorded) before it was stopped are verified and shown all the same
+
+``--timeout`` bounds each script's own run. The R script is stopped by R's elapsed time
+limit (and, should it catch that error, at its next model fit); the R child then extracts
+what it captured, and is killed only if it is still running after twice ``--timeout`` plus
+a minute (a script blocked where R never checks its time limit, such as ``Sys.sleep``).
+The Python script is interrupted (``KeyboardInterrupt``) at ``--timeout``, so that its
+recorded fits are written, and killed 30 seconds later.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import tempfile
@@ -45,6 +54,8 @@ __all__ = ["configure", "handler", "main", "EXIT_OK", "EXIT_MISMATCH", "EXIT_USA
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_TIMEOUT = 0, 1, 2, 3
 _ROOT = Path(__file__).resolve().parents[2]  # the repository (conformance/ lives here)
+#: Seconds a Python script gets, after its KeyboardInterrupt, to write its recorded fits.
+_PYTHON_GRACE = 30.0
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -76,14 +87,21 @@ def handler(args: argparse.Namespace) -> int:
     if args.python is not None and not Path(args.python).is_file():
         print(f"pylme verify: no such Python script: {args.python}", file=sys.stderr)
         return EXIT_USAGE
+    notes: list[str] = []
+    python_late = [False]  # set by _record_python when the Python script was interrupted
     with tempfile.TemporaryDirectory(prefix="pylme-verify-") as tmp:
         captured = _capture(script, Path(tmp) / "r.pickle", args)
         if isinstance(captured, int):
             return captured
+        timed_out = getattr(captured, "timed_out", None)
+        if timed_out:
+            notes.append(f"the R script ran longer than --timeout {args.timeout:g}s and was "
+                         f"stopped at line {timed_out.get('line')}; the models captured "
+                         "before are verified above")
         recorded = None
-        notes = []
         if args.python is not None:
-            recorded = _record_python(Path(args.python), Path(tmp) / "py.pickle", args, notes)
+            recorded = _record_python(Path(args.python), Path(tmp) / "py.pickle", args, notes,
+                                      python_late)
             if isinstance(recorded, int):
                 return recorded
     from conformance.bridge.compare import pair_python, verify_captures
@@ -95,13 +113,18 @@ def handler(args: argparse.Namespace) -> int:
     else:
         models, anovas = pair_python(captured, recorded), []
         mode = f"python script {args.python}"
+    late = bool(timed_out) or python_late[0]
     outcome = Outcome(str(script), models, anovas, captured.script_error, mode,
-                      captured.versions, notes)
+                      captured.versions, notes, late)
     print(console_table(outcome))
     if args.json is not None:
         print(f"JSON: {write_json(args.json, outcome)}")
     if args.html is not None:
         print(f"HTML report: {write_html(args.html, outcome)}")
+    if late:
+        print(f"pylme verify: {script} ran longer than --timeout {args.timeout:g}s",
+              file=sys.stderr)
+        return EXIT_TIMEOUT
     return EXIT_MISMATCH if outcome.failed else EXIT_OK
 
 
@@ -111,14 +134,29 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _run(cmd: list[str], args: argparse.Namespace, cwd: Path, env: dict) -> int | None:
-    """Run a child with the timeout; None when it ran too long (it is killed)."""
+def _run(cmd: list[str], args: argparse.Namespace, cwd: Path, env: dict, limit: float,
+         interrupt: bool = False) -> tuple[int | None, bool]:
+    """Run a child for at most `limit` seconds.
+
+    With `interrupt`, the child gets SIGINT at `limit` and :data:`_PYTHON_GRACE` seconds
+    more to end. Returns (exit status or None when it was killed, whether it ran past
+    `limit`).
+    """
     out = subprocess.DEVNULL if args.quiet else None
-    try:
-        return subprocess.run(cmd, cwd=cwd, env=env, timeout=args.timeout, stdout=out,
-                              stderr=out).returncode
-    except subprocess.TimeoutExpired:  # subprocess.run kills the child
-        return None
+    with subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=out) as proc:
+        try:
+            return proc.wait(timeout=limit), False
+        except subprocess.TimeoutExpired:
+            pass
+        if interrupt:
+            proc.send_signal(signal.SIGINT)
+            try:
+                return proc.wait(timeout=_PYTHON_GRACE), True
+            except subprocess.TimeoutExpired:
+                pass
+        proc.kill()
+        proc.wait()
+        return None, True
 
 
 def _capture(script: Path, out: Path, args: argparse.Namespace):
@@ -126,7 +164,9 @@ def _capture(script: Path, out: Path, args: argparse.Namespace):
     cmd = [sys.executable, "-m", "conformance.bridge.capture", str(script.resolve()), str(out)]
     if args.memory:
         cmd += ["--memory", str(args.memory)]
-    code = _run(cmd, args, script.resolve().parent, _child_env())
+    cmd += ["--timeout", repr(float(args.timeout))]
+    # the child stops the script at --timeout itself; the rest is for extracting its captures
+    code, _ = _run(cmd, args, script.resolve().parent, _child_env(), 2 * args.timeout + 60)
     if code is None:
         print(f"pylme verify: {script} ran longer than --timeout {args.timeout:g}s",
               file=sys.stderr)
@@ -139,18 +179,25 @@ def _capture(script: Path, out: Path, args: argparse.Namespace):
         return pickle.load(fh)
 
 
-def _record_python(script: Path, out: Path, args: argparse.Namespace, notes: list):
-    """The Python script's recorded fits, or an exit status."""
+def _record_python(script: Path, out: Path, args: argparse.Namespace, notes: list,
+                   late_flag: list):
+    """The Python script's recorded fits, or an exit status (``late_flag[0]`` set when the
+    script was interrupted at ``--timeout``)."""
     from pylme.recording import ENV_VAR, load
 
     env = _child_env()
     env[ENV_VAR] = str(out)
-    code = _run([sys.executable, str(script.resolve())], args, script.resolve().parent, env)
-    if code is None:
+    code, late = _run([sys.executable, str(script.resolve())], args, script.resolve().parent,
+                      env, args.timeout, interrupt=True)
+    if late and not out.exists():
         print(f"pylme verify: {script} ran longer than --timeout {args.timeout:g}s",
               file=sys.stderr)
         return EXIT_TIMEOUT
-    if code != 0:
+    if late:
+        late_flag[0] = True
+        notes.append(f"the Python script ran longer than --timeout {args.timeout:g}s and was "
+                     "interrupted; its fits before that are compared")
+    elif code != 0:
         notes.append(f"the Python script exited with status {code}; its fits before the "
                      "error are compared")
     if not out.exists():

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..convergence import emit
 from ..errors import DataCheckWarning, DataError, FormulaError, ModelSpecError
+from ..recording import record
 from .update import UNCHANGED, update_formula
 
 if TYPE_CHECKING:
@@ -176,9 +177,9 @@ def glmer_refit(fit: "GlmerFit", newresp: Any = None, *, control: Any = None) ->
     emit(optimum.conv)
     new_inputs = dataclasses.replace(inputs, y=y, weights=weights, n_trials=trials, mustart=mustart,
                                      response_kind=kind)
-    return GlmerFit(inputs=new_inputs, predictor=fit.predictor, resp=resp, optimum=optimum, control=fit.control,
-                    data_name=fit.data_name, weights_name=fit.weights_name, offset_name=fit.offset_name,
-                    call_args=fit.call_args)
+    return record(GlmerFit(inputs=new_inputs, predictor=fit.predictor, resp=resp, optimum=optimum,
+                           control=fit.control, data_name=fit.data_name, weights_name=fit.weights_name,
+                           offset_name=fit.offset_name, call_args=fit.call_args), "refit")  # verify --python
 
 
 # --- update --------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from ..control import LmerControl, as_control
 from ..convergence import check_conv, emit
 from ..degenerate import perfect_fit_conv
 from ..optimize import check_boundary, optwrap
+from ..recording import record
 
 if TYPE_CHECKING:
     from .model import LmerFit
@@ -61,8 +62,8 @@ def refit(fit: "LmerFit", newresp: Any = None, *, control: LmerControl | None = 
     # shares everything that does not depend on y; lme4's refit stores REML = 1 (TRUE as an
     # integer) in the new response module, so a REML refit optimises n - 1, not n - p
     problem = fit.problem.with_response(y, reml_df=1 if fit.problem.reml else None)
-    return _reoptimize(fit, inputs, control, calc_derivs=fit.opt.derivs is not None,
-                       problem=problem)
+    return record(_reoptimize(fit, inputs, control, calc_derivs=fit.opt.derivs is not None,
+                              problem=problem), "refit")  # pylme verify --python pairs it
 
 
 def refit_ml(fit: "LmerFit", optimizer: str = "bobyqa") -> "LmerFit":

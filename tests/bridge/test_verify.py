@@ -1,13 +1,14 @@
 """``pylme verify`` (conformance/bridge) and ``pylme.recording``.
 
-The R-free tests judge pylme against a frozen R capture of ``verify_cases/dyestuff.R``
-(``tests/data/bridge/verify_cases/frozen``, made by ``conformance.bridge.capture`` with
-R 4.2.2 / lme4 1.1-31). The ``needs_r`` tests run the whole command on the small scripts of
+The R-free tests judge pylme against frozen R captures of ``verify_cases/dyestuff.R`` and
+``verify_cases/anova_lm.R`` (``tests/data/bridge/verify_cases/frozen``, made by
+``conformance.bridge.capture`` with R 4.2.2 / lme4 1.1-31). The ``needs_r`` tests run the whole command on the small scripts of
 ``tests/data/bridge/verify_cases`` in a child R.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 import subprocess
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import pylme
-from conformance.bridge.compare import (MISMATCH, PASS, UNSUPPORTED, pair_python,
+from conformance.bridge.compare import (MISMATCH, PASS, UNSUPPORTED, _anova, pair_python,
                                         verify_captures)
 from conformance.bridge.report import Outcome, console_table, to_json, write_html
 from pylme import recording
@@ -25,12 +26,24 @@ from pylme import recording
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "data" / "bridge" / "verify_cases"
 FROZEN = CASES / "frozen" / "dyestuff_capture.pickle"
+FROZEN_ANOVA_LM = CASES / "frozen" / "anova_lm_capture.pickle"
 
 
 @pytest.fixture(scope="module")
 def dyestuff_capture():
     with open(FROZEN, "rb") as fh:
         return pickle.load(fh)
+
+
+@pytest.fixture(scope="module")
+def anova_lm_capture():
+    with open(FROZEN_ANOVA_LM, "rb") as fh:
+        return pickle.load(fh)
+
+
+@pytest.fixture(scope="module")
+def anova_lm_verified(anova_lm_capture):
+    return verify_captures(anova_lm_capture)
 
 
 # ---------------------------------------------------------------- recording
@@ -48,6 +61,22 @@ def test_recording_keeps_user_fits_with_their_call_site():
     assert fits[0].fit is m1 and fits[1].fit is m2
     assert all(f.filename == __file__ and f.kind == "lmer" for f in fits)
     assert fits[0].lineno < fits[1].lineno
+
+
+def test_recording_keeps_user_refits_not_bootstrap_ones():
+    sleep = pylme.datasets.load("sleepstudy")
+    cbpp = pylme.datasets.load("cbpp")
+    with recording.recorder() as fits:
+        fm = pylme.lmer("Reaction ~ Days + (1 | Subject)", sleep, REML=False)
+        fm2 = fm.refit(sleep["Reaction"] * 2)
+        fm.bootMer(lambda f: f.fixef(), nsim=2, seed=1, progress=False, n_jobs=1)
+        gm = pylme.glmer("cbind(incidence, size - incidence) ~ period + (1 | herd)", cbpp,
+                         family="binomial")
+        gm2 = gm.refit()
+    assert [f.kind for f in fits] == ["lmer", "refit", "glmer", "refit"]
+    assert fits[1].fit is fm2 and fits[3].fit is gm2
+    assert fits[1].formula == "Reaction ~ Days + (1 | Subject)"
+    assert all(f.filename == __file__ for f in fits)
 
 
 def test_recording_is_off_outside_a_recorder():
@@ -116,6 +145,42 @@ def test_reports(dyestuff_capture, tmp_path):
     assert "Yield ~ 1 + (1 | Batch)" in page and "optimizer.theta" in page
 
 
+def test_anova_against_lm_and_glm_of_frozen_capture(anova_lm_verified):
+    models, anovas, _ = anova_lm_verified
+    assert [m.status for m in models] == [PASS] * 4
+    # anova(fm, lm0); anova(wl, lm(weights = w), refit = FALSE); anova(gm, glm cbind);
+    # anova(pm, glm poisson with offset) under contr.sum
+    assert [(a.models, a.status) for a in anovas] == [
+        ((1, "lm"), PASS), ((2, "lm"), PASS), ((3, "glm"), PASS), ((4, "glm"), PASS)]
+    for a in anovas:  # R's table and its printed text, both compared
+        assert [(r.quantity, r.skipped) for r in a.results] == [("lrt.anova", False),
+                                                                 ("lrt.anova_print", False)]
+
+
+def test_anova_against_another_lm_is_a_mismatch(anova_lm_capture, anova_lm_verified):
+    _, _, fitted = anova_lm_verified
+    anova = anova_lm_capture.anovas[0]
+    lm0 = dict(anova.lms[1])
+    lm0["X"] = lm0["X"][:, :1]  # Reaction ~ 1 instead of R's Reaction ~ Days
+    wrong = dataclasses.replace(anova, lms=[None, lm0])
+    report = _anova(1, wrong, fitted)
+    assert report.status == MISMATCH and "lrt.anova" in report.reason
+
+
+def test_anova_lm_family_without_loglik_is_unsupported(anova_lm_capture, anova_lm_verified):
+    _, _, fitted = anova_lm_verified
+    anova = anova_lm_capture.anovas[3]
+    quasi = dict(anova.lms[1], family="quasipoisson")
+    report = _anova(4, dataclasses.replace(anova, lms=[None, quasi]), fitted)
+    assert report.status == UNSUPPORTED and "quasipoisson" in report.reason
+
+
+def test_autoprinted_models_are_noted(anova_lm_capture):
+    printed = [c.printed for c in anova_lm_capture.captures]
+    # `fm` alone (line 6) and `(gm)` (line 12): top-level autoprints
+    assert printed == [["print (autoprint) (line 6)"], [], ["print (autoprint) (line 12)"], []]
+
+
 # ---------------------------------------------------------------- the command, live R
 
 
@@ -173,8 +238,33 @@ def test_usage_errors(tmp_path):
 
 
 @pytest.mark.needs_r
-def test_timeout_exit_status(tmp_path):
+def test_timeout_verifies_what_was_captured(tmp_path):
+    out = tmp_path / "v.json"
     proc = subprocess.run([sys.executable, "-m", "conformance.bridge.verify_cli",
-                           str(CASES / "sleeps.R"), "--quiet", "--timeout", "5"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert proc.returncode == 3 and "--timeout" in proc.stderr
+                           str(CASES / "sleeps.R"), "--quiet", "--timeout", "10",
+                           "--json", str(out)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 3 and "--timeout" in proc.stderr, proc.stdout + proc.stderr
+    data = json.loads(out.read_text())
+    assert data["timed_out"] is True
+    assert [(m["site"], m["status"]) for m in data["models"]] == [("sleeps.R:4", "pass")]
+    assert "stopped at line 6" in proc.stdout and "TIMED OUT" in proc.stdout
+
+
+@pytest.mark.needs_r
+def test_anova_against_lm_live(tmp_path):
+    code, data, text = _verify(str(CASES / "anova_lm.R"), tmp_path=tmp_path)
+    assert code == 0, text
+    assert [(a["models"], a["status"]) for a in data["anovas"]] == [
+        ([1, "lm"], "pass"), ([2, "lm"], "pass"), ([3, "glm"], "pass"), ([4, "glm"], "pass")]
+    assert data["models"][0]["printed"] == ["print (autoprint) (line 6)"]
+
+
+@pytest.mark.needs_r
+def test_python_refits_pair_with_r_refits(tmp_path):
+    code, data, text = _verify(str(CASES / "refits.R"), "--python",
+                               str(CASES / "refits.py"), tmp_path=tmp_path)
+    assert code == 0, text
+    assert [(m["kind"], m["status"], m["python_site"]) for m in data["models"]] == [
+        ("lmer", "pass", "refits.py:5"), ("refit", "pass", "refits.py:7"),
+        ("glmer", "pass", "refits.py:10"), ("refit", "pass", "refits.py:12")]

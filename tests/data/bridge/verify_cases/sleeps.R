@@ -1,3 +1,6 @@
-# runs longer than the test's --timeout: verify must stop it and exit 3
+# fits one model, then runs longer than the test's --timeout: verify stops the script,
+# verifies the model captured before and exits 3
 library(lme4)
-Sys.sleep(60)
+m1 <- lmer(Reaction ~ Days + (1 | Subject), sleepstudy)
+x <- 0
+repeat x <- x + 1
