@@ -13,7 +13,10 @@
 #   or pbkrtest (bootMer, PBmodcomp, ...) are not, and neither is a fit nested in a
 #   recorded one (glmer.nb's own glmer calls, glmer(family = gaussian) calling lmer).
 # * anova(), summary() and print() of merMod objects are re-registered as S3 methods that
-#   call lme4's and note which recorded models they were given.
+#   call lme4's and note which recorded models they were given (a model autoprinted at top
+#   level is noted by the driver); for an lm/glm among anova's models, what statsmodels
+#   needs to fit it again is kept (model matrix, response, weights, offset, family).
+# * .pylme_run(path, seconds) runs the script under R's elapsed time limit (--timeout).
 # * q()/quit() end the script, not the process.
 
 local({
