@@ -122,7 +122,9 @@ def handler(args: argparse.Namespace) -> int:
     if args.html is not None:
         print(f"HTML report: {write_html(args.html, outcome)}")
     if late:
-        print(f"pylme verify: {script} ran longer than --timeout {args.timeout:g}s",
+        slow = " and ".join(str(p) for p, was in ((script, timed_out), (args.python, python_late[0]))
+                            if was)
+        print(f"pylme verify: {slow} ran longer than --timeout {args.timeout:g}s",
               file=sys.stderr)
         return EXIT_TIMEOUT
     return EXIT_MISMATCH if outcome.failed else EXIT_OK

@@ -186,8 +186,9 @@ def test_autoprinted_models_are_noted(anova_lm_capture):
 
 def _verify(*args: str, tmp_path: Path) -> tuple[int, dict, str]:
     out = tmp_path / "v.json"
-    proc = subprocess.run([sys.executable, "-m", "conformance.bridge.verify_cli", *args,
-                           "--quiet", "--json", str(out), "--timeout", "200"],
+    # the default --timeout first: a --timeout among args comes later and wins
+    proc = subprocess.run([sys.executable, "-m", "conformance.bridge.verify_cli",
+                           "--quiet", "--json", str(out), "--timeout", "200", *args],
                           capture_output=True, text=True, cwd=ROOT)
     data = json.loads(out.read_text()) if out.exists() else {}
     return proc.returncode, data, proc.stdout + proc.stderr
@@ -249,6 +250,17 @@ def test_timeout_verifies_what_was_captured(tmp_path):
     assert data["timed_out"] is True
     assert [(m["site"], m["status"]) for m in data["models"]] == [("sleeps.R:4", "pass")]
     assert "stopped at line 6" in proc.stdout and "TIMED OUT" in proc.stdout
+
+
+@pytest.mark.needs_r
+def test_python_timeout_compares_the_fits_before_it(tmp_path):
+    code, data, text = _verify(str(CASES / "dyestuff.R"), "--python",
+                               str(CASES / "dyestuff_slow.py"), "--timeout", "15",
+                               tmp_path=tmp_path)
+    assert code == 3 and "dyestuff_slow.py ran longer than --timeout" in text, text
+    assert data["timed_out"] is True
+    assert [(m["status"], m["python_site"]) for m in data["models"]] == [
+        ("pass", "dyestuff_slow.py:6")]
 
 
 @pytest.mark.needs_r
