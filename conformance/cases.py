@@ -61,6 +61,27 @@ HSB_R = """local({
         "PRACAD", "DISCLIM", "HIMINTY")]
 })"""
 
+#: nlme's data sets (all of them; bdf and Oxboys are also in mlmRev, nlme's come first).
+_NLME_DATA = (
+    "Orthodont", "Oxboys", "ergoStool", "MathAchieve", "MathAchSchool", "Machines", "Rail",
+    "Oats", "BodyWeight", "Pixel", "Alfalfa", "Assay", "Ovary", "Wafer", "Dialyzer", "Gun",
+    "Muscle", "bdf", "Cefamandole", "Earthquake", "Fatigue", "Gasoline", "Glucose", "Glucose2",
+    "IGF", "Meat", "Milk", "Nitrendipene", "Oxide", "PBG", "Phenobarb", "Quinidine", "Relaxin",
+    "Remifentanil", "Soybean", "Spruce", "RatPupWeight", "Tetracycline1", "Tetracycline2",
+    "Wheat", "Wheat2",
+)
+#: mlmRev's data frames not shipped before (s3bby is a matrix, not a data frame).
+_MLMREV_DATA = ("Exam", "Hsb82", "Gcsemv", "ScotsSec", "egsingle", "Early", "Chem97", "Mmmec",
+                "guImmun", "guPrenat", "Socatt", "s3bbx")
+#: R's datasets package: the data frames tutorials of (mixed) linear models use.
+_R_DATASETS = (
+    "ChickWeight", "CO2", "Orange", "sleep", "ToothGrowth", "warpbreaks", "InsectSprays",
+    "PlantGrowth", "iris", "mtcars", "airquality", "esoph", "npk", "OrchardSprays", "Loblolly",
+    "Indometh", "Theoph", "cars", "chickwts", "trees", "women", "faithful", "Puromycin", "DNase",
+    "BOD", "USArrests", "swiss", "quakes", "stackloss", "attitude", "longley", "infert",
+    "anscombe", "morley", "pressure", "LifeCycleSavings", "rock",
+)
+
 DATASETS: tuple[DatasetSource, ...] = (
     DatasetSource("sleepstudy", "lme4", "lme4::sleepstudy", "sleepstudy"),
     DatasetSource("Dyestuff", "lme4", "lme4::Dyestuff", "Dyestuff"),
@@ -75,6 +96,19 @@ DATASETS: tuple[DatasetSource, ...] = (
     DatasetSource("grouseticks", "lme4", "lme4::grouseticks", "grouseticks"),
     DatasetSource("VerbAgg", "lme4", "lme4::VerbAgg", "VerbAgg"),
     DatasetSource("Contraception", "mlmRev", "mlmRev::Contraception", "Contraception"),
+    # Issue 10: the data R mixed-model scripts load (data(X, package = ...), nlme::X, bare
+    # names after library()), so `pylme migrate` can translate them to pylme.datasets.load.
+    DatasetSource("Arabidopsis", "lme4", "lme4::Arabidopsis", "Arabidopsis"),
+    DatasetSource("grouseticks_agg", "lme4", "lme4::grouseticks_agg", "grouseticks"),
+    # nlme's groupedData objects as plain data frames (ordered grouping factors kept)
+    *(DatasetSource(n, "nlme", f"as.data.frame(nlme::{n})", n) for n in _NLME_DATA),
+    *(DatasetSource(n, "mlmRev", f"mlmRev::{n}", n) for n in _MLMREV_DATA),
+    # the same names from mlmRev, where nlme's come first (load(name, package = "mlmRev"))
+    DatasetSource("Oxboys@mlmRev", "mlmRev", "mlmRev::Oxboys", "Oxboys"),
+    DatasetSource("bdf@mlmRev", "mlmRev", "mlmRev::bdf", "bdf"),
+    *(DatasetSource(n, "lmerTest", f"lmerTest::{n}", n) for n in ("ham", "carrots", "TVbo")),
+    *(DatasetSource(n, "datasets", f"as.data.frame(datasets::{n})", "zCO2" if n == "CO2" else n)
+      for n in _R_DATASETS),
 )
 
 

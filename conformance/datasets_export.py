@@ -11,6 +11,14 @@ For each :data:`conformance.cases.DATASETS` entry this writes, into
   and per column its R class, level order, ordered flag, missing count and a
   checksum computed in R.
 
+R's row names are kept only when they are not ``1..n`` (``mtcars``' car
+names): they are then the CSV's first column, under an empty header, and the
+JSON says ``"row_names": true``. A registry name ``<name>@<package>`` is the
+same R name from a second package (``Oxboys@mlmRev`` beside nlme's ``Oxboys``);
+its files are ``<name>@<package>.*`` and its JSON's ``name`` is ``<name>``.
+``README.md`` (the table of every shipped dataset) is rewritten from the JSON
+files after each export.
+
 Run as ``python -m conformance export-datasets`` (also part of ``regen``).
 """
 
@@ -20,6 +28,7 @@ import csv
 import gzip
 import hashlib
 import io
+import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -44,6 +53,11 @@ _COLUMN_FACTS_R = """lapply(.pylme_data, function(x) list(
     a <- attr(x, "contrasts")
     if (is.null(a)) getOption("contrasts")[[if (is.ordered(x)) 2 else 1]] else "explicit"
   } else NA_character_))"""
+
+# R's row names when they carry information (not the automatic 1..n), else NULL.
+_ROW_NAMES_R = """if (.row_names_info(.pylme_data) < 0L ||
+    identical(rownames(.pylme_data), as.character(seq_len(nrow(.pylme_data))))) NULL else
+  rownames(.pylme_data)"""
 
 _RD_R = """local({{
   rd <- tools::Rd_db("{package}")[["{topic}.Rd"]]
@@ -90,6 +104,8 @@ def export_datasets(out_dir: Path = DEFAULT_OUT, names: Iterable[str] = (),
             continue
         written.extend(export_one(session, source, out_dir))
         log(f"exported {source.name}")
+    if written:
+        written.append(write_readme(out_dir))
     return written
 
 
@@ -99,17 +115,23 @@ def export_one(session: RSession, source: DatasetSource, out_dir: Path) -> list[
     session.run(f".pylme_data <- {source.r_expr}", env)
     frame = session.get("as.list(.pylme_data)", env).value
     facts = session.get(_COLUMN_FACTS_R, env).value
-    row_names = session.get(".row_names_info(.pylme_data, type = 2L)", env).value.values[0]
+    nrow = session.get(".row_names_info(.pylme_data, type = 2L)", env).value.values[0]
+    labels = session.get(_ROW_NAMES_R, env).value
     rd = session.get(_RD_R.format(package=source.package, topic=source.rd_topic)).value
     names = list(frame.attr_values("names"))
+    if "" in names or len(set(names)) != len(names):
+        raise ValueError(f"{source.name}: empty or duplicated column names")
     columns = [_column_meta(n, col, fact)
                for n, col, fact in zip(names, frame.values, facts.values)]
-    data = gzip_bytes(csv_text(names, frame.values))
+    row_names = None if labels.type == "NULL" else list(labels.values)
+    data = gzip_bytes(csv_text(names, frame.values, row_names))
     data_path = out_dir / f"{source.name}.csv.gz"
     data_path.parent.mkdir(parents=True, exist_ok=True)
     data_path.write_bytes(data)
     meta = _dataset_meta(source, dict(zip(rd.attr_values("names"), rd.values)), columns,
-                         nrow=row_names, data=data, file=data_path.name)
+                         nrow=nrow, data=data, file=data_path.name)
+    if row_names is not None:  # only then, so that the other JSON files stay as they were
+        meta["row_names"] = True
     meta_path = out_dir / f"{source.name}.json"
     write_text(meta_path, canonical_json(meta))
     return [data_path, meta_path]
@@ -119,7 +141,7 @@ def _dataset_meta(source: DatasetSource, rd: dict, columns: list[dict], nrow: in
                   data: bytes, file: str) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
-        "name": source.name,
+        "name": source.name.split("@")[0],
         "package": source.package,
         "package_version": rd["version"],
         "r_expr": source.r_expr,
@@ -165,9 +187,17 @@ def _pandas_dtype(r_class: str, has_na: bool) -> str:
     return table[r_class]
 
 
-def csv_text(names: list[str], columns: Iterable[RValue]) -> str:
-    """CSV text of the columns (labels for factors, "" for NA, "\\n" newlines)."""
+def csv_text(names: list[str], columns: Iterable[RValue],
+             row_names: list[str] | None = None) -> str:
+    """CSV text of the columns (labels for factors, "" for NA, "\\n" newlines).
+
+    `row_names`, when given, become a first column with an empty header.
+    """
     cells = [_column_cells(col) for col in columns]
+    if row_names is not None:
+        if "" in row_names:
+            raise ValueError("an empty row name would read back as NA")
+        names, cells = ["", *names], [list(row_names), *cells]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(names)
@@ -194,3 +224,58 @@ def gzip_bytes(text: str) -> bytes:
     with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as gz:
         gz.write(text.encode("utf-8"))
     return buffer.getvalue()
+
+
+_README_HEAD = """# Shipped datasets
+
+Exported from R by `python -m conformance export-datasets`
+(`conformance/datasets_export.py`, registry `DATASETS` in `conformance/cases.py`);
+this file is rewritten from the JSON files by that command: do not edit by hand.
+
+Each `<name>.csv.gz` (gzip, mtime 0) has a header row; doubles are written as
+Python `repr(float)` (lossless), integers as integers, factors as labels, `NA`
+as an empty field. `<name>.json` holds the provenance (R expression, package
+version, licence, title, description, citation), the file's sha256, and per
+column the R class, level order, ordered flag, default contrast, missing count
+and an R checksum. `pylme.datasets.load(name)` rebuilds the R types from it:
+factors are pandas Categoricals with R's levels and ordered flag (nlme's
+`groupedData` objects are shipped as `as.data.frame()` of them, so e.g.
+`Orthodont$Subject` stays an ordered factor with R's level order).
+
+Row names: R's row names become the pandas index (strings, as R's `rownames()`)
+when they are not `1..n`, e.g. `mtcars` (car names), `USArrests` (states),
+`MathAchSchool` (school ids), `Muscle`; otherwise the index is a RangeIndex.
+Such a file has the row names as its first column, under an empty header, and
+its JSON says `"row_names": true`.
+
+Names shipped by two packages: `load(name)` gives the first package's data
+(nlme's `Oxboys` and `bdf`, whose grouping factors are ordered); `load(name,
+package="mlmRev")` gives the other (file `<name>@<package>.*`). They are listed
+below with their package.
+
+Licences: lme4, nlme, mlmRev and lmerTest are "GPL (>= 2)"; R's `datasets`
+package reports "Part of R <version>" (R is GPL-2 | GPL-3). See each dataset's
+`citation` in its JSON.
+
+| name | R expression | package (version) | licence | rows x cols | title (R help page) |
+|---|---|---|---|---|---|
+"""
+
+
+def write_readme(out_dir: Path) -> Path:
+    """Rewrite ``out_dir/README.md``: one table row per shipped dataset's JSON."""
+    rows = []
+    for path in sorted(out_dir.glob("*.json"), key=lambda p: (p.stem.lower(), p.stem)):
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        name = meta["name"]
+        if "@" in path.stem:  # the same R name from a second package
+            name = f"{name} (`package=\"{meta['package']}\"`)"
+        title = meta["title"].replace("|", "\\|")
+        expr = meta["r_expr"]
+        expr = f"`{expr}`" if "\n" not in expr else f"derived: see `{path.name}`"
+        rows.append(f"| {name} | {expr} | {meta['package']} ({meta['package_version']}) "
+                    f"| {meta['license']} "
+                    f"| {meta['nrow']} x {meta['ncol']} | {title} |\n")
+    readme = out_dir / "README.md"
+    write_text(readme, _README_HEAD + "".join(rows))
+    return readme

@@ -4,7 +4,12 @@ The files in ``pylme/datasets/data/`` were exported from R by
 ``python -m conformance export-datasets`` and keep R's types exactly: factor
 columns are pandas Categoricals with R's level order and ordered flag,
 integer columns stay integer, numeric columns are float64 equal to R's
-doubles bit for bit.
+doubles bit for bit. R's row names are the index when they are not ``1..n``
+(``mtcars``' car names); otherwise the index is a RangeIndex.
+
+The data come from lme4, nlme, mlmRev, lmerTest and R's datasets package
+(``data/README.md`` lists them). A name two packages ship (``Oxboys``, ``bdf``:
+nlme and mlmRev) loads nlme's data unless ``package="mlmRev"`` is given.
 
 Examples
 --------
@@ -14,10 +19,18 @@ Examples
 ['308', '309', '310']
 >>> datasets.info("cake").license
 'GPL (>= 2)'
+>>> datasets.load("Oxboys").Subject.cat.ordered  # nlme's
+True
+>>> datasets.load("Oxboys", package="mlmRev").Subject.cat.ordered
+False
+>>> datasets.load("mtcars").index[0]
+'Mazda RX4'
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -87,6 +100,8 @@ class DatasetInfo:
     columns : tuple of ColumnInfo
     file, sha256 : str
         Data file name and its sha256.
+    row_names : bool
+        Whether R's row names (not ``1..n``) are kept, as the index.
     """
 
     name: str
@@ -104,68 +119,112 @@ class DatasetInfo:
     columns: tuple[ColumnInfo, ...]
     file: str
     sha256: str
+    row_names: bool = False
 
 
-def list_datasets() -> list[str]:
-    """Names of the shipped datasets, sorted case-insensitively."""
+#: Separates a dataset's name from its package in the file name of the second package's
+#: copy (``Oxboys@mlmRev.json``); "@" cannot occur in an R name.
+_PACKAGE_SEP = "@"
+
+
+@lru_cache(maxsize=None)
+def _stems() -> tuple[str, ...]:
+    """File stems of the shipped JSON files (the data folder does not change at run time)."""
     files = resources.files(_DATA_PACKAGE).joinpath("data").iterdir()
-    names = [f.name[: -len(".json")] for f in files if f.name.endswith(".json")]
+    return tuple(sorted(f.name[: -len(".json")] for f in files if f.name.endswith(".json")))
+
+
+def list_datasets(package: str | None = None) -> list[str]:
+    """Names of the shipped datasets, sorted case-insensitively (R: ``data()``).
+
+    Parameters
+    ----------
+    package : str, optional
+        Only the datasets of this R package (R: ``data(package = "nlme")``), e.g.
+        ``"lme4"``, ``"nlme"``, ``"mlmRev"``, ``"lmerTest"``, ``"datasets"``; a package pylme
+        ships no data from gives an empty list. Without it, every name :func:`load` accepts
+        on its own (a name two packages ship appears once).
+    """
+    if package is None:
+        names = [s for s in _stems() if _PACKAGE_SEP not in s]
+    else:
+        names = [_read_metadata(s)["name"] for s in _stems()
+                 if _read_metadata(s)["package"] == package]
     return sorted(names, key=lambda n: (n.lower(), n))
 
 
-def info(name: str) -> DatasetInfo:
-    """Return provenance and column metadata of dataset `name`.
+def info(name: str, package: str | None = None) -> DatasetInfo:
+    """Return provenance and column metadata of dataset `name` (see :func:`load`).
 
     Raises
     ------
     UnknownDatasetError
         When `name` is not a shipped dataset (also a ``KeyError`` and a ``DataError``).
     """
-    meta = _metadata(name)
+    meta = _metadata(name, package)
     columns = tuple(_column_info(c) for c in meta["columns"])
-    fields = {k: meta[k] for k in DatasetInfo.__dataclass_fields__ if k != "columns"}
+    fields = {k: meta[k] for k in DatasetInfo.__dataclass_fields__ if k in meta and k != "columns"}
     return DatasetInfo(columns=columns, **fields)
 
 
-def load(name: str) -> pd.DataFrame:
+def load(name: str, package: str | None = None) -> pd.DataFrame:
     """Load dataset `name` as a pandas DataFrame with R's column types.
+
+    R: ``data(name, package = package)``, or ``package::name``.
 
     Parameters
     ----------
     name : str
         One of :func:`list_datasets` (case-sensitive, as in R).
+    package : str, optional
+        The R package to take it from. Needed only for a name two packages ship:
+        ``Oxboys`` and ``bdf`` are nlme's by default, mlmRev's with ``package="mlmRev"``
+        (also spelt ``load("Oxboys@mlmRev")``, the name in the export registry).
 
     Returns
     -------
     pandas.DataFrame
-        A fresh copy (callers may modify it), with a RangeIndex.
+        A fresh copy (callers may modify it). The index is R's row names (str) when
+        they are not ``1..n`` (``mtcars``, ``USArrests``), else a RangeIndex.
 
     Raises
     ------
     UnknownDatasetError
-        When `name` is not a shipped dataset: R's ``data set 'nope' not found``, with the
-        names available (also a ``KeyError`` and a :class:`~pylme.errors.DataError`).
+        When `name` is not a shipped dataset (of `package`): R's ``data set 'nope' not
+        found``, with the names available (also a ``KeyError`` and a
+        :class:`~pylme.errors.DataError`).
     DataError
         When the data file does not match its metadata.
     """
-    _metadata(name)  # an unknown (or unhashable) name fails here, before the cache is asked
-    return _load_cached(name).copy()
+    stem = _stem(name, package)  # an unknown (or unhashable) name fails here, before the cache
+    return _load_cached(stem).copy()
 
 
-def _metadata(name: str) -> dict:
-    available = list_datasets()
-    if not isinstance(name, str) or name not in available:
-        # R's utils::data() warns "data set 'nope' not found"; a Python caller gets an error
-        close = [a for a in available if isinstance(name, str) and a.lower() == name.lower()]
-        hint = f" (names are case-sensitive: did you mean {close[0]!r}?)" if close else ""
-        raise UnknownDatasetError(f"data set \u2018{name}\u2019 not found: no dataset {name!r} ships with "
-                                  f"pylme{hint}; available: {', '.join(available)}")
-    return _read_metadata(name)
+def _stem(name: str, package: str | None) -> str:
+    """The file stem of `name` (from `package`), or UnknownDatasetError with R's wording."""
+    if package is None and isinstance(name, str) and name.count(_PACKAGE_SEP) == 1:
+        name, package = name.split(_PACKAGE_SEP)  # the registry's (and file's) spelling
+    available = list_datasets(package)
+    if isinstance(name, str) and name in available:
+        if package is None or (name in _stems() and _read_metadata(name)["package"] == package):
+            return name
+        return f"{name}{_PACKAGE_SEP}{package}"  # the second package's copy
+    # R's utils::data() warns "data set 'nope' not found"; a Python caller gets an error
+    close = [a for a in available if isinstance(name, str) and a.lower() == name.lower()]
+    hint = f" (names are case-sensitive: did you mean {close[0]!r}?)" if close else ""
+    where = "pylme" if package is None else f"pylme from R package {package!r}"
+    listing = ", ".join(available) if available else f"none (pylme ships no data from {package!r})"
+    raise UnknownDatasetError(f"data set \u2018{name}\u2019 not found: no dataset {name!r} ships "
+                              f"with {where}{hint}; available: {listing}")
+
+
+def _metadata(name: str, package: str | None = None) -> dict:
+    return _read_metadata(_stem(name, package))
 
 
 @lru_cache(maxsize=None)
-def _read_metadata(name: str) -> dict:
-    path = resources.files(_DATA_PACKAGE).joinpath("data", f"{name}.json")
+def _read_metadata(stem: str) -> dict:
+    path = resources.files(_DATA_PACKAGE).joinpath("data", f"{stem}.json")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -184,19 +243,35 @@ _READ_DTYPES = {"numeric": "str", "integer": "Int64", "logical": "str",
                 "factor": "str", "ordered": "str", "character": "str"}
 
 
+# The key the row-name column is read under: not a column name (R names are never empty).
+_ROW_NAMES = ""
+
+
 @lru_cache(maxsize=None)
-def _load_cached(name: str) -> pd.DataFrame:
-    meta = _metadata(name)
+def _load_cached(stem: str) -> pd.DataFrame:
+    meta = _read_metadata(stem)
     columns = [_column_info(c) for c in meta["columns"]]
+    row_names = bool(meta.get("row_names"))
+    names = [_ROW_NAMES] * row_names + [c.name for c in columns]
+    dtypes = {c.name: _READ_DTYPES[c.r_class] for c in columns} | {_ROW_NAMES: "str"}
     path = resources.files(_DATA_PACKAGE).joinpath("data", meta["file"])
     with resources.as_file(path) as file:
+        with gzip.open(file, "rt", encoding="utf-8", newline="") as fh:
+            header = next(csv.reader(fh))
+        if header != names:
+            raise DataError(f"{meta['file']} does not match its metadata")
         raw = pd.read_csv(
-            file, compression="gzip", dtype={c.name: _READ_DTYPES[c.r_class] for c in columns},
-            keep_default_na=False, na_values=[""],  # only empty fields are NA ("NA" may be a label)
+            file, compression="gzip", header=0, names=names, dtype=dtypes,
+            # only empty fields are NA ("NA" may be a label; "NA" may be a row name)
+            keep_default_na=False, na_values={n: [""] for n in names},
         )
-    if list(raw.columns) != [c.name for c in columns] or len(raw) != meta["nrow"]:
+    if len(raw) != meta["nrow"] or (row_names and raw[_ROW_NAMES].isna().any()):
         raise DataError(f"{meta['file']} does not match its metadata")
-    return pd.DataFrame({c.name: _typed(raw[c.name], c) for c in columns})
+    index = pd.Index(raw[_ROW_NAMES].tolist(), dtype="str") if row_names else None
+    frame = pd.DataFrame({c.name: _typed(raw[c.name], c) for c in columns})
+    if index is not None:
+        frame.index = index
+    return frame
 
 
 def _typed(values: pd.Series, column: ColumnInfo) -> pd.Series:

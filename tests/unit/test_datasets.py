@@ -109,7 +109,8 @@ SUMS = {  # (dataset, column): R's sum(x, na.rm = TRUE)
 
 
 def test_list_datasets():
-    assert sorted(datasets.list_datasets()) == sorted(EXPECTED)
+    # more datasets ship since issue 10 (tests/unit/datasets/test_more_datasets.py checks them all)
+    assert set(EXPECTED) <= set(datasets.list_datasets())
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
