@@ -16,7 +16,8 @@ def assignment_lines(node: RNode, ctx: Context) -> list[str]:
     else:
         target, value = node.field("lhs"), node.field("rhs")
     if node.op in ("<<-", "->>"):
-        ctx.todo(node, "superassignment (<<-) to an enclosing environment")
+        _declare_outer(target, ctx)
+        return assignment_lines(_rebind(node, target, value), ctx)
     if value.type == "binary_operator" and value.op in ("<-", "=", "->"):
         # a <- b <- v: assign the inner one first, then a from it (R's value semantics)
         inner = assignment_lines(value, ctx)
@@ -34,6 +35,15 @@ def assignment_lines(node: RNode, ctx: Context) -> list[str]:
         ctx.set_kind(name, ctx.kind_of(value))
         ctx.define(name)
         return [f"{py_name(name)} = {code}"]
+    from .coercion import note_column
+
+    note_column(target, ctx.kind_of(value), ctx)
+    if target.type == "call" and target.call_name() == "levels" and target.args:
+        # levels(f) <- v renames the levels (same new names merge levels, as R)
+        ctx.need_import("from pylme.migrate import rbase")
+        arg = target.args[0].value
+        fac = py_name(arg.text) if arg.type == "identifier" else _target(arg, ctx)
+        return [f"{fac} = rbase.set_levels({fac}, {ctx.expr(value)})"]
     if value.type == "null" and (target.type == "extract_operator" or (
             target.type == "subset2")):
         return [f"del {_target(target, ctx)}"]  # df$x <- NULL removes the column
@@ -62,6 +72,21 @@ def assignment_lines(node: RNode, ctx: Context) -> list[str]:
         if which.type == "string":
             return [f'{_base(frame, ctx)}.attrs[{which.text}] = {ctx.expr(value)}']
     return [f"{_target(target, ctx)} = {ctx.expr(value)}"]
+
+
+def _declare_outer(target: RNode, ctx: Context) -> None:
+    """``x <<- v`` inside a function assigns the ``x`` of an enclosing function, else the
+    global one: Python's ``nonlocal x`` / ``global x``, which :func:`function_def_lines`
+    writes at the top of the function.  At top level ``<<-`` is ``<-``."""
+    base = target
+    while base.type in ("extract_operator", "subset", "subset2"):
+        base = base.field("lhs") if base.type == "extract_operator" else base.field("function")
+    if base is None or base.type not in ("identifier", "string"):
+        ctx.todo(target, "superassignment (<<-) to this target")
+    if len(ctx.kinds) == 1:
+        return
+    name = unquote_name(base.text)
+    ctx.outer_names[-1].add(name)
 
 
 def _contrasts_assignment(target: RNode, value: RNode, ctx: Context) -> list[str]:
@@ -126,8 +151,6 @@ def _target(target: RNode, ctx: Context) -> str:
             return f"{_base(arg, ctx)}.columns"
         if name in ("rownames", "row.names") and arg is not None:
             return f"{_base(arg, ctx)}.index"
-        if name == "levels" and arg is not None:
-            ctx.todo(target, "levels<- (renaming factor levels)")
         ctx.todo(target, f"replacement function {name}<-")
     ctx.todo(target, "assignment to this target")
 

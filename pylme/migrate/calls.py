@@ -57,6 +57,9 @@ def translate_call(node: RNode, ctx: Context) -> tuple[str, int]:
                            f"({type(exc).__name__}: {exc})")
         if code is not None:
             return code, (ATOM if _is_atomic(code) else 0)
+    if call.package is None and (call.name in ctx.assigned or ctx.is_defined(call.name)):
+        # a variable of the script holding a function (ctr <- make_counter(); ctr())
+        return f"{py_name(call.name)}({translate_args(call.args, ctx)})", ATOM
     where = f"{call.package}::{call.name}" if call.package else call.name
     ctx.todo(node, f"no translation for R function {where}()")
 

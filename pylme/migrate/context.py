@@ -67,6 +67,10 @@ class Context:
     defined: list[set[str]] = field(default_factory=lambda: [set()])
     pending: list[str] = field(default_factory=list)
     helper_count: int = 0
+    #: (frame, column) -> whether the script made ``frame$column`` a factor
+    factor_columns: dict[tuple[str, str], bool] = field(default_factory=dict)
+    #: per function scope, the names declared ``global``/``nonlocal`` (R's ``<<-``)
+    outer_names: list[set[str]] = field(default_factory=lambda: [set()])
 
     # -- the rule API ---------------------------------------------------------------
     def expr(self, node: RNode | None) -> str:
@@ -117,10 +121,12 @@ class Context:
     def push_scope(self) -> None:
         self.kinds.append({})
         self.defined.append(set())
+        self.outer_names.append(set())
 
     def pop_scope(self) -> None:
         self.kinds.pop()
         self.defined.pop()
+        self.outer_names.pop()
 
     def define(self, name: str) -> None:
         """``name`` is assigned in the current scope (so far, in translation order)."""

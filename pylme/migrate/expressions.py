@@ -184,6 +184,11 @@ def _binary(node: RNode, ctx: Context) -> tuple[str, int]:
     if prec == POW:  # right associative; unary minus on the left binds looser in both
         return f"{wrap(tx(lhs, ctx), POW + 1)} ** {wrap(tx(rhs, ctx), UNARY)}", POW
     if prec == CMP:  # no chaining: a < b < c is not R's meaning
+        from .coercion import factor_comparison
+
+        code = factor_comparison(op, lhs, rhs, ctx)  # R compares a factor's labels
+        if code is not None:
+            return code, CMP
         return f"{wrap(tx(lhs, ctx), CMP + 1)} {py} {wrap(tx(rhs, ctx), CMP + 1)}", CMP
     return f"{wrap(tx(lhs, ctx), prec)} {py} {wrap(tx(rhs, ctx), prec + 1)}", prec
 

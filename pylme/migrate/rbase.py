@@ -24,7 +24,8 @@ from ..design.collation import r_sort
 
 __all__ = ["factor", "relevel", "droplevels", "table", "paste", "paste0", "rep", "seq",
            "cut", "r_levels", "as_numeric", "strings_as_factors", "tapply", "aggregate",
-           "r_str", "sprintf", "data_frame", "expand_grid", "contrast_table", "drop1"]
+           "r_str", "sprintf", "data_frame", "expand_grid", "contrast_table", "drop1",
+           "interaction", "set_levels", "stop", "RError", "merge", "r_mean"]
 
 
 def _values(x: Any) -> np.ndarray:
@@ -255,6 +256,30 @@ def strings_as_factors(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def r_mean(x: Any, na_rm: bool = False) -> float:
+    """R ``mean(x)`` to the last bit: R sums in long double and adds the mean residual
+    (summary.c), where NumPy's pairwise sum can differ in the last place.  NA gives NaN
+    unless ``na_rm``."""
+    v = np.asarray(x, dtype=float).ravel()
+    if na_rm:
+        v = v[~np.isnan(v)]
+    if v.size == 0:
+        return float("nan")
+    ld = v.astype(np.longdouble)
+    s = np.cumsum(ld)[-1] / v.size  # sequential, as R's loop
+    if np.isfinite(s):
+        s += np.cumsum(ld - s)[-1] / v.size
+    return float(s)
+
+
+def _r_reducer(fun: Any) -> Any:
+    """Named reductions of tapply/aggregate: ``"mean"`` as R computes it (missing values
+    skipped, as pandas' named reductions do)."""
+    if isinstance(fun, str) and fun == "mean":
+        return lambda s: r_mean(s, na_rm=True)
+    return fun
+
+
 def tapply(x: Any, index: Any, fun) -> Any:
     """R ``tapply(x, index, FUN)``: one value per level of ``index`` in level order; with
     a list of two factors, a table (rows the first factor's levels).  pandas' named
@@ -266,7 +291,7 @@ def tapply(x: Any, index: Any, fun) -> Any:
             else factor(ix)
         keys.append(pd.Categorical(np.asarray(cat, dtype=object), categories=_categories(cat)))
     s = pd.Series(np.asarray(x))
-    out = s.groupby(keys, observed=False).agg(fun)
+    out = s.groupby(keys, observed=False).agg(_r_reducer(fun))
     return out.unstack() if len(keys) == 2 else out
 
 
@@ -282,7 +307,8 @@ def aggregate(formula: str, data: pd.DataFrame, fun) -> pd.DataFrame:
     for k in keys:
         if not isinstance(frame[k].dtype, pd.CategoricalDtype):
             frame[k] = factor(frame[k])
-    out = frame.groupby(keys[::-1], observed=True, sort=True)[ys].agg(fun).reset_index()
+    out = frame.groupby(keys[::-1], observed=True, sort=True)[ys].agg(_r_reducer(fun))
+    out = out.reset_index()
     return out[keys + ys]
 
 
@@ -346,3 +372,94 @@ def drop1(fit: Any, test: str | None = None) -> pd.DataFrame:
         out.loc["<none>", "LRT"] = np.nan
         out["Pr(>Chi)"] = stats.chi2.sf(out["LRT"], out["Df"])
     return out
+
+
+def interaction(*factors: Any, sep: str = ".", drop: bool = False,
+                lex_order: bool = False) -> pd.Series:
+    """R ``interaction(f1, f2, ...)``: the factor of the level combinations, labelled
+    ``"a.x"``; its levels vary the first factor fastest (``lex.order = FALSE``, R's
+    default) and include unobserved combinations unless ``drop = TRUE``."""
+    cats = [x if isinstance(x, pd.Series) and isinstance(x.dtype, pd.CategoricalDtype)
+            else factor(x) for x in factors]
+    levels = [""]
+    first = True
+    for cat in cats:
+        lv = [str(v) for v in cat.cat.categories]
+        if first:
+            levels = lv
+            first = False
+        elif lex_order:
+            levels = [f"{a}{sep}{b}" for a in levels for b in lv]
+        else:
+            levels = [f"{a}{sep}{b}" for b in lv for a in levels]
+    values = np.asarray(cats[0].astype(object).astype(str), dtype=object)
+    missing = np.array(cats[0].isna(), dtype=bool)
+    for cat in cats[1:]:
+        values = values + sep + np.asarray(cat.astype(object).astype(str), dtype=object)
+        missing = missing | np.asarray(cat.isna())
+    values = np.where(missing, None, values)
+    out = pd.Series(pd.Categorical(values, categories=levels), index=cats[0].index)
+    return out.cat.remove_unused_categories() if drop else out
+
+
+def set_levels(x: pd.Series, value: Any) -> pd.Series:
+    """R ``levels(x) <- value``: the levels renamed in order; levels given the same new
+    name are merged into one (R's ``levels<-``), the order of first appearance kept."""
+    new = [value] if isinstance(value, str) else [str(v) for v in value]
+    old = list(x.cat.categories)
+    if len(new) != len(old):
+        raise ValueError(f"number of levels differs")
+    if len(set(new)) == len(new):
+        return x.cat.rename_categories(new)
+    mapping = dict(zip(old, new))
+    merged = list(dict.fromkeys(new))
+    return pd.Series(pd.Categorical(x.astype(object).map(mapping), categories=merged),
+                     index=x.index, name=x.name)
+
+
+class RError(RuntimeError):
+    """An R ``stop()`` raised inside an expression (``if (ok) x else stop("...")``)."""
+
+
+def stop(*message: Any) -> Any:
+    """R ``stop(...)`` where Python needs an expression: raises :class:`RError` with the
+    pasted message."""
+    raise RError(paste0(*message) if message else "")
+
+
+def _merge_sort_key(col: pd.Series, as_character: bool) -> pd.Series:
+    """Sort key of a merge key column as R orders it (factor: level codes, or its labels
+    in R's collation where R's merge compares them as strings; text: R's collation)."""
+    from ..design.collation import collation_key
+
+    if isinstance(col.dtype, pd.CategoricalDtype) and not as_character:
+        return col.cat.codes
+    if pd.api.types.is_numeric_dtype(col.dtype) and not isinstance(col.dtype,
+                                                                    pd.CategoricalDtype):
+        return col
+    text = col.astype(object).map(lambda v: None if v is None or v != v else _fmt(v))
+    ranks = {s: i for i, s in enumerate(sorted({s for s in text if s is not None},
+                                               key=collation_key))}
+    return text.map(lambda s: ranks.get(s, len(ranks))).astype(int)
+
+
+def merge(x: pd.DataFrame, y: pd.DataFrame, by: Any = None, how: str = "inner",
+          sort: bool = True, suffixes: tuple[str, str] = (".x", ".y")) -> pd.DataFrame:
+    """R ``merge(x, y, by, all.x, all.y, sort)``: the key columns first, then ``x``'s other
+    columns, then ``y``'s; sorted as R sorts: an inner merge on the keys as strings for
+    factors (R matches factor keys by their labels), with ``all``/``all.x``/``all.y`` on
+    the key columns themselves (factor level order)."""
+    keys = [c for c in x.columns if c in y.columns] if by is None else (
+        [by] if isinstance(by, str) else list(by))
+    out = x.merge(y, on=keys, how=how, sort=False, suffixes=suffixes)
+    rest = [c for c in out.columns if c not in keys]
+    out = out[keys + rest]
+    if sort:
+        if how == "inner" and len(keys) > 1:
+            pasted = out[keys].astype(str).agg("\r".join, axis=1)
+            order = _merge_sort_key(pasted, True)
+            out = out.iloc[np.argsort(order.to_numpy(), kind="stable")]
+        else:
+            frame = pd.DataFrame({k: _merge_sort_key(out[k], how == "inner") for k in keys})
+            out = out.iloc[np.lexsort([frame[k].to_numpy() for k in reversed(keys)])]
+    return out.reset_index(drop=True)

@@ -113,6 +113,13 @@ def _statement(node: RNode, ctx: Context, *, top: bool, is_return: bool) -> list
         if not node.args:
             return []
         return [ctx.expr(node.args[0].value)]
+    if t == "call" and node.call_name() == "stop":
+        from .calls import make_call
+        from .rules.strings import stop_statement
+
+        call = make_call(node)
+        if call is not None and call.package in (None, "base"):
+            return [stop_statement(call, ctx)]  # also as a function's last statement
     code = ctx.expr(node)
     if is_return:
         return [f"return {code}"]
@@ -222,6 +229,13 @@ def function_def_lines(name: str, node: RNode, ctx: Context) -> list[str]:
         for pname, default in lazy_defaults(node):
             pre += [f"if {py_name(pname)} is None:", f"    {py_name(pname)} = {ctx.expr(default)}"]
         body = _body(node.field("body"), ctx, is_return=True)
+        outer = sorted(ctx.outer_names[-1])
+        enclosing = [n for scope in ctx.defined[1:-1] for n in scope]
     finally:
         ctx.pop_scope()
-    return [head] + indent(pre + body)
+    # R's <<- targets: an enclosing function's variable (nonlocal) or a global one
+    decl = [f"nonlocal {', '.join(py_name(n) for n in outer if n in enclosing)}"] \
+        if any(n in enclosing for n in outer) else []
+    if any(n not in enclosing for n in outer):
+        decl.append(f"global {', '.join(py_name(n) for n in outer if n not in enclosing)}")
+    return [head] + indent(decl + pre + body)

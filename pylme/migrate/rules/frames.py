@@ -222,21 +222,30 @@ def within(call, ctx):
 
 @register("merge", returns="df")
 def merge(call, ctx):
+    """``rbase.merge``: R's column order and row order (an inner merge sorts factor keys
+    by their labels as strings: pandas' ``sort=True`` would use the level codes)."""
     m = call.match(("x", "y", "by", "by.x", "by.y", "all", "all.x", "all.y", "sort"))
-    args = [ctx.expr(m["y"])]
-    if "by" in m:
-        args.append(f"on={ctx.expr(m['by'])}")
-    if "by.x" in m:
-        args.append(f"left_on={ctx.expr(m['by.x'])}, right_on={ctx.expr(m['by.y'])}")
     flags = {k: m[k].text in ("TRUE", "T") for k in ("all", "all.x", "all.y") if k in m}
     how = "outer" if flags.get("all") else "left" if flags.get("all.x") else \
         "right" if flags.get("all.y") else "inner"
+    sort = "sort" not in m or m["sort"].text in ("TRUE", "T")
+    if "by.x" in m:
+        args = [ctx.expr(m["y"]), f"left_on={ctx.expr(m['by.x'])}",
+                f"right_on={ctx.expr(m['by.y'])}"]
+        if how != "inner":
+            args.append(f'how="{how}"')
+        if sort:
+            args.append("sort=True")
+        return f"{obj(m['x'], ctx)}.merge({', '.join(args)})"
+    ctx.need_import(RB)
+    args = [ctx.expr(m["x"]), ctx.expr(m["y"])]
+    if "by" in m:
+        args.append(f"by={ctx.expr(m['by'])}")
     if how != "inner":
         args.append(f'how="{how}"')
-    sort = "sort" not in m or m["sort"].text in ("TRUE", "T")
-    if sort:
-        args.append("sort=True")  # R's merge sorts the result by the keys
-    return f"{obj(m['x'], ctx)}.merge({', '.join(args)})"
+    if not sort:
+        args.append("sort=False")
+    return f"rbase.merge({', '.join(args)})"
 
 
 _FUN = {"mean": '"mean"', "sum": '"sum"', "length": "len", "median": '"median"',
@@ -420,4 +429,15 @@ def droplevels(call, ctx):
 
 @register("interaction", returns="factor")
 def interaction(call, ctx):
-    ctx.todo(call.node, "interaction()")
+    """``rbase.interaction``: R's labels ``"a.x"`` and level order (first factor
+    fastest), unobserved combinations kept unless ``drop = TRUE``."""
+    ctx.need_import(RB)
+    m = call.match(("...", "drop", "sep", "lex.order"))
+    factors = [a.value for a in call.args if a.name is None and a.value is not None]
+    if len(factors) == 1 and factors[0].type == "call" and factors[0].call_name() == "list":
+        factors = [a.value for a in factors[0].args if a.value is not None]
+    args = [ctx.expr(f) for f in factors]
+    for r_name in ("drop", "sep", "lex.order"):
+        if r_name in m:
+            args.append(f"{py_kwarg(r_name)}={ctx.expr(m[r_name])}")
+    return f"rbase.interaction({', '.join(args)})"

@@ -201,6 +201,10 @@ def method_rule(pyname: str, *, returns=None, seeded_rng=False, kinds=MODEL_KIND
         if obj is None or not (ctx.kind_of(obj) in kinds or ctx.kind_of(obj) is None):
             return None
         args = _rest(call, ctx, obj, seeded_rng=seeded_rng and _boot_method(call, pyname))
+        data = call.arg("data")
+        if pyname == "update" and data is not None:
+            # the refit's summary prints the new data argument's text on "Data:", as lme4
+            args = f"{args}, data_name={json.dumps(ctx.formula_text(data))}"
         if summary_like and ctx.kind_of(obj) == "lmerTest" and "ddf" not in args:
             args = ", ".join(x for x in (args, 'ddf="Satterthwaite"') if x)
         return f"{wrap(tx(obj, ctx), ATOM)}.{pyname}({args})"

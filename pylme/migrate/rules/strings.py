@@ -34,15 +34,23 @@ def sprintf(call, ctx):
 
 @register("format", returns="character")
 def format_(call, ctx):
-    m = call.match(("x", "..."))
-    nsmall = call.arg("nsmall")
-    digits = call.arg("digits")
+    """``format(x)``: ``str(x)``; with ``digits``/``nsmall``, R's common number format
+    (:func:`pylme.migrate.rformat.format_num`); ``format(3.14159, nsmall = 2)`` of a
+    single number an f-string."""
+    m = call.match(("x", "trim", "digits", "nsmall", "..."))
+    nsmall, digits = m.get("nsmall"), m.get("digits")
     x = ctx.expr(m["x"])
-    if nsmall is not None and digits is None:
-        return f'f"{{{x}:.{nsmall.text}f}}"'
-    if digits is not None or len(call.args) > 1:
+    others = [a for a in call.args if a.name not in (None, "digits", "nsmall")]
+    if others or "trim" in m or "..." in m:
         ctx.todo(call.node, "format() with formatting options")
-    return f"str({x})"
+    if nsmall is not None and digits is None and m["x"].type in ("float", "integer"):
+        return f'f"{{{x}:.{nsmall.text}f}}"'
+    if nsmall is None and digits is None:
+        return f"str({x})"
+    ctx.need_import("from pylme.migrate import rformat")
+    opts = [f"{k}={ctx.expr(v)}" for k, v in (("digits", digits), ("nsmall", nsmall))
+            if v is not None]
+    return f"rformat.format_num({x}, {', '.join(opts)})"
 
 
 @register("toupper", "tolower", returns="character")
@@ -109,8 +117,19 @@ def file_path(call, ctx):
 
 @register("stop", visible=False)
 def stop(call, ctx):
+    """``stop(...)`` used as a value (``if (ok) x else stop("...")``): ``rbase.stop``,
+    which raises; a ``stop()`` statement is a ``raise`` (see :mod:`..statements`)."""
     ctx.need_import(RB)
     parts = [ctx.expr(a.value) for a in call.args if a.name is None]
+    return f"rbase.stop({', '.join(parts)})"
+
+
+def stop_statement(call, ctx) -> str:
+    """``stop("a", x)`` as a statement: ``raise RuntimeError(...)``."""
+    parts = [ctx.expr(a.value) for a in call.args if a.name is None]
+    if len(parts) == 1 and call.args[0].value.type == "string":
+        return f"raise RuntimeError({parts[0]})"
+    ctx.need_import(RB)
     return f"raise RuntimeError(rbase.paste0({', '.join(parts)}))"
 
 

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..expressions import ATOM, tx, wrap
 from . import register
 
@@ -28,24 +30,42 @@ _REDUCERS = {"mean": "mean", "sum": "sum", "min": "min", "max": "max", "median":
              "prod": "prod"}
 
 
+_SERIES = re.compile(r'^[A-Za-z_][A-Za-z_0-9.]*\["[^"\[\]]+"\]$')
+
+
+def _is_column(node, code: str, ctx) -> bool:
+    """A data frame column (``df$x``, ``df[["x"]]``, a column inside ``with(df, ...)``):
+    a pandas Series, whose reductions skip NaN unless told not to."""
+    return ctx.kind_of(node) == "column" or bool(_SERIES.match(code))
+
+
 @register("mean", "sum", "min", "max", "median", "prod", returns="numeric")
 def reducer(call, ctx):
     ctx.need_import(NP)
     values = [a.value for a in call.args if a.name is None and a.value is not None]
-    fn = ("nan" if _na_rm(call) else "") + _REDUCERS[call.name]
     if call.name == "mean" or len(values) == 1:
         arg = ctx.expr(values[0])
+        if _is_column(values[0], arg, ctx):
+            # R: NA in, NA out unless na.rm = TRUE; pandas skips NaN by default
+            skip = "" if _na_rm(call) else "skipna=False"
+            return f"{wrap((arg, ATOM), ATOM)}.{_REDUCERS[call.name]}({skip})"
     else:
         arg = "np.concatenate([" + ", ".join(f"np.atleast_1d({ctx.expr(v)})" for v in values) + "])"
-    # note: on a pandas Series np.mean skips NaN where R's mean(x) gives NA
+    fn = ("nan" if _na_rm(call) else "") + _REDUCERS[call.name]
     return f"np.{fn}({arg})"
 
 
 @register("sd", "var", returns="numeric")
 def spread(call, ctx):
     ctx.need_import(NP)
-    fn = ("nan" if _na_rm(call) else "") + ("std" if call.name == "sd" else "var")
-    return f"np.{fn}({ctx.expr(_x(call, ctx))}, ddof=1)"
+    x = _x(call, ctx)
+    code = ctx.expr(x)
+    method = "std" if call.name == "sd" else "var"
+    if _is_column(x, code, ctx):
+        skip = "" if _na_rm(call) else ", skipna=False"
+        return f"{code}.{method}(ddof=1{skip})"
+    fn = ("nan" if _na_rm(call) else "") + method
+    return f"np.{fn}({code}, ddof=1)"
 
 
 @register("quantile")
@@ -200,7 +220,10 @@ def round_(call, ctx):
     m = call.match(("x", "digits"))
     x = ctx.expr(m["x"])
     if call.name == "signif":
-        ctx.todo(call.node, "signif()")
+        # significant digits, R's default 6 (no NumPy counterpart)
+        ctx.need_import("from pylme.migrate import rformat")
+        return f"rformat.signif({x}, {ctx.expr(m['digits'])})" if "digits" in m else \
+            f"rformat.signif({x})"
     # np.round rounds half to even, as R's round() does for representable halves
     return f"np.round({x}, {ctx.expr(m['digits'])})" if "digits" in m else f"np.round({x})"
 
