@@ -250,8 +250,12 @@ its JSON says `"row_names": true`.
 
 Names shipped by two packages: `load(name)` gives the first package's data
 (nlme's `Oxboys` and `bdf`, whose grouping factors are ordered); `load(name,
-package="mlmRev")` gives the other (file `<name>@<package>.*`). They are listed
-below with their package.
+package="mlmRev")` gives the other (file `<name>@<package>.*`; `load("Oxboys@mlmRev")`
+is the same). They are listed below with their package; `list_datasets(package=...)`
+lists one package's names.
+
+Not shipped: mlmRev's `s3bby` (a 2449 x 100 matrix of simulated responses, not a
+data frame); lme4's, nlme's, mlmRev's and lmerTest's other data frames all ship.
 
 Licences: lme4, nlme, mlmRev and lmerTest are "GPL (>= 2)"; R's `datasets`
 package reports "Part of R <version>" (R is GPL-2 | GPL-3). See each dataset's
