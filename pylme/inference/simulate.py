@@ -43,7 +43,7 @@ import pandas as pd
 
 from ..design.random import lme4_term_order, relative_factor
 from ..results.vectors import data_index
-from ..errors import DataError
+from ..errors import ArgumentError, DataError
 from .checks import as_newdata, check_fit, check_flag
 from .predict import NewReTerm, bar_label, check_new_levels, fitted_bars, linear_predictor, new_re_terms, \
     parse_re_form
@@ -59,8 +59,8 @@ RNG_KINDS = ("numpy", "R")
 
 def check_rng(rng: Any) -> str:
     """``"numpy"`` (pylme's per-replicate streams) or ``"R"`` (R's draws, :mod:`pylme.rrandom`)."""
-    if rng not in RNG_KINDS:
-        raise DataError(f"rng must be \"numpy\" or \"R\", got {rng!r}")
+    if not isinstance(rng, str) or rng not in RNG_KINDS:
+        raise ArgumentError(f"rng must be \"numpy\" or \"R\", got {rng!r}")
     return rng
 
 

@@ -149,7 +149,7 @@ NAMES: dict[str, Callable[["LmerFit"], Any]] = {
     "sigma": lambda f: f.sigma,
     "flist": lambda f: {k: pd.Categorical.from_codes(v.codes, v.levels) for k, v in f.inputs.re_terms.flist.items()},
     "cnms": lambda f: list(f.inputs.re_terms.cnms),
-    "REML": lambda f: f.problem.reml_df,  # p, or 1 after lme4's refit() of a REML fit
+    "REML": lambda f: f.problem.reml_df if f.is_REML else 0,  # p, or 1 after lme4's refit()
     "is_REML": lambda f: f.is_REML,
     "n_rtrms": lambda f: len(f.inputs.re_terms.terms),
     "n_rfacs": lambda f: len(f.inputs.re_terms.flist),

@@ -135,7 +135,7 @@ def test_anova_laplace_and_quadrature_fits_compared_silently():
 
 
 def test_anova_refuses_non_models():
-    with pytest.raises(ArgumentError, match=r"argument 2 is a int: 3 \(glmer fits, GlmerFit, are compared too\)"):
+    with pytest.raises(ArgumentError, match=r"argument 2 is a int: 3 \(glmer fits, GlmerFit, and statsmodels OLS/WLS/GLM results are compared too\)"):
         pylme.anova(fit("gm1"), 3)
 
 

@@ -32,7 +32,7 @@ import pytest
 
 import pylme
 from pylme import rrandom
-from pylme.errors import DataError
+from pylme.errors import ArgumentError, DataError
 from pylme.inference.confint import boot_fun
 
 REF = json.loads((Path(__file__).resolve().parents[1] / "data" / "rng_r" / "lme4_rng_r.json").read_text())
@@ -108,7 +108,7 @@ def test_numpy_remains_the_default(fits):
     a = fm.simulate(2, seed=13)
     b = fm.simulate(2, seed=13, rng="R")
     assert not np.allclose(a.to_numpy(), b.to_numpy())
-    with pytest.raises(DataError, match="rng"):
+    with pytest.raises(ArgumentError, match="rng"):
         fm.simulate(1, seed=13, rng="r")
     with pytest.raises(DataError, match="set.seed"):
         fm.simulate(1, seed=np.random.SeedSequence(1), rng="R")

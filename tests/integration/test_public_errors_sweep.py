@@ -66,7 +66,7 @@ def _kw(fn, base: dict, param: str):
 
 _CONFINT_PROFILE = ("alphamax", "maxpts", "delta", "delta_cutoff", "verbose", "devtol", "maxmult",
                     "startmethod", "optimizer", "control", "prof_scale")
-_CONFINT_BOOT = ("use_u", "type", "progress", "n_jobs", "re_form", "seed")
+_CONFINT_BOOT = ("use_u", "type", "progress", "n_jobs", "re_form", "seed", "rng")
 _BOOT = {"method": "boot", "nsim": 2, "n_jobs": 1}
 _BOOTMER = {"nsim": 2, "n_jobs": 1, "progress": False}
 
@@ -94,7 +94,7 @@ def _cases():
     for p in ("newdata", "re_form", "allow_new_levels", "na_action", "type", "ReForm"):
         add("LmerFit.predict", p, _kw(lambda e: e["fm"].predict, {}, p))
     add("predict.predict", "fit", lambda e, v: predict_mod.predict(v))
-    for p in ("nsim", "seed", "use_u", "newdata", "re_form", "allow_new_levels"):
+    for p in ("nsim", "seed", "use_u", "newdata", "re_form", "allow_new_levels", "rng"):
         add("LmerFit.simulate", p, _kw(lambda e: e["fm"].simulate, {"seed": 1}, p))
     add("simulate.simulate", "fit", lambda e, v: simulate_mod.simulate(v))
     add("LmerFit.anova", "others", lambda e, v: e["fm"].anova(v))
@@ -113,7 +113,7 @@ def _cases():
     add("update.update", "fit", lambda e, v: update_mod.update(v, REML=False))
     add("LmerFit.refit", "newresp", lambda e, v: e["fm"].refit(v))
     add("LmerFit.refit", "control", lambda e, v: e["fm"].refit(control=v))
-    for p in ("func", "nsim", "seed", "use_u", "type", "progress", "n_jobs", "re_form"):
+    for p in ("func", "nsim", "seed", "use_u", "type", "progress", "n_jobs", "re_form", "rng"):
         add("pylme.bootMer", p, lambda e, v, p=p: pylme.bootMer(e["fm"], **{"func": lambda m: m.beta,
                                                                            **_BOOTMER, p: v}))
     add("pylme.bootMer", "fit", lambda e, v: pylme.bootMer(v, lambda m: m.beta, **_BOOTMER))
