@@ -54,6 +54,26 @@ class BlockDiagFactor:
     template: np.ndarray
     pivots: tuple
 
+    @classmethod
+    def from_arrays(cls, logdet: float, template: np.ndarray, chol: np.ndarray, half: np.ndarray,
+                    schur: np.ndarray) -> "BlockDiagFactor":
+        """The factor formed by the compiled kernel (:func:`.eval_kernels.first_block`).
+
+        ``chol``, ``half`` and ``schur`` (each (ℓ, k, k)) become the factor's own: the
+        pivots are read from ``chol`` in the form of :func:`factor_inflated`'s paths and the
+        derived arrays are not formed again.
+        """
+        k = template.shape[0]
+        if k == 1:
+            pivots = (chol[:, 0, 0],)
+        elif k == 2:
+            pivots = (chol[:, 0, 0], chol[:, 1, 0], chol[:, 1, 1])
+        else:
+            pivots = (chol,)
+        fac = cls(float(logdet), template, pivots)
+        fac.__dict__.update(chol=chol, half=half, schur=schur)  # the cached properties, already known
+        return fac
+
     @property
     def width(self) -> int:
         return self.template.shape[0]

@@ -28,6 +28,7 @@ from .dense_rest import DenseRest, DenseRestFactor, lower_tail
 from .pairmap import accumulate_csr, accumulate_csr_transposed, csr_times, sorted_unique
 from .rankupdate import make_rank_update
 from .sparse_rest import SparseRest, template_matrix
+from .workspace import Workspace, eliminate_first
 
 __all__ = ["BlockedSystem", "BlockedFactor"]
 
@@ -222,14 +223,32 @@ class BlockedSystem:
         back-end skips it when there are none)."""
         return fac1.schur.ravel() if self._cp.n_rest or self._dense is None else None
 
-    def _workspace(self) -> np.ndarray:
-        """A per-thread scratch array for the dense back-end (never handed out)."""
-        size = self._dense.size
-        ws = getattr(self._local, "ws", None)
-        if ws is None or ws.shape[0] != size:
-            ws = np.empty((size, size))
-            self._local.ws = ws
-        return ws
+    def _new_workspace(self) -> Workspace:
+        size = self._dense.size if self._dense is not None and self._cp.n_rest else 0
+        return Workspace(self._cp, size, self._update.keys.size)
+
+    def _workspace(self) -> Workspace:
+        """This thread's work arrays (never handed out): allocated on the first evaluation.
+
+        Re-weighted copies share the thread-local object (same structure, same shapes); a
+        workspace of other shapes is replaced.
+        """
+        work = getattr(self._local, "work", None)
+        size = self._dense.size if self._dense is not None and self._cp.n_rest else 0
+        cp = self._cp
+        shape = (cp.first.nlevels, cp.first.width, cp.n_dense, cp.n_rest, size, self._update.keys.size)
+        if work is None or work.shape != shape:
+            work = self._local.work = self._new_workspace()
+        return work
+
+    def _eliminate(self, template: np.ndarray, work: Workspace) -> float:
+        """Block 1's factor and corrections into ``work`` (:func:`.workspace.eliminate_first`)."""
+        return eliminate_first(self._cp, self._a_1d, template, self._update, work)
+
+    def _assemble(self, work: Workspace, templates) -> None:
+        """The dense trailing matrix into ``work.ws`` from the eliminated block 1."""
+        self._dense.assemble(work.ws, work.bmat.reshape(-1), work.corr_rd.T, work.corr_dd, templates,
+                             upd=work.upd, work=work.extra)
 
     def _check_templates(self, templates) -> list:
         widths = [self._cp.first.width] + [b.width for b in self._cp.rest]
@@ -239,6 +258,10 @@ class BlockedSystem:
 
     def logdet_and_tail(self, templates):
         """The fast path: ``log det(ΛᵀZᵀWZΛ + I)`` and the dense Schur complement's pivots.
+
+        Allocates nothing proportional to the problem: every array lives in this thread's
+        :class:`.workspace.Workspace`, filled by compiled kernels; the trailing matrix is
+        factored where it lies and the log-determinant read from its diagonal.
 
         Parameters
         ----------
@@ -256,43 +279,45 @@ class BlockedSystem:
         PivotError
         """
         templates = self._check_templates(templates)
-        fac1 = factor_inflated(self._cp.a11, templates[0])
-        corr_dr, corr_dd = self._corrections(fac1)
+        work = self._workspace()
+        logdet1 = self._eliminate(templates[0], work)
         if self._dense is not None and not self._cp.n_rest:
-            return fac1.logdet, self._dense.tail_only(corr_dd)
+            return logdet1, self._dense.tail_only(work.corr_dd)
         if self._dense is not None:
-            ws = self._workspace()
-            self._dense.assemble(ws, self._bvec(fac1), corr_dr, corr_dd, templates[1:])
-            logdet, tail, _ = self._dense.factor_inplace(ws)
+            self._assemble(work, templates[1:])
+            logdet, tail, _ = self._dense.factor_inplace(work.ws, work.logs)
         else:
-            logdet, tail = self._sparse.logdet_and_tail(self._bvec(fac1), (corr_dr, corr_dd), templates[1:])
-        return fac1.logdet + logdet, tail
+            logdet, tail = self._sparse.logdet_and_tail(work.bmat.reshape(-1), (work.corr_rd.T, work.corr_dd),
+                                                        templates[1:])
+        return logdet1 + logdet, tail
 
     def factor(self, templates) -> "BlockedFactor":
         """The full factorization, for solves (lmer: once per fit, not per optimizer step;
         glmer's PIRLS: once per iteration, on a :meth:`reweighted` system).
 
-        Holds its own copy of the trailing factor (dense ``R × R`` or sparse LU), never
-        the per-thread workspace of :meth:`logdet_and_tail`.
+        The kernels of :meth:`logdet_and_tail` on a workspace of its own, which the factor
+        keeps (block 1's factor, the dense trailing factor): the same bits as the fast path,
+        never the per-thread workspace.
         """
         templates = self._check_templates(templates)
         if self._dense is not None and not self._cp.n_rest:  # assemble's arithmetic, without its bookkeeping
-            return factor_one_block(self._cp, self._a_1d, templates)
-        fac1 = factor_inflated(self._cp.a11, templates[0])
-        corr_dr, corr_dd = self._corrections(fac1)
+            return factor_one_block(self._cp, self._a_1d, templates, self._update)
+        work = self._new_workspace()
+        logdet1 = self._eliminate(templates[0], work)
+        fac1 = work.first_factor(logdet1, templates[0])
         if self._dense is not None:
-            ws = np.empty((self._dense.size, self._dense.size))  # owned by the factor
-            self._dense.assemble(ws, self._bvec(fac1), corr_dr, corr_dd, templates[1:])
-            logdet, _, chol = self._dense.factor_inplace(ws)
+            self._assemble(work, templates[1:])
+            logdet, _, chol = self._dense.factor_inplace(work.ws, work.logs)
             r = self._cp.n_rest
             tail, rest = np.tril(chol[r:, r:]), DenseRestFactor(chol, r)
         else:
-            logdet, tail, rest = self._sparse.factor(self._bvec(fac1), (corr_dr, corr_dd), templates[1:])
+            logdet, tail, rest = self._sparse.factor(work.bmat.reshape(-1), (work.corr_rd.T, work.corr_dd),
+                                                     templates[1:])
         return BlockedFactor(self._cp, self._a_1d, self._rest_blocks, templates, fac1, rest,
-                             fac1.logdet + logdet, tail, a_r1_rows=self.__dict__.get("_a_r1_rows_cache"))
+                             logdet1 + logdet, tail, a_r1_rows=self.__dict__.get("_a_r1_rows_cache"))
 
 
-def factor_one_block(cp: CrossProducts, a_1d: np.ndarray, templates) -> "BlockedFactor":
+def factor_one_block(cp: CrossProducts, a_1d: np.ndarray, templates, update=None) -> "BlockedFactor":
     """:meth:`BlockedSystem.factor` of a system with one grouped block (no later blocks).
 
     Block 1 is eliminated level by level and the dense columns' Schur complement
@@ -310,10 +335,11 @@ def factor_one_block(cp: CrossProducts, a_1d: np.ndarray, templates) -> "Blocked
     templates : sequence of one ndarray
         ``T`` (k × k, lower triangular), already checked.
     """
-    fac1 = factor_inflated(cp.a11, templates[0])
-    rzx = fac1.scaled_forward(a_1d).reshape(-1, cp.n_dense)
-    tail = lower_tail(cp.a_dd, rzx.T @ rzx)
-    return BlockedFactor(cp, a_1d, [], templates, fac1, DenseRestFactor.empty(), fac1.logdet, tail)
+    work = Workspace(cp, 0, 0)
+    logdet1 = eliminate_first(cp, np.ascontiguousarray(a_1d), templates[0], update, work)
+    fac1 = work.first_factor(logdet1, templates[0])
+    tail = lower_tail(cp.a_dd, work.corr_dd)
+    return BlockedFactor(cp, a_1d, [], templates, fac1, DenseRestFactor.empty(), logdet1, tail)
 
 
 class BlockedFactor:

@@ -25,7 +25,8 @@ import numpy as np
 
 from .crossprod import CrossProducts
 from .pairmap import _within_level_pairs, accumulate_csr
-from .rankupdate import ProductUpdate, count_coefficients
+from . import rankupdate
+from .rankupdate import DenseUpdate, ProductUpdate, count_coefficients
 
 __all__ = ["MapPattern", "DensePattern", "ProductPattern", "update_pattern"]
 
@@ -57,7 +58,10 @@ def update_pattern(cp: CrossProducts, update, route: str = "auto"):
     """
     if route not in ("auto", "map", "dense", "product"):
         raise ValueError(f"unknown rank-update route {route!r}: use 'auto', 'map', 'dense' or 'product'")
-    if route == "product" or isinstance(update, ProductUpdate):
+    # a product where the stored coefficients would not fit (the twin's lmer route may be a
+    # dense A_r1 instead, which is cheaper per θ but not per re-weighting)
+    too_many = count_coefficients(cp) > rankupdate.MAX_COEFFICIENTS
+    if route == "product" or isinstance(update, ProductUpdate) or (route == "auto" and too_many):
         product = update if isinstance(update, ProductUpdate) else ProductUpdate(cp)
         if not np.array_equal(product.keys, update.keys):  # both are the structural pattern
             raise AssertionError("rank-update keys differ between routes")  # a bug, never data
@@ -141,7 +145,11 @@ class MapValues:
     def n_coefficients(self) -> int:
         return int(self._data.size)
 
-    def subtract(self, bvec: np.ndarray, out: np.ndarray) -> None:
+    def csr_arrays(self):
+        """The map's CSR arrays ``(indptr, indices, data)``: rows are the keys (compiled scatter)."""
+        return self._indptr, self._indices, self._data
+
+    def subtract(self, bvec: np.ndarray, out: np.ndarray, work: dict | None = None) -> None:
         accumulate_csr(self._shape, self._indptr, self._indices, self._data, bvec, out)
 
 
@@ -163,32 +171,8 @@ class DensePattern:
         return DenseValues(self.keys, a.reshape(self._shape))
 
 
-class DenseValues:
-    """``out −= (A_r1 B A_1r)[keys]`` through one dense matrix product."""
-
-    def __init__(self, keys: np.ndarray, a: np.ndarray):
-        self.keys, self._a = keys, a
-
-    @property
-    def n_coefficients(self) -> int:
-        return 0
-
-    def a_r1_times(self, x: np.ndarray) -> np.ndarray:
-        """``A_r1 x`` (x of shape (ℓ₁k₁, m)) by the dense product (``A_r1`` is held dense anyway)."""
-        r = self._a.shape[0]
-        return self._a.reshape(r, -1) @ x
-
-    def subtract(self, bvec: np.ndarray, out: np.ndarray) -> None:
-        a = self._a
-        r, nl, k = a.shape
-        if k == 1:
-            flat = a[:, :, 0]
-            scaled = flat * bvec
-        else:  # (A_r1 B)[r, (l, d)] = Σ_c A_r1[r, (l, c)] B_l[c, d]
-            flat = a.reshape(r, nl * k)
-            scaled = np.einsum("rlc,lcd->rld", a, bvec.reshape(nl, k, k)).reshape(r, nl * k)
-        full = scaled @ flat.T
-        out -= full.ravel()[self.keys]
+#: ``out −= (A_r1 B A_1r)[keys]`` through one dense product: the lmer route's class.
+DenseValues = DenseUpdate
 
 
 class ProductPattern:
