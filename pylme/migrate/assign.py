@@ -32,6 +32,8 @@ def assignment_lines(node: RNode, ctx: Context) -> list[str]:
             ctx.set_kind(name, "function")
             return function_def_lines(py_name(name), value, ctx)
         code = ctx.expr(value)
+        if value.type == "identifier" and ctx.kind_of(value) == "df" and code.isidentifier():
+            code = f"{code}.copy()"  # R copies on assignment: changing one leaves the other
         ctx.set_kind(name, ctx.kind_of(value))
         ctx.define(name)
         return [f"{py_name(name)} = {code}"]

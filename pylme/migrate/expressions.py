@@ -59,8 +59,9 @@ def tx(node: RNode, ctx: Context) -> tuple[str, int]:
             return f"list(string.{attr})", ATOM
         scopes = getattr(ctx, "data_scopes", None)
         if scopes and (name in scopes[-1][1] or (
-                name not in ctx.assigned and ctx.lookup_kind(name) is None
+                not ctx.is_defined(name) and ctx.lookup_kind(name) is None
                 and name not in ctx.functions)):
+            # not (yet) a variable of the script at this point: a column, as R looks
             return f'{scopes[-1][0]}["{name}"]', ATOM  # with(df, ...): a column of df
         if name not in ctx.assigned and (ctx.lookup_kind(name) in (None, "df")):
             from .rules.data_io import dataset_expr

@@ -61,6 +61,7 @@ def function_expr(node: RNode, ctx: Context) -> str:
         try:
             for name, _ in node.params:
                 ctx.set_kind(name, None)
+                ctx.define(name)
             return f"lambda {params_text(node, ctx)}: {ctx.expr(exprs)}".replace("lambda : ", "lambda: ")
         finally:
             ctx.pop_scope()

@@ -91,6 +91,12 @@ def translate_index(node: RNode, ctx: Context) -> str:
             ctx.todo(node, "[[ with several indices")
         idx = args[0].value
         cls = index_class(idx, ctx)
+        if cls == "numeric" and ctx.kind_of(target) == "dict":
+            # a list's i-th element: the dict's values in insertion order
+            pos = _positions(idx, ctx)
+            if pos.startswith("np.asarray("):
+                pos = f"int({ctx.expr(idx)}) - 1"
+            return f"list({base}.values())[{pos}]"
         if cls == "numeric":
             pos = _positions(idx, ctx)
             return f"{base}.iloc[:, {pos}]" if is_df else f"{base}[{pos}]"
@@ -121,6 +127,15 @@ def translate_index(node: RNode, ctx: Context) -> str:
             return f"{{key: {base}[key] for key in {_cols(idx, ctx)}}}"
         return f"{base}[{_cols(idx, ctx)}]"
     return f"{base}[{ctx.expr(idx)}]"
+
+
+def _scalar_position(node: RNode | None, ctx: Context) -> bool:
+    """A single 1-based row number: an integer literal or a loop index over 1:n."""
+    if node is None:
+        return False
+    if node.type in ("float", "integer"):
+        return node.text.rstrip("L").isdigit()
+    return node.type == "identifier" and ctx.kind_of(node) == "int"
 
 
 def _needs_array(target: RNode, ctx: Context) -> bool:
@@ -180,6 +195,9 @@ def index_target(node: RNode, ctx: Context) -> str:
         return f"{base}[{ctx.expr(idx)}]"
     if len(args) == 2:
         rows, cols = args[0].value, args[1].value
+        if cols is not None and cols.type == "string" and _scalar_position(rows, ctx):
+            # df[i, "col"] <- v: one cell; .loc adds row i as R does when i = nrow + 1
+            return f"{base}.loc[{_positions(rows, ctx)}, {ctx.expr(cols)}]"
         if index_class(rows, ctx) in ("numeric", "negative") or index_class(cols, ctx) in ("numeric", "negative"):
             return _df_index(base, rows, cols, ctx, node)
         r = ":" if rows is None else ctx.expr(rows)

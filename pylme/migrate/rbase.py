@@ -25,7 +25,8 @@ from ..design.collation import r_sort
 __all__ = ["factor", "relevel", "droplevels", "table", "paste", "paste0", "rep", "seq",
            "cut", "r_levels", "as_numeric", "strings_as_factors", "tapply", "aggregate",
            "r_str", "sprintf", "data_frame", "expand_grid", "contrast_table", "drop1",
-           "interaction", "set_levels", "stop", "RError", "merge", "r_mean"]
+           "interaction", "set_levels", "stop", "RError", "merge", "r_mean", "simplify",
+           "blank_to_na", "bind_list"]
 
 
 def _values(x: Any) -> np.ndarray:
@@ -452,6 +453,12 @@ def merge(x: pd.DataFrame, y: pd.DataFrame, by: Any = None, how: str = "inner",
     keys = [c for c in x.columns if c in y.columns] if by is None else (
         [by] if isinstance(by, str) else list(by))
     out = x.merge(y, on=keys, how=how, sort=False, suffixes=suffixes)
+    for k in keys:
+        # R's key column is x's: a factor keeps x's levels (pandas gives text when the
+        # two frames' categories differ)
+        if isinstance(x[k].dtype, pd.CategoricalDtype) and out[k].dtype != x[k].dtype:
+            out[k] = pd.Categorical(out[k], categories=x[k].cat.categories,
+                                    ordered=x[k].cat.ordered)
     rest = [c for c in out.columns if c not in keys]
     out = out[keys + rest]
     if sort:
@@ -463,3 +470,61 @@ def merge(x: pd.DataFrame, y: pd.DataFrame, by: Any = None, how: str = "inner",
             frame = pd.DataFrame({k: _merge_sort_key(out[k], how == "inner") for k in keys})
             out = out.iloc[np.lexsort([frame[k].to_numpy() for k in reversed(keys)])]
     return out.reset_index(drop=True)
+
+
+def simplify(values: dict) -> Any:
+    """R ``sapply``'s simplification of a named list: a Series when every value is a
+    single number, a DataFrame with one column per name when all have one length (rows
+    named by the first value's names), else the dict itself."""
+    def flat(v):
+        return v if isinstance(v, (pd.Series, pd.DataFrame)) else np.asarray(v)
+    vals = {k: flat(v) for k, v in values.items()}
+    sizes = {int(np.size(v)) for v in vals.values()}
+    if sizes == {1}:
+        return pd.Series({k: np.ravel(np.asarray(v))[0] for k, v in vals.items()})
+    if len(sizes) == 1 and all(np.ndim(v) == 1 for v in vals.values()):
+        first = next(iter(vals.values()), None)
+        index = first.index if isinstance(first, pd.Series) else None
+        return pd.DataFrame({k: np.asarray(v) for k, v in vals.items()}, index=index)
+    return values
+
+
+def blank_to_na(df: pd.DataFrame) -> pd.DataFrame:
+    """R ``read.csv``/``read.table``'s typing of blank fields: in a column whose other
+    fields are all numbers (or all TRUE/FALSE), a blank field is NA and the column is
+    numeric (logical); in a text column it stays the empty string ``""``."""
+    out = df
+    for col in df.columns:
+        if not (df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype)):
+            continue
+        values = df[col].astype(object)
+        blank = values.map(lambda v: isinstance(v, str) and v.strip() == "")
+        if not blank.any():
+            continue
+        rest = values[~blank & values.notna()]
+        numbers = pd.to_numeric(rest, errors="coerce")
+        if numbers.notna().all():
+            converted = pd.to_numeric(values.where(~blank), errors="coerce")
+        elif rest.isin(["TRUE", "FALSE", "T", "F"]).all():
+            converted = values.where(~blank).map({"TRUE": True, "T": True, "FALSE": False,
+                                                  "F": False})
+        else:
+            continue
+        if out is df:
+            out = df.copy()
+        out[col] = converted
+    return out
+
+
+def bind_list(parts: Any, axis: int = 0) -> Any:
+    """R ``do.call(rbind, parts)`` (``axis=0``) or ``do.call(cbind, parts)``: data frames
+    stacked (pandas ``concat``); vectors made the rows (columns) of a matrix, named by
+    the list's names and the vectors' names, as R's ``rbind``/``cbind`` name them."""
+    items = list(parts.values()) if isinstance(parts, dict) else list(parts)
+    if all(isinstance(v, pd.DataFrame) for v in items):
+        return pd.concat(items, axis=axis)
+    keys = list(parts.keys()) if isinstance(parts, dict) else None
+    first = items[0] if items else None
+    columns = list(first.index) if isinstance(first, pd.Series) else None
+    out = pd.DataFrame([np.asarray(v) for v in items], index=keys, columns=columns)
+    return out if axis == 0 else out.T

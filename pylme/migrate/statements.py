@@ -188,6 +188,7 @@ def _for(node: RNode, ctx: Context) -> list[str]:
     # a loop over 1:n / seq_along() gives R's 1-based integers: x[i] then becomes x[i - 1]
     ctx.set_kind(unquote_name(node.field("variable").text),
                  "int" if head.startswith(("range(", "np.arange(")) else None)
+    ctx.define(unquote_name(node.field("variable").text))
     lines = [f"for {var} in {head}:"]
     return lines + indent(_body(node.field("body"), ctx))
 
@@ -224,6 +225,7 @@ def function_def_lines(name: str, node: RNode, ctx: Context) -> list[str]:
     try:
         for pname, _ in node.params:
             ctx.set_kind(pname, None)
+            ctx.define(pname)
         head = f"def {name}({params_text(node, ctx)}):"
         pre = []
         for pname, default in lazy_defaults(node):

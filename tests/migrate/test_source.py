@@ -25,7 +25,8 @@ CASES = [
      "import numpy as np\n\nx = np.array([5, 6, 7])\nfor i in range(1, 3 + 1):\n    print(x[i - 1])\n"),
     # data frames: $ columns, logical row filters, column selection
     ('d <- read.csv("d.csv")\nd$z <- d$x * 2\nd2 <- d[d$x > 1, c("x", "z")]\n',
-     'import pandas as pd\n\nd = pd.read_csv("d.csv", na_values=["NA"], keep_default_na=False)\n'
+     'import pandas as pd\nfrom pylme.migrate import rbase\n\n'
+     'd = pd.read_csv("d.csv", na_values=["NA"], keep_default_na=False).pipe(rbase.blank_to_na)\n'
      'd["z"] = d["x"] * 2\nd2 = d.loc[d["x"] > 1, ["x", "z"]]\n'),
     # pipes become calls; magrittr's dot placeholder
     ("library(magrittr)\ny <- x %>% f(2)\nz <- x %>% g(1, .)\nf <- function(a, b) a + b\ng <- function(a, b) a - b\n",

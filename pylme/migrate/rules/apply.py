@@ -30,6 +30,7 @@ def _apply_call(fn_node, arg_codes_nodes, extra, ctx) -> str:
             try:
                 for p in params:
                     ctx.set_kind(p, None)
+                    ctx.define(p)
                 return ctx.expr(inner)
             finally:
                 ctx.pop_scope()
@@ -67,7 +68,16 @@ def _seq_kind(node, ctx):
     return "dict" if kind == "dict" else "seq"
 
 
-@register("lapply", "sapply", "vapply", returns=None)
+def _apply_kind(call, ctx):
+    """lapply over a named list (a dict) keeps the names: a dict."""
+    x = call.arg("X", 0)
+    if x is None or _seq_kind(x, ctx) != "dict":
+        return None
+    # sapply's value is a named vector or a matrix, known only when it runs
+    return "dict" if call.name == "lapply" else None
+
+
+@register("lapply", "sapply", "vapply", returns=_apply_kind)
 def lapply(call, ctx):
     m = call.match(("X", "FUN", "..."))
     x, fn = m["X"], m["FUN"]
@@ -78,6 +88,7 @@ def lapply(call, ctx):
     seq_code = ctx.expr(x)
     ctx.push_scope()
     ctx.set_kind(v.text, None)
+    ctx.define(v.text)
     try:
         body = _apply_call(fn, [v], extra, ctx)
     finally:
@@ -86,8 +97,9 @@ def lapply(call, ctx):
     if _seq_kind(x, ctx) == "dict":
         out = f"{{key: {body} for key, {var} in {wrap(tx(x, ctx), ATOM)}.items()}}"
         if call.name != "lapply":
-            ctx.need_import(PD)
-            return f"pd.Series({out})"
+            # R's simplification: a named vector, or a matrix with one column per name
+            ctx.need_import("from pylme.migrate import rbase")
+            return f"rbase.simplify({out})"
         return out
     out = f"[{body} for {var} in {seq_code}]"
     if call.name != "lapply":
@@ -96,7 +108,21 @@ def lapply(call, ctx):
     return out
 
 
-@register("Map", "mapply", returns="list")
+def _character_vector(node, ctx) -> bool:
+    if node.type == "string":
+        return True
+    if node.type == "call" and node.call_name() == "c" and node.args:
+        return all(a.value is not None and a.value.type == "string" for a in node.args)
+    return ctx.kind_of(node) == "character"
+
+
+def _map_kind(call, ctx):
+    fn = call.arg("f" if call.name == "Map" else "FUN", 0)
+    seqs = [a.value for a in call.args if a.name is None and a.value is not fn]
+    return "dict" if len(seqs) == 1 and _character_vector(seqs[0], ctx) else "list"
+
+
+@register("Map", "mapply", returns=_map_kind)
 def map_(call, ctx):
     fn = call.arg("f" if call.name == "Map" else "FUN", 0)
     seqs = [a.value for a in call.args if a.name is None and a.value is not fn]
@@ -107,12 +133,19 @@ def map_(call, ctx):
     try:
         for v in vs:
             ctx.set_kind(v.text, None)
+            ctx.define(v.text)
         body = _apply_call(fn, vs, (), ctx)
     finally:
         ctx.pop_scope()
     names = ", ".join(py_name(v.text) for v in vs)
     zipped = ", ".join(ctx.expr(s) for s in seqs)
+    if len(seqs) == 1:
+        if _character_vector(seqs[0], ctx):
+            # R names the result by a character vector's values (USE.NAMES)
+            return f"{{{names}: {body} for {names} in {zipped}}}"
+        return f"[{body} for {names} in {zipped}]"
     return f"[{body} for {names} in zip({zipped})]"
+
 
 
 @register("do.call", returns=None)
@@ -121,9 +154,10 @@ def do_call(call, ctx):
     what, args = m["what"], m["args"]
     name = what.text.strip("\"'")
     if name in ("rbind", "cbind"):
-        ctx.need_import(PD)
-        axis = "" if name == "rbind" else ", axis=1"
-        return f"pd.concat({ctx.expr(args)}{axis})"
+        # data frames are stacked; vectors become the rows (columns) of a matrix, named
+        # by the list's names as R's rbind does: known only when it runs
+        ctx.need_import("from pylme.migrate import rbase")
+        return f"rbase.bind_list({ctx.expr(args)}, axis={0 if name == 'rbind' else 1})"
     if args.type == "call" and args.call_name() == "list":
         call_node = synth_call(synth_identifier(name, what), args.args, call.node)
         return ctx.expr(call_node)

@@ -71,10 +71,15 @@ def read_table(call, ctx):
     na = named.get("na.strings")
     args.append(f"na_values={ctx.expr(na)}" if na is not None else 'na_values=["NA"]')
     args.append("keep_default_na=False")
+    read = f"pd.read_csv({', '.join(args)})"
+    if na is None or '""' in na.text or "''" in na.text:
+        # pandas keeps a blank field of a numeric column as text; R reads it as NA
+        ctx.need_import("from pylme.migrate import rbase")
+        read = f"{read}.pipe(rbase.blank_to_na)"
     if "stringsAsFactors" in named and _bool(named["stringsAsFactors"]):
         ctx.need_import("from pylme.migrate import rbase")
-        return f"rbase.strings_as_factors(pd.read_csv({', '.join(args)}))"
-    return f"pd.read_csv({', '.join(args)})"
+        return f"rbase.strings_as_factors({read})"
+    return read
 
 
 @register("readRDS", returns="df")

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 
 from ..expressions import ATOM, tx, wrap
@@ -56,7 +57,15 @@ def frame_name(node, ctx) -> str:
 def data_frame(call, ctx):
     ctx.need_import(PD)
     args = [a for a in call.args if a.value is not None
-            and a.name not in ("stringsAsFactors", "check.names")]
+            and a.name not in ("stringsAsFactors", "check.names", "row.names")]
+    row_names = call.arg("row.names")
+    if row_names is not None and row_names.type != "null":  # row.names = NULL: 1..n
+        # R's row names are the index (a column's name, as in R, or the values)
+        names = row_names.text.strip("\"'") if row_names.type == "string" else None
+        frame = data_frame(_without_row_names(call), ctx)
+        if names is not None and any(a.name == names for a in args):
+            return f"{frame}.set_index({json.dumps(names)}).rename_axis(None)"
+        return f"{frame}.set_axis({ctx.expr(row_names)}, axis=0)"
     if not args:
         return "pd.DataFrame()"
     first = args[0]
@@ -72,6 +81,12 @@ def data_frame(call, ctx):
     # single values are recycled by R (pandas needs an index for all-scalar columns)
     ctx.need_import(RB)
     return "rbase.data_frame({" + ", ".join(items) + "})"
+
+
+def _without_row_names(call):
+    from dataclasses import replace
+
+    return replace(call, args=tuple(a for a in call.args if a.name != "row.names"))
 
 
 def _is_vector_node(node, ctx) -> bool:
@@ -121,7 +136,7 @@ def head(call, ctx):
     x = m["x"]
     if ctx.kind_of(x) == "vector":
         return f"{obj(x, ctx)}[:{n}]" if call.name == "head" else f"{obj(x, ctx)}[-{n}:]"
-    return f"{obj(x, ctx)}.{call.name}({'' if n == '6' else n})"
+    return f"{obj(x, ctx)}.{call.name}({n})"  # R's default is 6 rows, pandas' 5
 
 
 @register("str", "glimpse", visible=False)

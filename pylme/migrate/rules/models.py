@@ -173,7 +173,12 @@ register("AIC", priority=2)(_lm_method("{x}.aic", ("glm",)))
 register("BIC", priority=2)(_lm_method("{x}.bic_llf", ("glm",)))
 register("summary", priority=2, returns="summary")(
     _lm_method("{x}.summary()", ("lm", "glm")))
-@register("summary", priority=3, returns="anova")
+def _summary_kind(call, ctx):
+    o = _obj(call)
+    return "anova" if o is not None and ctx.kind_of(o) == "aov" else "summary"
+
+
+@register("summary", priority=3, returns=_summary_kind)
 def summary_aov(call, ctx):
     o = _obj(call)
     if o is None or ctx.kind_of(o) != "aov":
