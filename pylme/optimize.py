@@ -17,6 +17,8 @@ Nelder_Mead with ``xst = 0.02``, ``xt = 5e-4 xst`` and ``iprint`` 0, 20, 10, 1 f
 from __future__ import annotations
 
 import math
+import os
+import time
 import warnings
 from dataclasses import dataclass, field, replace
 from typing import Callable
@@ -24,11 +26,11 @@ from typing import Callable
 import nlopt
 import numpy as np
 
+from .blas_threads import single_blas_thread
 from .control import LmerControl
 from .errors import OptimizerError, OptimizerWarning
-from .optim import bobyqa, nelder_mead
 
-__all__ = ["Derivs", "OptResult", "optimize_lmer", "optwrap", "deriv12", "check_boundary"]
+__all__ = ["Derivs", "OptResult", "optimize_lmer", "optwrap", "deriv12", "evaluate_points", "check_boundary"]
 
 Objective = Callable[[np.ndarray], float]
 
@@ -210,6 +212,7 @@ def _iprint(value) -> int:
 
 def _bobyqa(fn, par, lower, opt_ctrl, verbose):
     """minqa's ``bobyqa`` (lme4's ``optimizer = "bobyqa"``), exactly: :func:`pylme.optim.bobyqa`."""
+    from .optim import bobyqa  # loaded only when asked for: nloptwrap fits never need it
     par = par.copy()
     if np.all(par == 0):
         par[:] = 0.001  # lme4 optwrap's tweak for bobyqa
@@ -239,6 +242,8 @@ def _nelder_mead(fn, par, lower, opt_ctrl, verbose):
         iprint = _iprint(opt_ctrl["iprint"])
     else:
         iprint = _NM_IPRINT.get(min(int(verbose), 3), 0)
+    from .optim import nelder_mead  # loaded only when asked for
+
     traced = _TracedObjective(fn, 0, "Nelder_Mead")  # lme4's Nelder-Mead prints for itself
     kwargs = {"xst": xst, "xt": xt, "maxfun": int(opt_ctrl.get("maxfun", 10000)), "iprint": iprint}
     if "MinfMax" in opt_ctrl:
@@ -251,33 +256,133 @@ def _nelder_mead(fn, par, lower, opt_ctrl, verbose):
 _OPTIMIZERS = {"nloptwrap": _nloptwrap, "bobyqa": _bobyqa, "Nelder_Mead": _nelder_mead}
 
 
-def deriv12(fn: Objective, x: np.ndarray, delta: float = 1e-4, fx: float | None = None) -> Derivs:
-    """Central finite-difference gradient and Hessian (lme4 ``deriv12``), no bound handling."""
+def deriv12(fn: Objective, x: np.ndarray, delta: float = 1e-4, fx: float | None = None,
+             *, threadsafe: bool = False) -> Derivs:
+    """Central finite-difference gradient and Hessian (lme4 1.1-31 ``deriv12``), no bounds.
+
+    The points and the arithmetic are lme4's: for each ``j`` the steps ``x ± δe_j``, then
+    for each ``i < j`` the four corners ``x ± δe_i ± δe_j`` (``2k + 2k(k-1)`` evaluations,
+    plus one at ``x`` unless ``fx`` is given, as lme4's ``optwrap`` passes ``opt$value``);
+    ``H_jj = f₊/δ² - 2f/(δδ) + f₋/δ²``, ``g_j = (f₊ - f₋)/(δ + δ)``,
+    ``H_ij = f₊₊/(2δ)² - f₊₋/(2δ)² - f₋₊/(2δ)² + f₋₋/(2δ)²``, left to right.
+
+    Parameters
+    ----------
+    fn : callable
+        The criterion; it must return the same value for the same θ (the points may be
+        evaluated in any order).
+    x : ndarray
+        Where the derivatives are taken.
+    delta : float
+        The step.
+    fx : float, optional
+        ``fn(x)`` when already known.
+    threadsafe : bool
+        ``fn`` may be called from several threads at once (a
+        :class:`~pylme.deviance.DevianceProblem`'s objective): the points are then spread
+        over the machine's cores when that pays (:func:`evaluate_points`); the values,
+        hence the result, are the same bits either way.
+
+    Returns
+    -------
+    Derivs
+    """
+    x = np.asarray(x, dtype=float)
     k = x.size
-    f0 = fn(x) if fx is None else fx
+    f0 = float(fn(x)) if fx is None else float(fx)
+    values = iter(evaluate_points(fn, _deriv12_points(x, delta), threadsafe=threadsafe))
     g = np.empty(k)
     H = np.empty((k, k))
-    step = np.eye(k) * delta
-    for i in range(k):
-        fp, fm = fn(x + step[i]), fn(x - step[i])
-        g[i] = (fp - fm) / (2 * delta)
-        H[i, i] = (fp + fm - 2 * f0) / delta**2
-        for j in range(i):
-            H[i, j] = H[j, i] = (
-                fn(x + step[i] + step[j]) - fn(x + step[i] - step[j])
-                - fn(x - step[i] + step[j]) + fn(x - step[i] - step[j])
-            ) / (4 * delta**2)
+    dd = delta * delta  # R's delta^2 and udj * ldj: the same product
+    d2 = (delta + delta) ** 2
+    for j in range(k):
+        fadd, fsub = next(values), next(values)
+        H[j, j] = fadd / dd - 2 * f0 / dd + fsub / dd
+        g[j] = (fadd - fsub) / (delta + delta)
+        for i in range(j):
+            faa, fas, fsa, fss = next(values), next(values), next(values), next(values)
+            H[i, j] = H[j, i] = faa / d2 - fas / d2 - fsa / d2 + fss / d2
     return Derivs(gradient=g, Hessian=H)
+
+
+def _deriv12_points(x: np.ndarray, delta: float) -> np.ndarray:
+    """lme4 ``deriv12``'s evaluation points, in its order (one row each)."""
+    k = x.size
+    xadd, xsub = x + delta, x - delta
+    rows = []
+    for j in range(k):
+        for sj in (xadd, xsub):
+            p = x.copy()
+            p[j] = sj[j]
+            rows.append(p)
+        for i in range(j):
+            for si, sj in ((xadd, xadd), (xadd, xsub), (xsub, xadd), (xsub, xsub)):
+                p = x.copy()
+                p[i], p[j] = si[i], sj[j]
+                rows.append(p)
+    return np.array(rows).reshape(len(rows), k)
+
+
+#: Below this estimated sequential time (s) the points are evaluated in the calling
+#: thread: starting worker threads would cost more than it saves.
+PARALLEL_MIN_SECONDS = 0.05
+#: Worker threads at most (each thread holds its own work arrays of the deviance).
+PARALLEL_MAX_WORKERS = 4
+
+
+def evaluate_points(fn: Objective, points: np.ndarray, *, threadsafe: bool = False) -> list[float]:
+    """``[fn(p) for p in points]``, on several cores when ``fn`` allows it and it pays.
+
+    The first point is evaluated here and timed; when the rest would take longer than
+    :data:`PARALLEL_MIN_SECONDS` and more than one CPU is idle (:func:`_idle_cpus`), the
+    rest is shared by up to :data:`PARALLEL_MAX_WORKERS` threads.  Each value is computed
+    independently, so the list is the same either way; an exception is raised for the
+    first failing point in order, as the sequential loop raises it.
+    """
+    if len(points) == 0:
+        return []
+    workers = min(_idle_cpus(), PARALLEL_MAX_WORKERS, len(points) - 1) if threadsafe else 1
+    if workers < 2:
+        return [float(fn(p)) for p in points]
+    start = time.perf_counter()
+    first = float(fn(points[0]))
+    if (time.perf_counter() - start) * (len(points) - 1) < PARALLEL_MIN_SECONDS:
+        return [first] + [float(fn(p)) for p in points[1:]]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with single_blas_thread(), ThreadPoolExecutor(max_workers=workers) as pool:
+        rest = list(pool.map(fn, points[1:]))  # one BLAS thread per worker, as in the fit
+    return [first] + [float(v) for v in rest]
+
+
+def _idle_cpus() -> int:
+    """CPUs this process may use that other work does not keep busy (an estimate).
+
+    The one-minute load average counts this process's own running thread; on a machine
+    whose other users already fill the cores, extra threads only queue (and cost more
+    than they save), so the points are then evaluated in the calling thread.
+    """
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count() or 1
+    try:
+        busy = max(os.getloadavg()[0] - 1.0, 0.0)
+    except (AttributeError, OSError):  # no load average on this platform
+        busy = 0.0
+    return max(int(usable - busy), 1)
 
 
 def optwrap(
     optimizer: str, fn: Objective, par: np.ndarray, lower: np.ndarray, control: LmerControl,
-    *, calc_derivs: bool, verbose: int = 0,
+    *, calc_derivs: bool, verbose: int = 0, threadsafe: bool = False,
 ) -> OptResult:
     """Run one optimizer the way lme4's ``optwrap`` does.
 
     Issues lme4's ``convergence code %d from <optimizer>: <message>`` warning for a
-    non-zero code, then computes derivatives (when asked) at the optimum.
+    non-zero code, then computes derivatives (when asked) at the optimum, from the
+    optimizer's value there (lme4: ``deriv12(fn, opt$par, fx = opt$value)``).
+    ``threadsafe``: ``fn`` may run in several threads at once (see :func:`deriv12`).
     """
     run = _OPTIMIZERS[optimizer]
     x, f, feval, conv, message, traced, notes = run(fn, np.asarray(par, float), lower, control.opt_ctrl, verbose)
@@ -288,7 +393,7 @@ def optwrap(
         text = f"convergence code {conv} from {optimizer}: {message}"
         warnings.warn(text, OptimizerWarning, stacklevel=4)
         caught.append(text)
-    derivs = deriv12(fn, x) if calc_derivs else None
+    derivs = deriv12(fn, x, fx=f, threadsafe=threadsafe) if calc_derivs else None
     return OptResult(par=x, fval=f, feval=feval, conv=conv, message=message, optimizer=optimizer,
                      control=dict(control.opt_ctrl), warnings=tuple(caught), derivs=derivs,
                      trace=tuple(traced.trace))
@@ -296,23 +401,25 @@ def optwrap(
 
 def optimize_lmer(
     fn: Objective, start: np.ndarray, lower: np.ndarray, control: LmerControl, verbose: int = 0,
-    *, judge: Objective | None = None,
+    *, judge: Objective | None = None, threadsafe: bool = False,
 ) -> OptResult:
     """lme4's ``optimizeLmer``: optimize, restart at the edge, then snap to the boundary.
 
     ``judge``: a more accurate objective for the boundary snap's last-bit comparisons
-    (see :func:`check_boundary`); default ``fn``.
+    (see :func:`check_boundary`); default ``fn``.  ``threadsafe``: ``fn`` may run in
+    several threads at once (lme4's derivative check is then spread over the cores).
     """
     judge = fn if judge is None else judge
-    opt = optwrap(control.optimizer, fn, start, lower, control, calc_derivs=control.calc_derivs, verbose=verbose)
+    opt = optwrap(control.optimizer, fn, start, lower, control, calc_derivs=control.calc_derivs, verbose=verbose,
+                  threadsafe=threadsafe)
     if control.restart_edge:
-        opt = _restart_edge(fn, opt, lower, control, verbose, judge=judge)
+        opt = _restart_edge(fn, opt, lower, control, verbose, judge=judge, threadsafe=threadsafe)
     if control.boundary_tol > 0:
         opt = check_boundary(fn, opt, lower, control.boundary_tol, judge=judge)
     return opt
 
 
-def _restart_edge(fn, opt: OptResult, lower, control, verbose, judge) -> OptResult:
+def _restart_edge(fn, opt: OptResult, lower, control, verbose, judge, threadsafe=False) -> OptResult:
     """Re-run the optimizer when a θ on its bound has a negative one-sided slope.
 
     The slopes are differences over a 1e-5 step, taken with ``judge`` (see
@@ -335,7 +442,7 @@ def _restart_edge(fn, opt: OptResult, lower, control, verbose, judge) -> OptResu
         if verbose:
             print("some theta parameters on the boundary, restarting")
         return optwrap(control.optimizer, fn, opt.par, lower, control,
-                       calc_derivs=control.calc_derivs, verbose=verbose)
+                       calc_derivs=control.calc_derivs, verbose=verbose, threadsafe=threadsafe)
     return opt
 
 

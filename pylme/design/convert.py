@@ -97,6 +97,10 @@ def _to_float(v: int) -> float:
 
 
 def _object_column(name: str, series: pd.Series, na: np.ndarray) -> _Val:
+    if pd.api.types.infer_dtype(series, skipna=True) == "string":
+        factor = _strings_factor(series.to_numpy(dtype=object), na)
+        if factor is not None:
+            return _Val(factor)
     values = series.to_numpy(dtype=object)
     present = [v for v, missing in zip(values, na) if not missing]
     kinds = [_r_type(v) for v in present]
@@ -126,9 +130,34 @@ def _object_column(name: str, series: pd.Series, na: np.ndarray) -> _Val:
     return _Val(Numeric(out, None, False))
 
 
+def _strings_factor(values: np.ndarray, na: np.ndarray) -> Factor | None:
+    """``factor()`` of strings in O(n): one hash pass over the rows, R's sort over the levels.
+
+    The same factor as coding every row's ``as.character`` against the R-sorted distinct
+    texts (the general path); None when two distinct values have the same text (``str``
+    subclasses), which the general path merges.
+    """
+    present = ~na
+    codes, uniques = pd.factorize(values[present])
+    labels = [str(u) for u in uniques]
+    if len(set(labels)) != len(labels):
+        return None
+    levels = r_sort(labels)
+    rank = {lab: i for i, lab in enumerate(levels)}
+    remap = np.array([rank[lab] for lab in labels], dtype=np.int64)
+    out = np.full(values.shape[0], -1, dtype=np.int64)
+    out[present] = remap[codes]
+    return Factor(out, tuple(levels), False)
+
+
 def _category_labels(name: str, categories: pd.Index) -> tuple[str, ...]:
     """Labels of a Categorical's categories (R: ``levels``), each as ``as.character`` gives it."""
     dtype = categories.dtype
+    if (dtype == object or pd.api.types.is_string_dtype(dtype)) and \
+            pd.api.types.infer_dtype(categories, skipna=False) == "string":
+        labels = [str(c) for c in categories.tolist()]  # strings: their own text, O(levels)
+        if len(set(labels)) == len(labels):
+            return tuple(labels)
     if pd.api.types.is_bool_dtype(dtype):
         labels = ["TRUE" if c else "FALSE" for c in categories]
     elif pd.api.types.is_integer_dtype(dtype):

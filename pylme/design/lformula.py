@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from ..blas_threads import single_blas_thread
 from ..control import LmerControl
 from ..errors import DataError, FormulaError
 from ..formula import bars, deparse, deparse_lines, parse_formula
@@ -126,6 +127,15 @@ def model_parts(
     ``allow_n`` is lme4's ``allow.n`` (TRUE for glmer: as many levels as observations).
     """
     control = control or LmerControl()
+    # One BLAS thread, as the fit: the rank QR (dqrdc2's n-long dot products) and the
+    # checks decide on sums whose rounding must not depend on the thread count, and on a
+    # busy machine a second thread per short BLAS call costs more than it gains (InstEval:
+    # the QR of X took 0.5-0.9 s with two threads, 33 ms with one).
+    with single_blas_thread():
+        return _model_parts(formula, data, weights, offset, na_action, contrasts, control, allow_n)
+
+
+def _model_parts(formula, data, weights, offset, na_action, contrasts, control, allow_n) -> ModelParts:
     parsed = _parse(formula, control)
     frame = model_frame(bars.sub_bars(parsed), data, weights=weights, offset=offset, na_action=na_action)
     re_terms = make_re_terms(bars.find_bars(parsed.rhs), frame)

@@ -25,7 +25,7 @@ from ..errors import DataError, FormulaError
 from ..formula import deparse
 from ..formula.ast import BinOp, Name, Paren
 from ..formula.bars import Bar
-from .columns import r_interaction
+from .columns import r_interaction, used_levels
 from .frame import Factor, ModelFrame
 from .model_matrix import model_matrix
 
@@ -253,7 +253,13 @@ def _evaluate_group(node, frame: ModelFrame, name: str) -> Factor:
 
 
 def _drop_unused(name: str, f: Factor) -> GroupingFactor:
-    used, codes = np.unique(f.codes, return_inverse=True)
+    if f.codes.size and f.codes.min() < 0:  # an NA code (never after the model frame): as np.unique
+        used, codes = np.unique(f.codes, return_inverse=True)
+    else:  # O(n): count the codes instead of sorting them
+        used = used_levels(f.codes, f.nlevels)
+        remap = np.zeros(max(f.nlevels, 1), dtype=np.int64)
+        remap[used] = np.arange(used.size)
+        codes = remap[f.codes]
     if used.size == 0:
         raise DataError(f"Invalid grouping factor specification, {name}")
     return GroupingFactor(name=name, codes=codes.astype(np.int64), levels=tuple(f.levels[i] for i in used))
