@@ -41,8 +41,8 @@ import numpy as np  # noqa: E402
 
 from .chol_kernels import pairwise_sum  # noqa: E402
 
-__all__ = ["first_block", "csr_rows_times", "times_blocks", "copy_lower", "base_and_update", "scatter_map", "scatter_add", "finish_dense",
-           "log_diagonal_sum"]
+__all__ = ["first_block", "csr_rows_times", "times_blocks", "copy_lower", "base_and_update", "scatter_map",
+           "map_accumulate", "scatter_add", "finish_dense", "log_diagonal_sum"]
 
 _njit = numba.njit(cache=True, error_model="numpy", fastmath=False, nogil=True)
 
@@ -304,8 +304,19 @@ def scatter_map(flat, pos, indptr, indices, data, x):
     for i in range(pos.shape[0]):
         s = 0.0
         for p in range(indptr[i], indptr[i + 1]):
-            s += data[p] * x[indices[p]]
+            s += np.float64(data[p]) * x[indices[p]]
         flat[pos[i]] += s
+
+
+@_njit
+def map_accumulate(indptr, indices, data, x, out):
+    """``out += M x`` for the CSR map ``M`` (scipy's ``csr_matvec``: each row's sum starts
+    from ``out[i]``; narrow stored types are widened to float64 before the product)."""
+    for i in range(out.shape[0]):
+        s = out[i]
+        for p in range(indptr[i], indptr[i + 1]):
+            s += np.float64(data[p]) * x[indices[p]]
+        out[i] = s
 
 
 @_njit
