@@ -350,8 +350,12 @@ def evaluate_points(fn: Objective, points: np.ndarray, *, threadsafe: bool = Fal
         return [first] + [float(fn(p)) for p in points[1:]]
     from concurrent.futures import ThreadPoolExecutor
 
-    with single_blas_thread(), ThreadPoolExecutor(max_workers=workers) as pool:
-        rest = list(pool.map(fn, points[1:]))  # one BLAS thread per worker, as in the fit
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        with single_blas_thread():  # one BLAS thread per worker, as in the fit
+            rest = list(pool.map(fn, points[1:]))
+    finally:  # a failing point (or Ctrl-C) drops the points not yet started
+        pool.shutdown(wait=True, cancel_futures=True)
     return [first] + [float(v) for v in rest]
 
 
