@@ -64,6 +64,9 @@ class RNode:
         Arguments of ``call``, ``subset`` (``x[...]``) and ``subset2`` (``x[[...]]``).
     params : tuple of (str, RNode or None)
         Parameters of ``function_definition`` (name, default).
+    deparse : str or None
+        R's text for a node a pipe rewrite put in place of magrittr's ``.``: R sees
+        ``.`` there (``lmer(..., data = .)`` prints ``Data: .``).
     """
 
     type: str
@@ -76,6 +79,8 @@ class RNode:
     args: tuple[Arg, ...] = ()
     params: tuple[tuple[str, "RNode | None"], ...] = ()
     col: int = field(default=0, compare=False)
+    #: how R deparses the value where a rewrite substituted it (magrittr's ``.``)
+    deparse: str | None = field(default=None, compare=False)
 
     def field(self, name: str) -> "RNode | None":
         """The child stored under grammar field ``name`` (None if absent)."""

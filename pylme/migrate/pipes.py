@@ -7,6 +7,8 @@ magrittr, a ``.`` given as an argument receives ``x`` instead (``x %>% f(a, .)``
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .context import Untranslatable
 from .parse import Arg, RNode, synth_call
 
@@ -26,7 +28,8 @@ def rewrite_pipe(node: RNode) -> RNode:
     args = rhs.args
     if node.op == "%>%" and any(a.value is not None and a.value.type == "identifier"
                                 and a.value.text == "." for a in args):
-        new = tuple(Arg(a.name, lhs) if a.value is not None and a.value.type == "identifier"
+        dot = replace(lhs, deparse=".")  # R deparses the argument as "."
+        new = tuple(Arg(a.name, dot) if a.value is not None and a.value.type == "identifier"
                     and a.value.text == "." else a for a in args)
         return synth_call(fn, new, node)
     return synth_call(fn, (Arg(None, lhs),) + args, node)

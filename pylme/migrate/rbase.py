@@ -26,7 +26,7 @@ __all__ = ["factor", "relevel", "droplevels", "table", "paste", "paste0", "rep",
            "cut", "r_levels", "as_numeric", "strings_as_factors", "tapply", "aggregate",
            "r_str", "sprintf", "data_frame", "expand_grid", "contrast_table", "drop1",
            "interaction", "set_levels", "stop", "RError", "merge", "r_mean", "simplify",
-           "blank_to_na", "bind_list"]
+           "blank_to_na", "bind_list", "scale"]
 
 
 def _values(x: Any) -> np.ndarray:
@@ -233,7 +233,8 @@ def cut(x: Any, breaks: Any, labels: Any = None, right: bool = True,
     out = pd.cut(vals, edges, right=right, labels=labels, include_lowest=include_lowest)
     if labels is None:
         return out.codes + 1
-    return pd.Series(pd.Categorical(out, categories=list(labels)))
+    # R's cut() gives an unordered factor (ordered_result = FALSE); pandas' is ordered
+    return pd.Series(pd.Categorical(out, categories=list(labels), ordered=False))
 
 
 def _format_sig(v: float, digits: int) -> str:
@@ -528,3 +529,21 @@ def bind_list(parts: Any, axis: int = 0) -> Any:
     columns = list(first.index) if isinstance(first, pd.Series) else None
     out = pd.DataFrame([np.asarray(v) for v in items], index=keys, columns=columns)
     return out if axis == 0 else out.T
+
+
+def scale(x: Any, center: bool = True, scale: bool = True) -> Any:
+    """R ``as.numeric(scale(x))`` to the last bit: the centre is ``colMeans`` (a long
+    double sum divided by n), the scale ``sqrt(sum(v^2) / (n - 1))`` of the centred values
+    (a long double sum), as base R computes them; NA values are skipped in both."""
+    values = np.asarray(x, dtype=float)
+    out = values.copy()
+    ok = ~np.isnan(values)
+    if center:
+        centre = float(np.cumsum(values[ok].astype(np.longdouble))[-1] / ok.sum()) \
+            if ok.any() else float("nan")
+        out = out - centre
+    if scale:
+        v = out[ok]
+        ss = float(np.cumsum((v * v).astype(np.longdouble))[-1]) if v.size else float("nan")
+        out = out / math.sqrt(ss / max(1, v.size - 1))
+    return pd.Series(out, index=x.index, name=x.name) if isinstance(x, pd.Series) else out

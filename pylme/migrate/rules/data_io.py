@@ -18,6 +18,26 @@ def shipped_datasets() -> frozenset[str]:
     return frozenset(datasets.list_datasets())
 
 
+@lru_cache(maxsize=None)
+def _shipped_by(package: str) -> frozenset[str]:
+    from pylme import datasets
+
+    try:
+        return frozenset(datasets.list_datasets(package=package))
+    except Exception:  # a package pylme ships nothing of
+        return frozenset()
+
+
+def load_call(name: str, package: str | None) -> str:
+    """``pylme.datasets.load("name")``, naming the package when another package pylme
+    ships has a dataset of the same name (nlme's and mlmRev's ``Oxboys`` differ)."""
+    if package and name in _shipped_by(package):
+        others = {"lme4", "nlme", "mlmRev", "lmerTest", "datasets"} - {package}
+        if any(name in _shipped_by(o) for o in others):
+            return f'pylme.datasets.load("{name}", package="{package}")'
+    return f'pylme.datasets.load("{name}")'
+
+
 def dataset_expr(name: str, package: str | None, ctx) -> str | None:
     """The dataset ``name`` as a variable, loaded once (``name = pylme.datasets.load("name")``
     written before its first use, as R's lazy-loaded data appear under their own name);
@@ -29,7 +49,7 @@ def dataset_expr(name: str, package: str | None, ctx) -> str | None:
     ctx.need_import("import pylme")
     var = py_name(name)
     if not ctx.is_defined(name):
-        ctx.emit(f'{var} = pylme.datasets.load("{name}")')
+        ctx.emit(f"{var} = {load_call(name, package)}")
         ctx.define(name)
         ctx.set_kind(name, "df")
     return var
@@ -104,6 +124,7 @@ def write_csv(call, ctx):
 
 @register("data", visible=False)
 def data(call, ctx):
+    package = _r_string(call.named.get("package"))
     names = [a.value for a in call.args if a.name is None and a.value is not None]
     names += [a.value for a in call.args if a.name == "list" and a.value is not None]
     stmts = []
@@ -116,7 +137,7 @@ def data(call, ctx):
         ctx.need_import("import pylme")
         ctx.define(name)
         ctx.set_kind(name, "df")
-        stmts.append(f'{py_name(name)} = pylme.datasets.load("{name}")')
+        stmts.append(f"{py_name(name)} = {load_call(name, package)}")
     if not stmts:
         ctx.todo(call.node, "data() without a dataset name")
     for stmt in stmts[:-1]:

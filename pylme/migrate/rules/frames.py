@@ -366,18 +366,20 @@ def cut(call, ctx):
 
 @register("scale", returns="vector")
 def scale(call, ctx):
-    ctx.need_import(NP)
+    """``rbase.scale``: R's centre and scale to the last bit (a model matrix built from the
+    scaled column then equals R's exactly)."""
     m = call.match(("x", "center", "scale"))
-    x = obj(m["x"], ctx)
+    x = ctx.expr(m["x"])
     center = "center" not in m or m["center"].text in ("TRUE", "T")
     sc = "scale" not in m or m["scale"].text in ("TRUE", "T")
     if not center and not sc:
         return x
-    if center and not sc:
-        return f"{x} - np.mean({x})"
-    if sc and not center:
-        ctx.todo(call.node, "scale(center = FALSE)")
-    return f"({x} - np.mean({x})) / np.std({x}, ddof=1)"
+    for name in ("center", "scale"):
+        if name in m and m[name].text not in ("TRUE", "T", "FALSE", "F"):
+            ctx.todo(call.node, f"scale({name} = <values>)")
+    ctx.need_import(RB)
+    opts = "" if center and sc else ", scale=False" if center else ", center=False"
+    return f"rbase.scale({x}{opts})"
 
 
 @register("expand.grid", returns="df")

@@ -108,7 +108,8 @@ def _fit_args(call, ctx, formals) -> list[str]:
         out.append(f"contrasts=contrasts_{py_name(data.text)}")  # set by contrasts<- above
     if "data" in m:
         # lme4 prints the data argument's deparsed text on summary's "Data:" line
-        out.append(f"data_name={json.dumps(ctx.formula_text(m['data']))}")
+        data_text = m["data"].deparse or ctx.formula_text(m["data"])
+        out.append(f"data_name={json.dumps(data_text)}")
     return out
 
 
@@ -204,7 +205,7 @@ def method_rule(pyname: str, *, returns=None, seeded_rng=False, kinds=MODEL_KIND
         data = call.arg("data")
         if pyname == "update" and data is not None:
             # the refit's summary prints the new data argument's text on "Data:", as lme4
-            args = f"{args}, data_name={json.dumps(ctx.formula_text(data))}"
+            args = f"{args}, data_name={json.dumps(data.deparse or ctx.formula_text(data))}"
         if summary_like and ctx.kind_of(obj) == "lmerTest" and "ddf" not in args:
             args = ", ".join(x for x in (args, 'ddf="Satterthwaite"') if x)
         return f"{wrap(tx(obj, ctx), ATOM)}.{pyname}({args})"
