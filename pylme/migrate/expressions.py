@@ -257,6 +257,9 @@ def infer_kind(node: RNode, ctx: Context) -> str | None:
         return infer_kind(rewrite_pipe(node), ctx)
     if node.type == "binary_operator" and node.op in _BINARY and _BINARY[node.op][1] in (CMP, BAND, BOR):
         return "logical"
+    if node.type == "binary_operator" and node.op == "+" and \
+            infer_kind(node.field("lhs"), ctx) == "ggplot":
+        return "ggplot"  # p + geom_line() is still a ggplot
     if node.type == "call":
         return call_kind(node, ctx)
     if node.type in ("string",):

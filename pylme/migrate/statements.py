@@ -126,6 +126,13 @@ def _statement(node: RNode, ctx: Context, *, top: bool, is_return: bool) -> list
     if code == "":
         return []
     if top and _visible(node, ctx):
+        if ctx.kind_of(node) in ("ggplot", "trellis"):
+            # R auto-prints a plot object by drawing it: the print rule for plots
+            from .parse import Arg, synth_call, synth_identifier
+
+            drawn = ctx.expr(synth_call(synth_identifier("print", node), (Arg(None, node),),
+                                        node))
+            return [drawn] if drawn != code else []
         return [f"print({code})"]
     return [code]
 
@@ -135,6 +142,9 @@ def _visible(node: RNode, ctx: Context) -> bool:
 
     while node.type == "parenthesized_expression":
         return True
+    if node.type == "call" and node.call_name() == "with" and len(node.args) >= 2 \
+            and node.args[1].value is not None:
+        return _visible(node.args[1].value, ctx)  # with() returns its expression's value
     if node.type == "call":
         return call_visible(node, ctx)
     if node.type == "binary_operator" and node.op in ("%>%", "|>"):

@@ -40,7 +40,8 @@ CASES = [
      'import pylme\n\nop = pylme.options(contrasts=("contr.sum", "contr.poly"))\npylme.options(**op)\n'),
     # lm -> statsmodels formula API
     ("fit <- lm(y ~ x, data = d)\ncoef(fit)\n",
-     'import statsmodels.formula.api as smf\n\nfit = smf.ols("y ~ x", data=d).fit()\nprint(fit.params)\n'),
+     'import statsmodels.formula.api as smf\nfrom pylme.migrate import rbase\n\n'
+     'fit = smf.ols("y ~ x", data=d).fit()\nprint(rbase.r_names(fit.params, fit))\n'),
 ]
 
 

@@ -54,6 +54,11 @@ def c(call, ctx):
     nodes = [a.value for a in call.args if a.value is not None]
     values = [ctx.expr(v) for v in nodes]
     if all(_scalar_literal(v) for v in nodes):
+        if any(v.type == "string" for v in nodes) and any(v.type == "na" for v in nodes):
+            # a character vector with NA: None in an object array (np.nan would become
+            # the string "nan" in a string array); pandas reads None as missing
+            values = ["None" if v.type == "na" else code for v, code in zip(nodes, values)]
+            return f"np.array([{', '.join(values)}], dtype=object)"
         return f"np.array([{', '.join(values)}])"
     # R's c() flattens vectors: np.hstack concatenates arrays and scalars alike
     return f"np.hstack([{', '.join(values)}])"

@@ -153,7 +153,14 @@ def _lm_method(template: str, kinds=LM_KINDS, imports=()):
     return rule
 
 
-register("coef", "coefficients", priority=2)(_lm_method("{x}.params"))
+def _lm_vector_kind(call, ctx):
+    o = _obj(call)
+    return "vector" if o is not None and ctx.kind_of(o) in LM_KINDS else None
+
+
+# R's names (``(Intercept)``, ``groupb``), not patsy's (``Intercept``, ``group[T.b]``)
+register("coef", "coefficients", priority=2, returns=_lm_vector_kind)(_lm_method(
+    "rbase.r_names({x}.params, {x})", imports=("from pylme.migrate import rbase",)))
 register("fitted", "fitted.values", priority=2)(_lm_method("{x}.fittedvalues", ("lm", "aov")))
 register("fitted", "fitted.values", priority=2)(_lm_method("{x}.fittedvalues", ("glm",)))
 register("residuals", "resid", priority=2)(_lm_method("{x}.resid", ("lm", "aov")))

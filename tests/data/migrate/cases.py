@@ -66,4 +66,6 @@ CASES = {
     "read_csv_blank": 'd <- read.csv("blank.csv")\nresult <- c(is.na(d$score), sum(d$score, na.rm = TRUE), d$grp == "", is.na(d$flag))',
     "rownames_to_column": 'library(magrittr)\nd <- data.frame(v = c(3, 1, 2), row.names = c("a", "b", "c"))\nr <- d %>% tibble::rownames_to_column("id")\nresult <- c(names(r), r$id, as.character(r$v * 2))',
     "sapply_named": 'd <- data.frame(g = c("b", "a", "b", "a", "c"), x = c(1, 2, 3, 4, 10))\ns <- sapply(split(d, d$g), function(p) mean(p$x))\nr <- sapply(split(d, d$g), function(p) range(p$x))\nresult <- c(s, dim(r), r[, 3])',
+    "lm_coef_names": 'd <- data.frame(y = c(1.2, 2.3, 3.1, 4.8, 5.2, 6.9, 7.1, 8.4), g = c("a", "b", "c", "a", "b", "c", "a", "b"), x = 1:8)\nfit <- lm(y ~ g + I(x^2) + log(x), data = d)\nresult <- names(coef(fit))',
+    "character_na": 'x <- c("b", NA, "a")\nresult <- c(is.na(x), nlevels(factor(x)))',
 }
