@@ -199,7 +199,11 @@ class BlockedSystem:
 
     # ------------------------------------------------------------------ evaluation
     def _corrections(self, fac1: BlockDiagFactor):
-        """``A_d1 B A_1r`` (m × r) and ``A_d1 B A_1d`` (m × m).
+        """``A_d1 B A_1r`` (m × r) and ``A_d1 B A_1d`` (m × m) from a NumPy block-1 factor.
+
+        The evaluations use :func:`.workspace.eliminate_first` (the same association,
+        compiled); this NumPy form serves the sparse back-end's one-off ordering at Λ = I
+        and callers that assemble a trailing matrix themselves (the benchmarks' floor).
 
         Both go through ``R = K A_1d`` (``K = L⁻¹Tᵀ`` per level, lme4's ``RZX``):
         ``A_d1 B A_1d = RᵀR`` and ``A_d1 B = RᵀK``.  At large θ the dense columns' Schur

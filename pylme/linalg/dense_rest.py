@@ -6,7 +6,8 @@ The later grouped blocks and the dense columns form one ``R × R`` symmetric mat
     S = [ Λ_rᵀ C_rr Λ_r + I    ·    ]        C = A − A_·1 B A_1·   (pairmap)
         [ C_dr Λ_r           C_dd  ]
 
-One LAPACK ``dpotrf`` factors it in place.  Its leading ``r`` pivots complete
+It is filled by compiled passes over a preallocated array (:mod:`.eval_kernels`) and one
+LAPACK ``dpotrf`` factors it in place.  Its leading ``r`` pivots complete
 ``log det(ΛᵀZᵀWZΛ + I)``; the trailing ``m × m`` corner is the Cholesky factor of
 the dense columns' Schur complement (for a mixed model: ``R_X`` and ``r_yy``).
 """
@@ -34,7 +35,7 @@ class DenseRest:
     Parameters
     ----------
     cp : CrossProducts
-    update : MapUpdate or ProductUpdate
+    update : MapUpdate, DenseUpdate or ProductUpdate
         Block 1's rank update of the later blocks (:mod:`.rankupdate`).
     """
 

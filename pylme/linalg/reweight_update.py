@@ -51,7 +51,7 @@ def update_pattern(cp: CrossProducts, update, route: str = "auto"):
     ----------
     cp : CrossProducts
         The *structure* of every later system (its values are irrelevant).
-    update : MapUpdate or ProductUpdate
+    update : MapUpdate, DenseUpdate or ProductUpdate
         The :mod:`.rankupdate` object built from ``cp``; its ``keys`` are kept.
     route : {"auto", "map", "dense", "product"}
         "auto" compares estimated costs (a ``ProductUpdate`` always stays a product).

@@ -56,7 +56,7 @@ class SparseRest:
     Parameters
     ----------
     cp : CrossProducts
-    update : MapUpdate or ProductUpdate
+    update : MapUpdate, DenseUpdate or ProductUpdate
         Block 1's rank update of the later blocks (:mod:`.rankupdate`).
     bvec0, corr0, templates0 :
         Block 1's ``B``, the dense-column corrections and the later templates at a
