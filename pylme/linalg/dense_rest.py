@@ -20,7 +20,8 @@ from scipy.linalg import lapack, solve_triangular
 from ..errors import NumericalError
 from .crossprod import CrossProducts
 from .errors import PivotError
-from .eval_kernels import base_and_update, copy_lower, finish_dense, log_diagonal_sum, scatter_add, scatter_map
+from .eval_kernels import (base_and_update, copy_lower, finish_dense, log_diagonal_sum, scatter_add, scatter_map,
+                           sweep_scalar)
 from .rankupdate import ProductUpdate
 
 __all__ = ["DenseRest", "DenseRestFactor", "lower_tail"]
@@ -60,6 +61,10 @@ class DenseRest:
         # streaming its coefficients is faster: InstEval 3.4 ms against 5.9 ms by rows.)
         self._rows = _row_scatter_arrays(cp) if r and isinstance(update, ProductUpdate) else None
         self._rows_b_shape = (cp.first.nlevels, cp.first.width, cp.first.width)
+        # scalar later blocks: the map's keys by row, for the one-pass assembly (sweep_scalar)
+        self._scalar = bool(r) and all(k == 1 for _, _, k in self._blocks)
+        self._key_ptr = np.searchsorted(update.keys // rdiv, np.arange(r + 1)).astype(np.int64) if self._scalar else None
+        self._levels = np.array([nl for _, nl, _ in self._blocks], dtype=np.int64)
 
     def reweighted(self, cp: CrossProducts, update) -> "DenseRest":
         """The same structure with ``cp``'s values and ``update`` (a new object).
@@ -108,13 +113,17 @@ class DenseRest:
         work : dict, optional
             Scratch of the rank update's route (:meth:`.rankupdate.DenseUpdate.subtract`).
         """
+        csr = getattr(self._update, "csr_arrays", None)
+        if self._rows is None and self._scalar and csr is not None:
+            lam = np.repeat(np.array([float(t[0, 0]) for t in templates]), self._levels)
+            sweep_scalar(out, self._base, self.r, self._pos, self._key_ptr, *csr(), bvec, corr_dr.T, corr_dd, lam)
+            return
         if self._rows is not None:
             base_and_update(out, self._base, self.r, *self._rows, bvec.reshape(self._rows_b_shape))
         else:
             copy_lower(out, self._base)
         flat = out.reshape(-1)
         if self._rows is None and self._pos.size:
-            csr = getattr(self._update, "csr_arrays", None)
             if csr is not None:
                 indptr, indices, data = csr()
                 scatter_map(flat, self._pos, indptr, indices, data, bvec)

@@ -41,7 +41,7 @@ import numpy as np  # noqa: E402
 
 from .chol_kernels import pairwise_sum  # noqa: E402
 
-__all__ = ["first_block", "csr_rows_times", "times_blocks", "copy_lower", "base_and_update", "scatter_map",
+__all__ = ["first_block", "csr_rows_times", "times_blocks", "copy_lower", "base_and_update", "sweep_scalar", "scatter_map",
            "map_accumulate", "scatter_add", "finish_dense", "log_diagonal_sum"]
 
 _njit = numba.njit(cache=True, error_model="numpy", fastmath=False, nogil=True)
@@ -296,6 +296,46 @@ def base_and_update(ws, base, r, indptr, cols, vals, t_indptr, t_rows, t_vals, b
                         break
                     ws[a, b] -= yd * t_vals[e]
             p = q
+
+
+@_njit
+def sweep_scalar(ws, base, r, pos, key_ptr, indptr, indices, data, bvec, corr_rd, corr_dd, lam):
+    """The whole trailing matrix in one pass, row by row, when every later block is scalar.
+
+    Row ``a`` is copied from ``base``, receives block 1's rank update from the stored map
+    (keys of row ``a``: ``key_ptr[a]:key_ptr[a+1]``, positions ``pos``), then, for a later
+    row, is scaled by ``λ_a λ_b`` with 1 added on the diagonal, or, for a dense row, has
+    its corrections subtracted and is scaled by ``λ_b`` — each entry the operations of
+    :func:`copy_lower` + :func:`scatter_map` + :func:`finish_dense` in their order, while
+    the row is in cache (InstEval: one pass over 1157² instead of three).
+
+    Parameters
+    ----------
+    lam : (r,) ``Λ_r``'s diagonal.
+    """
+    size = ws.shape[0]
+    for a in range(size):
+        for b in range(a + 1):
+            ws[a, b] = base[a, b]
+        if a < r:
+            start = a * size
+            for i in range(key_ptr[a], key_ptr[a + 1]):
+                s = 0.0
+                for p in range(indptr[i], indptr[i + 1]):
+                    s += np.float64(data[p]) * bvec[indices[p]]
+                ws[a, pos[i] - start] += s
+            la = lam[a]
+            for b in range(a + 1):
+                ws[a, b] *= la * lam[b]
+            ws[a, a] += 1.0
+        else:
+            j = a - r
+            for b in range(r):
+                ws[a, b] -= corr_rd[b, j]
+            for i in range(j + 1):
+                ws[a, r + i] -= corr_dd[j, i]
+            for b in range(r):
+                ws[a, b] *= lam[b]
 
 
 @_njit
