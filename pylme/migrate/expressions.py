@@ -166,7 +166,9 @@ def _binary(node: RNode, ctx: Context) -> tuple[str, int]:
             return f"np.arange({lo}, {hi - 1}, -1)", ATOM
         return f"np.arange({translate_expr(lhs, ctx)}, {wrap(tx(rhs, ctx), ADD)} + 1)", ATOM
     if op == "%*%":
-        return f"{wrap(tx(lhs, ctx), MUL)} @ {wrap(tx(rhs, ctx), MUL + 1)}", MUL
+        # R's matrix product is positional: pandas' @ would align names
+        ctx.need_import("import numpy as np")
+        return f"np.asarray({translate_expr(lhs, ctx)}) @ np.asarray({translate_expr(rhs, ctx)})", MUL
     if op == "%$%":  # magrittr's exposition pipe: with(lhs, rhs)
         from .parse import Arg, synth_call, synth_identifier
 

@@ -333,11 +333,23 @@ def data_frame(columns: dict) -> pd.DataFrame:
 
 
 def expand_grid(columns: dict) -> pd.DataFrame:
-    """R ``expand.grid()``: every combination, the first column varying fastest."""
+    """R ``expand.grid()``: every combination, the first column varying fastest; text
+    columns become factors with the levels in the order given (R's default
+    ``stringsAsFactors = TRUE``)."""
     names = list(columns)
     index = pd.MultiIndex.from_product([list(np.atleast_1d(columns[k])) for k in reversed(names)],
                                        names=list(reversed(names)))
-    return index.to_frame(index=False)[names]
+    out = index.to_frame(index=False)[names].reset_index(drop=True)
+    for k in names:
+        given = columns[k]
+        if isinstance(given, pd.Series) and isinstance(given.dtype, pd.CategoricalDtype):
+            out[k] = pd.Categorical(out[k], categories=given.cat.categories,
+                                    ordered=given.cat.ordered)
+            continue
+        values = list(np.atleast_1d(given))
+        if values and all(isinstance(v, str) for v in values):
+            out[k] = pd.Categorical(out[k], categories=list(dict.fromkeys(values)))
+    return out
 
 
 def contrast_table(x: Any, name: str = "contr.treatment") -> pd.DataFrame:
@@ -524,6 +536,13 @@ def bind_list(parts: Any, axis: int = 0) -> Any:
     the list's names and the vectors' names, as R's ``rbind``/``cbind`` name them."""
     items = list(parts.values()) if isinstance(parts, dict) else list(parts)
     if all(isinstance(v, pd.DataFrame) for v in items):
+        return pd.concat(items, axis=axis)
+    if any(isinstance(v, pd.DataFrame) for v in items):
+        # a matrix and vectors: the vectors matched by position to the frame's rows
+        frame = next(v for v in items if isinstance(v, pd.DataFrame))
+        index = frame.index if axis == 1 else frame.columns
+        items = [v if isinstance(v, pd.DataFrame) else
+                 pd.Series(np.asarray(v), index=index) for v in items]
         return pd.concat(items, axis=axis)
     keys = list(parts.keys()) if isinstance(parts, dict) else None
     first = items[0] if items else None

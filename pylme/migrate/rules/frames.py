@@ -90,6 +90,8 @@ def _without_row_names(call):
 
 
 def _is_vector_node(node, ctx) -> bool:
+    if node.type in ("string", "float", "integer", "true", "false"):
+        return False  # a single value, recycled by R
     if node.type == "binary_operator" and node.op == ":":
         return True
     if node.type == "call" and node.call_name() in ("c", "seq", "rep", "seq_len", "factor",
@@ -317,6 +319,10 @@ def bind(call, ctx):
     if all(k in VECTOR_KINDS for k in kinds):
         items = ", ".join(f'"{a.name or a.value.text}": {ctx.expr(a.value)}' for a in values)
         return f"pd.DataFrame({{{items}}})"
+    if all(a.name is None for a in values):
+        # vectors side by side, matched by position (R's cbind), rows named by the first
+        ctx.need_import(RB)
+        return f"rbase.bind_list([{', '.join(ctx.expr(a.value) for a in values)}], axis=1)"
     parts = ", ".join(f'pd.Series({ctx.expr(a.value)}, name="{a.name}")' if a.name
                       else ctx.expr(a.value) for a in values)
     return f"pd.concat([{parts}], axis=1)"

@@ -151,8 +151,11 @@ def col(value: Any) -> Any:
     if isinstance(value, str):
         return _name(value)
     arr = np.asarray(value)
-    if arr.ndim == 0:
-        return col(arr.item())
+    if arr.ndim == 0:  # one colour: a number indexes the palette
+        v = arr.item()
+        if isinstance(v, str):
+            return _name(v)
+        return "white" if int(v) == 0 else PALETTE[(int(v) - 1) % len(PALETTE)]
     if arr.dtype.kind in "iuf":
         return [("white" if int(v) == 0 else PALETTE[(int(v) - 1) % len(PALETTE)]) for v in arr]
     return [_name(str(v)) for v in arr]
