@@ -24,7 +24,8 @@ Exit status
 0  every model and anova passes (unsupported models and models R failed on are listed,
    not failures)
 1  a mismatch: a quantity outside its tier, pylme failing where R succeeded, a model
-   whose inputs could not be captured, an unpaired fit (``--python``)
+   whose inputs could not be captured, an unpaired fit or a Python script that exited with
+   an error (``--python``)
 2  usage or script error before any capture (the script does not exist or parse, R/rpy2
    unavailable, the capture child died)
 3  timeout (``--timeout``): the R script, or the Python script, ran too long; the models
@@ -61,8 +62,8 @@ _PYTHON_GRACE = 30.0
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of the ``verify`` sub-command."""
     parser.description = __doc__.split("\n\n")[0]
-    parser.epilog = ("exit status: 0 all pass, 1 any mismatch, 2 usage/script error before "
-                     "any capture, 3 timeout")
+    parser.epilog = ("exit status: 0 all pass, 1 any mismatch (or the --python script "
+                     "exited with an error), 2 usage/script error before any capture, 3 timeout")
     parser.add_argument("script", type=Path, help="the R script to run and verify")
     parser.add_argument("--python", type=Path, default=None, metavar="SCRIPT.py",
                         help="a Python translation: compare its pylme fits with R's")
@@ -88,7 +89,7 @@ def handler(args: argparse.Namespace) -> int:
         print(f"pylme verify: no such Python script: {args.python}", file=sys.stderr)
         return EXIT_USAGE
     notes: list[str] = []
-    python_late = [False]  # set by _record_python when the Python script was interrupted
+    python_run = {"late": False, "exit": 0}  # how the Python script ended (_record_python)
     with tempfile.TemporaryDirectory(prefix="pylme-verify-") as tmp:
         captured = _capture(script, Path(tmp) / "r.pickle", args)
         if isinstance(captured, int):
@@ -101,7 +102,7 @@ def handler(args: argparse.Namespace) -> int:
         recorded = None
         if args.python is not None:
             recorded = _record_python(Path(args.python), Path(tmp) / "py.pickle", args, notes,
-                                      python_late)
+                                      python_run)
             if isinstance(recorded, int):
                 return recorded
     from conformance.bridge.compare import pair_python, verify_captures
@@ -113,7 +114,7 @@ def handler(args: argparse.Namespace) -> int:
     else:
         models, anovas = pair_python(captured, recorded), []
         mode = f"python script {args.python}"
-    late = bool(timed_out) or python_late[0]
+    late = bool(timed_out) or python_run["late"]
     outcome = Outcome(str(script), models, anovas, captured.script_error, mode,
                       captured.versions, notes, late)
     print(console_table(outcome))
@@ -122,11 +123,15 @@ def handler(args: argparse.Namespace) -> int:
     if args.html is not None:
         print(f"HTML report: {write_html(args.html, outcome)}")
     if late:
-        slow = " and ".join(str(p) for p, was in ((script, timed_out), (args.python, python_late[0]))
+        slow = " and ".join(str(p) for p, was in ((script, timed_out), (args.python, python_run["late"]))
                             if was)
         print(f"pylme verify: {slow} ran longer than --timeout {args.timeout:g}s",
               file=sys.stderr)
         return EXIT_TIMEOUT
+    if python_run["exit"]:  # a translation that crashes is a failed migration
+        print(f"pylme verify: {args.python} exited with status {python_run['exit']}",
+              file=sys.stderr)
+        return EXIT_MISMATCH
     return EXIT_MISMATCH if outcome.failed else EXIT_OK
 
 
@@ -182,9 +187,9 @@ def _capture(script: Path, out: Path, args: argparse.Namespace):
 
 
 def _record_python(script: Path, out: Path, args: argparse.Namespace, notes: list,
-                   late_flag: list):
-    """The Python script's recorded fits, or an exit status (``late_flag[0]`` set when the
-    script was interrupted at ``--timeout``)."""
+                   run: dict):
+    """The Python script's recorded fits, or an exit status (``run["late"]`` set when the
+    script was interrupted at ``--timeout``, ``run["exit"]`` when it exited with an error)."""
     from pylme.recording import ENV_VAR, load
 
     env = _child_env()
@@ -196,12 +201,13 @@ def _record_python(script: Path, out: Path, args: argparse.Namespace, notes: lis
               file=sys.stderr)
         return EXIT_TIMEOUT
     if late:
-        late_flag[0] = True
+        run["late"] = True
         notes.append(f"the Python script ran longer than --timeout {args.timeout:g}s and was "
                      "interrupted; its fits before that are compared")
     elif code != 0:
+        run["exit"] = code
         notes.append(f"the Python script exited with status {code}; its fits before the "
-                     "error are compared")
+                     "error are compared, and verify fails")
     if not out.exists():
         return []
     return load(out)
