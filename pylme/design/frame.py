@@ -267,6 +267,7 @@ def model_frame(
     offset=None,
     na_action: str = "omit",
     reference: ModelFrame | None = None,
+    drop_unused_levels: bool = True,
 ) -> ModelFrame:
     """Evaluate a formula's variables in ``data`` (R: ``model.frame``).
 
@@ -286,6 +287,9 @@ def model_frame(
         dropped and a level the fit never saw is an error.  Pass the right-hand side
         only when ``data`` has no response (R: ``delete.response``); a ``poly``/``scale``
         call the fitted frame does not know is fitted afresh on ``data``.
+    drop_unused_levels : bool
+        R's ``drop.unused.levels``: ``True`` as ``lme4::lFormula`` builds its frame,
+        ``False`` as ``model.frame.default`` (and so ``model.matrix``) does by default.
 
     Returns
     -------
@@ -331,7 +335,7 @@ def model_frame(
     kept = np.flatnonzero(~missing)
     if kept.size == 0:
         raise DataError("0 (non-NA) cases")
-    drop_levels = reference is None
+    drop_levels = reference is None and drop_unused_levels
     columns = {name: _subset(v, kept, drop_levels) for name, v in zip(t.variable_names, values)}
     offset_total = _offset_sum(t, columns, None if o is None else o[kept])
     return ModelFrame(

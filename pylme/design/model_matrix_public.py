@@ -3,7 +3,7 @@
 A thin public face of :func:`pylme.design.model_matrix.model_matrix` (the machinery
 ``lmer``/``glmer`` use for X): the model frame is built first (R's ``model.frame``:
 rows with a missing value in any variable of the formula, response included, are
-dropped), then the columns are coded with R's names, order and contrasts, the
+dropped; unused factor levels are kept), then the columns are coded with R's names, order and contrasts, the
 defaults coming from :func:`pylme.options` (R's ``getOption("contrasts")``).
 """
 
@@ -59,7 +59,9 @@ def model_matrix(formula: str, data: pd.DataFrame, contrasts: Mapping[str, Any] 
     if find_bars(parsed.rhs):
         raise FormulaError("model_matrix() codes fixed-effects formulas; the formula has "
                            "random-effects terms (use its fixed part, lme4's nobars())")
-    frame = model_frame(parsed, data, na_action=na_action)
+    # R's model.frame keeps unused factor levels (drop.unused.levels = FALSE): model.matrix
+    # gives them all-zero columns, where lme4's frame drops them
+    frame = model_frame(parsed, data, na_action=na_action, drop_unused_levels=False)
     dm = _design_matrix(frame.terms, frame, contrasts)
     out = pd.DataFrame(dm.values, index=frame.row_labels, columns=list(dm.columns))
     out.attrs["assign"] = [int(a) for a in dm.assign]

@@ -61,3 +61,19 @@ def test_same_columns_as_lmer_X():
     fit = pylme.lmer("angle ~ recipe * temperature + (1 | replicate)", d)
     m = pylme.model_matrix("angle ~ recipe * temperature", d)
     assert list(m.columns) == list(fit.inputs.X_columns)
+
+
+def test_unused_levels_are_kept_as_r_model_matrix_keeps_them():
+    # R 4.2.2: d <- data.frame(y = 1:4, f = factor(c("a","b","a","b"), levels = c("a","b","c")),
+    #   s = c("u","v","u","v")); model.matrix(y ~ f + s, d) has columns (Intercept) fb fc sv,
+    #   fc all zero (model.frame's drop.unused.levels = FALSE), assign 0 1 1 2;
+    #   model.matrix(y ~ f, d[d$f == "a", ]) keeps fb and fc, both all zero, rows "1", "3"
+    d = pd.DataFrame({"y": [1, 2, 3, 4], "f": pd.Categorical(list("abab"), categories=list("abc")),
+                      "s": list("uvuv")})
+    full = pylme.model_matrix("y ~ f + s", d)
+    assert list(full.columns) == ["(Intercept)", "fb", "fc", "sv"]
+    np.testing.assert_array_equal(full.to_numpy(), [[1, 0, 0, 0], [1, 1, 0, 1], [1, 0, 0, 0], [1, 1, 0, 1]])
+    assert full.attrs["assign"] == [0, 1, 1, 2]
+    part = pylme.model_matrix("y ~ f", d[d.f == "a"])
+    assert list(part.columns) == ["(Intercept)", "fb", "fc"] and list(part.index) == [0, 2]
+    np.testing.assert_array_equal(part.to_numpy(), [[1, 0, 0], [1, 0, 0]])
