@@ -9,16 +9,38 @@ NP = "import numpy as np"
 PD = "import pandas as pd"
 
 
-@register("library", "require", "requireNamespace", "suppressPackageStartupMessages",
-          visible=False)
+_LOADS = ("library", "require", "requireNamespace")
+
+
+def _only_loads(node) -> bool:
+    """``library(x)``, or ``{library(x); require(y)}``: package loading and nothing else."""
+    if node.type == "braced_expression":
+        body = [c for c in node.children if not c.is_comment]
+        return bool(body) and all(_only_loads(c) for c in body)
+    return node.type == "call" and node.call_name() in _LOADS
+
+
+@register(*_LOADS, "suppressPackageStartupMessages", visible=False)
 def library(call, ctx):
-    """``library(lme4)`` -> nothing: the Python imports are added where used."""
+    """``library(lme4)`` -> nothing: the Python imports are added where used; so is
+    ``suppressPackageStartupMessages({library(lme4); library(dplyr)})``."""
     if call.name == "suppressPackageStartupMessages" and call.args:
         inner = call.args[0].value
-        if inner.type == "call" and inner.call_name() in ("library", "require"):
+        if _only_loads(inner):
             return ""
         return ctx.expr(inner)
     return ""
+
+
+@register("suppressMessages", "suppressWarnings")
+def suppress(call, ctx):
+    """``suppressMessages(expr)`` / ``suppressWarnings(expr)`` -> ``expr``: its value, with
+    pylme's messages and warnings still shown (Python warnings; silence them with
+    :mod:`warnings` where that matters); around package loading -> nothing."""
+    if not call.args:
+        return "None"
+    inner = call.args[0].value
+    return "" if _only_loads(inner) else ctx.expr(inner)
 
 
 @register("print", visible=False)
