@@ -303,3 +303,16 @@ def is_singular(call, ctx):
 
 
 del Arg
+
+
+@register("coef", "coefficients", priority=4)
+def summary_coefficients(call, ctx):
+    """``coef(summary(m))`` of a mixed model -> ``m.summary().coefficients``: the fixed-effects
+    table lme4 (or lmerTest, with its df and p-values) prints, as a DataFrame."""
+    inner = _model_of(call, ctx)
+    if inner is None or inner.type != "call" or inner.call_name() != "summary":
+        return None
+    model = inner.args[0].value if inner.args else None
+    if model is None or not _is_model(model, ctx, allow_unknown=False):
+        return None
+    return f"{wrap(tx(inner, ctx), ATOM)}.coefficients"
