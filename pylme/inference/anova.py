@@ -101,6 +101,17 @@ class AnovaResult:
         """The table's row names (R's ``row.names()``)."""
         return self.table.index
 
+    @property
+    def iloc(self) -> Any:
+        """Positional access to the table (R's ``a[2, "Pr(>Chisq)"]`` is
+        ``a.iloc[1]["Pr(>Chisq)"]``), as on a DataFrame."""
+        return self.table.iloc
+
+    @property
+    def loc(self) -> Any:
+        """Label access to the table (``a.loc["m1", "Chisq"]``), as on a DataFrame."""
+        return self.table.loc
+
     def to_frame(self) -> pd.DataFrame:
         """A copy of the table as a plain DataFrame."""
         return self.table.copy()

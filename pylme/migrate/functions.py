@@ -6,7 +6,54 @@ from .context import Context
 from .names import py_name
 from .parse import RNode
 
-__all__ = ["function_expr", "params_text"]
+__all__ = ["function_expr", "params_text", "copied_on_modify"]
+
+_ASSIGN = ("<-", "=")
+
+
+def _root(lhs: RNode) -> str | None:
+    """The variable a replacement assignment changes: ``d`` in ``d$y``, ``d[i, j]``,
+    ``names(d)[2]``, ``d$h[[1]]``; None for a plain name."""
+    node = lhs
+    while True:
+        if node.type == "identifier":
+            return None if node is lhs else node.text
+        if node.type == "extract_operator":
+            node = node.field("lhs")
+        elif node.type in ("subset", "subset2"):
+            node = node.field("function")
+        elif node.type == "call" and node.args and node.args[0].value is not None:
+            node = node.args[0].value  # names(d) <- ..., levels(d$f) <- ...
+        else:
+            return None
+        if node is None:
+            return None
+
+
+def copied_on_modify(node: RNode) -> list[str]:
+    """Variables a function changes in place (``d$y <- v``, ``d[i] <- v``) without ever
+    assigning them whole: R copies such a value on its first change, so the caller's
+    (or the script's) object never changes; the translated ``def`` starts with
+    ``d = d.copy()`` for each.  Nested functions are their own business."""
+    changed: list[str] = []
+    whole: set[str] = set()
+    body = node.field("body")
+    stack = [body] if body is not None else []
+    while stack:
+        n = stack.pop()
+        if n.type == "function_definition":
+            continue
+        if n.type == "binary_operator" and n.op in _ASSIGN:
+            lhs = n.field("lhs")
+            if lhs is not None and lhs.type == "identifier":
+                whole.add(lhs.text)
+            elif lhs is not None:
+                root = _root(lhs)
+                if root is not None and root not in changed:
+                    changed.append(root)
+        stack.extend(reversed(n.children))
+        stack.extend(a.value for a in reversed(n.args) if a.value is not None)
+    return [name for name in changed if name not in whole]
 
 
 def lazy_defaults(node: RNode) -> list[tuple[str, RNode]]:

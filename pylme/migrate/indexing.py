@@ -149,6 +149,12 @@ def _df_index(base: str, rows: RNode | None, cols: RNode | None, ctx: Context, n
     if rcls in ("numeric", "negative") or ccls in ("numeric", "negative"):
         r = ":" if rows is None else _iloc_part(rows, rcls, ctx)
         if ccls in ("character",):
+            if _scalar_position(rows, ctx):
+                # one row: a single column gives the cell (R's drop = TRUE), several a
+                # one-row frame; .iloc[i] alone would be a Series with no .loc[:, ...]
+                if cols.type == "string":
+                    return f"{base}.iloc[{r}][{_cols(cols, ctx)}]"
+                return f"{base}.iloc[[{r}]].loc[:, {_cols(cols, ctx)}]"
             return f"{base}.iloc[{r}].loc[:, {_cols(cols, ctx)}]"
         c = ":" if cols is None else _iloc_part(cols, ccls, ctx, base=base)
         return f"{base}.iloc[{r}, {c}]"

@@ -229,7 +229,7 @@ def _loop(node: RNode, ctx: Context, cond: RNode | None) -> list[str]:
 
 def function_def_lines(name: str, node: RNode, ctx: Context) -> list[str]:
     """``def name(params):`` with the body; its last value is returned, as in R."""
-    from .functions import lazy_defaults, params_text
+    from .functions import copied_on_modify, lazy_defaults, params_text
 
     ctx.push_scope()
     try:
@@ -240,6 +240,12 @@ def function_def_lines(name: str, node: RNode, ctx: Context) -> list[str]:
         pre = []
         for pname, default in lazy_defaults(node):
             pre += [f"if {py_name(pname)} is None:", f"    {py_name(pname)} = {ctx.expr(default)}"]
+        # R copies on modify: an argument the function changes in place is the function's
+        # own copy, never the caller's object (replicate() passes the script's variables
+        # it changes as arguments, so they are copied too)
+        params = {pname for pname, _ in node.params}
+        pre += [f"{py_name(v)} = {py_name(v)}.copy()" for v in copied_on_modify(node)
+                if v in params]
         body = _body(node.field("body"), ctx, is_return=True)
         outer = sorted(ctx.outer_names[-1])
         enclosing = [n for scope in ctx.defined[1:-1] for n in scope]
