@@ -61,6 +61,10 @@ class Context:
     kinds: list[dict[str, str]] = field(default_factory=lambda: [{}])
     seeded: bool = False
     lmertest: bool = False
+    #: the script may code factors otherwise than by treatment contrasts (options(contrasts=),
+    #: contrasts<-, contrasts=, ordered factors, data that may hold them): lm/glm/aov
+    #: formulas then go through rbase.r_formula
+    r_contrasts: bool = False
     in_condition: bool = False
     functions: set[str] = field(default_factory=set)
     assigned: set[str] = field(default_factory=set)

@@ -15,7 +15,6 @@ recycling, ``cut``'s interval labels, ``rep``/``seq``'s argument forms.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any, Sequence
 
 import numpy as np
@@ -27,7 +26,7 @@ __all__ = ["factor", "relevel", "droplevels", "table", "paste", "paste0", "rep",
            "cut", "r_levels", "as_numeric", "strings_as_factors", "tapply", "aggregate",
            "r_str", "sprintf", "data_frame", "expand_grid", "contrast_table", "drop1",
            "interaction", "set_levels", "stop", "RError", "merge", "r_mean", "simplify",
-           "blank_to_na", "bind_list", "scale", "r_names"]
+           "blank_to_na", "bind_list", "scale", "r_names", "r_formula", "r_term_name"]
 
 
 def _values(x: Any) -> np.ndarray:
@@ -460,32 +459,17 @@ def scale(x: Any, center: bool = True, scale: bool = True) -> Any:
     return pd.Series(out, index=x.index, name=x.name) if isinstance(x, pd.Series) else out
 
 
-_PATSY_LEVEL = re.compile(r"^(?:C\((?P<cvar>[^,]+),[^)]*\)|(?P<var>[^\[]+))\[(?P<code>[TS])\.(?P<level>.*)\]$")
-
-
-def _r_term_name(name: str, levels: dict) -> str:
-    parts = []
-    for part in name.split(":"):
-        m = _PATSY_LEVEL.match(part)
-        if m is None:
-            part = part.replace(" ** ", "^").replace("**", "^").replace("np.", "")
-            parts.append("(Intercept)" if part == "Intercept" else part)
-            continue
-        var = (m.group("cvar") or m.group("var")).strip()
-        level = m.group("level")
-        if m.group("code") == "S":  # sum contrasts: R numbers the columns 1..k-1
-            known = levels.get(var)
-            level = str(known.index(level) + 1) if known and level in known else level
-        parts.append(f"{var}{level}")
-    return ":".join(parts)
-
-
 def r_names(values: Any, fit: Any = None) -> Any:
     """statsmodels' coefficient names as R's ``coef(lm)`` names them: ``(Intercept)``,
     ``groupb`` for patsy's ``group[T.b]``, ``group1`` for ``C(group, Sum)[S.a]``,
-    ``I(x^2)`` and ``log(x)`` for ``I(x ** 2)`` and ``np.log(x)``."""
+    ``temp.L`` for ``C(temp, Poly).Linear``, ``I(x^2)`` and ``log(x)`` for ``I(x ** 2)``
+    and ``np.log(x)`` (:func:`pylme.migrate.rcontrasts.r_term_name`); the rows of an
+    anova table likewise (``operator`` for ``C(operator, Sum)``)."""
     levels = {}
-    design = getattr(getattr(getattr(fit, "model", None), "data", None), "design_info", None)
+    data = getattr(getattr(fit, "model", None), "data", None)
+    # patsy's design: statsmodels < 0.15 keeps it as data.design_info, 0.15 as model_spec
+    design = getattr(data, "design_info", None) or getattr(data, "model_spec", None) \
+        or getattr(getattr(data, "orig_exog", None), "design_info", None)
     if design is not None:
         for factor, info in design.factor_infos.items():
             if getattr(info, "categories", None) is not None:
@@ -493,9 +477,10 @@ def r_names(values: Any, fit: Any = None) -> Any:
                 name = name[2:name.index(",")] if name.startswith("C(") else name
                 levels[name.strip()] = [str(c) for c in info.categories]
     if isinstance(values, (pd.Series, pd.DataFrame)):
-        return values.rename(index=lambda n: _r_term_name(str(n), levels))
+        return values.rename(index=lambda n: r_term_name(str(n), levels))
     return values
 
 
 # data frame operations, in their own module (re-exported: translations call rbase.*)
 from .rframe import bind_list, blank_to_na, merge, simplify  # noqa: E402
+from .rcontrasts import r_formula, r_term_name  # noqa: E402

@@ -56,6 +56,24 @@ def _sourced_functions(node: RNode, base_dir: Path | None, ctx: Context) -> None
             ctx.functions.add(unquote_name(sub.field("lhs").text))
 
 
+# calls after which a factor may be coded otherwise than by contr.treatment: contrasts set
+# (options, contrasts<-, contrasts= arguments), ordered factors made, or data read that may
+# hold ordered factors (R's own files, package datasets: lme4's cake)
+_RECODING_CALLS = {"options", "contrasts", "contrasts<-", "ordered", "as.ordered", "readRDS",
+                   "read_rds", "load", "data", "C"}
+_RECODING_ARGS = {"contrasts", "ordered"}
+
+
+def _may_recode(node: RNode) -> bool:
+    name = node.call_name() or ""
+    if name == "options":
+        return any(a.name == "contrasts" for a in node.args)
+    return name in _RECODING_CALLS or name.startswith("contr.") \
+        or any(a.name in _RECODING_ARGS for a in node.args) \
+        or any(a.value is not None and a.value.type == "identifier" and a.value.text == "cake"
+               for a in node.args)
+
+
 def _prescan(program: RNode, ctx: Context, base_dir: Path | None = None) -> None:
     """What the whole script decides: functions it defines (or sources), whether it
     seeds R's RNG, whether lmerTest is attached."""
@@ -72,6 +90,8 @@ def _prescan(program: RNode, ctx: Context, base_dir: Path | None = None) -> None
                 ctx.functions.add(unquote_name(target.text))
         if node.type == "call" and node.call_name() == "set.seed":
             ctx.seeded = True
+        if node.type == "call" and _may_recode(node):
+            ctx.r_contrasts = True
         if node.type == "call" and node.call_name() in ("library", "require") and node.args \
                 and node.args[0].value is not None and \
                 node.args[0].value.text.strip("\"'") == "lmerTest":

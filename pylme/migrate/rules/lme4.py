@@ -305,7 +305,19 @@ def is_singular(call, ctx):
 del Arg
 
 
-@register("coef", "coefficients", priority=4)
+def _coef_kind(call, ctx):
+    """The kind of ``coef(x)`` (this rule outranks the lm one, so it answers for both):
+    the coefficient table of ``coef(summary(merMod))``, the named vector of an lm's."""
+    obj = call.arg("object", 0)
+    if obj is None:
+        return None
+    if obj.type == "call" and obj.call_name() == "summary":
+        return "df" if obj.args and _is_model(obj.args[0].value, ctx, allow_unknown=False) \
+            else None
+    return "vector" if ctx.kind_of(obj) in ("lm", "glm", "aov") else None
+
+
+@register("coef", "coefficients", priority=4, returns=_coef_kind)
 def summary_coefficients(call, ctx):
     """``coef(summary(m))`` of a mixed model -> ``m.summary().coefficients``: the fixed-effects
     table lme4 (or lmerTest, with its df and p-values) prints, as a DataFrame."""

@@ -9,7 +9,11 @@ stream when the script calls ``set.seed``.
 
 from __future__ import annotations
 
+import re
+
 from ..expressions import ATOM, tx, wrap
+from ..names import py_name
+from ..parse import unquote_name
 from . import register
 from .lme4 import formula_arg
 
@@ -46,6 +50,42 @@ def _data_arg(m, call, ctx) -> str:
     return "{}"
 
 
+def _coded(formula: str, m, call, ctx) -> str:
+    """The formula with R's contrasts (:func:`pylme.migrate.rbase.r_formula`) where the
+    script may code a factor otherwise than patsy's treatment contrasts: it sets
+    ``options(contrasts=)``, ``contrasts<-`` or ``contrasts=``, or has ordered factors
+    (R codes them with ``contr.poly``); plain scripts keep the plain formula."""
+    recorded = getattr(ctx, "column_contrasts", {})
+    data = m.get("data")
+    per_frame = data is not None and data.type == "identifier" and data.text in recorded
+    if "data" not in m or not (ctx.r_contrasts or "contrasts" in m or per_frame):
+        return formula
+    if formula.startswith('"') and not re.search(r"[A-Za-z.]", formula.partition("~")[2]):
+        return formula  # y ~ 1: no factor to code
+    ctx.need_import("from pylme.migrate import rbase")
+    extra = ""
+    if "contrasts" in m:
+        extra = f", {_contrasts_dict(m['contrasts'], ctx)}"
+    elif per_frame:
+        extra = f", contrasts_{py_name(data.text)}"  # set by contrasts<- above
+    return f"rbase.r_formula({formula}, {ctx.expr(data)}{extra})"
+
+
+def _contrasts_dict(node, ctx) -> str:
+    """``contrasts = list(f = "contr.sum", g = contr.helmert)`` -> ``{"f": "contr.sum", ...}``
+    (contrasts by name; a contrast matrix is left to a TODO)."""
+    if not (node.type == "call" and node.call_name() == "list"):
+        return ctx.expr(node)
+    items = []
+    for a in node.args:
+        v = a.value
+        name = v.text.strip("\"'") if v is not None and v.type in ("string", "identifier") else ""
+        if a.name is None or not name.startswith("contr."):
+            ctx.todo(node, "contrasts= other than contrast names (list(f = \"contr.sum\"))")
+        items.append(f'"{unquote_name(a.name)}": "{name}"')
+    return "{" + ", ".join(items) + "}"
+
+
 def _check(m, call, ctx, allowed):
     for a in call.args:
         if a.name is not None and a.name not in allowed:
@@ -55,8 +95,9 @@ def _check(m, call, ctx, allowed):
 @register("lm", "aov", returns=lambda call, ctx: call.name)
 def lm(call, ctx):
     ctx.need_import(SMF)
-    m = call.match(("formula", "data", "subset", "weights", "na.action"))
-    _check(m, call, ctx, ("formula", "data", "weights"))
+    m = call.match(("formula", "data", "subset", "weights", "na.action", "method", "model",
+                    "x", "y", "qr", "singular.ok", "contrasts"))
+    _check(m, call, ctx, ("formula", "data", "weights", "contrasts"))
     if "subset" in m:
         ctx.todo(call.node, f"subset= in {call.name}()")
     data = _data_arg(m, call, ctx)
@@ -66,8 +107,9 @@ def lm(call, ctx):
     if "weights" in m:
         w = m["weights"]
         weights = f'{data}["{w.text}"]' if w.type == "identifier" and "data" in m else ctx.expr(w)
-        return f"smf.wls({sm_formula(m['formula'], ctx)}, data={data}, weights={weights}).fit()"
-    return f"smf.ols({sm_formula(m['formula'], ctx)}, data={data}).fit()"
+        return (f"smf.wls({_coded(sm_formula(m['formula'], ctx), m, call, ctx)}, data={data}, "
+                f"weights={weights}).fit()")
+    return f"smf.ols({_coded(sm_formula(m['formula'], ctx), m, call, ctx)}, data={data}).fit()"
 
 
 def _aov_error(text: str, data: str, call, ctx) -> str:
@@ -108,11 +150,13 @@ def family_code(node, ctx) -> str:
 @register("glm", returns="glm")
 def glm(call, ctx):
     ctx.need_import(SMF)
-    m = call.match(("formula", "family", "data", "weights", "subset", "na.action"))
-    _check(m, call, ctx, ("formula", "family", "data", "weights"))
+    m = call.match(("formula", "family", "data", "weights", "subset", "na.action", "start",
+                    "etastart", "mustart", "offset", "control", "model", "method", "x", "y",
+                    "singular.ok", "contrasts"))
+    _check(m, call, ctx, ("formula", "family", "data", "weights", "contrasts"))
     fam = family_code(m["family"], ctx) if "family" in m else None
     data = _data_arg(m, call, ctx)
-    args = [_glm_formula(m["formula"], ctx), f"data={data}"]
+    args = [_coded(_glm_formula(m["formula"], ctx), m, call, ctx), f"data={data}"]
     if fam:
         args.append(f"family={fam}")
     if "weights" in m:
@@ -193,7 +237,10 @@ def summary_aov(call, ctx):
     if o.type == "call" and "Error(" in o.text:
         return ctx.expr(o)  # AnovaRM's result prints its table
     ctx.need_import(SM)
-    return f"sm.stats.anova_lm({wrap(tx(o, ctx), ATOM)})"
+    if not ctx.r_contrasts:
+        return f"sm.stats.anova_lm({wrap(tx(o, ctx), ATOM)})"
+    ctx.need_import("from pylme.migrate import rbase")  # R's term names: operator, not C(...)
+    return f"rbase.r_names(sm.stats.anova_lm({wrap(tx(o, ctx), ATOM)}))"
 
 
 @register("anova", priority=2, returns="anova")
@@ -204,7 +251,11 @@ def anova_lm(call, ctx):
     ctx.need_import(SM)
     if any(ctx.kind_of(m) == "glm" for m in models):
         ctx.todo(call.node, "anova() of glm fits")
-    return f"sm.stats.anova_lm({', '.join(ctx.expr(m) for m in models)})"
+    table = f"sm.stats.anova_lm({', '.join(ctx.expr(m) for m in models)})"
+    if len(models) == 1 and ctx.r_contrasts:
+        ctx.need_import("from pylme.migrate import rbase")  # R's term names, not C(f, Sum)
+        return f"rbase.r_names({table})"
+    return table
 
 
 @register("predict", priority=2, returns="vector")
