@@ -54,9 +54,11 @@ for kernel in "${kernels[@]}"; do
     # The sweep of `pylme verify`/`migrate` over every bridge fixture script (minutes) ran
     # once in the README's test command; here a sample of fixtures stands for it below.
     # Left out too, as they compute nothing through pylme's BLAS paths: the R -> Python
-    # translator (tests/migrate), the benchmark table's structure and the datasets' files.
+    # translator (tests/migrate), the benchmark table's structure, the datasets' files and
+    # the fixture scripts run by R alone (tests/bridge/test_fixture_scripts.py).
     OPENBLAS_CORETYPE=$kernel $PY -m pytest -q -p no:cacheprovider -m "not fixture_sweep" \
         --ignore=tests/migrate --ignore=tests/benchmarks --ignore=tests/unit/datasets \
+        --ignore=tests/bridge/test_fixture_scripts.py \
         >"$log" 2>&1 || status=$?
     tail -n 1 "$log"
     if [ "$status" != 0 ]; then
