@@ -8,28 +8,18 @@ R's options restored afterwards (``options(contrasts=)`` is global in R).
 import json
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 from contrasts_cases import CONTRAST_CASES  # noqa: E402
 
-PRELUDE = "suppressPackageStartupMessages({library(lme4); library(jsonlite)})\n"
+from freeze_r_values import r_values as _r_values  # noqa: E402
 
 
 def r_values(cases: dict) -> dict:
-    parts = [PRELUDE, "out <- list()\n"]
-    for name, code in cases.items():
-        parts.append(f"op <- options()\nout[[{json.dumps(name)}]] <- local({{\n{code}\n"
-                     "list(names = names(result), values = unname(result))})\noptions(op)\n")
-    parts.append("cat(toJSON(out, digits = NA, na = 'null'))\n")
-    with tempfile.NamedTemporaryFile("w", suffix=".R", delete=False) as fh:
-        fh.write("".join(parts))
-    out = subprocess.run(["Rscript", fh.name], cwd=HERE, capture_output=True, text=True,
-                         check=True)
-    Path(fh.name).unlink()
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return _r_values(cases, "list(names = names(result), values = unname(result))",
+                     restore_options=True)
 
 
 def main() -> None:

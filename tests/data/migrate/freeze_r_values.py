@@ -17,12 +17,15 @@ from cases import CASES  # noqa: E402
 PRELUDE = "suppressPackageStartupMessages({library(lme4); library(jsonlite)})\n"
 
 
-def r_values(cases: dict) -> dict:
-    """Every snippet run in its own environment of one R session."""
+def r_values(cases: dict, value: str = "if (is.factor(result)) as.character(result) else "
+                                     "unname(result)", restore_options: bool = False) -> dict:
+    """Every snippet run in its own environment of one R session; ``value`` is the R
+    expression recorded from its ``result``; ``restore_options`` puts R's options back
+    after each snippet (``options(contrasts=)`` is global in R)."""
     parts = [PRELUDE, "out <- list()\n"]
     for name, code in cases.items():
-        parts.append(f"out[[{json.dumps(name)}]] <- local({{\n{code}\n"
-                     "if (is.factor(result)) as.character(result) else unname(result)})\n")
+        save, restore = ("op <- options()\n", "options(op)\n") if restore_options else ("", "")
+        parts.append(f"{save}out[[{json.dumps(name)}]] <- local({{\n{code}\n{value}}})\n{restore}")
     parts.append("cat(toJSON(out, digits = NA, na = 'null'))\n")
     with tempfile.NamedTemporaryFile("w", suffix=".R", delete=False) as fh:
         fh.write("".join(parts))
