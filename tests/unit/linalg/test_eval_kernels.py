@@ -22,6 +22,7 @@ from pylme.linalg import rankupdate
 from pylme.linalg.dense_rest import DenseRest
 from pylme.linalg.eval_kernels import first_block
 from pylme.linalg.rankupdate import DenseUpdate, MapUpdate, ProductUpdate
+from _random_templates import random_templates
 
 
 def _rng(*key) -> np.random.Generator:
@@ -47,16 +48,6 @@ def _design(kind: str, rng, n: int = 90):
     if kind == "one_k3":
         return [GroupedColumns(rng.integers(0, 9, n), rng.standard_normal((n, 3)), 9)]
     raise ValueError(kind)
-
-
-def _templates(blocks, rng):
-    out = []
-    for b in blocks:
-        k = b.width
-        t = np.tril(rng.uniform(-1.0, 1.0, (k, k)))
-        t[np.diag_indices(k)] = rng.uniform(0.2, 1.5, k)
-        out.append(t)
-    return out
 
 
 def _brute(blocks, dense, w, templates):
@@ -103,7 +94,7 @@ def test_fast_path_equals_dense_algebra_and_the_factor(kind, route, method):
     rng = _rng(kind, route, method)
     blocks, dense, w, system = _system(kind, route, method, rng)
     for _ in range(3):
-        templates = _templates(blocks, rng)
+        templates = random_templates(blocks, rng)
         logdet, tail = system.logdet_and_tail(templates)
         want_logdet, want_tail = _brute(blocks, dense, w, templates)
         assert logdet == pytest.approx(want_logdet, rel=1e-11)
@@ -143,7 +134,7 @@ def test_first_block_kernel_equals_the_numpy_factor(k):
 def test_one_workspace_per_thread_and_concurrent_evaluations_give_the_same_bits():
     rng = _rng("threads")
     blocks, dense, w, system = _system("mixed", "map", "dense", rng)
-    thetas = [_templates(blocks, rng) for _ in range(8)]
+    thetas = [random_templates(blocks, rng) for _ in range(8)]
     want = [system.logdet_and_tail(t) for t in thetas]
     work = system._workspace()
     for t in thetas:
@@ -176,7 +167,7 @@ def test_dense_rest_keeps_the_floor_benchmark_interface():
     """``assemble(ws, bvec, corr_dr, corr_dd, templates)`` as benchmarks/floor.py calls it."""
     rng = _rng("floor")
     blocks, dense, w, system = _system("slopes", "map", "dense", rng)
-    templates = _templates(blocks, rng)
+    templates = random_templates(blocks, rng)
     fac1 = factor_inflated(system._cp.a11, templates[0])
     corr_dr, corr_dd = system._corrections(fac1)
     rest = system._dense

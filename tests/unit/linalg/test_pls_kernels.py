@@ -18,6 +18,7 @@ import pytest
 
 from pylme.linalg import GroupedColumns, PivotError, ReweightPlan
 from pylme.linalg.reweight import DeferredFactor
+from _random_templates import random_templates
 
 RTOL = 1e-12
 
@@ -49,16 +50,6 @@ def _design(kind: str, rng, n: int = 90):
     raise ValueError(kind)
 
 
-def _templates(blocks, rng):
-    out = []
-    for b in blocks:
-        k = b.width
-        t = np.tril(rng.uniform(-1.0, 1.0, (k, k)))
-        t[np.diag_indices(k)] = rng.uniform(0.2, 1.5, k)
-        out.append(t)
-    return out
-
-
 def _reference(plan, weights, dense, templates, p, u_only):
     """The general path: BlockedFactor, β by the triangular solve, u by the block solve."""
     fac = plan.factor(weights, dense, templates)
@@ -87,7 +78,7 @@ def _case(kind, route, p=3, zero_weights=False):
     if zero_weights:
         weights[rng.random(n) < 0.3] = 0.0
     dense = np.column_stack([np.ones(n), rng.standard_normal((n, p - 1)), rng.standard_normal(n)])
-    return plan, weights, dense, _templates(blocks, rng)
+    return plan, weights, dense, random_templates(blocks, rng)
 
 
 @pytest.mark.parametrize("kind", ["one", "one_slope", "one_k3", "crossed", "crossed3", "nested", "slope_first"])
@@ -157,7 +148,7 @@ def test_uncovered_structure_keeps_general_path():
               GroupedColumns(rng.integers(0, 3, n), np.column_stack([ones, rng.standard_normal(n)]), 3)]
     plan = ReweightPlan(blocks, 2, method="dense")
     assert not plan.compiled
-    assert plan.pls_solve(np.ones(n), np.ones((n, 1)), np.ones(n), _templates(blocks, rng), False) is None
+    assert plan.pls_solve(np.ones(n), np.ones((n, 1)), np.ones(n), random_templates(blocks, rng), False) is None
     sparse = ReweightPlan(_design("crossed", rng), 2, method="sparse")
     assert not sparse.compiled
 

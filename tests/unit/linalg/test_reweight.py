@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from pylme.linalg import BlockedSystem, GroupedColumns, ReweightPlan, grouped_matrix
 from pylme.linalg.reweight_update import DensePattern, MapPattern, ProductPattern
 from pylme.linalg.sparse_rest import template_matrix
+from _random_templates import random_templates
 
 RTOL = 1e-13
 
@@ -50,16 +51,6 @@ def _design(kind: str, rng, n: int = 80):
                 GroupedColumns(rng.integers(0, 4, n), rng.standard_normal((n, 2)), 4),
                 GroupedColumns(a // 3, ones, 4)]
     raise ValueError(kind)
-
-
-def _templates(blocks, rng):
-    out = []
-    for b in blocks:
-        k = b.width
-        t = np.tril(rng.uniform(-1.0, 1.0, (k, k)))
-        t[np.diag_indices(k)] = rng.uniform(0.2, 1.5, k)
-        out.append(t)
-    return out
 
 
 def _close(got, want, rtol=RTOL):
@@ -101,7 +92,7 @@ def test_reweighted_equals_fresh_system(kind, method, m):
         if trial:  # zero weights (glmer: zero prior weights) never change the structure
             w[rng.random(n) < 0.3] = 0.0
         dense = rng.standard_normal((n, m))
-        templates = _templates(blocks, rng)
+        templates = random_templates(blocks, rng)
         got = template.reweighted(w, dense)
         _assert_same_factor(got, BlockedSystem(blocks, dense, w, method=method), templates, rng)
 
@@ -119,7 +110,7 @@ def test_every_rank_update_route(kind, method, route):
     w = rng.uniform(0.0, 2.0, n)
     dense = rng.standard_normal((n, 3))
     _assert_same_factor(plan.system(w, dense), BlockedSystem(blocks, dense, w, method=method),
-                        _templates(blocks, rng), rng)
+                        random_templates(blocks, rng), rng)
 
 
 @pytest.mark.parametrize("method", ["dense", "sparse"])
@@ -136,7 +127,7 @@ def test_structure_is_structural_not_of_unit_weights(method):
     assert unit._cp.a_r1.nnz < 24  # the unit-weight values cancel: their pattern misses entries
     w = rng.uniform(0.2, 2.0, n)
     dense = rng.standard_normal((n, 2))
-    templates = _templates(blocks, rng)
+    templates = random_templates(blocks, rng)
     _assert_same_factor(unit.reweighted(w, dense), BlockedSystem(blocks, dense, w, method=method), templates, rng)
 
 
@@ -148,7 +139,7 @@ def test_chained_reweighting_shares_one_plan_and_auto_routes():
     w, dense = rng.uniform(0.1, 2.0, n), rng.standard_normal((n, 2))
     second = first.reweighted(w, dense)
     assert second._plan is first._plan
-    _assert_same_factor(second, BlockedSystem(blocks, dense, w), _templates(blocks, rng), rng)
+    _assert_same_factor(second, BlockedSystem(blocks, dense, w), random_templates(blocks, rng), rng)
     # a small dense A_r1 (few later levels crossed with all) takes the dense product,
     # a one-observation-per-level first block the coefficient map
     assert isinstance(first._plan._update, DensePattern)
@@ -162,7 +153,7 @@ def test_reweighted_system_pickles_and_keeps_with_dense():
     n = blocks[0].refs.size
     w, dense = rng.uniform(0.1, 2.0, n), rng.standard_normal((n, 3))
     system = ReweightPlan(blocks, 3).system(w, dense)
-    templates = _templates(blocks, rng)
+    templates = random_templates(blocks, rng)
     copy = pickle.loads(pickle.dumps(system))
     _close(copy.logdet_and_tail(templates)[1], system.logdet_and_tail(templates)[1])
     other = rng.standard_normal((n, 3))
@@ -207,7 +198,7 @@ def test_plan_factor_against_dense_algebra(kind):
     n = blocks[0].refs.size
     plan = ReweightPlan(blocks, 3, method="dense")
     w, dense = rng.uniform(0.1, 2.0, n), rng.standard_normal((n, 3))
-    templates = _templates(blocks, rng)
+    templates = random_templates(blocks, rng)
     fac = plan.factor(w, dense, templates)
     system = plan.system(w, dense)
     via_system = system.factor(templates)
