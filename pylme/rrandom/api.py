@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -103,41 +104,35 @@ class RRandom:
             raise DataError(".Random.seed is not a Mersenne-Twister/Inversion/Rejection state of length 626")
         self._words = words[1:].astype(np.int64).astype(np.uint32)
 
+    def _draws(self, n: Any, params: tuple, fill: Callable[..., bool]) -> np.ndarray:
+        """R's variate loop: ``count(n)`` values from ``fill(out, *params)`` (parameters
+        recycled inside it); a zero-length parameter gives NAs, as R does.  Warns R's
+        ``NAs produced`` when ``fill`` reports one."""
+        out = np.empty(count(n))
+        if out.size and any(p.size == 0 for p in params):
+            out[:] = np.nan
+            _nas_produced(True)
+            return out
+        _nas_produced(fill(out, *params))
+        return out
+
     # --- continuous -----------------------------------------------------------------------
 
     def runif(self, n: Any, min: Any = 0.0, max: Any = 1.0) -> np.ndarray:  # noqa: A002 - R's names
         """R's ``runif(n, min, max)``."""
-        out = np.empty(count(n))
-        lo, hi = _param(min), _param(max)
-        if out.size and (lo.size == 0 or hi.size == 0):
-            out[:] = np.nan
-            _nas_produced(True)
-            return out
-        _nas_produced(runif_fill(self._words, out, lo, hi))
-        return out
+        return self._draws(n, (_param(min), _param(max)),
+                           lambda out, lo, hi: runif_fill(self._words, out, lo, hi))
 
     def rnorm(self, n: Any, mean: Any = 0.0, sd: Any = 1.0) -> np.ndarray:
         """R's ``rnorm(n, mean, sd)`` (inversion)."""
-        out = np.empty(count(n))
-        mu, sigma = _param(mean), _param(sd)
-        if out.size and (mu.size == 0 or sigma.size == 0):
-            out[:] = np.nan
-            _nas_produced(True)
-            return out
-        _nas_produced(rnorm_fill(self._words, out, mu, sigma))
-        return out
+        return self._draws(n, (_param(mean), _param(sd)),
+                           lambda out, mu, sigma: rnorm_fill(self._words, out, mu, sigma))
 
     def rexp(self, n: Any, rate: Any = 1.0) -> np.ndarray:
         """R's ``rexp(n, rate)``: ``exp_rand() / rate`` (R passes ``scale = 1/rate``)."""
-        out = np.empty(count(n))
         with np.errstate(divide="ignore"):
             scale = 1.0 / _param(rate)
-        if out.size and scale.size == 0:
-            out[:] = np.nan
-            _nas_produced(True)
-            return out
-        _nas_produced(rexp_fill(self._words, out, scale))
-        return out
+        return self._draws(n, (scale,), lambda out, sc: rexp_fill(self._words, out, sc))
 
     def rgamma(self, n: Any, shape: Any, rate: Any = 1.0, scale: Any = None) -> np.ndarray:
         """R's ``rgamma(n, shape, rate = 1, scale = 1/rate)``."""
@@ -151,55 +146,34 @@ class RRandom:
                     warnings.warn("specify 'rate' or 'scale' but not both", PylmeWarning, stacklevel=2)
                 else:
                     raise DataError("specify 'rate' or 'scale' but not both")
-        out = np.empty(count(n))
-        a = _param(shape)
-        if out.size and (a.size == 0 or sc.size == 0):
-            out[:] = np.nan
-            _nas_produced(True)
-            return out
-        _nas_produced(gamma.rgamma_fill(self._words, self._caches["gamma"], out, a, sc))
-        return out
+        return self._draws(n, (_param(shape), sc), lambda out, a, s: gamma.rgamma_fill(
+            self._words, self._caches["gamma"], out, a, s))
 
     # --- discrete -------------------------------------------------------------------------
 
     def rbinom(self, n: Any, size: Any, prob: Any) -> np.ndarray:
         """R's ``rbinom(n, size, prob)``; integer counts (``float`` with NaN where R gives NA)."""
-        out = np.empty(count(n))
-        sz, pr = _param(size), _param(prob)
-        if out.size and (sz.size == 0 or pr.size == 0):
-            out[:] = np.nan
-            _nas_produced(True)
-            return out
+        sz = _param(size)
         if np.any(np.isfinite(sz) & (sz >= _INT_MAX)):
             raise DataError("rbinom with size >= 2^31 - 1 (where R inverts qbinom) is not supported")
-        _nas_produced(binom.rbinom_fill(self._words, self._caches["binom"], out, sz, pr))
-        return _as_counts(out)
+        return _as_counts(self._draws(n, (sz, _param(prob)), lambda out, s, p: binom.rbinom_fill(
+            self._words, self._caches["binom"], out, s, p)))
 
     def rpois(self, n: Any, lam: Any) -> np.ndarray:
         """R's ``rpois(n, lambda)``; integer counts (``float`` with NaN where R gives NA)."""
-        out = np.empty(count(n))
-        mu = _param(lam)
-        if out.size and mu.size == 0:
-            out[:] = np.nan
-            _nas_produced(True)
-            return out
-        _nas_produced(pois.rpois_fill(self._words, self._caches["pois"], out, mu))
-        return _as_counts(out)
+        return _as_counts(self._draws(n, (_param(lam),), lambda out, mu: pois.rpois_fill(
+            self._words, self._caches["pois"], out, mu)))
 
     def rnbinom(self, n: Any, size: Any, prob: Any = None, mu: Any = None) -> np.ndarray:
         """R's ``rnbinom(n, size, prob)`` or ``rnbinom(n, size, mu = mu)``; integer counts."""
         if (prob is None) == (mu is None):
             raise DataError("'prob' and 'mu' both specified" if prob is not None else
                             "argument \"prob\" is missing, with no default")
-        out = np.empty(count(n))
-        sz, par = _param(size), _param(mu if mu is not None else prob)
-        if out.size and (sz.size == 0 or par.size == 0):
-            out[:] = np.nan
-            _nas_produced(True)
-            return out
-        _nas_produced(rnbinom_fill(self._words, self._caches["gamma"], self._caches["pois"], out, sz, par,
-                                   mu is not None))
-        return _as_counts(out)
+        by_mu = mu is not None
+        return _as_counts(self._draws(
+            n, (_param(size), _param(mu if by_mu else prob)),
+            lambda out, sz, par: rnbinom_fill(self._words, self._caches["gamma"], self._caches["pois"],
+                                              out, sz, par, by_mu)))
 
     def sample(self, x: Any, size: Any = None, replace: bool = False, prob: Any = None) -> np.ndarray:
         """R's ``sample(x, size, replace, prob)``.
