@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, replace
+
 from .context import Context
 from .names import py_name
-from .parse import RNode
+from .parse import Arg, RNode, unquote_name
 
-__all__ = ["function_expr", "params_text", "copied_on_modify"]
+__all__ = ["function_expr", "params_text", "copied_on_modify", "LocalCopy", "local_copies",
+           "rename_in_function"]
 
 _ASSIGN = ("<-", "=")
 
@@ -116,3 +120,225 @@ def function_expr(node: RNode, ctx: Context) -> str:
     for line in function_def_lines(name, node, ctx):
         ctx.emit(line)
     return name
+
+
+# -- free variables a function makes its own (R's local copies of enclosing values) ------
+
+_SKIP_FIELDS = {"function"}  # a call's function name is not a read of a variable
+#: calls that evaluate their arguments after the first ``n`` in a scope of their own
+_OWN_SCOPE = {"replicate": 1, "local": 0}
+
+
+def _events(body: RNode) -> list[tuple[str, str]]:
+    """(event, name) in R's evaluation order: ``read`` (the value is looked up),
+    ``bind`` (``x <- v``, ``for (x in ...)``), ``replace`` (``x$a <- v`` etc.),
+    ``outer`` (``x <<- v``).  Formulas, ``$`` names and nested functions are not
+    evaluated where they stand, so they give no events."""
+    out: list[tuple[str, str]] = []
+    # an explicit stack of (node, role): role "eval" evaluates, or a ready-made event
+    stack: list[tuple[object, str]] = [(body, "eval")]
+    while stack:
+        item, role = stack.pop()
+        if role != "eval":
+            out.append((role, item))
+            continue
+        n = item
+        if n is None or n.type in ("function_definition", "comment"):
+            continue
+        if n.type == "call" and n.call_name() in _OWN_SCOPE:
+            # replicate(n, expr) evaluates expr in a function of its own, local(expr) in
+            # an environment of its own: like nested functions, their business
+            keep = n.args[:_OWN_SCOPE[n.call_name()]]
+            stack.extend((a.value, "eval") for a in reversed(keep) if a.value is not None)
+            continue
+        if n.type == "identifier":
+            out.append(("read", n.text))
+            continue
+        if n.op == "~" and n.type in ("binary_operator", "unary_operator"):
+            continue
+        todo: list[tuple[object, str]] = []
+        if n.type == "binary_operator" and n.op in ("<-", "=", "->", "<<-", "->>"):
+            lhs, rhs = n.field("lhs"), n.field("rhs")
+            target, value = (rhs, lhs) if n.op.startswith("-") else (lhs, rhs)
+            todo.append((value, "eval"))
+            outer = n.op in ("<<-", "->>")
+            if target is not None and target.type in ("identifier", "string"):
+                todo.append((unquote_name(target.text), "outer" if outer else "bind"))
+            elif target is not None:
+                root = _root(target)
+                todo.extend((v, "eval") for v in _target_reads(target))
+                if root is not None:
+                    todo.append((root, "outer" if outer else "replace"))
+        elif n.type == "for_statement":
+            var = n.field("variable")
+            todo.append((n.field("sequence"), "eval"))
+            if var is not None:
+                todo.append((unquote_name(var.text), "bind"))
+            todo.append((n.field("body"), "eval"))
+        elif n.type == "extract_operator":
+            todo.append((n.field("lhs"), "eval"))
+        elif n.type == "namespace_operator":
+            pass
+        else:
+            skip = {id(v) for k, v in n.fields if k in _SKIP_FIELDS} if n.type == "call" \
+                else set()
+            todo.extend((c, "eval") for c in n.children if id(c) not in skip)
+            todo.extend((a.value, "eval") for a in n.args if a.value is not None)
+        stack.extend(reversed(todo))
+    return out
+
+
+def _target_reads(target: RNode) -> list[RNode]:
+    """The expressions a replacement target evaluates besides its root variable: the
+    indices of ``d[i, j]``, the other arguments of ``levels(d$f)[2]``..."""
+    reads: list[RNode] = []
+    node = target
+    while node is not None and node.type != "identifier":
+        if node.type == "extract_operator":
+            node = node.field("lhs")
+        elif node.type in ("subset", "subset2"):
+            reads.extend(a.value for a in node.args if a.value is not None)
+            node = node.field("function")
+        elif node.type == "call" and node.args and node.args[0].value is not None:
+            reads.extend(a.value for a in node.args[1:] if a.value is not None)
+            node = node.args[0].value
+        else:
+            break
+    return reads
+
+
+@dataclass(frozen=True)
+class LocalCopy:
+    """A variable of an enclosing scope that a function makes its own.
+
+    In R a function that assigns ``x`` (whole, ``x <- f(x)``, or in part, ``x$a <- v``)
+    after reading the enclosing ``x`` creates a local ``x`` and leaves the enclosing
+    one unchanged.  Python would make ``x`` local for the whole body (reading it first
+    raises ``UnboundLocalError``), so the translation renames the function's ``x`` to
+    ``local`` and starts with ``local = x.copy()`` (``copy``) or ``local = x``.
+    """
+
+    name: str
+    local: str
+    copy: bool
+    #: the script's own name of the variable (``d`` for a nested function's ``d_local``)
+    origin: str = ""
+
+
+def local_copies(node: RNode, taken: set[str],
+                 origins: dict[str, str] | None = None) -> list[LocalCopy]:
+    """The free variables the function ``node`` reads from its enclosing scope and then
+    changes or rebinds (first event in evaluation order a read or an in-place change,
+    and some later change).  Parameters, ``<<-`` targets (they stay the enclosing
+    variable, R's superassignment) and variables the function creates itself
+    (``res <- data.frame(); res$a <- 1``) are left alone.  ``taken`` are names the new
+    local names must avoid; ``origins`` maps the local names made so far to the
+    script's names (a nested function's copy of ``d_local`` is ``d_local2``), and is
+    updated."""
+    origins = {} if origins is None else origins
+    body = node.field("body")
+    if body is None:
+        return []
+    params = {name for name, _ in node.params}
+    first: dict[str, str] = {}
+    kinds: dict[str, set[str]] = {}
+    for event, name in _events(body):
+        first.setdefault(name, event)
+        kinds.setdefault(name, set()).add(event)
+    text = node.text
+    out = []
+    for name, events in kinds.items():
+        if name in params or "outer" in events or first[name] == "bind":
+            continue
+        if not events & {"bind", "replace"}:
+            continue
+        origin = origins.get(name, name)
+        local, i = f"{origin}_local", 1
+        while local in taken or local == name or \
+                re.search(rf"(?<![\w.]){re.escape(local)}(?![\w.])", text):
+            i += 1
+            local = f"{origin}_local{i}"
+        taken.add(local)
+        origins[local] = origin
+        out.append(LocalCopy(name, local, "replace" in events, origin))
+    return out
+
+
+def rename_in_function(node: RNode, renames: dict[str, str]) -> RNode:
+    """The function ``node`` with its body's variables ``renames`` renamed (reads and
+    assignment targets, nested functions included unless a parameter of theirs has the
+    name; formulas and ``$`` names untouched).  Renamed identifiers keep R's text as
+    ``deparse`` (``lmer(data = d)`` still prints ``Data: d``); the text of every
+    enclosing node is rewritten to match, so rules that re-read source text agree."""
+    memo: dict[int, tuple[RNode, list]] = {}
+
+    def rebuild(n: RNode, active: dict[str, str]) -> tuple[RNode, list]:
+        key = (id(n), tuple(sorted(active)))
+        hit = memo.get(key)
+        if hit is not None:
+            return hit
+        if n.type == "identifier":
+            new = active.get(unquote_name(n.text))
+            if new is None or n.text.startswith(("`", "'", '"')):
+                res = (n, [])
+            else:
+                res = (replace(n, text=new, deparse=n.text), [(n.line, n.col, n.text, new)])
+            memo[key] = res
+            return res
+        if n.op == "~" and n.type in ("binary_operator", "unary_operator") or \
+                n.type == "namespace_operator":
+            memo[key] = (n, [])
+            return memo[key]
+        inner = active
+        if n.type == "function_definition":
+            inner = {k: v for k, v in active.items() if k not in {p for p, _ in n.params}}
+        spans: list = []
+        mapped: dict[int, RNode] = {}
+        skip = set()
+        if n.type == "extract_operator" and n.field("rhs") is not None:
+            skip.add(id(n.field("rhs")))
+        if n.type == "call" and n.field("function") is not None:
+            skip.add(id(n.field("function")))
+
+        def sub(c: RNode | None) -> RNode | None:
+            if c is None or id(c) in skip:
+                return c
+            if id(c) not in mapped:
+                new_c, s = rebuild(c, inner)
+                mapped[id(c)] = new_c
+                spans.extend(s)
+            return mapped[id(c)]
+
+        fields = tuple((k, sub(v)) for k, v in n.fields)
+        children = tuple(sub(c) for c in n.children)
+        args = tuple(Arg(a.name, sub(a.value)) for a in n.args)
+        if not spans:
+            res = (n, [])
+        else:
+            res = (replace(n, fields=fields, children=children, args=args,
+                           text=_respell(n, spans)), spans)
+        memo[key] = res
+        return res
+
+    return rebuild(node, dict(renames))[0]
+
+
+def _respell(node: RNode, spans: list) -> str:
+    """``node.text`` with the identifiers at ``spans`` ((line, col, old, new), tree-sitter's
+    byte columns) spelled anew; unchanged where a span does not match the text."""
+    raw = node.text.encode("utf-8")
+    starts = [0]
+    for i, b in enumerate(raw):
+        if b == 0x0A:
+            starts.append(i + 1)
+    edits = []
+    for line, col, old, new in spans:
+        row = line - node.line
+        if row < 0 or row >= len(starts):
+            continue
+        off = starts[row] + (col - node.col if row == 0 else col)
+        if raw[off:off + len(old.encode())] == old.encode():
+            edits.append((off, old.encode(), new.encode()))
+    for off, old, new in sorted(set(edits), reverse=True):
+        raw = raw[:off] + new + raw[off + len(old):]
+    return raw.decode("utf-8")

@@ -229,8 +229,16 @@ def _loop(node: RNode, ctx: Context, cond: RNode | None) -> list[str]:
 
 def function_def_lines(name: str, node: RNode, ctx: Context) -> list[str]:
     """``def name(params):`` with the body; its last value is returned, as in R."""
-    from .functions import copied_on_modify, lazy_defaults, params_text
+    from .functions import copied_on_modify, lazy_defaults, local_copies, params_text
+    from .functions import rename_in_function
 
+    # variables of the script (or of an enclosing function) the function reads and then
+    # changes are its own copies in R: renamed in the body, copied at entry
+    origins = ctx.__dict__.setdefault("local_copy_origins", {})
+    copies = local_copies(node, ctx.assigned | ctx.functions
+                          | {n for scope in ctx.defined for n in scope}, origins)
+    if copies:
+        node = rename_in_function(node, {c.name: c.local for c in copies})
     ctx.push_scope()
     try:
         for pname, _ in node.params:
@@ -246,6 +254,7 @@ def function_def_lines(name: str, node: RNode, ctx: Context) -> list[str]:
         params = {pname for pname, _ in node.params}
         pre += [f"{py_name(v)} = {py_name(v)}.copy()" for v in copied_on_modify(node)
                 if v in params]
+        pre += _local_copy_lines(copies, node, ctx)
         body = _body(node.field("body"), ctx, is_return=True)
         outer = sorted(ctx.outer_names[-1])
         enclosing = [n for scope in ctx.defined[1:-1] for n in scope]
@@ -257,3 +266,24 @@ def function_def_lines(name: str, node: RNode, ctx: Context) -> list[str]:
     if any(n not in enclosing for n in outer):
         decl.append(f"global {', '.join(py_name(n) for n in outer if n not in enclosing)}")
     return [head] + indent(decl + pre + body)
+
+
+def _local_copy_lines(copies, node: RNode, ctx: Context) -> list[str]:
+    """``d_local = d.copy()`` for each enclosing variable the function makes its own
+    (see :class:`pylme.migrate.functions.LocalCopy`), in the function's new scope."""
+    from .parse import synth_identifier
+
+    lines = []
+    for c in copies:
+        outer = ctx.expr(synth_identifier(c.name, node))
+        ctx.set_kind(c.local, ctx.lookup_kind(c.name))
+        ctx.define(c.local)
+        for (frame, column), is_fac in list(ctx.factor_columns.items()):
+            if frame == c.name:
+                ctx.factor_columns[(c.local, column)] = is_fac
+        if c.copy:
+            lines.append(f"{py_name(c.local)} = {outer}.copy()  "
+                         f"# R: changing {c.origin} here changes the function's own copy")
+        else:
+            lines.append(f"{py_name(c.local)} = {outer}  # R: assigning {c.origin} here makes a local one")
+    return lines
