@@ -118,7 +118,8 @@ def r_term_name(name: str, levels: Mapping[str, list[str]]) -> str:
     ``groupb`` (treatment: ``group[T.b]``), ``group1`` (``C(group, Sum)[S.a]``: R numbers
     sum and Helmert columns ``1..k-1``), ``temp.L``/``temp^4`` (``C(temp, Poly).Linear``),
     ``I(x^2)``/``log(x)`` for ``I(x ** 2)``/``np.log(x)``, ``operator`` for the anova
-    term ``C(operator, Sum)``."""
+    term ``C(operator, Sum)``, ``Solar.R`` for patsy's quoted ``Q('Solar.R')``."""
+    name = re.sub(r"""\bQ\((['"])(.*?)\1\)""", r"\2", name)
     parts = []
     for part in name.split(":"):
         split = _split_c(part)

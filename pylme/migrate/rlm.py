@@ -1,0 +1,415 @@
+"""R's ``summary.lm``, ``anova.lm``, ``summary.aov``, ``confint.lm`` and ``vcov.lm`` of the
+statsmodels fits that translated scripts make, with R's names and R's printed text.
+
+A translated ``lm``/``aov`` stays a plain statsmodels OLS/WLS results object; these
+functions read its design (patsy's model matrix, response, prior weights, the rows
+dropped for missing values) and redo the least squares as R's ``lm.fit`` does:
+LINPACK ``dqrdc2`` rank detection (:func:`pylme.design.rank.qr_rank`, tolerance 1e-7),
+aliased columns reported as ``NA`` (statsmodels' pseudo-inverse would give them
+values), the effects ``Q'y`` for the sequential sums of squares.  Coefficient and term
+names are R's (:func:`pylme.migrate.rbase.r_names`).  The printed text is
+:mod:`pylme.migrate.rlm_print`'s.  GLMs: :mod:`pylme.migrate.rglm`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..design.rank import qr_rank
+from ..errors import ArgumentError
+from ..printing.rformat import R_NA
+
+__all__ = ["LsFit", "LmSummary", "least_squares", "summary_lm", "anova_lm", "summary_aov",
+           "confint_lm", "vcov_lm", "r_row_names", "r_layout"]
+
+
+def r_row_names(index: Any) -> list[str]:
+    """R's row names of a model frame: a default (integer) pandas index is R's 1..n."""
+    if isinstance(index, pd.RangeIndex) or (
+            len(index) and all(isinstance(i, (int, np.integer)) for i in index)):
+        return [str(int(i) + 1) for i in index]
+    return [str(i) for i in index]
+
+
+@dataclass(frozen=True, eq=False)
+class LsFit:
+    """The least-squares quantities of an R ``lm`` object, from a statsmodels fit.
+
+    Attributes
+    ----------
+    names : list of str
+        R's coefficient names, in model-matrix order.
+    coef : ndarray
+        Coefficients; NaN for aliased columns (R's ``NA``).
+    rank, n : int
+        Rank of the model matrix, number of observations used.
+    keep : ndarray of int
+        The columns kept by ``dqrdc2`` (``qr$pivot[1:rank]``), in order.
+    effects : ndarray
+        ``Q'(sqrt(w) y)`` for the kept columns' QR (its first ``rank`` entries).
+    r_inv : ndarray
+        ``R^-1`` of that QR (``chol2inv(R) = R^-1 R^-T``).
+    resid, fitted, weights : ndarray
+    assign : ndarray of int
+        Term number of each column (0: the intercept), as R's ``assign``.
+    terms : list of str
+        R's term labels (``attr(terms, "term.labels")``).
+    intercept : bool
+    row_names : list of str
+    n_deleted : int
+        Rows dropped for missing values (R's ``na.action``).
+    """
+
+    names: list
+    coef: np.ndarray
+    rank: int
+    n: int
+    keep: np.ndarray
+    effects: np.ndarray
+    r_inv: np.ndarray
+    resid: np.ndarray
+    fitted: np.ndarray
+    weights: np.ndarray
+    assign: np.ndarray
+    terms: list
+    intercept: bool
+    row_names: list
+    n_deleted: int
+
+    @property
+    def df_residual(self) -> int:
+        return self.n - self.rank
+
+    @property
+    def rss(self) -> float:
+        return float(np.sum(self.weights * self.resid ** 2))
+
+
+def _design(fit: Any):
+    data = getattr(getattr(fit, "model", None), "data", None)
+    design = getattr(data, "model_spec", None) or getattr(data, "design_info", None)
+    if design is None or not hasattr(design, "term_slices"):
+        raise ArgumentError("an lm/glm fit from a statsmodels formula is needed "
+                            "(smf.ols/smf.wls/smf.glm)")
+    return data, design
+
+
+def _r_terms_order(fit: Any, design) -> list:
+    """patsy's terms in R's order: by degree, then as the formula writes them (R's
+    ``terms.formula``); patsy puts the terms without numeric factors first."""
+    from patsy import ModelDesc
+
+    written = [t.name() for t in ModelDesc.from_formula(str(fit.model.formula)).rhs_termlist]
+    terms = list(design.term_slices)
+    rank = {name: i for i, name in enumerate(written)}
+    return sorted(terms, key=lambda t: (len(t.factors), rank.get(t.name(), len(rank))))
+
+
+def r_layout(fit: Any) -> tuple[np.ndarray, list[str], np.ndarray, list[str], bool]:
+    """The model matrix as R's ``model.matrix`` lays it out: the column order (indices
+    into statsmodels' ``exog``), R's column names (``(Intercept)``, ``groupb``,
+    ``wool1``), ``assign`` (term number per column, 0 for the intercept), the term
+    labels and whether there is an intercept."""
+    from .rbase import r_names
+
+    _, design = _design(fit)
+    order, assign, labels, intercept = [], [], [], False
+    for term in _r_terms_order(fit, design):
+        cols = list(range(len(fit.model.exog_names)))[design.term_slices[term]]
+        if not term.factors:
+            intercept = True
+            number = 0
+        else:
+            labels.append(term.name())
+            number = len(labels)
+        order += cols
+        assign += [number] * len(cols)
+    exog_names = [fit.model.exog_names[j] for j in order]
+    names = list(r_names(pd.Series(np.zeros(len(order)), index=exog_names), fit).index)
+    r_labels = list(r_names(pd.Series(np.zeros(len(labels)), index=labels), fit).index)
+    return np.asarray(order, dtype=int), names, np.asarray(assign, dtype=int), r_labels, \
+        intercept
+
+
+def _n_deleted(fit: Any, n: int) -> int:
+    data = fit.model.data
+    frame = getattr(data, "frame", None)
+    missing = getattr(data, "missing_row_idx", None)
+    if missing is not None:
+        return int(len(missing))
+    return 0 if frame is None else max(0, len(frame) - n)
+
+
+def least_squares(fit: Any) -> LsFit:
+    """R's ``lm.fit``/``lm.wfit`` on the fit's model matrix (see the module docstring)."""
+    model = fit.model
+    order, names, assign, terms, intercept = r_layout(fit)
+    x = np.asarray(model.exog, dtype=float)[:, order]
+    y = np.asarray(model.endog, dtype=float)
+    w = np.asarray(getattr(model, "weights", np.ones_like(y)), dtype=float) * np.ones_like(y)
+    sw = np.sqrt(w)
+    xw, yw = x * sw[:, None], y * sw
+    qr = qr_rank(xw)
+    keep = np.asarray(qr.pivot[:qr.rank], dtype=int)
+    q, r = np.linalg.qr(xw[:, keep])
+    effects = q.T @ yw
+    r_inv = np.linalg.solve(r, np.eye(len(keep))) if len(keep) else np.zeros((0, 0))
+    coef = np.full(x.shape[1], np.nan)
+    coef[keep] = r_inv @ effects
+    fitted = x[:, keep] @ coef[keep]
+    labels = getattr(model.data, "row_labels", None)
+    rows = r_row_names(labels if labels is not None else pd.RangeIndex(len(y)))
+    return LsFit(names=names, coef=coef, rank=int(qr.rank), n=len(y), keep=keep,
+                 effects=effects, r_inv=r_inv, resid=y - fitted, fitted=fitted, weights=w,
+                 assign=assign, terms=terms, intercept=intercept, row_names=rows,
+                 n_deleted=_n_deleted(fit, len(y)))
+
+
+@dataclass(frozen=True, eq=False)
+class LmSummary:
+    """R's ``summary.lm`` object; ``str()``/``repr()`` is ``print.summary.lm``'s text.
+
+    Attributes (R's components, Python-named)
+    ----------------------------------------
+    call : str or None
+        The deparsed call (``lm(formula = y ~ x, data = d)``) printed after ``Call:``.
+    residuals : pandas.Series
+        Weighted residuals named by R's row names.
+    coefficients : pandas.DataFrame
+        ``Estimate``, ``Std. Error``, ``t value``, ``Pr(>|t|)``; rows by R's names
+        (aliased coefficients left out, as in R).
+    aliased : pandas.Series of bool
+    sigma : float
+    df : tuple of int
+        ``(rank, residual df, number of coefficients)``.
+    r_squared, adj_r_squared : float
+    fstatistic : tuple of float or None
+        ``(value, numdf, dendf)``; None for a model with only an intercept.
+    cov_unscaled : pandas.DataFrame
+    n_deleted : int
+        Observations deleted due to missingness.
+    weighted : bool
+        The prior weights vary (R prints ``Weighted Residuals:``).
+    """
+
+    call: Optional[str]
+    residuals: pd.Series
+    coefficients: pd.DataFrame
+    aliased: pd.Series
+    sigma: float
+    df: tuple
+    r_squared: float
+    adj_r_squared: float
+    fstatistic: Optional[tuple]
+    cov_unscaled: pd.DataFrame
+    n_deleted: int
+    weighted: bool
+
+    def text(self) -> str:
+        """``print(summary(fit))``'s text, every line ending in a newline."""
+        from .rlm_print import lm_summary_text
+
+        return lm_summary_text(self)
+
+    def __str__(self) -> str:
+        return self.text()[:-1]  # print() adds the last newline back
+
+    __repr__ = __str__
+
+
+def summary_lm(fit: Any, call: Optional[str] = None) -> LmSummary:
+    """R's ``summary(lm_fit)`` of a statsmodels OLS/WLS formula fit.
+
+    Parameters
+    ----------
+    fit : statsmodels RegressionResults
+    call : str, optional
+        R's deparsed call, printed after ``Call:``; default: rebuilt from the formula.
+    """
+    ls = least_squares(fit)
+    rdf = ls.df_residual
+    kept = [ls.names[j] for j in ls.keep]
+    est = ls.coef[ls.keep]
+    resvar = ls.rss / rdf if rdf > 0 else np.nan
+    cov_unscaled = ls.r_inv @ ls.r_inv.T
+    se = np.sqrt(np.diag(cov_unscaled) * resvar)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tval = est / se
+    pval = 2 * stats.t.sf(np.abs(tval), rdf) if rdf > 0 else np.full(len(est), np.nan)
+    coefficients = pd.DataFrame({"Estimate": est, "Std. Error": se, "t value": tval,
+                                 "Pr(>|t|)": pval}, index=kept)
+    w = ls.weights
+    if ls.intercept:
+        m = np.sum(w * ls.fitted / np.sum(w))
+        mss = float(np.sum(w * (ls.fitted - m) ** 2))
+    else:
+        mss = float(np.sum(w * ls.fitted ** 2))
+    df_int = 1 if ls.intercept else 0
+    r2 = mss / (mss + ls.rss)
+    adj = 1 - (1 - r2) * ((ls.n - df_int) / rdf) if rdf > 0 else np.nan
+    fstat = None
+    if ls.rank != df_int:
+        numdf = ls.rank - df_int
+        value = (mss / numdf) / resvar
+        fstat = (float(value), float(numdf), float(rdf))
+    return LmSummary(
+        call=call if call is not None else default_call(fit, "lm"),
+        residuals=pd.Series(np.sqrt(w) * ls.resid, index=ls.row_names),
+        coefficients=coefficients,
+        aliased=pd.Series(np.isnan(ls.coef), index=ls.names),
+        sigma=float(np.sqrt(resvar)), df=(ls.rank, rdf, len(ls.names)),
+        r_squared=float(r2), adj_r_squared=float(adj), fstatistic=fstat,
+        cov_unscaled=pd.DataFrame(cov_unscaled, index=kept, columns=kept),
+        n_deleted=ls.n_deleted, weighted=bool(np.ptp(w) > 0))
+
+
+def r_formula_text(fit: Any) -> str:
+    """The fit's formula as R deparses it (patsy's ``C(f, Sum)``, ``**``, ``np.`` undone)."""
+    import re
+
+    from ..formula.deparse import deparse
+    from ..formula.parser import parse_expression
+
+    text = str(fit.model.formula)
+    text = re.sub(r"\bC\(\s*([A-Za-z.][\w.]*)\s*,[^()]*(\([^()]*\))?[^()]*\)", r"\1", text)
+    text = text.replace("**", "^").replace("np.", "")
+    try:
+        return deparse(parse_expression(text))
+    except Exception:  # a formula R would not parse: keep statsmodels' spelling
+        return text
+
+
+def default_call(fit: Any, function: str) -> str:
+    """``lm(formula = <formula>)`` when the script's own call is not known."""
+    return f"{function}(formula = {r_formula_text(fit)})"
+
+
+def _f_test(ss, df, resvar, rdf):
+    ms = ss / df
+    f = ms / resvar
+    return ms, f, stats.f.sf(f, df, rdf)
+
+
+def _sequential(fit: Any) -> tuple[list[str], np.ndarray, np.ndarray, LsFit]:
+    """Per term (R's order): df and sequential sum of squares from the effects."""
+    ls = least_squares(fit)
+    asgn = ls.assign[ls.keep]
+    comp = ls.effects[:ls.rank]
+    terms, df, ss = [], [], []
+    for number in dict.fromkeys(asgn):
+        if number == 0:
+            continue
+        sel = asgn == number
+        terms.append(ls.terms[number - 1])
+        df.append(int(sel.sum()))
+        ss.append(float(np.sum(comp[sel] ** 2)))
+    return terms, np.asarray(df, float), np.asarray(ss, float), ls
+
+
+def anova_lm(*fits: Any) -> "RTable":
+    """R's ``anova(lm_fit)`` (sequential sums of squares) or ``anova(m1, m2, ...)``
+    (``anova.lmlist``: the F test of each model against the previous one)."""
+    from .rlm_print import RTable
+
+    if len(fits) > 1:
+        return _anova_lmlist(fits)
+    fit = fits[0]
+    terms, df, ss, ls = _sequential(fit)
+    rdf = ls.df_residual
+    resvar = ls.rss / rdf
+    ms, f, p = _f_test(ss, df, resvar, rdf)
+    values = np.column_stack([np.append(df, rdf), np.append(ss, ls.rss),
+                              np.append(ms, resvar), np.append(f, R_NA),
+                              np.append(p, R_NA)])
+    heading = ("Analysis of Variance Table\n", f"Response: {fit.model.endog_names}")
+    return RTable(values, index=terms + ["Residuals"],
+                  columns=["Df", "Sum Sq", "Mean Sq", "F value", "Pr(>F)"]).with_print(
+        heading=heading, digits=5)
+
+
+def _anova_lmlist(fits) -> "RTable":
+    from .rlm_print import RTable
+
+    fitted = [least_squares(f) for f in fits]
+    resdf = np.array([ls.df_residual for ls in fitted], dtype=float)
+    rss = np.array([ls.rss for ls in fitted])
+    big = int(np.argmin(resdf))
+    scale = rss[big] / resdf[big]
+    ddf = np.append(R_NA, -np.diff(resdf))
+    dss = np.append(R_NA, -np.diff(rss))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fval = dss / ddf / scale
+        fval[ddf == 0] = R_NA
+        pval = stats.f.sf(fval, np.abs(ddf), resdf[big])
+    pval[np.isnan(fval)] = R_NA
+    values = np.column_stack([resdf, rss, ddf, dss, fval, pval])
+    width = len(str(len(fits)))
+    models = "\n".join(f"Model {str(i + 1).rjust(width)}: {r_formula_text(f)}"
+                       for i, f in enumerate(fits))
+    return RTable(values, index=[str(i + 1) for i in range(len(fits))],
+                  columns=["Res.Df", "RSS", "Df", "Sum of Sq", "F", "Pr(>F)"]).with_print(
+        heading=("Analysis of Variance Table\n", models), digits=5)
+
+
+def summary_aov(fit: Any) -> "RTable":
+    """R's ``summary(aov_fit)`` (one stratum): the sequential table, row names padded to
+    a common width as ``summary.aov`` formats them (``(Intercept)`` counted)."""
+    from .rlm_print import RTable
+
+    terms, df, ss, ls = _sequential(fit)
+    rdf = ls.df_residual
+    rows, values = list(terms), [np.column_stack([df, ss, ss / df])]
+    if rdf > 0:
+        resvar = ls.rss / rdf
+        ms, f, p = _f_test(ss, df, resvar, rdf)
+        values = [np.column_stack([df, ss, ms, f, p]),
+                  np.array([[rdf, ls.rss, resvar, R_NA, R_NA]])]
+        rows.append("Residuals")
+        columns = ["Df", "Sum Sq", "Mean Sq", "F value", "Pr(>F)"]
+    else:
+        columns = ["Df", "Sum Sq", "Mean Sq"]
+    width = max(len(r) for r in rows + (["(Intercept)"] if ls.intercept else []))
+    table = RTable(np.vstack(values), index=[r.ljust(width) for r in rows], columns=columns)
+    return table.with_print(heading=(), digits=4,
+                            footer=_naprint(ls.n_deleted) + "\n" if ls.n_deleted else "")
+
+
+def _naprint(k: int) -> str:
+    """R's ``naprint.omit``."""
+    return f"{k} observation{'' if k == 1 else 's'} deleted due to missingness"
+
+
+def vcov_lm(fit: Any) -> "RTable":
+    """R's ``vcov(lm_fit)``: ``sigma^2 (R'R)^-1`` with R's names (aliased rows NA)."""
+    from .rlm_print import RTable
+
+    s = summary_lm(fit, call="")
+    names = list(s.aliased.index)
+    out = pd.DataFrame(R_NA, index=names, columns=names)
+    out.loc[s.cov_unscaled.index, s.cov_unscaled.columns] = \
+        s.cov_unscaled.to_numpy() * s.sigma ** 2
+    return RTable(out.to_numpy(), index=names, columns=names).with_print(matrix=True)
+
+
+def confint_lm(fit: Any, level: float = 0.95) -> "RTable":
+    """R's ``confint(lm_fit, level=)``: ``Estimate +/- qt * SE``, columns named as R
+    names them (``"2.5 %"``, ``"97.5 %"``: ``format(100 * a, digits = 3)``)."""
+    from ..printing.rformat import format_real
+    from .rlm_print import RTable
+
+    s = summary_lm(fit, call="")
+    a = ((1 - level) / 2, 1 - (1 - level) / 2)
+    labels = [p.strip() + " %" for p in format_real([100 * v for v in a], 3, trim=True)]
+    q = stats.t.ppf(a, s.df[1])
+    names = list(s.aliased.index)
+    values = np.full((len(names), 2), R_NA)
+    cf = s.coefficients
+    rows = [names.index(n) for n in cf.index]
+    values[rows] = cf["Estimate"].to_numpy()[:, None] + \
+        cf["Std. Error"].to_numpy()[:, None] * q[None, :]
+    return RTable(values, index=names, columns=labels).with_print(matrix=True)

@@ -1,0 +1,166 @@
+"""The printed text of R's ``lm``/``glm``/``aov`` results (R 4.2.2's ``print.summary.lm``,
+``print.summary.glm``, ``print.anova``, ``print.summary.aov``, ``print.default`` of a
+numeric matrix), built on :mod:`pylme.printing`'s R formatting (``printCoefmat``,
+``format.pval``, ``formatReal``, ``zapsmall``, ``quantile(type = 7)``).
+
+:class:`RTable` is the table these results are: a pandas DataFrame with R's row and
+column names whose ``repr``/``str`` is R's printout (its slices are plain DataFrames).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..printing import AnovaTable, anova_text
+from ..printing.coefmat import format_pval, print_coefmat
+from ..printing.rformat import (R_NA, encode_number_cat, format_integer, format_real, quantile7,
+                                signif, zapsmall)
+from ..printing.rprint import cat, print_character_matrix, print_named_numeric
+
+__all__ = ["RTable", "lm_summary_text", "glm_summary_text", "matrix_text", "formatC"]
+
+#: max(3, getOption("digits") - 3): the digits of print.summary.lm/glm and summary.aov
+SUMMARY_DIGITS = 4
+_QUANTILE_NAMES = ["Min", "1Q", "Median", "3Q", "Max"]
+
+
+class RTable(pd.DataFrame):
+    """A DataFrame printed as R prints the result it stands for (an ``anova`` table,
+    ``summary(aov)``, ``confint``/``vcov``'s matrix).  Everything else is pandas'."""
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame  # a slice or a computed frame is an ordinary DataFrame
+
+    def with_print(self, heading=(), digits: int = 5, footer: str = "",
+                   matrix: bool = False) -> "RTable":
+        """Set how the table prints (``print.anova``'s heading and digits, or
+        ``print.default`` of a numeric matrix); returns the table."""
+        self.attrs["r_print"] = {"heading": tuple(heading), "digits": digits,
+                                 "footer": footer, "matrix": matrix}
+        return self
+
+    def text(self) -> str:
+        """R's printed text, every line ending in a newline."""
+        how = self.attrs.get("r_print", {})
+        values = self.to_numpy(dtype=float)
+        rows = [str(r) for r in self.index]
+        cols = [str(c) for c in self.columns]
+        if how.get("matrix", False):
+            return matrix_text(values, rows, cols)
+        table = AnovaTable(heading=how.get("heading", ()), row_names=rows, columns=cols,
+                           values=values)
+        return anova_text(table, digits=how.get("digits", 5)) + how.get("footer", "")
+
+    def __str__(self) -> str:
+        return self.text()[:-1]
+
+    __repr__ = __str__
+
+
+def matrix_text(values: np.ndarray, rows, cols, digits: int = 7) -> str:
+    """``print.default`` of a numeric matrix: each column formatted on its own."""
+    columns = [format_real(values[:, j], digits) for j in range(values.shape[1])]
+    cells = [[columns[j][i] for j in range(len(cols))] for i in range(len(rows))]
+    return print_character_matrix(cells, rows, cols, right=True)
+
+
+def formatC(x: float, digits: int) -> str:
+    """R's ``formatC(x, digits=)`` of a double (C's ``%.*g``)."""
+    if math.isnan(x):
+        return "NaN"
+    return "%.*g" % (digits, x)
+
+
+def _call_block(call: str) -> str:
+    return "\nCall:\n" + call + "\n\n"
+
+
+def _coef_block(coefficients: pd.DataFrame, aliased: pd.Series, df: tuple,
+                digits: int) -> str:
+    """The ``Coefficients:`` heading and ``printCoefmat`` (aliased rows as NA)."""
+    if len(aliased) == 0:
+        return "\nNo Coefficients\n"
+    nsingular = df[2] - df[0]
+    head = (f"\nCoefficients: ({nsingular} not defined because of singularities)\n"
+            if nsingular else "\nCoefficients:\n")
+    names = list(aliased.index)
+    values = np.full((len(names), coefficients.shape[1]), R_NA)
+    for name, row in zip(coefficients.index, coefficients.to_numpy()):
+        values[names.index(name)] = row
+    return head + print_coefmat(values, names, list(coefficients.columns), digits=digits,
+                                na_print="NA")
+
+
+def _quantile_block(resid, digits: int, gap: int) -> str:
+    values = [v for v in resid if not math.isnan(v)]
+    return print_named_numeric(zapsmall(quantile7(values), digits + 1), _QUANTILE_NAMES,
+                               digits=digits, gap=gap)
+
+
+def _naprint(k: int) -> str:
+    return f"  ({k} observation{'' if k == 1 else 's'} deleted due to missingness)\n" \
+        if k else ""
+
+
+def lm_summary_text(s: Any, digits: int = SUMMARY_DIGITS) -> str:
+    """``print.summary.lm`` (R 4.2.2) of a :class:`pylme.migrate.rlm.LmSummary`."""
+    rank, rdf, _ = s.df
+    text = _call_block(s.call)
+    text += ("Weighted " if s.weighted else "") + "Residuals:\n"
+    if rdf > 5:
+        text += _quantile_block(s.residuals.to_numpy(), digits, gap=1)
+    elif rdf > 0:
+        text += print_named_numeric(s.residuals.to_numpy(), list(s.residuals.index),
+                                    digits=digits)
+    else:
+        text += f"ALL {rank} residuals are 0: no residual degrees of freedom!\n"
+    text += _coef_block(s.coefficients, s.aliased, s.df, digits)
+    text += cat("\nResidual standard error:", encode_number_cat(signif(s.sigma, digits)),
+                "on", str(rdf), "degrees of freedom") + "\n"
+    text += _naprint(s.n_deleted)
+    if s.fstatistic is not None:
+        value, numdf, dendf = s.fstatistic
+        p = _f_pvalue(value, numdf, dendf)
+        text += cat("Multiple R-squared: ", formatC(s.r_squared, digits))
+        text += cat(",\tAdjusted R-squared: ", formatC(s.adj_r_squared, digits),
+                    "\nF-statistic:", formatC(value, digits), "on", encode_number_cat(numdf),
+                    "and", encode_number_cat(dendf), "DF,  p-value:",
+                    format_pval([p], digits)[0])
+        text += "\n"
+    return text + "\n"
+
+
+def _f_pvalue(value: float, numdf: float, dendf: float) -> float:
+    from scipy import stats
+
+    return float(stats.f.sf(value, numdf, dendf))
+
+
+def glm_summary_text(s: Any, digits: int = SUMMARY_DIGITS) -> str:
+    """``print.summary.glm`` (R 4.2.2) of a :class:`pylme.migrate.rglm.GlmSummary`."""
+    text = _call_block(s.call) + "Deviance Residuals: \n"
+    resid = s.deviance_residuals
+    if s.df_residual > 5:
+        text += _quantile_block(resid.to_numpy(), digits, gap=2)
+    else:
+        zapped = zapsmall(resid.to_numpy(), digits + 1)
+        text += print_named_numeric(zapped, list(resid.index), digits=digits, gap=2)
+    text += _coef_block(s.coefficients, s.aliased, s.df, digits)
+    labels = ["    Null deviance:", "Residual deviance:"]
+    devs = format_real([s.null_deviance, s.deviance], max(5, digits + 1))
+    dfs = format_integer([s.df_null, s.df_residual])
+    text += (f"\n(Dispersion parameter for {s.family} family taken to be "
+             f"{format_real([s.dispersion])[0]})\n\n")
+    text += "".join(f"{lab} {d}  on {k}  degrees of freedom\n"
+                    for lab, d, k in zip(labels, devs, dfs))
+    text += _naprint(s.n_deleted)
+    text += (f"AIC: {format_real([s.aic], max(4, digits + 1))[0]}\n\n"
+             f"Number of Fisher Scoring iterations: {s.iterations}\n")
+    return text + "\n"
+
+

@@ -1,0 +1,45 @@
+# Freezes R's printed text of lm/glm/aov results for tests/migrate/test_rprint_lm.py.
+# Run from this folder: Rscript freeze_rprint.R  (R 4.2.2; stats; lme4 1.1-31 for cbpp)
+# Writes <case>.txt (header lines "## ...", then "## ----", then R's printed text); the
+# Python side reads the same data sets from pylme.datasets.
+suppressPackageStartupMessages(library(lme4))
+options(width = 80)
+# 7 rows: 4 residual degrees of freedom, so summary() prints every residual
+PlantSmall <- PlantGrowth[c(1, 2, 11, 12, 21, 22, 23), ]
+rownames(PlantSmall) <- NULL
+cases <- c(
+  lm_toothgrowth = 'summary(lm(len ~ dose + supp, data = ToothGrowth))',
+  lm_warpbreaks_sum = 'summary(lm(breaks ~ wool * tension, data = warpbreaks))',
+  lm_airquality_na = 'summary(lm(Ozone ~ Solar.R + Wind + Temp, data = airquality))',
+  lm_singular = 'summary(lm(mpg ~ wt + hp + I(wt * 2), data = mtcars))',
+  lm_small_rdf = 'summary(lm(weight ~ group, data = PlantSmall))',
+  lm_mtcars = 'summary(lm(mpg ~ wt + qsec + am, data = mtcars))',
+  glm_cbpp_binomial = 'summary(glm(cbind(incidence, size - incidence) ~ period, family = binomial, data = cbpp))',
+  glm_infert_binomial = 'summary(glm(case ~ spontaneous + induced, family = binomial(), data = infert))',
+  glm_insectsprays_poisson = 'summary(glm(count ~ spray, family = poisson, data = InsectSprays))',
+  glm_toothgrowth_gaussian = 'summary(glm(len ~ dose + supp, data = ToothGrowth))',
+  aov_plantgrowth = 'summary(aov(weight ~ group, data = PlantGrowth))',
+  aov_npk_twoway = 'summary(aov(yield ~ N * P + K, data = npk))',
+  aov_warpbreaks_sum = 'summary(aov(breaks ~ wool * tension, data = warpbreaks))',
+  anova_warpbreaks = 'anova(lm(breaks ~ wool * tension, data = warpbreaks))',
+  anova_airquality_na = 'anova(lm(Ozone ~ Solar.R + Wind + Temp, data = airquality))',
+  anova_two_models = 'anova(lm(breaks ~ wool, data = warpbreaks), lm(breaks ~ wool + tension, data = warpbreaks))',
+  confint_toothgrowth = 'confint(lm(len ~ dose + supp, data = ToothGrowth))',
+  vcov_mtcars = 'vcov(lm(mpg ~ wt + qsec + am, data = mtcars))',
+  confint_warpbreaks_sum = 'confint(lm(breaks ~ wool * tension, data = warpbreaks))'
+)
+sum_contrasts <- c("lm_warpbreaks_sum", "aov_warpbreaks_sum", "confint_warpbreaks_sum")
+for (name in names(cases)) {
+  op <- options(contrasts = if (name %in% sum_contrasts) c("contr.sum", "contr.poly")
+                            else c("contr.treatment", "contr.poly"))
+  text <- capture.output(print(eval(parse(text = cases[[name]]))))
+  options(op)
+  header <- c(paste0("## R expression: print(", cases[[name]], ")"),
+              paste0("## options(contrasts = c(\"",
+                     if (name %in% sum_contrasts) "contr.sum" else "contr.treatment",
+                     "\", \"contr.poly\")), width = 80"),
+              paste0("## ", R.version.string, "; lme4 ", packageVersion("lme4"),
+                     " (cbpp data); frozen by freeze_rprint.R"),
+              "## ----")
+  writeLines(c(header, text), paste0(name, ".txt"))
+}
