@@ -97,13 +97,14 @@ class HTest:
             raise KeyError(f"an htest object has no component {name!r}") from None
 
     def __str__(self) -> str:
-        return print_htest(self)
+        return print_htest(self)[:-1]  # print() writes the last newline
 
     __repr__ = __str__
 
 
 def print_htest(x: HTest, digits: int = 7) -> str:
-    """The text of R's ``print.htest(x, digits = getOption("digits"))``."""
+    """The text of R's ``print.htest(x, digits = getOption("digits"))``, ending in a
+    newline (``str(x)`` is the same text without that last newline, for ``print``)."""
     lines = [""]
     lines += ["\t" + line for line in strwrap(x.method, int(0.9 * PRINT_WIDTH))]
     lines += ["", f"data:  {x.data_name}"]

@@ -4,7 +4,8 @@ prints it.
 ``pylme migrate`` translates ``summary(df)`` to ``rsummary.summary_df(df)`` and
 ``summary(x)`` of a vector to ``rsummary.summary_default(x)``; printing the result
 writes the text of R 4.2.2's ``summary.data.frame`` table (``print.table``) or of
-``print.summaryDefault``::
+``print.summaryDefault`` (``str()`` is that text without its last newline, which
+``print`` adds)::
 
       Sepal.Length    Sepal.Width  ...
      Min.   :4.300   Min.   :2.000  ...
@@ -68,9 +69,9 @@ class SummaryDefault:
     def __str__(self) -> str:
         names = [str(n) for n in self.values.index]
         if self.kind == "factor":
-            return print_named_numeric(list(self.values.astype(float)), names)
+            return print_named_numeric(list(self.values.astype(float)), names)[:-1]
         cells = _format_cells(self)
-        return print_named_character(cells, names)
+        return print_named_character(cells, names)[:-1]  # print() writes the last newline
 
     __repr__ = __str__
 
@@ -172,10 +173,10 @@ class SummaryTable:
 
     def __str__(self) -> str:
         if not self.columns:
-            return "< table of extent 0 x 0 >\n"
+            return "< table of extent 0 x 0 >"
         rows = [["" if c is None else c for c in row] for row in self.cells]
         return print_character_matrix(rows, [""] * len(rows), list(self.columns),
-                                      right=False, width=self.width)
+                                      right=False, width=self.width)[:-1]
 
     __repr__ = __str__
 

@@ -25,7 +25,7 @@ from pylme.migrate import rhtest, rsummary
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "migrate" / "rhtest"
 sys.path.insert(0, str(DATA))
-from cases import HTEST_CASES  # noqa: E402
+from rhtest_cases import HTEST_CASES  # noqa: E402
 
 R = json.loads((DATA / "r_output.json").read_text())["cases"]
 NAMESPACE = {"rhtest": rhtest, "rsummary": rsummary, "np": np, "pd": pd, "D": D}
@@ -51,8 +51,8 @@ def assert_numbers(got, expected, what: str) -> None:
 
 
 def text_lines(value) -> list[str]:
-    lines = str(value).split("\n")
-    return lines[:-1] if lines[-1] == "" else lines
+    """The lines ``print(value)`` writes (R's capture.output of the print)."""
+    return str(value).split("\n")
 
 
 @pytest.mark.parametrize("name", sorted(HTEST_CASES))
@@ -131,4 +131,4 @@ def test_live_against_r():
         out = subprocess.run(["Rscript", "-e", f"print({HTEST_CASES[name][0]})"],
                              capture_output=True, text=True, check=True).stdout
         value, _ = run_case(name, HTEST_CASES)
-        assert out == str(value)
+        assert out == str(value) + "\n"

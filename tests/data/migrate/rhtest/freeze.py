@@ -1,4 +1,4 @@
-"""Freeze R's printed text (and numbers) of every case in cases.py into r_output.json.
+"""Freeze R's printed text (and numbers) of every case in rhtest_cases.py into r_output.json.
 
 Run from the repository root: ``python tests/data/migrate/rhtest/freeze.py`` (needs
 Rscript with jsonlite).  Each case runs in its own environment of one R session; its
@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
-from cases import HTEST_CASES, SUMMARY_CASES  # noqa: E402
+from rhtest_cases import HTEST_CASES, SUMMARY_CASES  # noqa: E402
 
 _RUN = r"""
 suppressPackageStartupMessages(library(jsonlite))
@@ -55,7 +55,7 @@ def main() -> None:
     for name, res in results.items():
         res["r"] = cases[name][0]
     payload = {"_source": "tests/data/migrate/rhtest/freeze.py: capture.output(print(<R code>)) "
-                          "of each case in cases.py, numbers as sprintf('%.17g')",
+                          "of each case in rhtest_cases.py, numbers as sprintf('%.17g')",
                "_r_version": version, "cases": results}
     (HERE / "r_output.json").write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
 
