@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Optional, Sequence
 
@@ -87,7 +87,7 @@ class HTest:
     expected: Any = None
     residuals: Any = None
     stdres: Any = None
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
     def __getitem__(self, name: str) -> Any:
         """R's ``res[["p.value"]]`` / ``res$p.value``."""
@@ -300,14 +300,8 @@ def _t_test_formula(formula: str, data: Optional[pd.DataFrame], **kw: Any) -> HT
         labels = [str(v) for v in levels]
         est = pd.Series(res.estimate.to_numpy(), index=[f"mean in group {v}" for v in labels])
         null_name = "difference in means between " + " and ".join(f"group {v}" for v in labels)
-        res = _replace(res, estimate=est, null_name=null_name)
+        res = replace(res, estimate=est, null_name=null_name)
     return res
-
-
-def _replace(res: HTest, **changes: Any) -> HTest:
-    from dataclasses import replace
-
-    return replace(res, **changes)
 
 
 # ------------------------------------------------------------------ chisq.test
@@ -402,10 +396,14 @@ def _rank(v: np.ndarray) -> np.ndarray:
 
 def _kendall_tau(x: np.ndarray, y: np.ndarray) -> float:
     """R's ``cor(x, y, method = "kendall")``: tau-b from the pairwise signs (cov.c)."""
-    sx = np.sign(x[:, None] - x[None, :])
-    sy = np.sign(y[:, None] - y[None, :])
-    num = float((sx * sy).sum())
-    return num / (math.sqrt(float((sx * sx).sum())) * math.sqrt(float((sy * sy).sum())))
+    num = sxx = syy = 0.0
+    for start in range(0, len(x), 512):  # blocks of rows: memory stays O(n)
+        sx = np.sign(x[start:start + 512, None] - x[None, :])
+        sy = np.sign(y[start:start + 512, None] - y[None, :])
+        num += float((sx * sy).sum())
+        sxx += float((sx * sx).sum())
+        syy += float((sy * sy).sum())
+    return num / (math.sqrt(sxx) * math.sqrt(syy))
 
 
 def _two_sided(lower: float, upper: float) -> float:

@@ -74,3 +74,24 @@ def test_summary_of_a_model_is_not_taken():
 def test_unsupported_arguments_become_todos():
     result = migrate_source("r <- chisq.test(tab, simulate.p.value = TRUE)\n")
     assert any("simulate.p.value" in t.reason for t in result.todos)
+
+
+# R 4.2.2: deparse1(str2lang(<left>)) gives <right> (run by hand, frozen here)
+@pytest.mark.parametrize("script, r_deparse", [
+    ("sleep$extra[sleep$group==1]", "sleep$extra[sleep$group == 1]"),
+    ("c(20,30,50)", "c(20, 30, 50)"),
+    ("-x + y", "-x + y"),
+    ('df[df$a>1 & !is.na(df$b), "y"]', 'df[df$a > 1 & !is.na(df$b), "y"]'),
+    ("a%in%b", "a %in% b"),
+    ("log(x)^2", "log(x)^2"),
+    ("matrix(c(12, 5,7, 9),nrow=2)", "matrix(c(12, 5, 7, 9), nrow = 2)"),
+    ("rep(-1,times=3)", "rep(-1, times = 3)"),
+    ("x[-1]", "x[-1]"),
+    ("x[, 1]", "x[, 1]"),
+])
+def test_data_name_is_r_deparse(script, r_deparse):
+    test = "chisq.test" if script.startswith("matrix") else "t.test"
+    result = migrate_source(f"y <- 1\nres <- {test}({script})\n")
+    assert not result.todos
+    code = result.python
+    assert f"data_name={json.dumps(r_deparse)}" in code

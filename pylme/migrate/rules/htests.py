@@ -28,11 +28,37 @@ def _flag(m, key, ctx) -> str:
     return ctx.expr(m[key])
 
 
+_TOKEN = re.compile(r"""(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)"""
+                    r"|(?P<op><<-|->>|<-|->|==|!=|<=|>=|&&|\|\||\|>|%[^%]*%|:::|::|[-+*/^<>!&|~=$@:,])"
+                    r"|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<word>[\w.]+)|(?P<space>\s+)|(?P<other>.)")
+#: binary operators R's deparser writes with a blank on each side
+_SPACED = {"<-", "<<-", "->", "->>", "=", "==", "!=", "<", ">", "<=", ">=", "&", "&&", "|",
+           "||", "+", "-", "*", "/", "~", "|>"}
+
+
 def _deparse(node) -> str:
-    """R's ``deparse1(substitute(arg))`` of the script's argument: its text on one line
-    (R's deparser also normalizes spaces after commas and around operators; the
-    script's own spacing is kept here)."""
-    return re.sub(r"\s+", " ", node.text).strip()
+    """R's ``deparse1(substitute(arg))`` of the script's argument, as ``data.name``:
+    one line, a blank after each comma and around binary operators (``x[g==1]`` is
+    ``x[g == 1]``), none after unary ``-``/``!`` or around ``$ : ^ ::``.  Numbers keep
+    the script's spelling (R would write ``1e5`` as ``1e+05``)."""
+    out: list[str] = []
+    operand = False  # is the previous token an operand (so "-" is binary)?
+    for m in _TOKEN.finditer(node.text):
+        kind, tok = m.lastgroup, m.group()
+        if kind == "space":
+            continue
+        if kind == "op":
+            if tok == ",":
+                out.append(", ")
+            elif tok.startswith("%") or (tok in _SPACED and (operand or tok not in "-+!~")):
+                out.append(f" {tok} ")
+            else:
+                out.append(tok)
+            operand = False
+            continue
+        out.append(tok)
+        operand = kind in ("str", "word", "close")
+    return "".join(out).replace("( ", "(").replace("[ ", "[")
 
 
 def _quoted(text: str) -> str:
