@@ -30,11 +30,14 @@ from scipy import linalg
 from ..design.frame import model_frame
 from ..design.model_matrix import model_matrix as design_matrix
 from ..design.rank import qr_rank
-from ..errors import FormulaError, PylmeError, PylmeWarning
+from ..errors import (ArgumentError, ConvergenceWarning, DataCheckWarning, FormulaError, PylmeError,
+                      PylmeWarning)
 from ..formula import parse_formula
-from ..formula.ast import BinOp, Formula
-from ..formula.deparse import deparse
+from ..formula.ast import BinOp, Call, Formula, Name, Num, Str
+from ..formula.deparse import deparse, deparse_lines
+from ..glmm.families import family_from_arg
 from ..results.lmlist import GroupFit, LmList
+from .lmlist_glm import fit_glm
 
 __all__ = ["lmList", "fit_lm"]
 
@@ -80,29 +83,77 @@ def _split_formula(formula: str) -> tuple[Formula, Any, str]:
     return Formula(lhs=parsed.lhs, rhs=rhs.left), rhs.right, deparse(parsed)
 
 
+def _family_node(family: Any, fam: Any) -> Any:
+    """The ``family =`` argument as the R call would show it (a name for a string or a
+    default-link family, ``Gamma(link = "log")`` for another link)."""
+    if isinstance(family, str):
+        return Name(family)
+    default = family_from_arg(fam.family if fam.family in _R_FAMILIES else "gaussian")
+    if fam.family in _R_FAMILIES and default.link.name == fam.link.name:
+        return Name(fam.family)
+    return Call(fam.family, (), (("link", Str(fam.link.name)),))
+
+
+_R_FAMILIES = ("binomial", "poisson", "Gamma", "inverse.gaussian", "gaussian")
+
+
+def _call_text(formula: Formula, data_name: str | None, family: Any, fam: Any, pool: bool | None,
+               weights: Any, control: Mapping[str, Any] | None) -> str:
+    """R's ``deparse(mCall)`` lines joined by ``cat()``'s space (lme4's ``show()``)."""
+    kwargs: list[tuple[str, Any]] = [("formula", BinOp("~", formula.lhs, formula.rhs)),
+                                     ("data", Name(data_name or "data"))]
+    if fam is not None:
+        kwargs.append(("family", _family_node(family, fam)))
+    if isinstance(weights, str):
+        kwargs.append(("weights", Name(weights)))
+    if pool is not None:
+        kwargs.append(("pool", Name("TRUE" if pool else "FALSE")))
+    if control:
+        kwargs.append(("control", Call("list", (), tuple((k, Num(float(v), text=repr(v)))
+                                                            for k, v in control.items()))))
+    return " ".join(deparse_lines(Call("lmList", (), tuple(kwargs))))
+
+
+def _warn_glm(texts: tuple) -> None:
+    """Emit one group's ``glm`` warnings as R does (they are not caught by lmList)."""
+    for text in texts:
+        category = DataCheckWarning if text.startswith("non-integer") else ConvergenceWarning
+        warnings.warn(text, category, stacklevel=3)
+
+
 def lmList(formula: str, data: pd.DataFrame, family: Any = None, pool: bool | None = None,
            contrasts: Mapping[str, Any] | None = None, warn: bool = True,
-           data_name: str | None = None) -> LmList:
-    """Fit one linear model per group (lme4: ``lmList``).
+           data_name: str | None = None, *, weights: Any = None, offset: Any = None,
+           control: Mapping[str, Any] | None = None) -> LmList:
+    """Fit one linear (or generalized linear) model per group (lme4: ``lmList``).
 
     Parameters
     ----------
     formula : str
         ``"response ~ terms | group"``: the model each group gets, and the grouping
-        expression (a variable, or ``a:b``).
+        expression (a variable, or ``a:b``).  With a binomial family the response may be
+        ``cbind(successes, failures)``, 0/1, logical, a factor, or a proportion with
+        ``weights`` = trials.
     data : pandas.DataFrame
-    family : None
-        lme4 fits ``glm`` per group when a family is given; pylme fits ``lm`` only and
-        refuses a family (use statsmodels' GLM per group).
+    family : str, Family or callable, optional
+        As :func:`pylme.glmer` takes it (``"binomial"``, ``"poisson"``, ``"Gamma"``,
+        ``pylme.families.Gamma(link="log")``, ...): each group gets R's ``glm`` (IRLS as
+        R's ``glm.fit``).  None (default): R's ``lm`` per group.
     pool : bool, optional
-        Whether ``confint`` and ``summary`` use the pooled residual standard deviation
-        (lme4's default ``TRUE`` for ``lm`` fits).
+        Whether ``summary`` (and ``show()``) use the pooled residual standard deviation.
+        lme4's default: ``TRUE`` for ``lm`` and for families with a scale (gaussian,
+        Gamma, inverse.gaussian), ``FALSE`` for binomial and Poisson.
     contrasts : mapping, optional
-        ``contrasts.arg`` of each group's ``lm``.
+        ``contrasts.arg`` of each group's ``lm``/``glm``.
     warn : bool
         lme4's warning when some groups could not be fitted.
     data_name : str, optional
         The name of ``data`` for the ``Call:`` and ``Data:`` lines.
+    weights, offset : str or array-like, optional
+        Prior weights and offset of each ``glm`` (a column name, or one value per row of
+        ``data``); only with a ``family``.
+    control : mapping, optional
+        ``glm.control`` settings of each ``glm``: ``epsilon`` (1e-8), ``maxit`` (25).
 
     Returns
     -------
@@ -115,34 +166,66 @@ def lmList(formula: str, data: pd.DataFrame, family: Any = None, pool: bool | No
     FormulaError
         No ``| group`` part.
     ArgumentError
-        A ``family`` (not supported).
-    """
-    from ..errors import ArgumentError
+        ``weights``/``offset``/``control`` without a ``family``; an unknown family.
 
-    if family is not None:
-        raise ArgumentError("lmList with a family (per-group glm) is not supported by pylme; "
-                            "fit statsmodels' GLM per group")
+    Warns
+    -----
+    ConvergenceWarning
+        R's ``glm.fit`` warnings of a group (``glm.fit: algorithm did not converge``,
+        ``glm.fit: fitted probabilities numerically 0 or 1 occurred``, ...).
+    PylmeWarning
+        lme4's warning for groups that could not be fitted.
+    """
+    if family is None and (weights is not None or offset is not None or control):
+        raise ArgumentError("weights, offset and control are supported with a family (per-group glm) only")
+    fam = None if family is None else family_from_arg(family)
+    ctl = dict(control or {})
+    unknown = set(ctl) - {"epsilon", "maxit"}
+    if unknown:
+        raise ArgumentError(f"unknown glm.control setting(s): {', '.join(sorted(unknown))}")
     model, group, text = _split_formula(formula)
     gframe = model_frame(Formula(lhs=None, rhs=group), data, na_action="omit")
     gfac = gframe.as_factor(group)
     codes = np.full(data.shape[0], -1)
     codes[gframe.kept] = gfac.codes
-    fits: list[GroupFit | None] = []
+    fits: list[Any] = []
     failures: list[str] = []
     for k, _level in enumerate(gfac.levels):
         rows = np.flatnonzero(codes == k)
         try:
-            fits.append(fit_lm(model, data.iloc[rows], contrasts))
+            if fam is None:
+                fits.append(fit_lm(model, data.iloc[rows], contrasts))
+            else:
+                fit, texts = fit_glm(model, data.iloc[rows], fam, _rows(weights, rows),
+                                     _rows(offset, rows), contrasts, **ctl)
+                _warn_glm(texts)
+                fits.append(fit)
         except PylmeError as exc:  # R: tryCatch(..., error = function(x) x), then NULL
             fits.append(None)
             failures.append(str(exc))
     if warn and failures:
         msg = failures[0]
         if "2 or more levels" in msg:
+            # R: sub(".*:", ":\n ", msg) keeps the space that followed the colon
             warnings.warn(f"Fitting failed for {len(failures)} group(s), probably because a factor "
-                          f"only had one level:\n {msg}", PylmeWarning, stacklevel=2)
+                          f"only had one level:\n  {msg}", PylmeWarning, stacklevel=2)
         else:
             warnings.warn(msg, PylmeWarning, stacklevel=2)
+    has_scale = fam is None or fam.family in _SCALE_FAMILIES
     return LmList(fits=tuple(fits), groups=tuple(str(g) for g in gfac.levels), formula_text=text,
-                  model_text=deparse(model), data_name=data_name, pool=True if pool is None else bool(pool),
-                  pool_given=pool is not None)
+                  model_text=deparse(model), data_name=data_name,
+                  pool=has_scale if pool is None else bool(pool), pool_given=pool is not None,
+                  family=fam, call_text_override=_call_text(parse_formula(formula) if isinstance(formula, str)
+                                                            else formula, data_name, family, fam, pool,
+                                                            weights, ctl))
+
+
+#: lme4's ``.hasScale()``: families whose lmList pools σ by default
+_SCALE_FAMILIES = ("gaussian", "Gamma", "inverse.gaussian")
+
+
+def _rows(value: Any, rows: np.ndarray) -> Any:
+    """A per-row ``weights``/``offset`` vector cut to one group's rows (names pass through)."""
+    if value is None or isinstance(value, str):
+        return value
+    return np.asarray(value)[rows]

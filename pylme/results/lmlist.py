@@ -43,6 +43,12 @@ def _percent_labels(level: float) -> tuple[str, str]:
     return tuple(format_real([100 * p], 3)[0].strip() + " %" for p in (a, 1 - a))  # type: ignore[return-value]
 
 
+def _mass_labels(level: float) -> tuple[str, str]:
+    """MASS ``confint.profile.glm``'s ``paste(round(100 * a, 1), "%")``."""
+    a = (1 - level) / 2
+    return tuple(f"{round(100 * p, 1):.15g} %" for p in (a, 1 - a))  # type: ignore[return-value]
+
+
 def _cat_number(x: float) -> str:
     return format_real([float(x)], 7)[0].strip()
 
@@ -185,8 +191,9 @@ class LmListSummary:
     Attributes
     ----------
     coefficients : ndarray, shape (groups, 4, coefficients)
-        Estimate, Std. Error, t value, Pr(>|t|) per group and coefficient; with ``pool``
-        the standard errors use the pooled σ and the p-values its degrees of freedom.
+        Estimate, Std. Error, t value, Pr(>|t|) per group and coefficient (``glm``
+        members: ``summary.glm``'s z or t columns); with ``pool`` the standard errors
+        use the pooled σ and the p-values its degrees of freedom.
     groups, parms : tuple of str
     pool : bool
     RSE : float or None
@@ -194,6 +201,8 @@ class LmListSummary:
     df_residual : float or None
     sigma : ndarray
         Each group's own σ.
+    columns : tuple of str
+        The column names of each coefficient's table.
     """
 
     coefficients: np.ndarray = field(repr=False)
@@ -205,6 +214,7 @@ class LmListSummary:
     sigma: np.ndarray = field(repr=False)
     model_text: str
     data_name: str | None
+    columns: tuple = _SUMMARY_COLUMNS
 
     @property
     def text(self) -> str:
@@ -217,7 +227,7 @@ class LmListSummary:
                f"   Data: {self.data_name or 'data'} \n\n", "Coefficients:\n"]
         for k, parm in enumerate(self.parms):
             out.append(f"   {parm} \n")
-            out.append(_matrix_text(self.coefficients[:, :, k], self.groups, _SUMMARY_COLUMNS))
+            out.append(_matrix_text(self.coefficients[:, :, k], self.groups, self.columns))
         if self.pool:
             out.append(f"\nResidual standard error: {format_real([self.RSE], 7)[0].strip()} on "
                        f"{_cat_number(self.df_residual)} degrees of freedom\n")
@@ -244,7 +254,11 @@ class LmList:
         The deparsed per-group model ``y ~ x``.
     data_name : str or None
     pool : bool
-        Default of ``confint``/``summary``: use the pooled σ.
+        Default of ``summary`` and ``show()``: use the pooled σ.
+    family : Family or None
+        The members' family (``glm`` members), None for ``lm`` members.
+    call_text_override : str, optional
+        R's deparsed ``lmList(...)`` call, as ``show()`` writes it.
     """
 
     fits: tuple
@@ -254,6 +268,18 @@ class LmList:
     data_name: str | None = None
     pool: bool = True
     pool_given: bool = False
+    family: Any = None
+    call_text_override: str | None = None
+
+    @property
+    def is_glm(self) -> bool:
+        """Whether the members are ``glm`` fits (lme4 ``isGLMlist``)."""
+        return self.family is not None
+
+    @property
+    def has_scale(self) -> bool:
+        """lme4 ``hasScale``: ``lm`` members, or a family with a scale parameter."""
+        return self.family is None or self.family.family in ("gaussian", "Gamma", "inverse.gaussian")
 
     def __len__(self) -> int:
         return len(self.fits)
@@ -280,7 +306,11 @@ class LmList:
 
     def pooled_sd(self) -> tuple[float, float]:
         """lme4 ``pooledSD``: ``sqrt(sum RSS / sum (n_i - p_i))`` and its degrees of freedom
-        (p_i counts aliased coefficients, as R's ``length(coef(el))``)."""
+        (p_i counts aliased coefficients, as R's ``length(coef(el))``; ``glm`` members:
+        deviance residuals).  Without a scale (binomial, Poisson members) lme4 returns
+        1 with NA degrees of freedom (NaN here)."""
+        if not self.has_scale:
+            return 1.0, float("nan")
         rss = sum(float(np.sum(f.resid**2)) for _, f in self._fitted())
         df = sum(f.nobs - len(f.names) for _, f in self._fitted())
         if df == 0:
@@ -294,17 +324,21 @@ class LmList:
         """Per-group confidence intervals (lme4 ``confint.lmList4``).
 
         With ``pool=True``, ``coef ± sd_pooled · t(df_pooled) · sqrt(diag(cov.unscaled))``;
-        otherwise each group's own ``confint.lm``.  The default (``pool=None``) is what
-        lme4 1.1-31 does: its ``confint.lmList4`` looks the default up as ``object$pool``,
-        which is NULL for the S4 object, so intervals are per group unless ``pool = TRUE``
-        is passed (``summary()`` does read the object's ``pool``).
+        otherwise each group's own ``confint``: ``confint.lm`` for ``lm`` members, R 4.2's
+        ``confint.glm`` (MASS's profile-likelihood intervals) for ``glm`` members.  The
+        default (``pool=None``) is what lme4 1.1-31 does: its ``confint.lmList4`` looks
+        the default up as ``object$pool``, which is NULL for the S4 object, so intervals
+        are per group unless ``pool = TRUE`` is passed (``summary()`` does read the
+        object's ``pool``).  Binomial and Poisson lists have no pooled σ: ``pool=True``
+        gives NA intervals, as in R.
         """
         fitted = self._fitted()
         if not fitted:
             return LmListConfint(np.zeros((0, 2, 0)), (), _percent_labels(level), ())
         first = fitted[0][1] if self.fits[0] is None else self.fits[0]
         parms = list(first.names) if parm is None else ([parm] if isinstance(parm, str) else list(parm))
-        bounds = _percent_labels(level)
+        # the template is confint() of the first member: MASS labels glm bounds its own way
+        bounds = _mass_labels(level) if self.is_glm and not pool else _percent_labels(level)
         val = np.full((len(self.groups), 2, len(parms)), np.nan)
         a = (1 - level) / 2
         if pool:  # None: lme4's object$pool lookup finds nothing (see above)
@@ -314,6 +348,11 @@ class LmList:
                 est = f.coef_series().reindex(parms).to_numpy()
                 se = (f.std_errors(1.0).reindex(parms)).to_numpy()
                 val[i] = (est[:, None] + se[:, None] * fac[None, :]).T
+        elif self.is_glm:
+            for i, f in fitted:
+                own = [p for p in parms if p in f.names]
+                ci, _ = f.confint(own, level)
+                val[i][:, [parms.index(p) for p in own]] = ci.T
         else:
             for i, f in fitted:
                 q = stats.t.ppf([a, 1 - a], f.df_residual)
@@ -324,14 +363,31 @@ class LmList:
 
     def summary(self, pool: bool | None = None) -> LmListSummary:
         """lme4's ``summary()`` (nlme ``summary.lmList``): per-group coefficient tables,
-        with the pooled σ (and its degrees of freedom for the p-values) under ``pool``."""
+        with the pooled σ (and its degrees of freedom for the p-values) under ``pool``.
+
+        ``glm`` members: ``summary.glm``'s tables (z tests for binomial and Poisson, t
+        tests with the estimated dispersion otherwise).
+
+        Raises
+        ------
+        ArgumentError
+            ``pool`` with ``glm`` members (the default for Gamma, inverse.gaussian and
+            gaussian families): lme4 1.1-31 fails there with R's ``replacement has length
+            zero`` (``summary.glm`` has no ``sigma`` to rescale by).
+        """
         pool = self.pool if pool is None else bool(pool)
+        if pool and self.is_glm:
+            from ..errors import ArgumentError
+
+            raise ArgumentError("replacement has length zero (lme4 1.1-31's summary() of an lmList of glm "
+                                "fits fails with pool = TRUE: summary.glm has no sigma); use pool=False")
         fitted = self._fitted()
         parms: list[str] = []
         for _, f in fitted:
             parms.extend(n for n in f.estimable if n not in parms)
         coefs = np.full((len(self.groups), 4, len(parms)), np.nan)
         sigma = np.full(len(self.groups), np.nan)
+        columns = tuple(fitted[0][1].coef_table().columns) if fitted else _SUMMARY_COLUMNS
         for i, f in fitted:
             tab = f.coef_table()
             cols = [parms.index(n) for n in tab.index]
@@ -345,7 +401,7 @@ class LmList:
             coefs[:, 2, :] /= cor[:, None]
             coefs[:, 3, :] = 2 * stats.t.sf(np.abs(coefs[:, 2, :]), dfres)
         return LmListSummary(coefs, tuple(self.groups), tuple(parms), pool, rse, dfres, sigma,
-                             self.model_text, self.data_name)
+                             self.model_text, self.data_name, columns)
 
     def plot(self, level: float = 0.95, **kwargs: Any) -> Any:
         """The interval plot of ``confint(level=level)`` (lme4 ``plot(confint(fm))``)."""
@@ -354,6 +410,8 @@ class LmList:
     @property
     def call_text(self) -> str:
         """R's deparsed call, as ``show()`` writes it."""
+        if self.call_text_override is not None:
+            return self.call_text_override
         extra = "" if not self.pool_given else f", pool = {'TRUE' if self.pool else 'FALSE'}"
         return f"lmList(formula = {self.formula_text}, data = {self.data_name or 'data'}{extra})"
 
@@ -367,7 +425,8 @@ class LmList:
         if self.pool:
             sd, df = self.pooled_sd()
             total = sum(f.fitted.size for _, f in self._fitted())
-            out.append(f"\nDegrees of freedom: {total} total; {_cat_number(df)} residual\n")
+            dftext = "NA" if np.isnan(df) else _cat_number(df)
+            out.append(f"\nDegrees of freedom: {total} total; {dftext} residual\n")
             out.append(f"Residual standard error: {format_real([sd], 7)[0].strip()}\n")
         return "".join(out)
 

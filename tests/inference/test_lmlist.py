@@ -105,8 +105,8 @@ def test_errors():
     d = pylme.datasets.load("sleepstudy")
     with pytest.raises(FormulaError, match="response ~ terms \\| group"):
         pylme.lmList("Reaction ~ Days", d)
-    with pytest.raises(ArgumentError, match="family"):
-        pylme.lmList("Reaction ~ Days | Subject", d, family="poisson")
+    with pytest.raises(ArgumentError, match="family"):  # glm-only arguments (tests: test_lmlist_glm.py)
+        pylme.lmList("Reaction ~ Days | Subject", d, weights="Days")
 
 
 def test_pickle_roundtrip():
