@@ -25,7 +25,7 @@ from ..design.rank import qr_rank
 from ..errors import ArgumentError, ConvergenceWarning
 from .rlm import default_call, r_layout, r_row_names
 
-__all__ = ["GlmSummary", "RGlmFit", "r_glm_fit", "summary_glm"]
+__all__ = ["GlmSummary", "RGlmFit", "r_glm_fit", "summary_glm", "vcov_glm"]
 
 _FAMILY = {"Binomial": "binomial", "Poisson": "poisson", "Gaussian": "gaussian",
            "Gamma": "Gamma", "InverseGaussian": "inverse.gaussian"}
@@ -251,8 +251,10 @@ def summary_glm(fit: Any, call: Optional[str] = None) -> GlmSummary:
         pval, cols = 2 * stats.norm.sf(np.abs(tval)), ("z value", "Pr(>|z|)")
     else:
         pval, cols = 2 * stats.t.sf(np.abs(tval), rdf), ("t value", "Pr(>|t|)")
-    coefficients = pd.DataFrame({"Estimate": est, "Std. Error": se, cols[0]: tval,
-                                 cols[1]: pval}, index=kept)
+    from .rlm_print import RTable  # coef(summary(m)) prints as R's matrix
+
+    coefficients = RTable({"Estimate": est, "Std. Error": se, cols[0]: tval,
+                                 cols[1]: pval}, index=kept).with_print(matrix=True)
     dres = np.sign(g.y - g.mu) * np.sqrt(np.maximum(
         _dev_resids(g.family, g.y, g.mu, g.weights), 0))
     return GlmSummary(
@@ -264,3 +266,16 @@ def summary_glm(fit: Any, call: Optional[str] = None) -> GlmSummary:
         cov_unscaled=pd.DataFrame(g.cov_unscaled, index=kept, columns=kept),
         n_deleted=g.n_deleted)
 
+
+
+def vcov_glm(fit: Any):
+    """R's ``vcov(glm_fit)``: ``dispersion * chol2inv(R)`` with R's names (aliased: NA)."""
+    from ..printing.rformat import R_NA
+    from .rlm_print import RTable
+
+    s = summary_glm(fit, call="")
+    names = list(s.aliased.index)
+    out = pd.DataFrame(R_NA, index=names, columns=names)
+    out.loc[s.cov_unscaled.index, s.cov_unscaled.columns] = \
+        s.cov_unscaled.to_numpy() * s.dispersion
+    return RTable(out.to_numpy(), index=names, columns=names).with_print(matrix=True)

@@ -241,8 +241,10 @@ def summary_lm(fit: Any, call: Optional[str] = None) -> LmSummary:
     with np.errstate(divide="ignore", invalid="ignore"):
         tval = est / se
     pval = 2 * stats.t.sf(np.abs(tval), rdf) if rdf > 0 else np.full(len(est), np.nan)
-    coefficients = pd.DataFrame({"Estimate": est, "Std. Error": se, "t value": tval,
-                                 "Pr(>|t|)": pval}, index=kept)
+    from .rlm_print import RTable  # coef(summary(m)) prints as R's matrix
+
+    coefficients = RTable({"Estimate": est, "Std. Error": se, "t value": tval,
+                                 "Pr(>|t|)": pval}, index=kept).with_print(matrix=True)
     w = ls.weights
     if ls.intercept:
         m = np.sum(w * ls.fitted / np.sum(w))
@@ -326,7 +328,10 @@ def anova_lm(*fits: Any) -> "RTable":
     values = np.column_stack([np.append(df, rdf), np.append(ss, ls.rss),
                               np.append(ms, resvar), np.append(f, R_NA),
                               np.append(p, R_NA)])
-    heading = ("Analysis of Variance Table\n", f"Response: {fit.model.endog_names}")
+    from .rcontrasts import r_term_name
+
+    heading = ("Analysis of Variance Table\n",
+               f"Response: {r_term_name(str(fit.model.endog_names), {})}")
     return RTable(values, index=terms + ["Residuals"],
                   columns=["Df", "Sum Sq", "Mean Sq", "F value", "Pr(>F)"]).with_print(
         heading=heading, digits=5)
@@ -357,8 +362,9 @@ def _anova_lmlist(fits) -> "RTable":
 
 
 def summary_aov(fit: Any) -> "RTable":
-    """R's ``summary(aov_fit)`` (one stratum): the sequential table, row names padded to
-    a common width as ``summary.aov`` formats them (``(Intercept)`` counted)."""
+    """R's ``summary(aov_fit)`` (one stratum): the sequential table; printed with the row
+    names padded to a common width as ``summary.aov`` formats them (``(Intercept)``
+    counted)."""
     from .rlm_print import RTable
 
     terms, df, ss, ls = _sequential(fit)
@@ -373,9 +379,11 @@ def summary_aov(fit: Any) -> "RTable":
         columns = ["Df", "Sum Sq", "Mean Sq", "F value", "Pr(>F)"]
     else:
         columns = ["Df", "Sum Sq", "Mean Sq"]
+    # R pads the row names themselves (format(c("(Intercept)", terms, "Residuals")));
+    # here only the printout is padded, so that tab.loc["group"] finds the row
     width = max(len(r) for r in rows + (["(Intercept)"] if ls.intercept else []))
-    table = RTable(np.vstack(values), index=[r.ljust(width) for r in rows], columns=columns)
-    return table.with_print(heading=(), digits=4,
+    table = RTable(np.vstack(values), index=rows, columns=columns)
+    return table.with_print(heading=(), digits=4, row_width=width,
                             footer=_naprint(ls.n_deleted) + "\n" if ls.n_deleted else "")
 
 

@@ -37,18 +37,19 @@ class RTable(pd.DataFrame):
         return pd.DataFrame  # a slice or a computed frame is an ordinary DataFrame
 
     def with_print(self, heading=(), digits: int = 5, footer: str = "",
-                   matrix: bool = False) -> "RTable":
+                   matrix: bool = False, row_width: int = 0) -> "RTable":
         """Set how the table prints (``print.anova``'s heading and digits, or
-        ``print.default`` of a numeric matrix); returns the table."""
+        ``print.default`` of a numeric matrix; row names padded to ``row_width``);
+        returns the table."""
         self.attrs["r_print"] = {"heading": tuple(heading), "digits": digits,
-                                 "footer": footer, "matrix": matrix}
+                                 "footer": footer, "matrix": matrix, "row_width": row_width}
         return self
 
     def text(self) -> str:
         """R's printed text, every line ending in a newline."""
         how = self.attrs.get("r_print", {})
         values = self.to_numpy(dtype=float)
-        rows = [str(r) for r in self.index]
+        rows = [str(r).ljust(how.get("row_width", 0)) for r in self.index]
         cols = [str(c) for c in self.columns]
         if how.get("matrix", False):
             return matrix_text(values, rows, cols)

@@ -1,6 +1,13 @@
 """R's other model functions -> statsmodels: ``lm``, ``glm``, ``aov`` (formula API)
 and their methods (``t.test`` and the other classical tests: :mod:`.htests`).
 
+What a script prints is R's text: ``summary(lm)``, ``summary(glm)``, ``summary(aov)``,
+``anova(lm, ...)``, ``confint(lm)``, ``vcov(lm)`` become :mod:`pylme.migrate.rlm` /
+:mod:`pylme.migrate.rglm` results (R's names, R's ``print`` methods).  The fits stay
+plain statsmodels results; the R call a summary prints after ``Call:`` is the script's
+own, deparsed as R's ``match.call`` + ``deparse`` write it, carried from the fitting
+call to the ``summary()`` by the fit's kind (:class:`FitKind`).
+
 ``AIC``/``BIC``/``logLik`` of an ``lm`` count sigma as a parameter, as R's ``logLik.lm``
 does (statsmodels' ``aic`` does not: a 2-unit difference).  ``simulate(lm)`` draws as
 R's ``simulate.lm``: ``fitted + rnorm(n, 0, sqrt(deviance / df.residual))`` from R's
@@ -21,21 +28,99 @@ SMF = "import statsmodels.formula.api as smf"
 SM = "import statsmodels.api as sm"
 NP = "import numpy as np"
 LM_KINDS = ("lm", "glm", "aov")
+RLM = "from pylme.migrate import rlm"
+RGLM = "from pylme.migrate import rglm"
+_FORMALS = {
+    "lm": ("formula", "data", "subset", "weights", "na.action", "method", "model", "x", "y",
+           "qr", "singular.ok", "contrasts", "offset"),
+    "aov": ("formula", "data", "projections", "qr", "contrasts"),
+    "glm": ("formula", "family", "data", "weights", "subset", "na.action", "start",
+            "etastart", "mustart", "offset", "control", "model", "method", "x", "y",
+            "singular.ok", "contrasts"),
+}
+
+
+class FitKind(str):
+    """The kind of an ``lm``/``glm``/``aov`` value (equal to ``"lm"``, ...) that also
+    remembers the R call that made it, deparsed as R prints it after ``Call:``."""
+
+    r_call: str | None = None
+
+    def __new__(cls, kind: str, r_call: str | None):
+        self = super().__new__(cls, kind)
+        self.r_call = r_call
+        return self
+
+
+def _deparse(node) -> str:
+    """An argument as R's ``deparse`` writes it (R's spacing), else its text."""
+    from ...formula.deparse import deparse
+    from ...formula.parser import parse_expression
+
+    if node.deparse is not None:
+        return node.deparse
+    text = re.sub(r"\s+", " ", re.sub(r"#[^\n]*", "", node.text)).strip()
+    try:
+        return deparse(parse_expression(text))
+    except Exception:  # pylme's parser reads formula-like R; anything else as written
+        return text
+
+
+def r_call_text(call) -> str | None:
+    """R's ``deparse(match.call())`` of an ``lm``/``glm``/``aov`` call: arguments named
+    and in the function's formal order, lines broken as R's deparse breaks them."""
+    from ...formula.deparse import deparse_lines
+    from ...formula.parser import parse_expression
+
+    formals = _FORMALS.get(call.name)
+    if formals is None:
+        return None
+    m = call.match(formals)
+    args = ", ".join(f"{f} = {_deparse(m[f])}" for f in formals if f in m)
+    text = f"{call.name}({args})"
+    try:
+        return "\n".join(deparse_lines(parse_expression(text)))
+    except Exception:
+        return text
+
+
+def _fit_kind(call, ctx):
+    return FitKind(call.name, r_call_text(call))
+
+
+def _call_arg(o, ctx) -> str:
+    """``, call="..."`` for a summary of ``o`` when the fitting call is known."""
+    kind = ctx.kind_of(o)
+    r_call = getattr(kind, "r_call", None)
+    return "" if r_call is None else f", call={r_call!r}"
 _FAMILIES = {"binomial": "Binomial", "poisson": "Poisson", "gaussian": "Gaussian",
              "Gamma": "Gamma", "inverse.gaussian": "InverseGaussian"}
 _LINKS = {"logit": "Logit", "probit": "Probit", "log": "Log", "identity": "Identity",
           "cloglog": "CLogLog", "inverse": "InversePower", "sqrt": "Sqrt"}
 
 
+_QUOTABLE = re.compile(r"(?<![\w.'])([A-Za-z.][\w.]*)(?![\w.']|\s*\()")
+
+
+def _needs_quote(name: str) -> bool:
+    import keyword
+
+    return name != "." and ("." in name or keyword.iskeyword(name))
+
+
 def sm_formula(node, ctx) -> str:
     """A formula for statsmodels (patsy): R's ``^`` is ``**`` (in ``I()`` arithmetic and
-    term crossing alike); ``log``/``exp``/``sqrt`` are NumPy's."""
+    term crossing alike); ``log``/``exp``/``sqrt`` are NumPy's; names that are not
+    Python names (``Solar.R``, ``yield``) are quoted: ``Q('Solar.R')``."""
     import re
 
     code = formula_arg(node, ctx)
     if not code.startswith('"'):
         return code
     code = code.replace("^", "**")
+    # a variable patsy cannot read as Python (Solar.R, yield): Q('Solar.R')
+    code = _QUOTABLE.sub(lambda m: f"Q('{m.group(1)}')" if _needs_quote(m.group(1))
+                         else m.group(1), code)
     if re.search(r"\b(log|exp|sqrt|log10|log2)\(", code):
         ctx.need_import(NP)
         code = re.sub(r"(?<![\w.])(log|exp|sqrt|log10|log2)\(", r"np.\1(", code)
@@ -92,7 +177,7 @@ def _check(m, call, ctx, allowed):
             ctx.todo(call.node, f"argument {a.name}= of {call.name}()")
 
 
-@register("lm", "aov", returns=lambda call, ctx: call.name)
+@register("lm", "aov", returns=_fit_kind)
 def lm(call, ctx):
     ctx.need_import(SMF)
     m = call.match(("formula", "data", "subset", "weights", "na.action", "method", "model",
@@ -147,7 +232,7 @@ def family_code(node, ctx) -> str:
     return f"sm.families.{_FAMILIES[name]}({link_code})"
 
 
-@register("glm", returns="glm")
+@register("glm", returns=_fit_kind)
 def glm(call, ctx):
     ctx.need_import(SMF)
     m = call.match(("formula", "family", "data", "weights", "subset", "na.action", "start",
@@ -209,8 +294,9 @@ register("fitted", "fitted.values", priority=2)(_lm_method("{x}.fittedvalues", (
 register("fitted", "fitted.values", priority=2)(_lm_method("{x}.fittedvalues", ("glm",)))
 register("residuals", "resid", priority=2)(_lm_method("{x}.resid", ("lm", "aov")))
 register("residuals", "resid", priority=2)(_lm_method("{x}.resid_deviance", ("glm",)))
-register("vcov", priority=2)(_lm_method("{x}.cov_params()"))
-register("confint", priority=2)(_lm_method("{x}.conf_int()"))
+register("vcov", priority=2)(_lm_method("rlm.vcov_lm({x})", ("lm", "aov"), imports=(RLM,)))
+register("vcov", priority=2)(_lm_method("rglm.vcov_glm({x})", ("glm",), imports=(RGLM,)))
+register("confint", priority=2)(_lm_method("{x}.conf_int()", ("glm",)))
 register("nobs", priority=2)(_lm_method("int({x}.nobs)"))
 register("deviance", priority=2)(_lm_method("{x}.ssr", ("lm", "aov")))
 register("deviance", priority=2)(_lm_method("{x}.deviance", ("glm",)))
@@ -222,8 +308,45 @@ register("BIC", priority=2)(_lm_method("-2 * {x}.llf + np.log({x}.nobs) * ({x}.d
                                        ("lm", "aov"), imports=(NP,)))
 register("AIC", priority=2)(_lm_method("{x}.aic", ("glm",)))
 register("BIC", priority=2)(_lm_method("{x}.bic_llf", ("glm",)))
-register("summary", priority=2, returns="summary")(
-    _lm_method("{x}.summary()", ("lm", "glm")))
+
+
+@register("confint", priority=2)
+def confint_lm(call, ctx):
+    """``confint(m, level = 0.9)`` of an lm: R's table (``"5 %"``, ``"95 %"`` columns)."""
+    o = _obj(call)
+    if o is None or ctx.kind_of(o) not in ("lm", "aov"):
+        return None
+    m = call.match(("object", "parm", "level"))
+    if "parm" in m:
+        ctx.todo(call.node, "confint(lm, parm=)")
+    ctx.need_import(RLM)
+    level = f", level={ctx.expr(m['level'])}" if "level" in m else ""
+    return f"rlm.confint_lm({ctx.expr(o)}{level})"
+
+
+@register("summary", priority=2, returns="summary")
+def summary_lm(call, ctx):
+    """``summary(m)`` of an lm/glm: R's ``summary.lm``/``summary.glm`` object (prints as
+    R prints it; ``$coefficients``, ``$r.squared``, ``$sigma`` ... as attributes)."""
+    o = _obj(call)
+    kind = None if o is None else ctx.kind_of(o)
+    if kind not in ("lm", "glm"):
+        return None
+    module = "rlm" if kind == "lm" else "rglm"
+    ctx.need_import(RLM if kind == "lm" else RGLM)
+    return f"{module}.summary_{kind}({ctx.expr(o)}{_call_arg(o, ctx)})"
+
+
+@register("coef", "coefficients", priority=3, returns=lambda call, ctx: "df")
+def coef_summary_lm(call, ctx):
+    """``coef(summary(m))`` of an lm/glm: the coefficient table with R's names."""
+    inner = _obj(call)
+    if inner is None or inner.type != "call" or inner.call_name() != "summary" \
+            or not inner.args or ctx.kind_of(inner.args[0].value) not in ("lm", "glm"):
+        return None
+    return f"{wrap(tx(inner, ctx), ATOM)}.coefficients"
+
+
 def _summary_kind(call, ctx):
     o = _obj(call)
     return "anova" if o is not None and ctx.kind_of(o) == "aov" else "summary"
@@ -236,11 +359,8 @@ def summary_aov(call, ctx):
         return None
     if o.type == "call" and "Error(" in o.text:
         return ctx.expr(o)  # AnovaRM's result prints its table
-    ctx.need_import(SM)
-    if not ctx.r_contrasts:
-        return f"sm.stats.anova_lm({wrap(tx(o, ctx), ATOM)})"
-    ctx.need_import("from pylme.migrate import rbase")  # R's term names: operator, not C(...)
-    return f"rbase.r_names(sm.stats.anova_lm({wrap(tx(o, ctx), ATOM)}))"
+    ctx.need_import(RLM)  # R's table: term names, Df/Sum Sq/Mean Sq/F value/Pr(>F), print
+    return f"rlm.summary_aov({ctx.expr(o)})"
 
 
 @register("anova", priority=2, returns="anova")
@@ -248,14 +368,12 @@ def anova_lm(call, ctx):
     models = [a.value for a in call.args if a.name is None and a.value is not None]
     if not models or not all(_is_lm(m, ctx) for m in models):
         return None
-    ctx.need_import(SM)
     if any(ctx.kind_of(m) == "glm" for m in models):
         ctx.todo(call.node, "anova() of glm fits")
-    table = f"sm.stats.anova_lm({', '.join(ctx.expr(m) for m in models)})"
-    if len(models) == 1 and ctx.r_contrasts:
-        ctx.need_import("from pylme.migrate import rbase")  # R's term names, not C(f, Sum)
-        return f"rbase.r_names({table})"
-    return table
+    if any(a.name is not None for a in call.args):
+        ctx.todo(call.node, "anova(lm, test=/scale=)")
+    ctx.need_import(RLM)  # R's anova.lm / anova.lmlist table, printed as R prints it
+    return f"rlm.anova_lm({', '.join(ctx.expr(m) for m in models)})"
 
 
 @register("predict", priority=2, returns="vector")
