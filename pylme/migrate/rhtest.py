@@ -297,11 +297,18 @@ def _t_test_formula(formula: str, data: Optional[pd.DataFrame], **kw: Any) -> HT
     res = t_test(frame[lhs][g == levels[0]], frame[lhs][g == levels[1]],
                  data_name=f"{lhs} by {rhs}", **kw)
     if len(res.estimate) == 2:
-        labels = [str(v) for v in levels]
+        labels = [_as_character(v) for v in levels]
         est = pd.Series(res.estimate.to_numpy(), index=[f"mean in group {v}" for v in labels])
         null_name = "difference in means between " + " and ".join(f"group {v}" for v in labels)
         res = replace(res, estimate=est, null_name=null_name)
     return res
+
+
+def _as_character(v: Any) -> str:
+    """R's ``as.character`` of a level (a double 5 is ``"5"``, 15 significant digits)."""
+    if isinstance(v, (float, np.floating)):
+        return "%.15g" % v
+    return str(v)
 
 
 # ------------------------------------------------------------------ chisq.test

@@ -70,7 +70,8 @@ class SummaryDefault:
         names = [str(n) for n in self.values.index]
         if self.kind == "factor":
             return print_named_numeric(list(self.values.astype(float)), names)[:-1]
-        cells = _format_cells(self)
+        # print.summaryDefault formats numbers only; character entries print as they are
+        cells = _format_cells(self) if self.kind == "numeric" else [str(v) for v in self.values]
         return print_named_character(cells, names)[:-1]  # print() writes the last newline
 
     __repr__ = __str__

@@ -90,6 +90,35 @@ HTEST_CASES = {
                             'rhtest.cor_test(D("iris")["Petal.Length"], D("iris")["Petal.Width"], '
                             'method="spearman", exact=False, '
                             'data_name="iris$Petal.Length and iris$Petal.Width")'),
+    "t_welch_with_na": ("t.test(Ozone ~ Month, data = airquality[airquality$Month %in% c(5, 8), ])",
+                        'rhtest.t_test("Ozone ~ Month", data=D("airquality").query("Month in [5, 8]"))'),
+    "cor_spearman_exact_negative": ("x <- c(1.2, 3.4, 2.2, 5.1, 4.4, 6.0, 0.7)\n"
+                                    "cor.test(x, -x^2 + c(0, 1, 0, 0, 2, 0, 1), method = \"spearman\")",
+                                    'rhtest.cor_test([1.2, 3.4, 2.2, 5.1, 4.4, 6.0, 0.7], '
+                                    '-np.array([1.2, 3.4, 2.2, 5.1, 4.4, 6.0, 0.7]) ** 2 '
+                                    '+ np.array([0, 1, 0, 0, 2, 0, 1]), method="spearman", '
+                                    'data_name="x and -x^2 + c(0, 1, 0, 0, 2, 0, 1)")'),
+    "cor_spearman_edgeworth_moderate": (
+        "x <- c(3.1, 8.4, 1.5, 9.9, 4.2, 7.7, 2.6, 6.3, 5.8, 0.4, 11.2, 10.1)\n"
+        "y <- c(9.2, 6.1, 3.3, 8.8, 1.4, 0.5, 4.1, 5.2, 7.0, 10.9, 2.4, 3.6)\n"
+        "cor.test(x, y, method = \"spearman\")",
+        'rhtest.cor_test([3.1, 8.4, 1.5, 9.9, 4.2, 7.7, 2.6, 6.3, 5.8, 0.4, 11.2, 10.1], '
+        '[9.2, 6.1, 3.3, 8.8, 1.4, 0.5, 4.1, 5.2, 7.0, 10.9, 2.4, 3.6], method="spearman", '
+        'data_name="x and y")'),
+    "cor_kendall_continuity": ("cor.test(mtcars$mpg, mtcars$qsec, method = \"kendall\", "
+                               "continuity = TRUE, exact = FALSE)",
+                               'rhtest.cor_test(D("mtcars")["mpg"], D("mtcars")["qsec"], '
+                               'method="kendall", continuity=True, exact=False, '
+                               'data_name="mtcars$mpg and mtcars$qsec")'),
+    "cor_kendall_exact_upper": (_MID + "cor.test(x, -y, method = \"kendall\", alternative = \"greater\")",
+                                f'rhtest.cor_test({_MID_PY[0]}, -np.array({_MID_PY[1]}), '
+                                'method="kendall", alternative="greater", data_name="x and -y")'),
+    "cor_pearson_less_n4": ("cor.test(c(1, 2, 3.5, 3), c(2, 1, 4, 4.5), alternative = \"less\")",
+                            'rhtest.cor_test([1, 2, 3.5, 3], [2, 1, 4, 4.5], alternative="less", '
+                            'data_name="c(1, 2, 3.5, 3) and c(2, 1, 4, 4.5)")'),
+    "chisq_dataframe_table": ("chisq.test(table(esoph$agegp, esoph$alcgp))",
+                              'rhtest.chisq_test(pd.crosstab(D("esoph")["agegp"], D("esoph")["alcgp"]), '
+                              'data_name="table(esoph$agegp, esoph$alcgp)")'),
     "cor_pearson_tiny_p": ("cor.test(iris$Petal.Length, iris$Petal.Width)",
                            'rhtest.cor_test(D("iris")["Petal.Length"], D("iris")["Petal.Width"], '
                            'data_name="iris$Petal.Length and iris$Petal.Width")'),
@@ -116,6 +145,18 @@ SUMMARY_CASES = {
     "summary_vector_na": ("summary(airquality$Ozone)",
                           'rsummary.summary_default(D("airquality")["Ozone"])'),
     "summary_factor": ("summary(iris$Species)", 'rsummary.summary_default(D("iris")["Species"])'),
+    "summary_co2_ordered_other": ("summary(CO2)", 'rsummary.summary_df(D("CO2"))'),
+    "summary_co2_maxsum": ("summary(CO2, maxsum = 4)", 'rsummary.summary_df(D("CO2"), maxsum=4)'),
+    "summary_esoph": ("summary(esoph)", 'rsummary.summary_df(D("esoph"))'),
+    "summary_factor_na_other": (
+        'd <- data.frame(g = factor(c(letters[1:9], NA, "a", "b")), v = c(1:11, NA))\nsummary(d)',
+        'rsummary.summary_df(pd.DataFrame({"g": pd.Categorical(list("abcdefghi") + [None, "a", "b"]), '
+        '"v": pd.array(list(range(1, 12)) + [None], dtype="Int64")}))'),
+    "summary_logical_vector": ("summary(c(TRUE, FALSE, NA, TRUE))",
+                               'rsummary.summary_default(pd.array([True, False, None, True], '
+                               'dtype="boolean"))'),
+    "summary_character_vector": ("summary(letters)",
+                                 "rsummary.summary_default(list('abcdefghijklmnopqrstuvwxyz'))"),
     "summary_small_numbers": ("summary(c(0.00012, 0.0035, 0.02, 1.5e-6))",
                               "rsummary.summary_default([0.00012, 0.0035, 0.02, 1.5e-6])"),
 }
