@@ -21,22 +21,16 @@ Python loop stays the general path and the reference the tests compare against.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from pathlib import Path
 
-import numba
 import numpy as np
 
 from pylme.glmm.family_kernels import dev_resids_kernel, link_kernel, variance_kernel
 from pylme.glmm.jit import KERNEL_SOURCES
-from pylme.linalg import chol_kernels, pls_kernels
+from pylme.linalg import chol_kernels, pls_kernels, sums
 from pylme.linalg.pls_kernels import pls_step
-
-try:  # Numba's per-function cache, keyed below also on the modules this kernel inlines
-    from numba.core.caching import FunctionCache
-except ImportError:  # pragma: no cover
-    FunctionCache = None
+from pylme.numba_compile import kernel_compiler
 
 __all__ = ["OK", "NAN", "MAXSTEPHALFIT", "MAXIT", "PIVOT", "pirls_loop"]
 
@@ -46,32 +40,16 @@ OK, NAN, MAXSTEPHALFIT, MAXIT, PIVOT = 0, 1, 2, 3, 4
 _DBL_MAX = float(np.finfo(float).max)
 
 
-def _fingerprint() -> str:
+def _sources() -> list[Path]:
     """The sources compiled into :func:`pirls_loop` besides its own file (family and PLS kernels)."""
-    digest = hashlib.sha256()
     glmm = Path(__file__).resolve().parent
-    linalg = [Path(mod.__file__).resolve() for mod in (pls_kernels, chol_kernels)]
-    for path in [glmm / name for name in KERNEL_SOURCES] + linalg:
-        try:
-            digest.update(path.read_bytes())
-        except OSError:  # pragma: no cover - not a plain file: Numba's own key remains
-            digest.update(path.name.encode())
-    return digest.hexdigest()
+    linalg = [Path(mod.__file__).resolve() for mod in (pls_kernels, chol_kernels, sums)]
+    return [glmm / name for name in KERNEL_SOURCES] + linalg
 
 
-def _kernel(fun):
-    """``numba.njit`` as pylme's kernels (cached, C error model, no fastmath), the cache keyed
-    on every inlined source so an edit to any of them recompiles instead of loading stale code."""
-    dispatcher = numba.njit(cache=True, error_model="numpy", fastmath=False, nogil=True)(fun)
-    if FunctionCache is not None and isinstance(getattr(dispatcher, "_cache", None), FunctionCache):
-        key = _fingerprint()
-
-        class _Cache(FunctionCache):
-            def _index_key(self, sig, codegen):
-                return super()._index_key(sig, codegen) + (key,)
-
-        dispatcher._cache = _Cache(dispatcher.py_func)
-    return dispatcher
+#: ``numba.njit`` as pylme's kernels, the cache keyed on every inlined source so an edit to
+#: any of them recompiles instead of loading stale code (:mod:`pylme.numba_compile`)
+_kernel = kernel_compiler(_sources())
 
 
 @_kernel

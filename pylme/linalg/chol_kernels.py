@@ -8,7 +8,8 @@ makes, to the bit, from inside Numba:
   arguments scipy's wrappers pass.  The functions are registered with LLVM under names of
   our own at import, and compiled code refers to those names, not to addresses, so Numba's
   on-disk cache stays valid in every process;
-* :func:`pairwise_sum` adds as ``ndarray.sum`` does (NumPy's pairwise summation);
+* :func:`pairwise_sum` adds as ``ndarray.sum`` does (NumPy's pairwise summation; from
+  :mod:`.sums`, compiled here with the other linalg kernels, :mod:`.jit`);
 * :func:`sparse_potrf` factors a dense array on a known factor pattern (nested designs
   leave the trailing matrix almost empty, where LAPACK's dense work is mostly wasted).
 """
@@ -16,21 +17,28 @@ makes, to the bit, from inside Numba:
 from __future__ import annotations
 
 import math
-import os
-import sys
+from pathlib import Path
 
-if "numba" not in sys.modules:  # as pylme.glmm.jit: C-library math, never Intel's SVML
-    os.environ.setdefault("NUMBA_DISABLE_INTEL_SVML", "1")
+from ..numba_compile import kernel_compiler
+
+#: The compiled linalg kernels' sources: PIRLS's (:mod:`.pls_kernels`) inline these.
+SOURCES = tuple(Path(__file__).with_name(name) for name in ("chol_kernels.py", "pls_kernels.py", "sums.py"))
+#: ``numba.njit`` under pylme's rules (:mod:`pylme.numba_compile`), keyed on :data:`SOURCES`
+linalg_kernel = kernel_compiler(SOURCES)  # (imports Numba, SVML off, before the lines below)
 
 import llvmlite.binding as _llvm  # noqa: E402
-import numba  # noqa: E402
 import numpy as np  # noqa: E402
 from numba import types as _nt  # noqa: E402
 from numba.extending import get_cython_function_address  # noqa: E402
 
-__all__ = ["dpotrf_lower", "dtrtrs_lower_t", "pairwise_sum", "sparse_potrf"]
+from . import jit, sums  # noqa: E402
 
-_njit = numba.njit(cache=True, error_model="numpy", fastmath=False, nogil=True)
+jit.compile_kernels()  # code compiled here calls them: they must be dispatchers now
+pairwise_sum = sums.pairwise_sum
+
+__all__ = ["dpotrf_lower", "dtrtrs_lower_t", "pairwise_sum", "sparse_potrf", "linalg_kernel", "SOURCES"]
+
+_njit = linalg_kernel
 
 # scipy's LAPACK under names of our own: compiled code refers to symbols, not addresses, so
 # Numba's on-disk cache stays valid in every process (each registers them again here)
@@ -84,64 +92,6 @@ def dtrtrs_lower_t(lower, b):
     _dtrtrs(chars[0:].ctypes, chars[1:].ctypes, chars[2:].ctypes, ints[0:].ctypes, ints[1:].ctypes,
             fortran.ctypes, ints[2:].ctypes, b.ctypes, ints[2:].ctypes, ints[3:].ctypes)
     return ints[3]
-
-
-@_njit
-def pairwise_sum(a, n):
-    """``a[:n].sum()`` in NumPy's order: its pairwise summation (blocks of at most 128 added
-    with 8 accumulators, longer runs split in two at a multiple of 8), without recursion."""
-    if n <= 128:
-        return _pairwise_leaf(a, 0, n)
-    starts = np.empty(64, dtype=np.intp)  # the recursion's frames: depth ≤ log2(n)
-    sizes = np.empty(64, dtype=np.intp)
-    stages = np.empty(64, dtype=np.intp)
-    lefts = np.empty(64)
-    top = 0
-    starts[0], sizes[0], stages[0] = 0, n, 0
-    ret = 0.0
-    while top >= 0:
-        s, m = starts[top], sizes[top]
-        if m <= 128:
-            ret = _pairwise_leaf(a, s, m)
-            top -= 1
-            continue
-        n2 = m // 2
-        n2 -= n2 % 8
-        if stages[top] == 0:  # left half first
-            stages[top] = 1
-            top += 1
-            starts[top], sizes[top], stages[top] = s, n2, 0
-        elif stages[top] == 1:  # then the right half
-            lefts[top] = ret
-            stages[top] = 2
-            top += 1
-            starts[top], sizes[top], stages[top] = s + n2, m - n2, 0
-        else:
-            ret = lefts[top] + ret
-            top -= 1
-    return ret
-
-
-@_njit
-def _pairwise_leaf(a, start, n):
-    if n < 8:
-        res = 0.0
-        for i in range(n):
-            res += a[start + i]
-        return res
-    r = np.empty(8)
-    for j in range(8):
-        r[j] = a[start + j]
-    i = 8
-    while i < n - (n % 8):
-        for j in range(8):
-            r[j] += a[start + i + j]
-        i += 8
-    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-    while i < n:
-        res += a[start + i]
-        i += 1
-    return res
 
 
 @_njit

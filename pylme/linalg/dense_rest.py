@@ -20,8 +20,7 @@ from scipy.linalg import lapack, solve_triangular
 from ..errors import NumericalError
 from .crossprod import CrossProducts
 from .errors import PivotError
-from .eval_kernels import (base_and_update, copy_lower, finish_dense, log_diagonal_sum, scatter_add, scatter_map,
-                           sweep_scalar)
+from . import eval_kernels as kernels
 from .rankupdate import ProductUpdate
 
 __all__ = ["DenseRest", "DenseRestFactor", "lower_tail"]
@@ -116,29 +115,29 @@ class DenseRest:
         csr = getattr(self._update, "csr_arrays", None)
         if self._rows is None and self._scalar and csr is not None:
             lam = np.repeat(np.array([float(t[0, 0]) for t in templates]), self._levels)
-            sweep_scalar(out, self._base, self.r, self._pos, self._key_ptr, *csr(), bvec, corr_dr.T, corr_dd, lam)
+            kernels.sweep_scalar(out, self._base, self.r, self._pos, self._key_ptr, *csr(), bvec, corr_dr.T, corr_dd, lam)
             return
         if self._rows is not None:
-            base_and_update(out, self._base, self.r, *self._rows, bvec.reshape(self._rows_b_shape))
+            kernels.base_and_update(out, self._base, self.r, *self._rows, bvec.reshape(self._rows_b_shape))
         else:
-            copy_lower(out, self._base)
+            kernels.copy_lower(out, self._base)
         flat = out.reshape(-1)
         if self._rows is None and self._pos.size:
             if csr is not None:
                 indptr, indices, data = csr()
-                scatter_map(flat, self._pos, indptr, indices, data, bvec)
+                kernels.scatter_map(flat, self._pos, indptr, indices, data, bvec)
             else:
                 if upd is None:
                     upd = np.zeros(self._pos.size)
                 else:
                     upd.fill(0.0)
                 self._update.subtract(bvec, upd, work)
-                scatter_add(flat, self._pos, upd)
+                kernels.scatter_add(flat, self._pos, upd)
         off, nl, k, kmax = self._blk
         tmpl = np.zeros((len(templates), kmax, kmax))
         for f, t in enumerate(templates):
             tmpl[f, : k[f], : k[f]] = t
-        finish_dense(out, self.r, corr_dr.T, corr_dd, off, nl, k, tmpl)
+        kernels.finish_dense(out, self.r, corr_dr.T, corr_dd, off, nl, k, tmpl)
 
     def tail_only(self, corr_dd: np.ndarray) -> np.ndarray:
         """With no later grouped blocks (r = 0): the pivots of ``chol(A_dd − corr_dd)``.
@@ -184,7 +183,7 @@ class DenseRest:
         r = self.r
         if buf is None:
             buf = np.empty(r)
-        logdet = 2.0 * float(log_diagonal_sum(upper, 0, r, buf))
+        logdet = 2.0 * float(kernels.log_diagonal_sum(upper, 0, r, buf))
         return logdet, np.diagonal(upper)[r:].copy(), upper.T
 
 

@@ -21,33 +21,27 @@ per level or per block:
 
 Sums run in the order of the NumPy code they replace where it is a plain loop (scipy's CSR
 kernels, ``einsum``, NumPy's pairwise ``sum``); products that were BLAS calls on tiny
-blocks are written out, so they differ from before by rounding only.  Compiled as the
-other linalg kernels (:mod:`.chol_kernels`): ``cache=True``, no ``fastmath`` (no
-reassociation, no fused multiply-adds), ``nogil`` — every kernel writes only into the
-arrays it is given, so threads with their own work arrays run concurrently.
+blocks are written out, so they differ from before by rounding only.  Each is a
+:func:`.jit.kernel`: interpreted for small problems, compiled (``cache=True``, no
+``fastmath``: no reassociation, no fused multiply-adds; ``nogil``) for large ones, with
+the same bits.  Every kernel writes only into the arrays it is given, so threads with
+their own work arrays run concurrently.  Callers look the kernels up through this module
+at call time (``eval_kernels.first_block(...)``): compiling replaces them here.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import sys
 
-if "numba" not in sys.modules:  # as pylme.glmm.jit: C-library math, never Intel's SVML
-    os.environ.setdefault("NUMBA_DISABLE_INTEL_SVML", "1")
+import numpy as np
 
-import numba  # noqa: E402
-import numpy as np  # noqa: E402
-
-from .chol_kernels import pairwise_sum  # noqa: E402
+from .jit import kernel
+from .sums import pairwise_sum
 
 __all__ = ["first_block", "csr_rows_times", "times_blocks", "copy_lower", "base_and_update", "sweep_scalar", "scatter_map",
            "map_accumulate", "scatter_add", "finish_dense", "log_diagonal_sum"]
 
-_njit = numba.njit(cache=True, error_model="numpy", fastmath=False, nogil=True)
-
-
-@_njit
+@kernel
 def first_block(t, a11, a1d, chol, half, bmat, rzx, wd, logs, want_wd):
     """Factor block 1 level by level and form its products with the dense columns.
 
@@ -163,7 +157,7 @@ def first_block(t, a11, a1d, chol, half, bmat, rzx, wd, logs, want_wd):
     return 2.0 * pairwise_sum(logs, nl)
 
 
-@_njit
+@kernel
 def _first_block_pair(t, a11, a1d, chol, half, bmat, rzx, wd, logs, want_wd):
     """``k = 2`` written out (blockdiag's closed form): the loops of the general path cost
     more in overhead than in flops on blocks this small (star: 10,767 levels).
@@ -210,7 +204,7 @@ def _first_block_pair(t, a11, a1d, chol, half, bmat, rzx, wd, logs, want_wd):
     return pairwise_sum(logs, nl)
 
 
-@_njit
+@kernel
 def csr_rows_times(indptr, indices, data, x, out):
     """``out = A x`` for CSR ``A`` (r × q) and dense ``x`` (q × m), C-ordered ``out`` (r × m).
 
@@ -227,7 +221,7 @@ def csr_rows_times(indptr, indices, data, x, out):
                 out[i, j] += v * x[c, j]
 
 
-@_njit
+@kernel
 def times_blocks(a, bmat, out):
     """``out[i, l, :] = a[i, l, :] B_l`` for every row ``i`` and level ``l`` (``A_r1 B`` with
     ``A_r1`` dense, (r, ℓ, k); each entry summed over ``c`` in order, as ``einsum``)."""
@@ -241,7 +235,7 @@ def times_blocks(a, bmat, out):
                 out[i, l, d] = s
 
 
-@_njit
+@kernel
 def copy_lower(dst, src):
     """``dst``'s lower triangle (diagonal included) from ``src``'s (the upper is left as it is)."""
     n = dst.shape[0]
@@ -250,7 +244,7 @@ def copy_lower(dst, src):
             dst[a, b] = src[a, b]
 
 
-@_njit
+@kernel
 def base_and_update(ws, base, r, indptr, cols, vals, t_indptr, t_rows, t_vals, bmat):
     """``ws``'s lower triangle: ``base − A_r1 B A_1r`` on the later rows, ``base`` on the others.
 
@@ -298,7 +292,7 @@ def base_and_update(ws, base, r, indptr, cols, vals, t_indptr, t_rows, t_vals, b
             p = q
 
 
-@_njit
+@kernel
 def sweep_scalar(ws, base, r, pos, key_ptr, indptr, indices, data, bvec, corr_rd, corr_dd, lam):
     """The whole trailing matrix in one pass, row by row, when every later block is scalar.
 
@@ -338,7 +332,7 @@ def sweep_scalar(ws, base, r, pos, key_ptr, indptr, indices, data, bvec, corr_rd
                 ws[a, b] *= lam[b]
 
 
-@_njit
+@kernel
 def scatter_map(flat, pos, indptr, indices, data, x):
     """``flat[pos[i]] += (M x)[i]`` for the CSR map ``M`` (scipy's ``csr_matvec`` sum per row)."""
     for i in range(pos.shape[0]):
@@ -348,7 +342,7 @@ def scatter_map(flat, pos, indptr, indices, data, x):
         flat[pos[i]] += s
 
 
-@_njit
+@kernel
 def map_accumulate(indptr, indices, data, x, out):
     """``out += M x`` for the CSR map ``M`` (scipy's ``csr_matvec``: each row's sum starts
     from ``out[i]``; narrow stored types are widened to float64 before the product)."""
@@ -359,14 +353,14 @@ def map_accumulate(indptr, indices, data, x, out):
         out[i] = s
 
 
-@_njit
+@kernel
 def scatter_add(flat, pos, values):
     """``flat[pos] += values`` (positions distinct)."""
     for i in range(pos.shape[0]):
         flat[pos[i]] += values[i]
 
 
-@_njit
+@kernel
 def _scale_block(ws, r0, c0, kf, kg, tf, tg, z):
     """``ws[r0:r0+kf, c0:c0+kg] = T_fᵀ X T_g`` in place (``z``: kf × kg scratch)."""
     for c in range(kf):  # Z = T_fᵀ X (T_f lower: rows e ≥ c)
@@ -383,7 +377,7 @@ def _scale_block(ws, r0, c0, kf, kg, tf, tg, z):
             ws[r0 + c, c0 + d] = s
 
 
-@_njit
+@kernel
 def finish_dense(ws, r, corr_rd, corr_dd, blk_off, blk_nl, blk_k, tmpl):
     """The trailing matrix from ``C`` (block 1 eliminated): ``S = [Λ_rᵀC_rrΛ_r + I, ·; C_drΛ_r, C_dd]``.
 
@@ -460,7 +454,7 @@ def finish_dense(ws, r, corr_rd, corr_dd, blk_off, blk_nl, blk_k, tmpl):
         ws[a, a] += 1.0
 
 
-@_njit
+@kernel
 def log_diagonal_sum(chol_t, start, stop, buf):
     """``Σ log chol_t[i, i]`` for ``start ≤ i < stop`` in NumPy's pairwise order (``buf``: scratch)."""
     n = stop - start

@@ -27,28 +27,22 @@ observations run in row order, as ``np.bincount`` and scipy's CSR products do, s
 cross-products of ``Z`` are those of the NumPy path to the bit; the other sums differ
 from BLAS's order by rounding only.
 
-Compiled as pylme's GLM kernels are (:mod:`pylme.glmm.jit`, a later stage this module may
-not import): ``numba.njit`` with ``cache=True``, no ``fastmath`` (no reassociation, no
+Compiled under pylme's rules for Numba kernels (:mod:`pylme.numba_compile`): ``cache=True``
+(keyed also on the linalg kernel sources it inlines), no ``fastmath`` (no reassociation, no
 fused multiply-adds) and the C error model.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import sys
 
-if "numba" not in sys.modules:  # as pylme.glmm.jit: C-library math, never Intel's SVML
-    os.environ.setdefault("NUMBA_DISABLE_INTEL_SVML", "1")
+import numpy as np
 
-import numba  # noqa: E402
-import numpy as np  # noqa: E402
-
-from .chol_kernels import dpotrf_lower, dtrtrs_lower_t, pairwise_sum, sparse_potrf  # noqa: E402
+from .chol_kernels import dpotrf_lower, dtrtrs_lower_t, linalg_kernel, pairwise_sum, sparse_potrf
 
 __all__ = ["cross_kernel", "assemble_kernel", "solve_kernel", "pls_step", "PLS_RANDOM_PIVOT"]
 
-_njit = numba.njit(cache=True, error_model="numpy", fastmath=False, nogil=True)
+_njit = linalg_kernel
 
 #: :func:`pls_step`'s report of a failed block-1 pivot (LAPACK's ``info`` reports the others).
 PLS_RANDOM_PIVOT = -1

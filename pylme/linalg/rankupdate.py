@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .crossprod import CrossProducts
-from .eval_kernels import map_accumulate, times_blocks
+from . import eval_kernels as kernels
 from .pairmap import level_pairs, pair_operator, sorted_unique
 
 __all__ = ["MapUpdate", "DenseUpdate", "ProductUpdate", "make_rank_update", "count_coefficients",
@@ -114,7 +114,7 @@ class MapUpdate:
 
     def subtract(self, bvec: np.ndarray, out: np.ndarray, work: dict | None = None) -> None:
         """``out += M bvec`` (the map's coefficients carry the minus sign): scipy's order."""
-        map_accumulate(self._indptr, self._indices, self._data, np.ascontiguousarray(bvec, dtype=float), out)
+        kernels.map_accumulate(self._indptr, self._indices, self._data, np.ascontiguousarray(bvec, dtype=float), out)
 
 
 class DenseUpdate:
@@ -164,7 +164,7 @@ class DenseUpdate:
             np.matmul(scaled[:, :, 0], flat.T, out=full)
         else:  # (A_r1 B)[r, (l, d)] = Σ_c A_r1[r, (l, c)] B_l[c, d]
             flat = a.reshape(r, nl * k)
-            times_blocks(a, bvec.reshape(nl, k, k), scaled)
+            kernels.times_blocks(a, bvec.reshape(nl, k, k), scaled)
             np.matmul(scaled.reshape(r, nl * k), flat.T, out=full)
         np.take(full.reshape(-1), self.keys, out=gather)
         out -= gather

@@ -14,7 +14,8 @@ import numpy as np
 from .blockdiag import BlockDiagFactor
 from .crossprod import CrossProducts
 from .errors import PivotError
-from .eval_kernels import csr_rows_times, first_block
+from . import eval_kernels as kernels
+from . import jit
 
 __all__ = ["Workspace", "eliminate_first"]
 
@@ -35,6 +36,7 @@ class Workspace:
     def __init__(self, cp: CrossProducts, size: int, n_keys: int):
         nl, k, m, r = cp.first.nlevels, cp.first.width, cp.n_dense, cp.n_rest
         self.shape = (nl, k, m, r, size, n_keys)
+        jit.prepare(_work_per_evaluation(cp, size, n_keys))
         self.chol = np.zeros((nl, k, k))
         self.half = np.zeros((nl, k, k))
         self.bmat = np.zeros((nl, k, k))
@@ -51,6 +53,21 @@ class Workspace:
     def first_factor(self, logdet: float, template: np.ndarray) -> BlockDiagFactor:
         """Block 1's factor from this workspace's arrays (the workspace must not be reused)."""
         return BlockDiagFactor.from_arrays(logdet, template, self.chol, self.half, self.bmat)
+
+
+def _work_per_evaluation(cp: CrossProducts, size: int, n_keys: int) -> float:
+    """The kernels' scalar operations per evaluation, roughly (:func:`.jit.prepare` decides on it).
+
+    Block 1's factors and products, ``A_r1 W``, the trailing matrix's passes, and block 1's
+    rank update: every pair of later rows sharing a level of block 1 (``Σ c²`` over
+    block 1's columns, ``c`` the later rows touching the column) costs ``k`` multiply-adds.
+    """
+    nl, k, m = cp.first.nlevels, cp.first.width, cp.n_dense
+    work = nl * k * k * (k + m) + size * size + n_keys
+    if cp.n_rest:
+        per_column = np.bincount(cp.a_r1.indices, minlength=cp.a_r1.shape[1]).astype(float)
+        work += cp.a_r1.nnz * m + k * float(per_column @ per_column)
+    return work
 
 
 def eliminate_first(cp: CrossProducts, a_1d: np.ndarray, template: np.ndarray, update, work: Workspace) -> float:
@@ -84,7 +101,7 @@ def eliminate_first(cp: CrossProducts, a_1d: np.ndarray, template: np.ndarray, u
         A level's pivot is not positive (only through overflow: every ``G_l ≥ I``).
     """
     r, m = cp.n_rest, cp.n_dense
-    logdet = first_block(template, cp.a11, a_1d, work.chol, work.half, work.bmat, work.rzx, work.wd, work.logs,
+    logdet = kernels.first_block(template, cp.a11, a_1d, work.chol, work.half, work.bmat, work.rzx, work.wd, work.logs,
                          r > 0)
     if logdet != logdet:
         raise PivotError(-1, "random")
@@ -95,7 +112,7 @@ def eliminate_first(cp: CrossProducts, a_1d: np.ndarray, template: np.ndarray, u
         dense_a_r1 = getattr(update, "a_r1_times", None)  # re-weighted systems with a dense A_r1
         if dense_a_r1 is None:
             a = cp.a_r1
-            csr_rows_times(a.indptr, a.indices, a.data, wd, work.corr_rd)
+            kernels.csr_rows_times(a.indptr, a.indices, a.data, wd, work.corr_rd)
         else:
             np.copyto(work.corr_rd, dense_a_r1(wd))
     return float(logdet)

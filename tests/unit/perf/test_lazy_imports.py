@@ -4,7 +4,8 @@ Each check runs in a fresh interpreter (``sys.modules`` of this test process is 
 with every other test) and reads ``sys.modules`` there.  The heavy optional packages
 load with the part of pylme that needs them: numba with the GLMM kernels, matplotlib
 with ``pylme.plots``, tree-sitter with ``pylme.migrate``, statsmodels and rpy2 never
-through pylme's own import.
+through pylme's own import.  A small ``lmer`` fit runs the linalg kernels interpreted,
+so it loads no Numba either (:mod:`pylme.linalg.jit`).
 """
 
 from __future__ import annotations
@@ -52,23 +53,9 @@ _PLAIN_FITS = """
     fit = pylme.lmer("diameter ~ 1 + (1 | plate) + (1 | sample)", pylme.datasets.load("Penicillin"),
                      REML=False)
 """
-#: compiled kernels: loaded by pylme.linalg's fast path today (see the xfail below)
-COMPILER = ("numba", "llvmlite")
-
-
 def test_plain_lmer_fit_loads_no_heavy_package():
-    loaded = _loaded_after(_PLAIN_FITS)
-    others = tuple(m for m in HEAVY if m not in COMPILER)
-    assert _offenders(loaded, others + UNUSED_BY_LMER) == []
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "pylme.linalg imports its numba kernels (eval_kernels, chol_kernels) with the deviance: "
-    "importing numba and loading the cached kernels costs ~0.4-0.5 s, which alone puts the "
-    "sleepstudy whole process at ~0.9 of Rscript's (target 0.5); linalg must load them only "
-    "for problems that need them"))
-def test_plain_lmer_fit_does_not_load_numba():
-    assert _offenders(_loaded_after(_PLAIN_FITS), COMPILER) == []
+    """Numba included: small problems run the linalg kernels interpreted (pylme.linalg.jit)."""
+    assert _offenders(_loaded_after(_PLAIN_FITS), HEAVY + UNUSED_BY_LMER) == []
 
 
 def test_public_names_and_submodules_are_attributes():
