@@ -23,13 +23,14 @@ from .errors import MissingDataMessage, OptimizerError
 from .frozen import FrozenMap
 from .optimize import OptResult, optimize_lmer
 from .polish import polish
-from .recording import record
+from .recording import capturing, record
 from .results.model import LmerFit
 from .rstats import r_ave, r_sum, r_var
 
 __all__ = ["lmer", "devfun", "start_theta", "group_means", "DevFun"]
 
 
+@capturing  # the fit's warnings kept with it when recorded (pylme.recording)
 def lmer(
     formula: str,
     data: pd.DataFrame,

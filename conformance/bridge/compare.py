@@ -17,7 +17,7 @@ import dataclasses
 import math
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,9 +27,13 @@ from conformance.bridge.capture import AnovaCapture, Capture, ScriptCapture
 from conformance.bridge.lmfit import statsmodels_result
 from conformance.bridge.refit import Unsupported, refit_capture
 from conformance.compare import QuantityResult, compare_case, compare_record
-from conformance.generated_policy import apply_policy
+# _GRADIENT: the max|grad| lme4 quotes in "Model failed to converge with max|grad| = ...",
+# an optimizer-tier number the policy masks; the detail lines below mask it the same way
+from conformance.generated_policy import _GRADIENT, apply_policy
 from conformance.report import is_failure
-from conformance.tiers import OPTIMIZER, check_for
+from conformance.tiers import DELIBERATE_CONDITIONS, OPTIMIZER, check_for
+from pylme.convergence import lme4_wording
+from pylme.recording import Condition
 
 __all__ = ["ModelReport", "AnovaReport", "verify_captures", "pair_python", "worst_by_tier",
            "PASS", "MISMATCH", "UNSUPPORTED", "R_ERROR", "CAPTURE_ERROR", "FAILING"]
@@ -230,14 +234,83 @@ def _norm(formula: str) -> str:
     return re.sub(r"\s+", "", formula or "")
 
 
-def _unrecorded(result: QuantityResult) -> QuantityResult:
-    """The fit's warnings and messages are not compared for a Python script's fit: pylme
-    emits them before recording sees the fit (they are compared for pylme's own refit)."""
-    if result.quantity not in ("fit.warnings", "fit.messages"):
+def _python_conditions(recorded: Any) -> dict[str, list[str]]:
+    """The Python fit's conditions, split as :func:`conformance.py_side._conditions` splits
+    pylme's own refit's: lme4's warnings, lme4's messages, other Python warnings and the
+    deliberate pylme-only ones (``tiers.DELIBERATE_CONDITIONS``).
+
+    They are those ``pylme.recording`` caught while the script's fit was made
+    (:attr:`pylme.recording.RecordedFit.conditions`); for a fit recorded without them (a
+    ``refit``: its method is not wrapped) they are read from the fit itself, as lme4 keeps
+    them in ``@optinfo``: the optimizer's warnings (``optinfo$warnings``; both stages of a
+    GLMM), then ``checkConv``'s signals (``optinfo$conv$lme4``) as message or warning by
+    their action.
+    """
+    out: dict[str, list[str]] = {"warnings": [], "messages": [], "other_warnings": [],
+                                 "pylme_only": []}
+    conditions = recorded.conditions
+    if conditions is None:
+        conditions = _stored_conditions(recorded.fit)
+    for c in conditions:
+        if c.category in DELIBERATE_CONDITIONS:  # no lme4 counterpart
+            out["pylme_only"].append(f"{c.category}: {c.text}")
+        elif c.kind in ("message", "warning"):
+            out[f"{c.kind}s"].append(c.text)
+        else:
+            out["other_warnings"].append(f"{c.category}: {c.text}")
+    return out
+
+
+def _stored_conditions(fit: Any) -> tuple[Condition, ...]:
+    optimum = getattr(fit, "optimum", None)  # a GlmerFit keeps its stages there
+    stages = (optimum.stage1, optimum.opt) if optimum is not None else (fit.opt,)
+    conv = optimum.conv if optimum is not None else fit.conv
+    out = [Condition("OptimizerWarning", text, "warning")
+           for stage in stages if stage is not None for text in stage.warnings]
+    out += [Condition("ConvergenceWarning" if action != "message" else "PylmeMessage", text,
+                      "message" if action == "message" else "warning")
+            for text, action in conv.signals]
+    return tuple(out)
+
+
+_CONDITION_WORDS = {"warnings": "warned", "messages": "gave the message"}
+
+
+def _condition_detail(result: QuantityResult, r_fit: Mapping,
+                      conditions: Mapping) -> QuantityResult:
+    """A ``fit.warnings``/``fit.messages`` difference said in words: which condition R
+    signalled and the Python script's fit did not, and the reverse (texts in lme4's words,
+    a quoted ``max|grad|`` masked as the comparison masks it). A difference the tiers or the
+    generated-design policy pass (flagged) keeps their reason after the words."""
+    if result.skipped or result.quantity not in ("fit.warnings", "fit.messages"):
         return result
-    return QuantityResult(result.case_id, result.quantity, result.tier, math.nan, math.nan, True,
-                          "not compared: the Python script's fit conditions are not recorded",
-                          skipped=True)
+    kind = result.quantity.split(".", 1)[1]
+    verb = _CONDITION_WORDS[kind]
+    theirs = [lme4_wording(t) for t in r_fit.get(kind) or []]
+    ours = [lme4_wording(t) for t in conditions.get(kind) or []]
+    r_only, py_only = _unmatched(theirs, ours), _unmatched(ours, theirs)
+    parts = [f"R {verb} {t!r}; the Python script's fit did not" for t in r_only]
+    parts += [f"the Python script's fit {verb} {t!r}; R did not" for t in py_only]
+    if result.passed:
+        if not parts:  # equal, or equal but for a masked gradient: the tiers' detail says so
+            return result
+        return dataclasses.replace(result, detail="; ".join(parts) + f" ({result.detail})")
+    if not parts:
+        parts = [f"R {verb} {theirs!r}; the Python script's fit {verb} {ours!r} (another order)"]
+    return dataclasses.replace(result, detail="; ".join(parts))
+
+
+def _unmatched(texts: Sequence[str], others: Sequence[str]) -> list[str]:
+    """`texts` not matched one for one in `others` (a quoted gradient's number aside)."""
+    rest = [_GRADIENT.sub("#", o) for o in others]
+    out = []
+    for text in texts:
+        key = _GRADIENT.sub("#", text)
+        if key in rest:
+            rest.remove(key)
+        else:
+            out.append(text)
+    return out
 
 
 #: quantities of a Python script's model data that the script may have computed from
@@ -286,8 +359,11 @@ def pair_python(script: ScriptCapture, recorded: Sequence[Any]) -> list[ModelRep
     A capture is paired with the first unused Python fit of the same formula (spaces
     ignored), else with the next unused one in order; an R ``refit()`` is paired with the
     next unused Python ``fit.refit(...)`` (recorded as kind ``"refit"``) and judged under its
-    base model's case, as pylme's own refit is. A capture left without a Python fit, and a
-    Python fit left without a capture, are mismatches.
+    base model's case, as pylme's own refit is. The Python fit's warnings and messages
+    (:func:`_python_conditions`) are compared with those R's fit signalled as pylme's own
+    refit's are (exact lists in lme4's words; a quoted ``max|grad|`` masked once the
+    objective agrees); a condition on one side only is a mismatch said in words. A capture
+    left without a Python fit, and a Python fit left without a capture, are mismatches.
     """
     unused = list(recorded)
     cases = {c.index: c.case for c in script.captures if c.case is not None}
@@ -322,8 +398,11 @@ def pair_python(script: ScriptCapture, recorded: Sequence[Any]) -> list[ModelRep
                                        MISMATCH, "the Python fit could not be pickled",
                                        python_site=py_site))
             continue
-        result = py_side.extract(match.fit, case, capture.reference, capture.data)
-        results = [_computed_data(_unrecorded(r)) for r in _judge(capture, result)]
+        conditions = _python_conditions(match)
+        result = py_side.extract(match.fit, case, capture.reference, capture.data, conditions)
+        results = [_computed_data(_condition_detail(r, capture.reference.get("fit", {}),
+                                                    conditions))
+                   for r in _judge(capture, result)]
         if not _formula_matches(match, case.formula):
             results.insert(0, QuantityResult(case.id, "formula", "exact", 1.0, math.nan,
                                              False, f"R {case.formula!r} Python "

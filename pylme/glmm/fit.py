@@ -19,7 +19,7 @@ from ..deviance import TermData
 from ..errors import ArgumentError, DeprecatedUsageWarning, OptimizerWarning
 from ..fit import _say_dropped_rows
 from ..frozen import FrozenMap
-from ..recording import record
+from ..recording import capturing, record
 from .control import as_glmer_control
 from .families import family_from_arg
 from .fitting import optimize_glmer
@@ -33,6 +33,7 @@ _GAUSSIAN_SHORTCUT = ("calling glmer() with family=gaussian (identity link) as a
                       "deprecated; please call lmer() directly")
 
 
+@capturing  # the fit's warnings kept with it when recorded (pylme.recording)
 def glmer(
     formula: str,
     data: pd.DataFrame,
