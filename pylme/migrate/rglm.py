@@ -23,7 +23,7 @@ from scipy import stats
 
 from ..design.rank import qr_rank
 from ..errors import ArgumentError, ConvergenceWarning
-from .rlm import default_call, r_layout, r_row_names
+from .rlm import default_call, n_deleted, r_layout, r_row_names
 
 __all__ = ["GlmSummary", "RGlmFit", "r_glm_fit", "summary_glm", "vcov_glm"]
 
@@ -164,8 +164,6 @@ def r_glm_fit(fit: Any, epsilon: float = 1e-8, maxit: int = 25) -> RGlmFit:
     wtdmu = np.sum(weights * y) / np.sum(weights) if intercept else link.inverse(offset)
     null_dev = float(np.sum(_dev_resids(family, y, wtdmu * np.ones_like(y), weights)))
     labels = getattr(model.data, "row_labels", None)
-    from .rlm import _n_deleted
-
     return RGlmFit(family=family, names=names, coef=coef, keep=keep,
                    cov_unscaled=r_inv @ r_inv.T, mu=mu, y=y, weights=weights,
                    working_weights=working,
@@ -175,7 +173,7 @@ def r_glm_fit(fit: Any, epsilon: float = 1e-8, maxit: int = 25) -> RGlmFit:
                    df_null=n_ok - int(intercept), iterations=iteration,
                    row_names=r_row_names(labels if labels is not None
                                          else pd.RangeIndex(len(y))),
-                   n_deleted=_n_deleted(fit, len(y)))
+                   n_deleted=n_deleted(fit, len(y)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -205,6 +203,11 @@ class GlmSummary:
     iterations: int
     cov_unscaled: pd.DataFrame
     n_deleted: int
+
+    @property
+    def deviance_resid(self) -> pd.Series:
+        """R's name for :attr:`deviance_residuals` (``summary(g)$deviance.resid``)."""
+        return self.deviance_residuals
 
     @property
     def iter(self) -> int:

@@ -14,7 +14,7 @@ names are R's (:func:`pylme.migrate.rbase.r_names`).  The printed text is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -24,8 +24,12 @@ from ..design.rank import qr_rank
 from ..errors import ArgumentError
 from ..printing.rformat import R_NA
 
+if TYPE_CHECKING:  # rlm_print imports nothing from here at import time either
+    from .rlm_print import RTable
+
 __all__ = ["LsFit", "LmSummary", "least_squares", "summary_lm", "anova_lm", "summary_aov",
-           "confint_lm", "vcov_lm", "r_row_names", "r_layout"]
+           "confint_lm", "vcov_lm", "r_row_names", "r_layout", "n_deleted",
+           "default_call", "r_formula_text"]
 
 
 def r_row_names(index: Any) -> list[str]:
@@ -136,7 +140,8 @@ def r_layout(fit: Any) -> tuple[np.ndarray, list[str], np.ndarray, list[str], bo
         intercept
 
 
-def _n_deleted(fit: Any, n: int) -> int:
+def n_deleted(fit: Any, n: int) -> int:
+    """Rows dropped by R's ``na.omit`` (``naprint``: k observations deleted)."""
     data = fit.model.data
     frame = getattr(data, "frame", None)
     missing = getattr(data, "missing_row_idx", None)
@@ -167,7 +172,7 @@ def least_squares(fit: Any) -> LsFit:
     return LsFit(names=names, coef=coef, rank=int(qr.rank), n=len(y), keep=keep,
                  effects=effects, r_inv=r_inv, resid=y - fitted, fitted=fitted, weights=w,
                  assign=assign, terms=terms, intercept=intercept, row_names=rows,
-                 n_deleted=_n_deleted(fit, len(y)))
+                 n_deleted=n_deleted(fit, len(y)))
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,7 +14,6 @@ import subprocess
 from contextlib import redirect_stdout
 from pathlib import Path
 
-import numpy as np
 import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
@@ -79,6 +78,12 @@ CASES = {
     "glm_toothgrowth_gaussian": lambda: rglm.summary_glm(
         _glm("len ~ dose + supp", "ToothGrowth", sm.families.Gaussian()),
         call="glm(formula = len ~ dose + supp, data = ToothGrowth)"),
+    "glm_mtcars_gamma_log": lambda: rglm.summary_glm(
+        _glm("mpg ~ wt + hp", "mtcars", sm.families.Gamma(sm.families.links.Log())),
+        call='glm(formula = mpg ~ wt + hp, family = Gamma(link = "log"), data = mtcars)'),
+    "lm_mtcars_weighted": lambda: rlm.summary_lm(
+        smf.wls("mpg ~ wt + hp", L("mtcars"), weights=L("mtcars")["cyl"]).fit(),
+        call="lm(formula = mpg ~ wt + hp, data = mtcars, weights = cyl)"),
     "aov_plantgrowth": lambda: rlm.summary_aov(smf.ols("weight ~ group", L("PlantGrowth")).fit()),
     "aov_npk_twoway": lambda: rlm.summary_aov(smf.ols("Q('yield') ~ N * P + K", L("npk")).fit()),
     "aov_warpbreaks_sum": lambda: rlm.summary_aov(_sum_fit()),

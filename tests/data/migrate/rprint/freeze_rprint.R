@@ -18,6 +18,8 @@ cases <- c(
   glm_infert_binomial = 'summary(glm(case ~ spontaneous + induced, family = binomial(), data = infert))',
   glm_insectsprays_poisson = 'summary(glm(count ~ spray, family = poisson, data = InsectSprays))',
   glm_toothgrowth_gaussian = 'summary(glm(len ~ dose + supp, data = ToothGrowth))',
+  glm_mtcars_gamma_log = 'summary(glm(mpg ~ wt + hp, family = Gamma(link = "log"), data = mtcars))',
+  lm_mtcars_weighted = 'summary(lm(mpg ~ wt + hp, data = mtcars, weights = cyl))',
   aov_plantgrowth = 'summary(aov(weight ~ group, data = PlantGrowth))',
   aov_npk_twoway = 'summary(aov(yield ~ N * P + K, data = npk))',
   aov_warpbreaks_sum = 'summary(aov(breaks ~ wool * tension, data = warpbreaks))',
