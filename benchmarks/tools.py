@@ -62,13 +62,22 @@ class _PythonAdapter:
 
 class PylmeAdapter(_PythonAdapter):
     """``pylme.lmer``; evaluations counted by wrapping ``DevianceProblem.objective`` and
-    ``.evaluate`` (only in the counted, untimed warm-up fit when there is one)."""
+    ``.evaluate`` (only in the counted, untimed warm-up fit when there is one).
+
+    The timed fits measure pylme's steady state: its linalg kernels compiled, as a process
+    runs them once it has spent ``pylme.linalg.jit.INTERPRET_BUDGET`` in interpreted ones
+    (large problems compile at once).  A small model's first fits in a process run them
+    interpreted, without Numba's start-up; that cold path is what the whole-process
+    comparison (:mod:`benchmarks.process`) times.
+    """
 
     name = "pylme"
 
     def version(self) -> str:
         import pylme
+        from pylme.linalg import jit
 
+        jit.compile_kernels()  # the steady state (see the class docstring)
         return getattr(pylme, "__version__", "?")
 
     def _fit_once(self):

@@ -9,9 +9,12 @@ Python functions written in Numba's subset, registered by :func:`kernel`, and th
   needs speed;
 * **compiled** — ``numba.njit`` (cached, no ``fastmath``, ``error_model="numpy"``, no
   SVML), after :func:`compile_kernels`.  A problem calls :func:`prepare` with its
-  estimated work per evaluation and compiles above :data:`COMPILE_ABOVE`; pylme's GLMM
-  kernels, which call these, compile them on import.  Once compiled, every later problem
-  of the process uses the compiled kernels.
+  estimated work per evaluation and compiles above :data:`COMPILE_ABOVE`; a process that
+  has spent :data:`INTERPRET_BUDGET` seconds in interpreted kernels (many small fits, a
+  bootstrap) compiles then — the rent-or-buy rule: never more than about twice the cost
+  of either choice made in hindsight; pylme's GLMM kernels, which call these, compile
+  them on import.  Once compiled, every later problem of the process uses the compiled
+  kernels.
 
 Both do the same IEEE operations in the same order: without ``fastmath`` LLVM neither
 reassociates sums nor fuses multiply-adds, and ``math.sqrt``/``math.log`` are the C
@@ -30,13 +33,15 @@ import contextlib
 import functools
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["kernel", "prepare", "compile_kernels", "is_compiled", "interpreted_kernels", "COMPILE_ABOVE"]
+__all__ = ["kernel", "prepare", "compile_kernels", "is_compiled", "interpreted_kernels", "COMPILE_ABOVE",
+           "INTERPRET_BUDGET"]
 
 #: Estimated scalar operations per evaluation above which a problem compiles the kernels.
 #: Interpreted, the kernels run about 10⁶ of them per second (NumPy scalar indexing), so
@@ -47,8 +52,12 @@ COMPILE_ABOVE = 2_000
 
 _KERNELS: list[tuple[Callable, Callable]] = []  # (interpreted wrapper, plain function)
 _DISPATCHERS: dict[int, Any] = {}  # id(plain function) -> its Numba dispatcher
+#: Seconds spent in interpreted kernels after which the process compiles them: about what
+#: importing Numba and loading the cached kernels costs.
+INTERPRET_BUDGET = 0.4
+
 _LOCK = threading.Lock()
-_state = {"compiled": False}
+_state = {"compiled": False, "spent": 0.0, "pinned": False}
 
 
 def kernel(fun: Callable) -> Callable:
@@ -64,6 +73,7 @@ def kernel(fun: Callable) -> Callable:
         if _state["compiled"]:  # a caller holding this wrapper from before the switch
             return _DISPATCHERS[id(fun)](*args)
         saved = [(a, a.copy()) for a in args if isinstance(a, np.ndarray) and a.flags.writeable]
+        start = time.perf_counter()
         try:
             with np.errstate(all="ignore"):  # compiled code sets IEEE results silently
                 return fun(*args)
@@ -73,6 +83,10 @@ def kernel(fun: Callable) -> Callable:
                 np.copyto(array, copy)
             compile_kernels()
             return _DISPATCHERS[id(fun)](*args)
+        finally:
+            _state["spent"] += time.perf_counter() - start  # nested kernels count twice: harmless
+            if _state["spent"] > INTERPRET_BUDGET and not (_state["compiled"] or _state["pinned"]):
+                compile_kernels()
 
     interpreted.py_func = fun
     _KERNELS.append((interpreted, fun))
@@ -105,17 +119,22 @@ def compile_kernels() -> None:
 
 @contextlib.contextmanager
 def interpreted_kernels() -> Iterator[None]:
-    """Run the kernels interpreted inside the block, compiled or not before (for checking both)."""
+    """Run the kernels interpreted inside the block, compiled or not before (for checking both).
+
+    Inside, :data:`INTERPRET_BUDGET` does not switch to compiled kernels (a CPython
+    exception still does, as always).
+    """
     with _LOCK:
         was = _state["compiled"]
+        _state["pinned"] = True
         if was:
             _rebind({id(_DISPATCHERS[id(fun)]): wrapper for wrapper, fun in _KERNELS})
             _state["compiled"] = False
     try:
         yield
     finally:
+        _state["pinned"] = False
         if was:
-            _state["compiled"] = False
             compile_kernels()
 
 

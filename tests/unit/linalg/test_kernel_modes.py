@@ -123,3 +123,20 @@ def test_small_fits_do_not_load_numba_and_large_ones_compile():
     small, large = json.loads(done.stdout.strip().splitlines()[-1])
     assert small == [False, False]  # neither imported nor compiled for sleepstudy
     assert large is True
+
+
+def test_a_process_that_keeps_fitting_compiles_after_its_budget():
+    script = textwrap.dedent("""
+        import json, sys, pylme
+        from pylme.linalg import jit
+        d = pylme.datasets.load("sleepstudy")
+        fits = [pylme.lmer("Reaction ~ Days + (Days | Subject)", d)]
+        jit.INTERPRET_BUDGET = 3 * jit._state["spent"]  # a few more fits' worth
+        while not jit.is_compiled() and len(fits) < 200:
+            fits.append(pylme.lmer("Reaction ~ Days + (Days | Subject)", d))
+        after = pylme.lmer("Reaction ~ Days + (Days | Subject)", d)
+        same = all(f.theta.tobytes() == after.theta.tobytes() for f in fits)
+        print(json.dumps([jit.is_compiled(), len(fits) > 1, same]))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [True, True, True]
