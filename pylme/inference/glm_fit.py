@@ -175,7 +175,7 @@ def glm_fit(x: np.ndarray, y, family, weights=None, offset=None, etastart=None, 
     mu_start = np.asarray(mustart if mustart is not None else start.mustart, dtype=float)
     linkinv, mu_eta = family.link.r_linkinv, family.link.r_mu_eta
     coef = np.full(nvars, np.nan)
-    rank, pivot, cov = 0, np.arange(nvars), np.zeros((0, 0))
+    rank, pivot, rfac = 0, np.arange(nvars), np.zeros((0, 0))
     w = np.zeros(nobs)
     good = prior > 0
     conv = boundary = False
@@ -230,7 +230,6 @@ def glm_fit(x: np.ndarray, y, family, weights=None, offset=None, etastart=None, 
                 raise NumericalError(f"X matrix has rank {rank}, but only {int(good.sum())} observations")
             beta = np.empty(nvars)
             beta[pivot] = b
-            cov = _chol2inv(rfac)
             eta = x @ beta + off
             mu = linkinv(eta)
             dev = _deviance(family, y, mu, prior)
@@ -286,7 +285,7 @@ def glm_fit(x: np.ndarray, y, family, weights=None, offset=None, etastart=None, 
     wtdmu = r_sum(prior * y) / r_sum(prior) if intercept else linkinv(off)
     null_dev = _deviance(family, y, np.broadcast_to(float(wtdmu) if intercept else wtdmu, y.shape), prior)
     n_ok = nobs - int(np.sum(prior == 0))
-    return GlmFit(coefficients=coef, rank=int(rank), pivot=np.asarray(pivot), cov_unscaled=cov,
+    return GlmFit(coefficients=coef, rank=int(rank), pivot=np.asarray(pivot), cov_unscaled=_chol2inv(rfac),
                   fitted=mu, linear_predictors=eta, residuals=residuals, weights=w**2,
                   prior_weights=prior, y=y, n=np.asarray(start.n, dtype=float), deviance=float(dev),
                   null_deviance=null_dev, iter=it, converged=conv, boundary=boundary,

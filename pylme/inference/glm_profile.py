@@ -193,7 +193,8 @@ def profile_confint(fit, parm: Sequence[str] | None = None, level: float = 0.95)
     names = list(fit.names)
     parm = names if parm is None else list(parm)
     alpha = (1 - level) / 4
-    if fit.family.family in ("binomial", "poisson") or fit.family.family.startswith("Negative Binomial"):
+    # MASS switches on the exact family name: "Negative Binomial(2)" takes the F branch
+    if fit.family.family in ("binomial", "poisson", "Negative Binomial"):
         zmax = float(np.sqrt(stats.chi2.ppf(1 - alpha, 1)))
     else:
         zmax = float(np.sqrt(stats.f.ppf(1 - alpha, 1, fit.nobs - len(names))))

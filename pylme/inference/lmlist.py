@@ -1,17 +1,21 @@
 """``lmList``: one linear model per group (lme4: ``lmList``, class ``lmList4``).
 
 ``lmList("y ~ x | g", data)`` splits the rows by the grouping factor ``g`` and fits
-``lm(y ~ x)`` to each group, as lme4's ``lmList`` does:
+``lm(y ~ x)`` to each group, as lme4's ``lmList`` does; with ``family=`` each group gets
+R's ``glm`` instead (:mod:`pylme.inference.lmlist_glm`):
 
 * the groups are the levels of ``factor(g)`` (a factor keeps its level order, other
   values are sorted as R's ``factor()`` sorts them), unused levels dropped; rows whose
   group is missing belong to no group;
-* each group's fit is R's ``lm`` on that group's rows: its own model frame (missing
-  values dropped, R's ``na.omit``; unused factor levels dropped), R's column names and
-  contrasts (:func:`pylme.options` honoured), LINPACK's pivoted QR for the rank (an
-  aliased coefficient is NaN, R's NA);
+* each group's fit is R's ``lm`` (or ``glm``) on that group's rows: its own model frame
+  (missing values dropped, R's ``na.omit``; unused factor levels dropped), R's column
+  names and contrasts (:func:`pylme.options` honoured), LINPACK's pivoted QR for the
+  rank (an aliased coefficient is NaN, R's NA);
 * a group whose fit fails (e.g. a factor with one level) has no fit (R's NULL), with
-  lme4's warning.
+  lme4's warning; a ``glm``'s own warnings (``glm.fit: algorithm did not converge``...)
+  are R's, as :class:`~pylme.errors.ConvergenceWarning`;
+* ``pool`` defaults as in lme4: ``TRUE`` for ``lm`` and for families with a scale,
+  ``FALSE`` for binomial and Poisson.
 
 The per-group least squares are computed here; the result, its printing and the
 interval plot live in :mod:`pylme.results.lmlist`.
@@ -84,21 +88,28 @@ def _split_formula(formula: str) -> tuple[Formula, Any, str]:
 
 
 def _family_node(family: Any, fam: Any) -> Any:
-    """The ``family =`` argument as the R call would show it (a name for a string or a
-    default-link family, ``Gamma(link = "log")`` for another link)."""
+    """The ``family =`` argument as an R call shows it: a string is R's bare name
+    (``family = binomial``), so is a family with its default link; another link is
+    ``Gamma(link = "log")``; a negative binomial ``negative.binomial(theta = 2)``."""
     if isinstance(family, str):
         return Name(family)
-    default = family_from_arg(fam.family if fam.family in _R_FAMILIES else "gaussian")
-    if fam.family in _R_FAMILIES and default.link.name == fam.link.name:
+    if fam.theta is not None:
+        args: tuple = (("theta", Num(float(fam.theta), text=f"{fam.theta:g}")),)
+        if fam.link.name != "log":
+            args += (("link", Str(fam.link.name)),)
+        return Call("negative.binomial", (), args)
+    if _DEFAULT_LINK.get(fam.family) == fam.link.name:
         return Name(fam.family)
     return Call(fam.family, (), (("link", Str(fam.link.name)),))
 
 
-_R_FAMILIES = ("binomial", "poisson", "Gamma", "inverse.gaussian", "gaussian")
+#: R's default link of each family constructor
+_DEFAULT_LINK = {"binomial": "logit", "poisson": "log", "Gamma": "inverse", "inverse.gaussian": "1/mu^2",
+                 "gaussian": "identity"}
 
 
 def _call_text(formula: Formula, data_name: str | None, family: Any, fam: Any, pool: bool | None,
-               weights: Any, control: Mapping[str, Any] | None) -> str:
+               weights: Any, offset: Any, control: Mapping[str, Any] | None) -> str:
     """R's ``deparse(mCall)`` lines joined by ``cat()``'s space (lme4's ``show()``)."""
     kwargs: list[tuple[str, Any]] = [("formula", BinOp("~", formula.lhs, formula.rhs)),
                                      ("data", Name(data_name or "data"))]
@@ -106,6 +117,8 @@ def _call_text(formula: Formula, data_name: str | None, family: Any, fam: Any, p
         kwargs.append(("family", _family_node(family, fam)))
     if isinstance(weights, str):
         kwargs.append(("weights", Name(weights)))
+    if isinstance(offset, str):
+        kwargs.append(("offset", Name(offset)))
     if pool is not None:
         kwargs.append(("pool", Name("TRUE" if pool else "FALSE")))
     if control:
@@ -217,7 +230,7 @@ def lmList(formula: str, data: pd.DataFrame, family: Any = None, pool: bool | No
                   pool=has_scale if pool is None else bool(pool), pool_given=pool is not None,
                   family=fam, call_text_override=_call_text(parse_formula(formula) if isinstance(formula, str)
                                                             else formula, data_name, family, fam, pool,
-                                                            weights, ctl))
+                                                            weights, offset, ctl))
 
 
 #: lme4's ``.hasScale()``: families whose lmList pools σ by default

@@ -16,7 +16,7 @@ import pytest
 
 import pylme
 from pylme.errors import ArgumentError, ConvergenceWarning, NumericalError, PylmeWarning
-from pylme.families import Gamma, binomial, poisson
+from pylme.families import Gamma, binomial, negative_binomial, poisson
 
 R = json.loads((Path(__file__).resolve().parents[1] / "data" / "lmlist_glm" / "lmlist_glm.json").read_text())
 
@@ -47,6 +47,10 @@ CASES = {
                         {"family": Gamma(link="log")}),
     "sleep_gamma_inverse": ("Reaction ~ Days | Subject", _load("sleepstudy"), "sleepstudy", {"family": "Gamma"}),
     "separation": ("y ~ x | g", _sep, "sep", {"family": "binomial"}),
+    "warpbreaks_offset": ("breaks ~ tension | wool", lambda: pylme.datasets.load("warpbreaks").assign(
+        off=np.log(np.linspace(1, 2, 54))), "wb", {"family": "poisson", "offset": "off"}),
+    "grouse_negbin": ("TICKS ~ cHEIGHT | YEAR", _load("grouseticks"), "grouseticks",
+                      {"family": negative_binomial(2)}),
     "maxit3": ("y ~ x | g", _sep, "sep", {"family": "binomial", "control": {"maxit": 3}}),
 }
 

@@ -2,7 +2,7 @@
 # lmList(..., family =) fits glm per group; each case records show(), coef(), summary(pool = FALSE)
 # (summary() with pool = TRUE fails in lme4 1.1-31 for glm members: the error text is recorded),
 # confint() (MASS profile intervals per group), confint(pool = TRUE), pooledSD and the warnings of the fit.
-suppressMessages(library(lme4)); library(jsonlite)
+suppressMessages({library(lme4); library(MASS)}); library(jsonlite)
 txt <- function(x) paste(capture.output(print(x)), collapse = "\n")
 arr <- function(a) list(dim = dim(a), dimnames = dimnames(a), values = as.vector(a))
 catch <- function(expr) {
@@ -39,5 +39,8 @@ out$sleep_gamma_log <- one(catch(lmList(Reaction ~ Days | Subject, sleepstudy, f
 out$sleep_gamma_inverse <- one(catch(lmList(Reaction ~ Days | Subject, sleepstudy, family = Gamma)))
 out$separation <- one(catch(lmList(y ~ x | g, sep, family = binomial)))
 out$maxit3 <- one(catch(lmList(y ~ x | g, sep, family = binomial, control = list(maxit = 3))))
+wb <- warpbreaks; wb$off <- log(seq(1, 2, length.out = 54))
+out$warpbreaks_offset <- one(catch(lmList(breaks ~ tension | wool, wb, family = poisson, offset = off)))
+out$grouse_negbin <- one(catch(lmList(TICKS ~ cHEIGHT | YEAR, grouseticks, family = negative.binomial(theta = 2))))
 out$sep_data <- sep
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, na = "null", pretty = FALSE), "lmlist_glm.json")
