@@ -39,7 +39,7 @@ from ..errors import (ArgumentError, ConvergenceWarning, DataCheckWarning, Formu
 from ..formula import parse_formula
 from ..formula.ast import BinOp, Call, Formula, Name, Num, Str
 from ..formula.deparse import deparse, deparse_lines
-from ..glmm.families import family_from_arg
+from ..glmm.families import Family, family_from_arg, quasi, quasibinomial, quasipoisson
 from ..results.lmlist import GroupFit, LmList
 from .lmlist_glm import fit_glm
 
@@ -98,6 +98,8 @@ def _family_node(family: Any, fam: Any) -> Any:
         if fam.link.name != "log":
             args += (("link", Str(fam.link.name)),)
         return Call("negative.binomial", (), args)
+    if fam.family == "quasi":
+        return Call("quasi", (), (("link", Str(fam.link.name)), ("variance", Str(fam.varfun))))
     if _DEFAULT_LINK.get(fam.family) == fam.link.name:
         return Name(fam.family)
     return Call(fam.family, (), (("link", Str(fam.link.name)),))
@@ -105,7 +107,22 @@ def _family_node(family: Any, fam: Any) -> Any:
 
 #: R's default link of each family constructor
 _DEFAULT_LINK = {"binomial": "logit", "poisson": "log", "Gamma": "inverse", "inverse.gaussian": "1/mu^2",
-                 "gaussian": "identity"}
+                 "gaussian": "identity", "quasibinomial": "logit", "quasipoisson": "log"}
+
+
+def _family(family: Any) -> Family:
+    """``family=`` read as :func:`pylme.glmer` reads it; the quasi families, which R's
+    ``glm`` fits (and glmer refuses), are accepted too."""
+    if isinstance(family, str) and family in _QUASI:
+        return _QUASI[family]()
+    if isinstance(family, Family):
+        return family
+    if callable(family) and family in _QUASI.values():
+        return family()
+    return family_from_arg(family)
+
+
+_QUASI = {"quasibinomial": quasibinomial, "quasipoisson": quasipoisson, "quasi": quasi}
 
 
 def _call_text(formula: Formula, data_name: str | None, family: Any, fam: Any, pool: bool | None,
@@ -191,7 +208,7 @@ def lmList(formula: str, data: pd.DataFrame, family: Any = None, pool: bool | No
     """
     if family is None and (weights is not None or offset is not None or control):
         raise ArgumentError("weights, offset and control are supported with a family (per-group glm) only")
-    fam = None if family is None else family_from_arg(family)
+    fam = None if family is None else _family(family)
     ctl = dict(control or {})
     unknown = set(ctl) - {"epsilon", "maxit"}
     if unknown:

@@ -51,6 +51,8 @@ CASES = {
         off=np.log(np.linspace(1, 2, 54))), "wb", {"family": "poisson", "offset": "off"}),
     "grouse_negbin": ("TICKS ~ cHEIGHT | YEAR", _load("grouseticks"), "grouseticks",
                       {"family": negative_binomial(2)}),
+    "warpbreaks_quasipoisson": ("breaks ~ tension | wool", _load("warpbreaks"), "warpbreaks",
+                                {"family": "quasipoisson"}),
     "maxit3": ("y ~ x | g", _sep, "sep", {"family": "binomial", "control": {"maxit": 3}}),
 }
 

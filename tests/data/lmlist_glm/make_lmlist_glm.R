@@ -42,5 +42,6 @@ out$maxit3 <- one(catch(lmList(y ~ x | g, sep, family = binomial, control = list
 wb <- warpbreaks; wb$off <- log(seq(1, 2, length.out = 54))
 out$warpbreaks_offset <- one(catch(lmList(breaks ~ tension | wool, wb, family = poisson, offset = off)))
 out$grouse_negbin <- one(catch(lmList(TICKS ~ cHEIGHT | YEAR, grouseticks, family = negative.binomial(theta = 2))))
+out$warpbreaks_quasipoisson <- one(catch(lmList(breaks ~ tension | wool, warpbreaks, family = quasipoisson)))
 out$sep_data <- sep
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, na = "null", pretty = FALSE), "lmlist_glm.json")
