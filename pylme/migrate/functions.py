@@ -127,13 +127,19 @@ def function_expr(node: RNode, ctx: Context) -> str:
 _SKIP_FIELDS = {"function"}  # a call's function name is not a read of a variable
 #: calls that evaluate their arguments after the first ``n`` in a scope of their own
 _OWN_SCOPE = {"replicate": 1, "local": 0}
+#: data-masking calls: after the data (first argument) their names are mostly columns
+_MASKING = {"with", "within", "subset", "transform", "mutate", "transmute", "filter",
+            "summarise", "summarize", "arrange", "select", "group_by", "rename", "count",
+            "distinct", "pull", "slice", "relocate", "aes"}
 
 
 def _events(body: RNode) -> list[tuple[str, str]]:
     """(event, name) in R's evaluation order: ``read`` (the value is looked up),
     ``bind`` (``x <- v``, ``for (x in ...)``), ``replace`` (``x$a <- v`` etc.),
-    ``outer`` (``x <<- v``).  Formulas, ``$`` names and nested functions are not
-    evaluated where they stand, so they give no events."""
+    ``outer`` (``x <<- v``).  Formulas, ``$`` names, nested functions (and the
+    expressions of ``replicate``/``local``) are not evaluated where they stand, and the
+    names inside data-masking calls (``with``, ``subset``, dplyr verbs) are mostly
+    columns, so they give no events."""
     out: list[tuple[str, str]] = []
     # an explicit stack of (node, role): role "eval" evaluates, or a ready-made event
     stack: list[tuple[object, str]] = [(body, "eval")]
@@ -145,6 +151,16 @@ def _events(body: RNode) -> list[tuple[str, str]]:
         n = item
         if n is None or n.type in ("function_definition", "comment"):
             continue
+        if n.type == "binary_operator" and n.op in ("%>%", "|>"):
+            rhs = n.field("rhs")
+            masked = rhs is not None and rhs.type == "call" and rhs.call_name() in _MASKING
+            stack.append((None if masked else rhs, "eval"))
+            stack.append((n.field("lhs"), "eval"))  # a piped masking call: all columns
+            continue
+        if n.type == "call" and n.call_name() in _MASKING:
+            data = n.args[0].value if n.args else None
+            stack.append((data, "eval"))  # the data is read; the rest names columns
+            continue
         if n.type == "call" and n.call_name() in _OWN_SCOPE:
             # replicate(n, expr) evaluates expr in a function of its own, local(expr) in
             # an environment of its own: like nested functions, their business
@@ -152,7 +168,7 @@ def _events(body: RNode) -> list[tuple[str, str]]:
             stack.extend((a.value, "eval") for a in reversed(keep) if a.value is not None)
             continue
         if n.type == "identifier":
-            out.append(("read", n.text))
+            out.append(("read", unquote_name(n.text)))
             continue
         if n.op == "~" and n.type in ("binary_operator", "unary_operator"):
             continue
@@ -267,7 +283,7 @@ def local_copies(node: RNode, taken: set[str],
 def rename_in_function(node: RNode, renames: dict[str, str]) -> RNode:
     """The function ``node`` with its body's variables ``renames`` renamed (reads and
     assignment targets, nested functions included unless a parameter of theirs has the
-    name; formulas and ``$`` names untouched).  Renamed identifiers keep R's text as
+    name; formulas, ``$`` names and the column names of data-masking calls untouched).  Renamed identifiers keep R's text as
     ``deparse`` (``lmer(data = d)`` still prints ``Data: d``); the text of every
     enclosing node is rewritten to match, so rules that re-read source text agree."""
     memo: dict[int, tuple[RNode, list]] = {}
@@ -299,6 +315,12 @@ def rename_in_function(node: RNode, renames: dict[str, str]) -> RNode:
             skip.add(id(n.field("rhs")))
         if n.type == "call" and n.field("function") is not None:
             skip.add(id(n.field("function")))
+        if n.type == "call" and n.call_name() in _MASKING:
+            skip.update(id(a.value) for a in n.args[1:])  # columns, as in _events
+        if n.type == "binary_operator" and n.op in ("%>%", "|>"):
+            rhs = n.field("rhs")
+            if rhs is not None and rhs.type == "call" and rhs.call_name() in _MASKING:
+                skip.add(id(rhs))
 
         def sub(c: RNode | None) -> RNode | None:
             if c is None or id(c) in skip:

@@ -36,6 +36,13 @@ result <- reshape(wide, direction = "long", varying = c("x.1", "y.1", "x.2", "y.
                   idvar = "id")
 result$week_sum <- sum(a$week)
 """,
+    # a vector with v.names: R groups it by split(varying, rep(v.names, ntimes)), whose
+    # groups come in sorted order -- with v.names not sorted, R pairs them crosswise
+    "long_vnames_split_order": """
+d <- data.frame(k = c("p", "q"), y1 = c(1, 2), x1 = c(3, 4), y2 = c(5, 6), x2 = c(7, 8))
+result <- reshape(d, direction = "long", varying = c("y1", "x1", "y2", "x2"),
+                  v.names = c("y", "x"), idvar = "k")
+""",
     # factors: the varying factors unite their levels (rbind); a constant factor stays
     "long_with_factors": """
 d <- data.frame(id = 1:3, grp = factor(c("b", "a", "b"), levels = c("b", "a")),

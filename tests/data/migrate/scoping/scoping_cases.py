@@ -75,4 +75,19 @@ h <- function() {
 r <- h()
 result <- c(r, names(d))
 """,
+    # x in subset() is a column: the function's own x is created after, no copy of any x
+    "column_names_in_masks_are_not_variables": """
+d <- data.frame(x = c(1, 2, 3))
+h <- function() { s <- subset(d, x > 1); x <- nrow(s); s$x <- s$x * x; c(x, s$x) }
+r <- h()
+result <- c(r, d$x)
+""",
+    # replicate() inside a function that changed its copy of the global: each evaluation
+    # changes a copy of the function's copy
+    "replicate_inside_function": """
+d <- data.frame(a = c(1, 2, 3))
+f <- function() { d$a <- 0; v <- replicate(2, { d$a <- d$a + 1; sum(d$a) }); c(v, d$a) }
+r <- f()
+result <- c(r, d$a)
+""",
 }
