@@ -90,4 +90,19 @@ f <- function() { d$a <- 0; v <- replicate(2, { d$a <- d$a + 1; sum(d$a) }); c(v
 r <- f()
 result <- c(r, d$a)
 """,
+    # <<- in a nested function changes the enclosing function's (copied) variable, not
+    # the global one
+    "superassignment_to_enclosing_copy": """
+d <- data.frame(k = c(5, 6))
+n <- 100
+outer <- function() {
+  d$k <- 0
+  n <- 0
+  bump <- function() { d$k <<- d$k + 1; n <<- n + 1 }
+  bump(); bump()
+  c(d$k, n)
+}
+r <- outer()
+result <- c(r, d$k, n)
+""",
 }
