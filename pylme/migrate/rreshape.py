@@ -73,9 +73,12 @@ def reshape(data: pd.DataFrame, varying: Any = None, v_names: Any = None,
 # -- reading R's arguments -------------------------------------------------------------
 
 def _is_list(x: Any) -> bool:
-    """An R list (``list(...)`` translates to a Python list, tuple or dict) rather than
-    an atomic vector (a numpy array, a pandas vector, a single value)."""
-    return isinstance(x, (list, tuple, dict))
+    """An R list (``list(c(...), c(...))`` translates to a Python list or dict of
+    vectors) rather than an atomic vector (a numpy array, a pandas vector, a single
+    value, or a Python list of single values such as ``rbase.paste0``'s)."""
+    if isinstance(x, dict):
+        return True
+    return isinstance(x, (list, tuple)) and any(not np.isscalar(v) for v in x)
 
 
 def _atomic(x: Any) -> list:
@@ -104,12 +107,11 @@ def _column_names(data: pd.DataFrame, ix: Any) -> list[str]:
 
 
 def _drop_columns(data: pd.DataFrame, drop: Any) -> pd.DataFrame:
+    """R's ``drop =``: the columns named, numbered or flagged are left out first."""
     if drop is None:
         return data
-    gone = set(_column_names(data, drop)) if not all(
-        isinstance(v, (bool, np.bool_)) for v in _atomic(drop)) else \
-        {c for c, d in zip(data.columns, _atomic(drop) * len(data.columns)) if d}
-    return data[[c for c in data.columns if c not in gone]]
+    gone = set(_column_names(data, drop))
+    return data[[c for c in data.columns if str(c) not in gone]]
 
 
 def _guess(names: list[str], sep: str) -> tuple[list[list[str]], list[str], list]:
@@ -275,13 +277,18 @@ def reshape_long(data: pd.DataFrame, varying: Any = None, v_names: Any = None,
             raise ArgumentError("'idvar' must uniquely identify records")
     every = {name for g in groups for name in g}
     base = data[[c for c in data.columns if c not in every]]
+    if len(v_names) < len(groups):
+        # R's `[<-.data.frame` takes the first ones, with a warning per time
+        for _ in times:
+            warnings.warn(f"provided {len(groups)} variables to replace {len(v_names)} "
+                          "variables", PylmeWarning, stacklevel=2)
+    # ... and recycles the values over more names
+    pairs = [(name, groups[j % len(groups)]) for j, name in enumerate(v_names)]
     blocks, index = [], []
     for i, t in enumerate(times):
         block = base.copy()
         block[timevar] = t
-        if len(v_names) != len(groups):
-            raise ArgumentError(f"replacement has {len(groups)} items, need {len(v_names)}")
-        for name, group in zip(v_names, groups):
+        for name, group in pairs:
             block[name] = data[group[i]].array
         blocks.append(block)
         if new_row_names is None:

@@ -27,6 +27,13 @@ d <- data.frame(subj = c("s1", "s2"), score1 = c(1.5, 2.5), score2 = c(3.5, 4.5)
                 score3 = c(5, 6))
 result <- reshape(d, direction = "long", varying = 2:4, sep = "", idvar = "subj")
 """,
+    # varying built with paste0() (a Python list of names), back to wide with varying
+    "long_paste0_then_wide_varying": """
+w <- data.frame(x1 = 1:2, x2 = 3:4, x3 = 5:6)
+long <- reshape(w, direction = "long", varying = paste0("x", 1:3), sep = "")
+result <- reshape(long, direction = "wide", idvar = "id", timevar = "time",
+                  varying = list(paste0("v", 1:3)))
+""",
     # times given (character and numbers), a timevar name, the v.names grouping of a vector
     "long_times_given": WIDE + """
 a <- reshape(wide, direction = "long", varying = list(c("x.1", "x.2")), v.names = "x",
