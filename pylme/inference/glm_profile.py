@@ -18,6 +18,7 @@ import warnings
 from typing import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from ..errors import ConvergenceWarning, NumericalError
@@ -102,7 +103,7 @@ def _fmm_coef(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     return b, c, d
 
 
-def r_spline(x: Sequence[float], y: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+def r_spline(x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """R's ``spline(x, y)`` (method ``"fmm"``, ``n = 3 * length(unique x)`` equally spaced
     points from min to max): returns (xout, yout)."""
     xs, ys = _regularize(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
@@ -127,12 +128,13 @@ def r_spline(x: Sequence[float], y: Sequence[float]) -> tuple[np.ndarray, np.nda
     return xout, yout
 
 
-def r_approx(x: Sequence[float], y: Sequence[float], xout: Sequence[float]) -> np.ndarray:
+def r_approx(x: ArrayLike, y: ArrayLike, xout: ArrayLike) -> np.ndarray:
     """R's ``approx(x, y, xout)$y``: linear interpolation, NaN (R's NA) outside the range."""
     xs, ys = _regularize(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-    out = np.full(len(xout), np.nan)
+    xo = np.atleast_1d(np.asarray(xout, dtype=float))
+    out = np.full(xo.size, np.nan)
     n = xs.size
-    for k, v in enumerate(np.asarray(xout, dtype=float)):
+    for k, v in enumerate(xo):
         if n == 0 or np.isnan(v) or v < xs[0] or v > xs[-1]:
             continue
         i, j = 0, n - 1

@@ -24,7 +24,6 @@ interval plot live in :mod:`pylme.results.lmlist`.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
