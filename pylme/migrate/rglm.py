@@ -4,9 +4,10 @@ statsmodels' IRLS starts elsewhere and stops by another rule than R's ``glm.fit`
 its iteration count (and its last digits) are not R's.  :func:`r_glm_fit` reruns R's
 ``glm.fit`` on the fit's model matrix (columns in R's order, :func:`pylme.migrate.rlm.
 r_layout`): the family's ``initialize`` start (binomial ``(n y + 0.5) / (n + 1)``,
-poisson ``y + 0.1``, the others ``y``), the weighted least squares step with LINPACK
-rank detection, convergence when ``|dev - devold| / (|dev| + 0.1) < 1e-8``.  The
-coefficients, deviance, AIC and ``Number of Fisher Scoring iterations`` are then R's;
+poisson ``y + 0.1``, the others ``y``; :mod:`pylme.migrate.rfamily`), each weighted
+least squares step by R's own ``dqrls`` (:mod:`pylme.migrate.rlinpack`, bit for bit),
+convergence when ``|dev - devold| / (|dev| + 0.1) < 1e-8``.  The coefficients,
+deviance, AIC and ``Number of Fisher Scoring iterations`` are then R's;
 the covariance is R's ``chol2inv`` of the last step's QR (the working weights of the
 last iteration, as ``summary.glm`` uses them).  Families: binomial, poisson, gaussian,
 Gamma, inverse.gaussian with the links statsmodels offers.
@@ -14,6 +15,7 @@ Gamma, inverse.gaussian with the links statsmodels offers.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -21,71 +23,26 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..design.rank import qr_rank
-from ..errors import ArgumentError, ConvergenceWarning
+from ..errors import ConvergenceWarning
+from ..rstats import r_sum
+from . import rfamily as rf
+from .rlinpack import dqrls
 from .rlm import default_call, n_deleted, r_layout, r_row_names
 
 __all__ = ["GlmSummary", "RGlmFit", "r_glm_fit", "summary_glm", "vcov_glm"]
-
-_FAMILY = {"Binomial": "binomial", "Poisson": "poisson", "Gaussian": "gaussian",
-           "Gamma": "Gamma", "InverseGaussian": "inverse.gaussian"}
-
-
-def _ylogy(y, mu):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(y > 0, y * np.log(y / mu), 0.0)
-
-
-def _dev_resids(family: str, y, mu, wt):
-    """The family's ``dev.resids`` (R's formulas)."""
-    if family == "binomial":
-        return 2 * wt * (_ylogy(y, mu) + _ylogy(1 - y, 1 - mu))
-    if family == "poisson":
-        return 2 * wt * (_ylogy(y, mu) - (y - mu))
-    if family == "gaussian":
-        return wt * (y - mu) ** 2
-    if family == "Gamma":
-        with np.errstate(divide="ignore"):
-            return -2 * wt * (np.log(np.where(y == 0, 1, y / mu)) - (y - mu) / mu)
-    return wt * ((y - mu) ** 2) / (y * mu ** 2)  # inverse.gaussian
-
-
-def _variance(family: str, mu):
-    return {"binomial": lambda m: m * (1 - m), "poisson": lambda m: m,
-            "gaussian": lambda m: np.ones_like(m), "Gamma": lambda m: m ** 2,
-            "inverse.gaussian": lambda m: m ** 3}[family](mu)
-
-
-def _aic(family: str, y, n, mu, wt, dev) -> float:
-    """The family's ``aic()`` (without glm's ``2 * rank``)."""
-    if family == "binomial":
-        m = n if np.any(n > 1) else wt
-        with np.errstate(divide="ignore", invalid="ignore"):
-            dens = stats.binom.logpmf(np.round(m * y), np.round(m), mu)
-            scale = np.where(m > 0, wt / m, 0.0)
-        return float(-2 * np.sum(scale * dens))
-    if family == "poisson":
-        return float(-2 * np.sum(stats.poisson.logpmf(y, mu) * wt))
-    if family == "gaussian":
-        nobs = len(y)
-        return float(nobs * (np.log(dev / nobs * 2 * np.pi) + 1) + 2 - np.sum(np.log(wt)))
-    if family == "Gamma":
-        disp = dev / np.sum(wt)
-        return float(-2 * np.sum(stats.gamma.logpdf(y, 1 / disp, scale=mu * disp) * wt) + 2)
-    return float(np.sum(wt) * (1 + np.log(dev / np.sum(wt) * 2 * np.pi))
-                 + 3 * np.sum(np.log(y) * wt) + 2)
-
 
 @dataclass(frozen=True, eq=False)
 class RGlmFit:
     """R's ``glm.fit`` result (the parts ``summary.glm`` reads)."""
 
     family: str
+    link: Any
     names: list
     coef: np.ndarray
     keep: np.ndarray
     cov_unscaled: np.ndarray
     mu: np.ndarray
+    eta: np.ndarray
     y: np.ndarray
     weights: np.ndarray
     working_weights: np.ndarray
@@ -112,41 +69,40 @@ def _response(model, family: str):
     return endog, weights, n
 
 
+def _xb(x: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """``x %*% beta`` as R's reference BLAS forms it: column by column."""
+    out = np.zeros(x.shape[0])
+    for j in range(x.shape[1]):
+        out += beta[j] * x[:, j]
+    return out
+
+
 def r_glm_fit(fit: Any, epsilon: float = 1e-8, maxit: int = 25) -> RGlmFit:
     """R's ``glm.fit`` on a statsmodels GLM formula fit's data (module docstring)."""
     model = fit.model
-    family = _FAMILY.get(type(model.family).__name__)
-    if family is None:
-        raise ArgumentError(f"summary() as R prints it: family {type(model.family).__name__} "
-                            "is not one of R's")
-    link = model.family.link
+    family = rf.r_family_name(model.family)
+    link = rf.r_link(model.family)
     order, names, _, _, intercept = r_layout(fit)
     x = np.asarray(model.exog, dtype=float)[:, order]
     y, weights, n = _response(model, family)
-    offset = np.asarray(getattr(model, "offset", None) if getattr(model, "offset", None)
-                        is not None else np.zeros(len(y)), dtype=float)
-    mustart = {"binomial": (n * y + 0.5) / (n + 1), "poisson": y + 0.1}.get(family, y)
-    eta = link(mustart)
-    mu = link.inverse(eta)
-    devold = float(np.sum(_dev_resids(family, y, mu, weights)))
-    coef = np.zeros(x.shape[1])
+    offset = getattr(model, "offset", None)
+    offset = np.zeros(len(y)) if offset is None else np.asarray(offset, dtype=float)
+    eta = link.linkfun(rf.mustart(family, y, n))
+    mu = link.linkinv(eta)
+    devold = float(r_sum(rf.dev_resids(family, y, mu, weights)))
     converged = False
     for iteration in range(1, maxit + 1):
         good = weights > 0
-        mu_eta = 1.0 / link.deriv(mu)
+        mu_eta = link.mu_eta(eta)
         good &= mu_eta != 0
         z = (eta - offset)[good] + (y - mu)[good] / mu_eta[good]
-        w = np.sqrt(weights[good] * mu_eta[good] ** 2 / _variance(family, mu[good]))
-        xw = x[good] * w[:, None]
-        qr = qr_rank(xw, tol=min(1e-7, epsilon / 1000))
-        keep = np.asarray(qr.pivot[:qr.rank], dtype=int)
-        q, r = np.linalg.qr(xw[:, keep])
+        w = np.sqrt((weights[good] * mu_eta[good] ** 2) / rf.variance(family, mu)[good])
+        qr = dqrls(x[good] * w[:, None], z * w, tol=min(1e-7, epsilon / 1000))
         start = np.zeros(x.shape[1])
-        start[keep] = np.linalg.solve(r, q.T @ (z * w))
-        eta = x @ start + offset
-        mu = link.inverse(eta)
-        dev = float(np.sum(_dev_resids(family, y, mu, weights)))
-        coef = start
+        start[qr.pivot] = qr.coefficients
+        eta = _xb(x, start) + offset
+        mu = link.linkinv(eta)
+        dev = float(r_sum(rf.dev_resids(family, y, mu, weights)))
         working = np.zeros(len(y))
         working[good] = w ** 2  # glm.fit's $weights: the last step's working weights
         if abs(dev - devold) / (0.1 + abs(dev)) < epsilon:
@@ -154,22 +110,21 @@ def r_glm_fit(fit: Any, epsilon: float = 1e-8, maxit: int = 25) -> RGlmFit:
             break
         devold = dev
     if not converged:
-        import warnings
-
         warnings.warn("glm.fit: algorithm did not converge", ConvergenceWarning, stacklevel=2)
-    r_inv = np.linalg.solve(r, np.eye(len(keep)))
-    coef = coef.copy()
+    keep = np.asarray(qr.pivot[:qr.rank], dtype=int)
+    r = np.triu(qr.qr[:qr.rank, :qr.rank])
+    r_inv = np.linalg.solve(r, np.eye(qr.rank))
+    coef = start.copy()
     coef[np.setdiff1d(np.arange(x.shape[1]), keep)] = np.nan
     n_ok = int(np.sum(weights != 0))
-    wtdmu = np.sum(weights * y) / np.sum(weights) if intercept else link.inverse(offset)
-    null_dev = float(np.sum(_dev_resids(family, y, wtdmu * np.ones_like(y), weights)))
+    wtdmu = float(r_sum(weights * y) / r_sum(weights)) if intercept else link.linkinv(offset)
+    null_dev = float(r_sum(rf.dev_resids(family, y, wtdmu * np.ones_like(y), weights)))
     labels = getattr(model.data, "row_labels", None)
-    return RGlmFit(family=family, names=names, coef=coef, keep=keep,
-                   cov_unscaled=r_inv @ r_inv.T, mu=mu, y=y, weights=weights,
-                   working_weights=working,
-                   deviance=dev, null_deviance=null_dev,
-                   aic=_aic(family, y, n, mu, weights, dev) + 2 * len(keep),
-                   rank=len(keep), df_residual=n_ok - len(keep),
+    return RGlmFit(family=family, link=link, names=names, coef=coef, keep=keep,
+                   cov_unscaled=r_inv @ r_inv.T, mu=mu, eta=eta, y=y, weights=weights,
+                   working_weights=working, deviance=dev, null_deviance=null_dev,
+                   aic=rf.aic(family, y, n, mu, weights, dev) + 2 * qr.rank,
+                   rank=qr.rank, df_residual=n_ok - qr.rank,
                    df_null=n_ok - int(intercept), iterations=iteration,
                    row_names=r_row_names(labels if labels is not None
                                          else pd.RangeIndex(len(y))),
@@ -242,7 +197,7 @@ def summary_glm(fit: Any, call: Optional[str] = None) -> GlmSummary:
         dispersion = 1.0
     elif rdf > 0:
         # R: sum((working weights * working residuals^2)[weights > 0]) / df.residual
-        wres = (g.y - g.mu) * fit.model.family.link.deriv(g.mu)
+        wres = (g.y - g.mu) / g.link.mu_eta(g.eta)  # glm.fit's working residuals
         dispersion = float(np.sum((g.working_weights * wres ** 2)[g.working_weights > 0]) / rdf)
     else:
         dispersion = np.nan
@@ -259,7 +214,7 @@ def summary_glm(fit: Any, call: Optional[str] = None) -> GlmSummary:
     coefficients = RTable({"Estimate": est, "Std. Error": se, cols[0]: tval,
                                  cols[1]: pval}, index=kept).with_print(matrix=True)
     dres = np.sign(g.y - g.mu) * np.sqrt(np.maximum(
-        _dev_resids(g.family, g.y, g.mu, g.weights), 0))
+        rf.dev_resids(g.family, g.y, g.mu, g.weights), 0))
     return GlmSummary(
         call=call if call is not None else default_call(fit, "glm"), family=g.family,
         deviance_residuals=pd.Series(dres, index=g.row_names), coefficients=coefficients,

@@ -4,7 +4,7 @@ statsmodels fits that translated scripts make, with R's names and R's printed te
 A translated ``lm``/``aov`` stays a plain statsmodels OLS/WLS results object; these
 functions read its design (patsy's model matrix, response, prior weights, the rows
 dropped for missing values) and redo the least squares as R's ``lm.fit`` does:
-LINPACK ``dqrdc2`` rank detection (:func:`pylme.design.rank.qr_rank`, tolerance 1e-7),
+LINPACK ``dqrdc2`` + ``dqrsl`` as R runs them (:mod:`pylme.migrate.rlinpack`, bit for bit),
 aliased columns reported as ``NA`` (statsmodels' pseudo-inverse would give them
 values), the effects ``Q'y`` for the sequential sums of squares.  Coefficient and term
 names are R's (:func:`pylme.migrate.rbase.r_names`).  The printed text is
@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..design.rank import qr_rank
+from ..rstats import r_mean, r_sum
+from .rlinpack import dqrls
 from ..errors import ArgumentError
 from ..printing.rformat import R_NA
 
@@ -90,8 +91,12 @@ class LsFit:
         return self.n - self.rank
 
     @property
+    def weighted(self) -> bool:
+        return bool(np.ptp(self.weights) > 0) or bool(self.weights[0] != 1.0)
+
+    @property
     def rss(self) -> float:
-        return float(np.sum(self.weights * self.resid ** 2))
+        return float(r_sum(self.weights * self.resid ** 2))  # R's sum (long double)
 
 
 def _design(fit: Any):
@@ -158,19 +163,20 @@ def least_squares(fit: Any) -> LsFit:
     y = np.asarray(model.endog, dtype=float)
     w = np.asarray(getattr(model, "weights", np.ones_like(y)), dtype=float) * np.ones_like(y)
     sw = np.sqrt(w)
-    xw, yw = x * sw[:, None], y * sw
-    qr = qr_rank(xw)
+    qr = dqrls(x * sw[:, None], y * sw, tol=1e-7)  # R's lm.wfit: Cdqrls on sqrt(w) x, y
     keep = np.asarray(qr.pivot[:qr.rank], dtype=int)
-    q, r = np.linalg.qr(xw[:, keep])
-    effects = q.T @ yw
+    r = np.triu(qr.qr[:qr.rank, :qr.rank])
     r_inv = np.linalg.solve(r, np.eye(len(keep))) if len(keep) else np.zeros((0, 0))
     coef = np.full(x.shape[1], np.nan)
-    coef[keep] = r_inv @ effects
-    fitted = x[:, keep] @ coef[keep]
+    coef[keep] = qr.coefficients[:qr.rank]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        resid = np.where(sw > 0, qr.residuals / sw, 0.0)
+    fitted = y - resid
+    effects = qr.effects
     labels = getattr(model.data, "row_labels", None)
     rows = r_row_names(labels if labels is not None else pd.RangeIndex(len(y)))
-    return LsFit(names=names, coef=coef, rank=int(qr.rank), n=len(y), keep=keep,
-                 effects=effects, r_inv=r_inv, resid=y - fitted, fitted=fitted, weights=w,
+    return LsFit(names=names, coef=coef, rank=qr.rank, n=len(y), keep=keep,
+                 effects=effects, r_inv=r_inv, resid=resid, fitted=fitted, weights=w,
                  assign=assign, terms=terms, intercept=intercept, row_names=rows,
                  n_deleted=n_deleted(fit, len(y)))
 
@@ -251,11 +257,14 @@ def summary_lm(fit: Any, call: Optional[str] = None) -> LmSummary:
     coefficients = RTable({"Estimate": est, "Std. Error": se, "t value": tval,
                                  "Pr(>|t|)": pval}, index=kept).with_print(matrix=True)
     w = ls.weights
-    if ls.intercept:
-        m = np.sum(w * ls.fitted / np.sum(w))
-        mss = float(np.sum(w * (ls.fitted - m) ** 2))
+    if not ls.weighted:
+        f = ls.fitted
+        mss = float(r_sum((f - r_mean(f)) ** 2) if ls.intercept else r_sum(f ** 2))
+    elif ls.intercept:
+        m = float(r_sum(w * ls.fitted / float(r_sum(w))))
+        mss = float(r_sum(w * (ls.fitted - m) ** 2))
     else:
-        mss = float(np.sum(w * ls.fitted ** 2))
+        mss = float(r_sum(w * ls.fitted ** 2))
     df_int = 1 if ls.intercept else 0
     r2 = mss / (mss + ls.rss)
     adj = 1 - (1 - r2) * ((ls.n - df_int) / rdf) if rdf > 0 else np.nan
@@ -314,7 +323,7 @@ def _sequential(fit: Any) -> tuple[list[str], np.ndarray, np.ndarray, LsFit]:
         sel = asgn == number
         terms.append(ls.terms[number - 1])
         df.append(int(sel.sum()))
-        ss.append(float(np.sum(comp[sel] ** 2)))
+        ss.append(float(r_sum(comp[sel] ** 2)))
     return terms, np.asarray(df, float), np.asarray(ss, float), ls
 
 

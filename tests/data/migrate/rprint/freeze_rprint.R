@@ -7,6 +7,9 @@ options(width = 80)
 # 7 rows: 4 residual degrees of freedom, so summary() prints every residual
 PlantSmall <- PlantGrowth[c(1, 2, 11, 12, 21, 22, 23), ]
 rownames(PlantSmall) <- NULL
+# Faraway's pulp data (a copy of tests/data/bridge/scripts/data/pulp.csv): its residual
+# mean square 1.70 / 16 = 0.10625 is a rounding tie at 4 digits (R prints 0.1062)
+pulp <- read.csv("pulp.csv", stringsAsFactors = TRUE)
 cases <- c(
   lm_toothgrowth = 'summary(lm(len ~ dose + supp, data = ToothGrowth))',
   lm_warpbreaks_sum = 'summary(lm(breaks ~ wool * tension, data = warpbreaks))',
@@ -23,6 +26,7 @@ cases <- c(
   aov_plantgrowth = 'summary(aov(weight ~ group, data = PlantGrowth))',
   aov_npk_twoway = 'summary(aov(yield ~ N * P + K, data = npk))',
   aov_warpbreaks_sum = 'summary(aov(breaks ~ wool * tension, data = warpbreaks))',
+  aov_pulp_sum = 'summary(aov(bright ~ operator, data = pulp))',
   anova_warpbreaks = 'anova(lm(breaks ~ wool * tension, data = warpbreaks))',
   anova_airquality_na = 'anova(lm(Ozone ~ Solar.R + Wind + Temp, data = airquality))',
   anova_two_models = 'anova(lm(breaks ~ wool, data = warpbreaks), lm(breaks ~ wool + tension, data = warpbreaks))',
@@ -30,7 +34,8 @@ cases <- c(
   vcov_mtcars = 'vcov(lm(mpg ~ wt + qsec + am, data = mtcars))',
   confint_warpbreaks_sum = 'confint(lm(breaks ~ wool * tension, data = warpbreaks))'
 )
-sum_contrasts <- c("lm_warpbreaks_sum", "aov_warpbreaks_sum", "confint_warpbreaks_sum")
+sum_contrasts <- c("lm_warpbreaks_sum", "aov_warpbreaks_sum", "confint_warpbreaks_sum",
+                   "aov_pulp_sum")
 for (name in names(cases)) {
   op <- options(contrasts = if (name %in% sum_contrasts) c("contr.sum", "contr.poly")
                             else c("contr.treatment", "contr.poly"))
@@ -45,3 +50,25 @@ for (name in names(cases)) {
               "## ----")
   writeLines(c(header, text), paste0(name, ".txt"))
 }
+
+# R's numbers bit for bit (sprintf("%.17g")): lm.fit / glm.fit coefficients, effects,
+# residuals, deviances -> bits.txt, one "name: values" line per quantity
+bits <- list()
+options(contrasts = c("contr.sum", "contr.poly"))
+m <- lm(bright ~ operator, data = pulp)
+bits$pulp_sum_coef <- coef(m); bits$pulp_sum_effects <- unname(m$effects)
+bits$pulp_sum_resid <- unname(m$residuals); bits$pulp_sum_rss <- sum(m$residuals^2)
+options(contrasts = c("contr.treatment", "contr.poly"))
+m <- lm(mpg ~ wt + hp + qsec, data = mtcars, weights = cyl)
+bits$mtcars_wls_coef <- coef(m); bits$mtcars_wls_effects <- unname(m$effects)
+bits$mtcars_wls_resid <- unname(m$residuals)
+g <- glm(cbind(incidence, size - incidence) ~ period, family = binomial, data = cbpp)
+bits$cbpp_glm_coef <- coef(g); bits$cbpp_glm_dev <- c(deviance(g), g$null.deviance)
+g <- glm(count ~ spray, family = poisson, data = InsectSprays)
+bits$insect_glm_coef <- coef(g); bits$insect_glm_dev <- c(deviance(g), g$null.deviance)
+g <- glm(mpg ~ wt + hp, family = Gamma(link = "log"), data = mtcars)
+bits$mtcars_gamma_coef <- coef(g); bits$mtcars_gamma_dev <- c(deviance(g), summary(g)$dispersion)
+writeLines(c("## R's values as sprintf(\"%.17g\"), frozen by freeze_rprint.R",
+             paste0("## ", R.version.string, "; lme4 ", packageVersion("lme4"), " (cbpp data)"),
+             paste0(names(bits), ": ", vapply(bits, function(v) paste(sprintf("%.17g", v), collapse = " "), ""))),
+           "bits.txt")

@@ -1,0 +1,50 @@
+"""Freeze R's printed text of every case in rprint_cases.py into r_print.json.
+
+Run from the repository root: ``python tests/data/migrate/rprint/values/freeze.py``
+(needs Rscript with jsonlite and lme4 for sleepstudy).  Each case is evaluated in its
+own environment of one R session and printed with ``capture.output(print(.))`` (R's
+auto-print of the value); a case whose code already calls print() is captured as is.
+"""
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+from rprint_cases import CASES  # noqa: E402
+
+_RUN = r"""
+suppressPackageStartupMessages({library(jsonlite); library(lme4)})
+run <- function(code) {
+  if (startsWith(code, "print(")) return(capture.output(eval(parse(text = code), new.env())))
+  value <- eval(parse(text = code), new.env())
+  capture.output(print(value))
+}
+cases <- fromJSON(commandArgs(TRUE)[1], simplifyVector = FALSE)
+cat(toJSON(lapply(cases, run), auto_unbox = FALSE))
+"""
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        script, codes = Path(tmp) / "run.R", Path(tmp) / "cases.json"
+        script.write_text(_RUN)
+        codes.write_text(json.dumps({k: v[0] for k, v in CASES.items()}))
+        out = subprocess.run(["Rscript", str(script), str(codes)], capture_output=True,
+                             text=True, check=True)
+    results = json.loads(out.stdout)
+    version = subprocess.run(
+        ["Rscript", "-e", 'cat(R.version.string, "; lme4", format(packageVersion("lme4")))'],
+        capture_output=True, text=True, check=True).stdout
+    payload = {"_source": "tests/data/migrate/rprint/values/freeze.py: "
+                          "capture.output(print(<R code>)) of each case in rprint_cases.py",
+               "_r_version": version,
+               "cases": {k: {"r": CASES[k][0], "text": v} for k, v in results.items()}}
+    (HERE / "r_print.json").write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
