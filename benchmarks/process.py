@@ -32,6 +32,9 @@ COMMANDS = {
     "mixedlm": [sys.executable, "-c",
                 f"import mixedlm; d = mixedlm.load_sleepstudy(); m = mixedlm.lmer({SLEEPSTUDY!r}, d)"],
 }
+#: not a tool: the part of pylme's process that pylme does not control (the interpreter
+#: and the libraries every fit needs), reported beside the tools
+IMPORTS = [sys.executable, "-c", "import numpy, pandas, scipy.linalg, scipy.sparse"]
 
 
 def _run_once(argv: list[str], timeout: float) -> tuple[float, int]:
@@ -58,7 +61,10 @@ def _run_once(argv: list[str], timeout: float) -> tuple[float, int]:
 
 def compare_processes(tools: list[str], repeat: int, timeout: float = 120.0) -> dict:
     """Median wall time and peak RSS of the whole process per tool, runs interleaved."""
+    commands = {**COMMANDS, "imports": IMPORTS}
     runnable = [t for t in tools if t in COMMANDS and shutil.which(COMMANDS[t][0]) is not None]
+    if "pylme" in runnable:
+        runnable.append("imports")
     if "mixedlm" in runnable:
         try:
             import importlib.util
@@ -72,7 +78,7 @@ def compare_processes(tools: list[str], repeat: int, timeout: float = 120.0) -> 
     errors: dict[str, str] = {}
     for tool in runnable:  # untimed: bytecode written, files in the page cache
         try:
-            _run_once(COMMANDS[tool], timeout)
+            _run_once(commands[tool], timeout)
         except (RuntimeError, TimeoutError) as exc:
             errors[tool] = str(exc)
     for r in range(repeat):
@@ -81,7 +87,7 @@ def compare_processes(tools: list[str], repeat: int, timeout: float = 120.0) -> 
             if tool in errors:
                 continue
             try:
-                seconds, peak = _run_once(COMMANDS[tool], timeout)
+                seconds, peak = _run_once(commands[tool], timeout)
             except (RuntimeError, TimeoutError) as exc:
                 errors[tool] = str(exc)
                 continue
@@ -91,7 +97,7 @@ def compare_processes(tools: list[str], repeat: int, timeout: float = 120.0) -> 
     for tool in runnable:
         seconds = statistics.median(times[tool]) if times[tool] else None
         out["tools"][tool] = {"seconds": seconds, "times": times[tool], "maxrss_kib": rss[tool] or None,
-                              "error": errors.get(tool), "command": " ".join(COMMANDS[tool][:2]) + " …"}
+                              "error": errors.get(tool), "command": " ".join(commands[tool][:2]) + " …"}
     ref = out["tools"].get("lme4", {}).get("seconds")
     for entry in out["tools"].values():
         entry["ratio_to_lme4"] = entry["seconds"] / ref if ref and entry["seconds"] else None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .targets import markdown_lines as target_lines
+
 __all__ = ["scaling_exponents", "markdown"]
 
 
@@ -129,5 +131,7 @@ def markdown(report: dict) -> str:
         for tool, e in proc["tools"].items():
             ratio = "–" if e.get("ratio_to_lme4") is None else f"{e['ratio_to_lme4']:.2f}"
             wall = "error" if e.get("error") else _seconds(e.get("seconds"))
-            lines.append(f"| {tool} | {wall} | {ratio} | {_mib(e.get('maxrss_kib'))} |")
+            name = "python + imports only" if tool == "imports" else tool
+            lines.append(f"| {name} | {wall} | {ratio} | {_mib(e.get('maxrss_kib'))} |")
+    lines += target_lines(report)
     return "\n".join(lines)

@@ -215,11 +215,11 @@ def convert_series(name: str, series: pd.Series) -> _Val:
         integers beyond 2**53.
     """
     dtype = series.dtype
-    na = np.asarray(pd.isna(series), dtype=bool)
     if isinstance(dtype, pd.CategoricalDtype):
         codes = series.cat.codes.to_numpy().astype(np.int64)
         return _Val(Factor(codes, _category_labels(name, dtype.categories), bool(dtype.ordered)))
     if pd.api.types.is_bool_dtype(dtype):
+        na = np.asarray(pd.isna(series), dtype=bool)
         values = series.to_numpy(dtype=object)
         return _Val(Logical(np.array([bool(v) if not m else False for v, m in zip(values, na)])), na)
     if pd.api.types.is_integer_dtype(dtype):
@@ -227,7 +227,7 @@ def convert_series(name: str, series: pd.Series) -> _Val:
     if pd.api.types.is_float_dtype(dtype):
         return _Val(Numeric(series.to_numpy(dtype=float, na_value=np.nan), None, False))
     if dtype == object or pd.api.types.is_string_dtype(dtype):
-        return _object_column(name, series, na)
+        return _object_column(name, series, np.asarray(pd.isna(series), dtype=bool))
     raise DataError(
         f"variable '{name}' has unsupported type {dtype}; use numbers, strings, booleans or a Categorical "
         "(for a factor of dates, convert them first, e.g. with .astype(str))"

@@ -149,17 +149,22 @@ def cross_products(blocks, dense: np.ndarray, weights: np.ndarray) -> CrossProdu
     offsets = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64)
     wd = dense * weights[:, None]
     z1w = grouped_matrix(first, weights)
-    zr = _rest_matrix(rest, offsets, dense.shape[0])
-    a_r1 = (zr.T @ z1w).tocsr()
-    a_r1.sum_duplicates()
-    a_r1.sort_indices()
-    rows, levels, values = _pairs_by_level(a_r1, first.width)
-    zrw = _rest_matrix(rest, offsets, dense.shape[0], weights)
-    a_rr = (zr.T @ zrw).tocsr()
-    a_rr.sum_duplicates()
+    if rest:
+        zr = _rest_matrix(rest, offsets, dense.shape[0])
+        a_r1 = (zr.T @ z1w).tocsr()
+        a_r1.sum_duplicates()
+        a_r1.sort_indices()
+        rows, levels, values = _pairs_by_level(a_r1, first.width)
+        zrw = _rest_matrix(rest, offsets, dense.shape[0], weights)
+        a_rr = (zr.T @ zrw).tocsr()
+        a_rr.sum_duplicates()
+    else:  # one grouped block (sleepstudy): the empty later parts, without sparse products
+        a_r1 = sp.csr_matrix((0, z1w.shape[1]))
+        rows, levels, values = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, first.width))
+        a_rr = sp.csr_matrix((0, 0))
     m = dense.shape[1]
     a_d1 = np.asarray(z1w.T @ dense).T.reshape(m, first.nlevels, first.width)
-    a_dr = np.asarray(zr.T @ wd).T if len(rest) else np.zeros((m, 0))
+    a_dr = np.asarray(zr.T @ wd).T if rest else np.zeros((m, 0))
     return CrossProducts(
         first=first, rest=rest, offsets=offsets, a11=_level_gram(first, weights),
         a_r1=a_r1, r1_rows=rows, r1_levels=levels, r1_values=values,
