@@ -29,7 +29,7 @@ from . import rfamily as rf
 from .rlinpack import dqrls
 from .rlm import default_call, n_deleted, r_layout, r_row_names
 
-__all__ = ["GlmSummary", "RGlmFit", "r_glm_fit", "summary_glm", "vcov_glm"]
+__all__ = ["GlmSummary", "RGlmFit", "r_glm_fit", "summary_glm", "vcov_glm", "print_glm"]
 
 @dataclass(frozen=True, eq=False)
 class RGlmFit:
@@ -237,3 +237,12 @@ def vcov_glm(fit: Any):
     out.loc[s.cov_unscaled.index, s.cov_unscaled.columns] = \
         s.cov_unscaled.to_numpy() * s.dispersion
     return RTable(out.to_numpy(), index=names, columns=names).with_print(matrix=True)
+
+
+def print_glm(fit: Any, call: Optional[str] = None) -> str:
+    """R's ``print(glm_fit)``: call, coefficients, degrees of freedom, deviances and
+    AIC, as text that prints as R prints it."""
+    from .rlm_print import RText, glm_print_text
+
+    return RText(glm_print_text(r_glm_fit(fit), call if call is not None
+                                else default_call(fit, "glm")))

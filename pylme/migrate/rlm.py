@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # rlm_print imports nothing from here at import time either
 
 __all__ = ["LsFit", "LmSummary", "least_squares", "summary_lm", "anova_lm", "summary_aov",
            "confint_lm", "vcov_lm", "r_row_names", "r_layout", "n_deleted",
-           "default_call", "r_formula_text"]
+           "default_call", "r_formula_text", "print_lm"]
 
 
 def r_row_names(index: Any) -> list[str]:
@@ -435,3 +435,13 @@ def confint_lm(fit: Any, level: float = 0.95) -> "RTable":
     values[rows] = cf["Estimate"].to_numpy()[:, None] + \
         cf["Std. Error"].to_numpy()[:, None] * q[None, :]
     return RTable(values, index=names, columns=labels).with_print(matrix=True)
+
+
+def print_lm(fit: Any, call: Optional[str] = None) -> str:
+    """R's ``print(lm_fit)``: the call and the coefficients with R's names, as text
+    that prints as R prints it (:class:`pylme.migrate.rlm_print.RText`)."""
+    from .rlm_print import RText, lm_print_text
+
+    ls = least_squares(fit)
+    return RText(lm_print_text(call if call is not None else default_call(fit, "lm"),
+                               ls.names, ls.coef))

@@ -19,9 +19,11 @@ from ..printing import AnovaTable, anova_text
 from ..printing.coefmat import format_pval, print_coefmat
 from ..printing.rformat import (R_NA, encode_number_cat, format_integer, format_real, quantile7,
                                 signif, zapsmall)
-from ..printing.rprint import cat, print_character_matrix, print_named_numeric
+from ..printing.rprint import (cat, print_character_matrix, print_named_character,
+                              print_named_numeric)
 
-__all__ = ["RTable", "lm_summary_text", "glm_summary_text", "matrix_text", "formatC"]
+__all__ = ["RTable", "RText", "lm_summary_text", "glm_summary_text", "matrix_text", "formatC",
+           "lm_print_text", "glm_print_text"]
 
 #: max(3, getOption("digits") - 3): the digits of print.summary.lm/glm and summary.aov
 SUMMARY_DIGITS = 4
@@ -165,3 +167,42 @@ def glm_summary_text(s: Any, digits: int = SUMMARY_DIGITS) -> str:
     return text + "\n"
 
 
+
+
+class RText(str):
+    """Text that prints as itself (a ``print()`` method's output, e.g. ``print(lm)``):
+    ``str``/``repr`` are the text without its last newline, which ``print`` adds."""
+
+    def __repr__(self) -> str:
+        return str.__str__(self)[:-1] if self.endswith("\n") else str.__str__(self)
+
+    __str__ = __repr__
+
+
+def _coef_vector(names, values, digits: int) -> str:
+    """``print.default(format(coef, digits = digits), print.gap = 2, quote = FALSE)``."""
+    values = [R_NA if math.isnan(v) else v for v in values]  # aliased: R's NA
+    return print_named_character(format_real(values, digits), list(names), gap=2)
+
+
+def lm_print_text(call: str, names, coef, digits: int = SUMMARY_DIGITS) -> str:
+    """``print.lm`` (R 4.2.2): the call and the coefficients (aliased ones ``NA``)."""
+    text = _call_block(call)
+    if not len(names):
+        return text + "No coefficients\n\n"
+    return text + "Coefficients:\n" + _coef_vector(names, coef, digits) + "\n"
+
+
+def glm_print_text(g: Any, call: str, digits: int = SUMMARY_DIGITS) -> str:
+    """``print.glm`` (R 4.2.2) of a :class:`pylme.migrate.rglm.RGlmFit`."""
+    text = "\nCall:  " + call + "\n\n"
+    if len(g.names):
+        text += "Coefficients:\n" + _coef_vector(g.names, g.coef, digits)
+    else:
+        text += "No coefficients\n\n"
+    text += (f"\nDegrees of Freedom: {g.df_null} Total (i.e. Null);  {g.df_residual} "
+             "Residual\n")
+    text += _naprint(g.n_deleted)
+    fmt = [encode_number_cat(signif(v, digits)) for v in (g.null_deviance, g.deviance, g.aic)]
+    text += cat("Null Deviance:\t   ", fmt[0], "\nResidual Deviance:", fmt[1], "\tAIC:", fmt[2])
+    return text + "\n"

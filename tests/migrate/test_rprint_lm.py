@@ -55,6 +55,12 @@ def _pulp_sum():
         return smf.ols(rbase.r_formula("bright ~ operator", d), data=d).fit()
 
 
+def _sum_glm(formula, data, family):
+    with pylme.options(contrasts=("contr.sum", "contr.poly")):
+        d = L(data)
+        return smf.glm(rbase.r_formula(formula, d), data=d, family=family).fit()
+
+
 def _glm(formula, data, family):
     return smf.glm(formula, data=L(data), family=family).fit()
 
@@ -106,6 +112,22 @@ CASES = {
     "anova_two_models": lambda: rlm.anova_lm(
         smf.ols("breaks ~ wool", L("warpbreaks")).fit(),
         smf.ols("breaks ~ wool + tension", L("warpbreaks")).fit()),
+    "print_lm_mtcars": lambda: rlm.print_lm(smf.ols("mpg ~ wt + qsec + am", L("mtcars")).fit(),
+                                            call="lm(formula = mpg ~ wt + qsec + am, data = mtcars)"),
+    "print_lm_singular": lambda: rlm.print_lm(
+        smf.ols("mpg ~ wt + hp + I(wt * 2)", L("mtcars")).fit(),
+        call="lm(formula = mpg ~ wt + hp + I(wt * 2), data = mtcars)"),
+    "print_glm_cbpp": lambda: rglm.print_glm(
+        _glm("incidence + I(size - incidence) ~ period", "cbpp", sm.families.Binomial()),
+        call="glm(formula = cbind(incidence, size - incidence) ~ period, family = binomial, "
+             "\n    data = cbpp)"),
+    "print_glm_insectsprays_sum": lambda: rglm.print_glm(
+        _sum_glm("count ~ spray", "InsectSprays", sm.families.Poisson()),
+        call="glm(formula = count ~ spray, family = poisson, data = InsectSprays)"),
+    "print_glm_airquality_na": lambda: rglm.print_glm(
+        smf.glm("Ozone ~ Wind", airquality(), family=sm.families.Gamma(sm.families.links.Log())
+                ).fit(),
+        call='glm(formula = Ozone ~ Wind, family = Gamma(link = "log"), data = airquality)'),
     "confint_toothgrowth": lambda: rlm.confint_lm(smf.ols("len ~ dose + supp",
                                                           L("ToothGrowth")).fit()),
     "vcov_mtcars": lambda: rlm.vcov_lm(smf.ols("mpg ~ wt + qsec + am", L("mtcars")).fit()),

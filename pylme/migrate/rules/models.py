@@ -337,6 +337,19 @@ def summary_lm(call, ctx):
     return f"{module}.summary_{kind}({ctx.expr(o)}{_call_arg(o, ctx)})"
 
 
+@register("print", priority=5, visible=False)
+def print_lm(call, ctx):
+    """``print(m)`` of an lm/glm: R's ``print.lm``/``print.glm`` text (call, named
+    coefficients; for a glm the degrees of freedom, deviances and AIC)."""
+    o = call.arg("x", 0)
+    kind = None if o is None else ctx.kind_of(o)
+    if kind not in ("lm", "glm"):
+        return None
+    module = "rlm" if kind == "lm" else "rglm"
+    ctx.need_import(RLM if kind == "lm" else RGLM)
+    return f"print({module}.print_{kind}({ctx.expr(o)}{_call_arg(o, ctx)}))"
+
+
 @register("coef", "coefficients", priority=3, returns=lambda call, ctx: "df")
 def coef_summary_lm(call, ctx):
     """``coef(summary(m))`` of an lm/glm: the coefficient table with R's names."""

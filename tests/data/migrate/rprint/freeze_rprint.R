@@ -30,12 +30,17 @@ cases <- c(
   anova_warpbreaks = 'anova(lm(breaks ~ wool * tension, data = warpbreaks))',
   anova_airquality_na = 'anova(lm(Ozone ~ Solar.R + Wind + Temp, data = airquality))',
   anova_two_models = 'anova(lm(breaks ~ wool, data = warpbreaks), lm(breaks ~ wool + tension, data = warpbreaks))',
+  print_lm_mtcars = 'lm(mpg ~ wt + qsec + am, data = mtcars)',
+  print_lm_singular = 'lm(mpg ~ wt + hp + I(wt * 2), data = mtcars)',
+  print_glm_cbpp = 'glm(cbind(incidence, size - incidence) ~ period, family = binomial, data = cbpp)',
+  print_glm_insectsprays_sum = 'glm(count ~ spray, family = poisson, data = InsectSprays)',
+  print_glm_airquality_na = 'glm(Ozone ~ Wind, family = Gamma(link = "log"), data = airquality)',
   confint_toothgrowth = 'confint(lm(len ~ dose + supp, data = ToothGrowth))',
   vcov_mtcars = 'vcov(lm(mpg ~ wt + qsec + am, data = mtcars))',
   confint_warpbreaks_sum = 'confint(lm(breaks ~ wool * tension, data = warpbreaks))'
 )
 sum_contrasts <- c("lm_warpbreaks_sum", "aov_warpbreaks_sum", "confint_warpbreaks_sum",
-                   "aov_pulp_sum")
+                   "aov_pulp_sum", "print_glm_insectsprays_sum")
 for (name in names(cases)) {
   op <- options(contrasts = if (name %in% sum_contrasts) c("contr.sum", "contr.poly")
                             else c("contr.treatment", "contr.poly"))

@@ -4,6 +4,7 @@ Run from the repository root: ``python tests/data/migrate/rprint/values/freeze.p
 (needs Rscript with jsonlite and lme4 for sleepstudy).  Each case is evaluated in its
 own environment of one R session and printed with ``capture.output(print(.))`` (R's
 auto-print of the value); a case whose code already calls print() is captured as is.
+Also ``Rscript script.R``'s stdout (run in this folder), for the end-to-end test.
 """
 
 import json
@@ -39,10 +40,14 @@ def main() -> None:
     version = subprocess.run(
         ["Rscript", "-e", 'cat(R.version.string, "; lme4", format(packageVersion("lme4")))'],
         capture_output=True, text=True, check=True).stdout
+    script = subprocess.run(["Rscript", "script.R"], cwd=HERE, capture_output=True, text=True,
+                            check=True).stdout
     payload = {"_source": "tests/data/migrate/rprint/values/freeze.py: "
-                          "capture.output(print(<R code>)) of each case in rprint_cases.py",
+                          "capture.output(print(<R code>)) of each case in rprint_cases.py; "
+                          "script_stdout: the stdout of Rscript script.R",
                "_r_version": version,
-               "cases": {k: {"r": CASES[k][0], "text": v} for k, v in results.items()}}
+               "cases": {k: {"r": CASES[k][0], "text": v} for k, v in results.items()},
+               "script_stdout": script}
     (HERE / "r_print.json").write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
 
 
