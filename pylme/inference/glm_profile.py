@@ -153,8 +153,14 @@ def r_approx(x: ArrayLike, y: ArrayLike, xout: ArrayLike) -> np.ndarray:
     return out
 
 
-def _profile_one(fit, i: int, zmax: float, del_: float, maxsteps: int) -> tuple[np.ndarray, np.ndarray]:
-    """MASS ``profile.glm`` for coefficient ``i``: the z values and the coefficient values."""
+#: refit warnings after which the profile is not reproducible to rounding (see profile_confint)
+_UNSTABLE = ("glm.fit: fitted probabilities numerically 0 or 1 occurred", "glm.fit: algorithm did not converge",
+             "glm.fit: fitted rates numerically 0 occurred")
+
+
+def _profile_one(fit, i: int, zmax: float, del_: float, maxsteps: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """MASS ``profile.glm`` for coefficient ``i``: the z values, the coefficient values,
+    and whether a refit warned that it reached fitted probabilities 0/1 or did not converge."""
     X, b0 = fit.X, fit.coef
     nona = ~np.isnan(b0)
     others = nona.copy()
@@ -162,6 +168,7 @@ def _profile_one(fit, i: int, zmax: float, del_: float, maxsteps: int) -> tuple[
     xi = X[:, others]
     se = float(fit.std_errors()[fit.names[i]])
     zs, bs = [0.0], [float(b0[i])]
+    unstable = False
     for sgn in (-1.0, 1.0):
         step, z = 0, 0.0
         lp = X[:, nona] @ b0[nona] + fit.offset
@@ -171,6 +178,7 @@ def _profile_one(fit, i: int, zmax: float, del_: float, maxsteps: int) -> tuple[
             refit = glm_fit(xi, fit.y_raw, fit.family, fit.prior_weights, o, etastart=lp,
                             epsilon=fit.epsilon, maxit=fit.maxit, intercept=fit.intercept)
             for text in refit.warnings:
+                unstable = unstable or text in _UNSTABLE
                 warnings.warn(text, ConvergenceWarning, stacklevel=5)
             lp = xi @ refit.coefficients + o
             zz = (refit.deviance - fit.deviance) / fit.dispersion
@@ -183,14 +191,24 @@ def _profile_one(fit, i: int, zmax: float, del_: float, maxsteps: int) -> tuple[
             bs.append(bi)
     zs_a, bs_a = np.array(zs), np.array(bs)
     o = np.argsort(zs_a, kind="stable")  # R's order(): ties keep their order
-    return zs_a[o], bs_a[o]
+    return zs_a[o], bs_a[o], unstable
 
 
-def profile_confint(fit, parm: Sequence[str] | None = None, level: float = 0.95) -> tuple[np.ndarray, tuple]:
-    """MASS ``confint.glm`` of one group's fit: (intervals (len(parm), 2), bound labels).
+def profile_confint(fit, parm: Sequence[str] | None = None, level: float = 0.95
+                    ) -> tuple[np.ndarray, tuple, tuple]:
+    """MASS ``confint.glm`` of one group's fit.
 
     ``fit`` is a :class:`pylme.inference.lmlist_glm.GlmGroupFit`.  An aliased
     coefficient gets NA bounds, as in R.
+
+    Returns
+    -------
+    (intervals, labels, unstable)
+        Intervals (len(parm), 2); R's bound labels; the coefficients whose profile
+        refits reached fitted probabilities 0/1 (or rates 0) or did not converge.  There
+        (a separated fit) the profile is flat and each refit stops wherever glm.fit's
+        stopping rule lands, so the bounds are not reproducible to rounding: they agree
+        with R's when the profile is regular and may differ by tens of percent otherwise.
     """
     names = list(fit.names)
     parm = names if parm is None else list(parm)
@@ -203,14 +221,17 @@ def profile_confint(fit, parm: Sequence[str] | None = None, level: float = 0.95)
     a = (1 - level) / 2
     cutoff = stats.norm.ppf([a, 1 - a])
     out = np.full((len(parm), 2), np.nan)
+    unstable: list[str] = []
     for k, p in enumerate(parm):
         if p not in names or np.isnan(fit.coef[names.index(p)]):
             continue
-        zs, bs = _profile_one(fit, names.index(p), zmax, zmax / 5, 10)
+        zs, bs, flat = _profile_one(fit, names.index(p), zmax, zmax / 5, 10)
+        if flat:
+            unstable.append(p)
         sx, sy = r_spline(bs, zs)
         out[k] = r_approx(sy, sx, cutoff)
     labels = tuple(f"{_round1(100 * q)} %" for q in (a, 1 - a))
-    return out, labels
+    return out, labels, tuple(unstable)
 
 
 def _round1(v: float) -> str:

@@ -131,8 +131,9 @@ class GlmGroupFit:
         cols = self.stat_columns
         return pd.DataFrame({cols[0]: est, cols[1]: se, cols[2]: stat, cols[3]: pv})
 
-    def confint(self, parm: Sequence[str] | None = None, level: float = 0.95) -> tuple[np.ndarray, tuple]:
-        """R 4.2's ``confint(fit)`` (MASS's profile-likelihood intervals); see
+    def confint(self, parm: Sequence[str] | None = None, level: float = 0.95) -> tuple[np.ndarray, tuple, tuple]:
+        """R 4.2's ``confint(fit)`` (MASS's profile-likelihood intervals): (intervals,
+        labels, coefficients whose profile is not reproducible); see
         :func:`pylme.inference.glm_profile.profile_confint`."""
         from .glm_profile import profile_confint
 

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -349,10 +350,19 @@ class LmList:
                 se = (f.std_errors(1.0).reindex(parms)).to_numpy()
                 val[i] = (est[:, None] + se[:, None] * fac[None, :]).T
         elif self.is_glm:
+            flat: list[str] = []
             for i, f in fitted:
                 own = [p for p in parms if p in f.names]
-                ci, _ = f.confint(own, level)
+                ci, _, unstable = f.confint(own, level)
                 val[i][:, [parms.index(p) for p in own]] = ci.T
+                if unstable:
+                    flat.append(self.groups[i])
+            if flat:  # pylme's own warning: R gives these bounds without comment
+                from ..errors import ConvergenceWarning
+
+                warnings.warn(f"profiling refits reached fitted values numerically 0 or 1 (or did not converge) "
+                              f"in group(s) {', '.join(flat)}: bounds that lie on a flat profile there are not "
+                              "reproducible to rounding and may differ from R's", ConvergenceWarning, stacklevel=2)
         else:
             for i, f in fitted:
                 q = stats.t.ppf([a, 1 - a], f.df_residual)
