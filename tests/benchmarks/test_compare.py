@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import generate, models  # noqa: E402
+from benchmarks import generate, models, targets  # noqa: E402
 from benchmarks.report import scaling_exponents  # noqa: E402
 
 QUICK = ["--quick", "--repeat", "1", "--budget", "0.02", "--quiet"]
@@ -79,9 +79,14 @@ def test_compare_with_lme4(tmp_path):
         assert lme4["evals"] >= lme4["optimizer_evals"] > 0
         _check_pylme(pylme)
     proc = report["process"]
-    assert set(proc["tools"]) == {"lme4", "pylme"}
+    assert set(proc["tools"]) == {"lme4", "pylme", "imports"}  # imports: the interpreter + libraries floor
     assert proc["tools"]["lme4"]["ratio_to_lme4"] == 1.0 and proc["tools"]["pylme"]["seconds"] > 0
-    assert "Whole process" in text
+    assert 0 < proc["tools"]["imports"]["seconds"] < proc["tools"]["pylme"]["seconds"] * 1.5
+    assert "Whole process" in text and "python + imports only" in text
+    # the targets the run measured, each judged (sleepstudy and dyestuff: ≥ 3×; the process)
+    judged = {(t.model, t.kind) for t, _, _ in targets.judge(report)}
+    assert {("sleepstudy", "ratio"), ("dyestuff", "ratio"), ("process", "process")} <= judged
+    assert "Targets (issue 11)" in text
 
 
 def test_generators_are_seeded_and_shaped():
@@ -183,3 +188,23 @@ def test_a_fit_past_the_timeout_is_cut_off():
     row = run_model(spec, ["pylme"], repeat=3, timeout=1e-4, csv=None, budget=0.01, log=lambda msg: None)
     e = row["tools"]["pylme"]
     assert e["status"] == "timeout" and e["times"] == [] and e["seconds"] is None
+
+
+def test_targets_judge_misses_with_their_anatomy():
+    row = {"model": "star", "tools": {
+        "lme4": {"status": "ok", "seconds": 3.9, "maxrss_kib": 300 * 1024},
+        "pylme": {"status": "ok", "seconds": 2.0, "evals": 100, "per_eval": 0.015, "floor": {"seconds": 0.001},
+                  "maxrss_kib": 250 * 1024},
+        "mixedlm": {"status": "ok", "seconds": 1.0}}}
+    report = {"models": [row], "process": {"tools": {"lme4": {"seconds": 1.0}, "pylme": {"seconds": 0.8},
+                                                      "imports": {"seconds": 0.6}}}}
+    got = {(t.model, t.kind): (met, text) for t, met, text in targets.judge(report)}
+    met, text = got[("star", "ratio")]
+    assert not met and "1.95×" in text and "needs ≤ 1.3 s" in text and "100 evaluations × 15 ms" in text
+    assert "1.5 s" in text and "500 ms outside them" in text  # 100 × 15 ms inside, the rest outside
+    assert got[("star", "beats")][0] is False and got[("star", "memory")][0] is True
+    assert ("star", "ratio_openblas") not in got  # not run: never reported as met
+    met, text = got[("process", "process")]
+    assert not met and "alone take 600 ms" in text
+    row["tools"]["pylme"]["seconds"] = 1.0
+    assert {(t.model, t.kind): m for t, m, _ in targets.judge(report)}[("star", "ratio")] is True
