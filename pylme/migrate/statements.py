@@ -133,7 +133,8 @@ def _statement(node: RNode, ctx: Context, *, top: bool, is_return: bool) -> list
             drawn = ctx.expr(synth_call(synth_identifier("print", node), (Arg(None, node),),
                                         node))
             return [drawn] if drawn != code else []
-        return [f"print({code})"]
+        from .rules.base import rprint_code  # R's auto-print: print() of the value
+        return [rprint_code(node, code, ctx)]
     return [code]
 
 
@@ -234,7 +235,9 @@ def function_def_lines(name: str, node: RNode, ctx: Context) -> list[str]:
 
     # variables of the script (or of an enclosing function) the function reads and then
     # changes are its own copies in R: renamed in the body, copied at entry
-    origins = ctx.__dict__.setdefault("local_copy_origins", {})
+    origins = getattr(ctx, "local_copy_origins", None)
+    if origins is None:
+        origins = ctx.local_copy_origins = {}  # local name -> the script's name
     copies = local_copies(node, ctx.assigned | ctx.functions
                           | {n for scope in ctx.defined for n in scope}, origins)
     if copies:
@@ -285,5 +288,6 @@ def _local_copy_lines(copies, node: RNode, ctx: Context) -> list[str]:
             lines.append(f"{py_name(c.local)} = {outer}.copy()  "
                          f"# R: changing {c.origin} here changes the function's own copy")
         else:
-            lines.append(f"{py_name(c.local)} = {outer}  # R: assigning {c.origin} here makes a local one")
+            lines.append(f"{py_name(c.local)} = {outer}  "
+                         f"# R: assigning {c.origin} here makes a local one")
     return lines
