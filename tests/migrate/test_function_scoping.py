@@ -2,7 +2,7 @@
 (or of an enclosing function) changes its own copy; ``<<-`` changes the original.
 
 Each snippet of tests/data/migrate/scoping/scoping_cases.py is translated and run; its
-``result`` equals R 4.2.2's, frozen in r_values.json by freeze.py there.
+``result`` equals R 4.2.2's, frozen in r_values.json by freeze_scoping.py there.
 """
 
 from __future__ import annotations
@@ -80,3 +80,12 @@ def test_superassignment_stays_global():
 def test_nested_copy_of_a_copy_has_a_readable_name():
     python, scope = _run(CASES["nested_function_copies"])
     assert "d_local2 = d_local.copy()" in python
+
+
+@pytest.mark.needs_r
+def test_frozen_values_are_current():
+    """Re-run the R-only cases in R now (skipped without R): the frozen values are current."""
+    from freeze_scoping import r_values
+
+    names = [n for n in CASES if "lmer" not in CASES[n]]
+    assert r_values({n: CASES[n] for n in names}) == {n: R_VALUES[n] for n in names}

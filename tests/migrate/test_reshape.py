@@ -1,5 +1,5 @@
 """Base R ``reshape()``, ``stack()`` and ``unstack()`` translated and run: the frames equal
-R 4.2.2's (frozen in tests/data/migrate/reshape/r_frames.json by freeze.py there) in
+R 4.2.2's (frozen in tests/data/migrate/reshape/r_frames.json by freeze_reshape.py there) in
 column names and order, row names, column types, factor levels and values; bad input
 fails with R's message."""
 
@@ -104,3 +104,13 @@ def test_wide_warns_when_a_constant_column_varies():
                          "v": [1.0, 2.0, 3.0]})
     with pytest.warns(UserWarning, match=r"some constant variables \(c\) are really varying"):
         rreshape.reshape_wide(long, timevar="t", idvar="id", v_names="v")
+
+
+@pytest.mark.needs_r
+def test_frozen_frames_are_current():
+    """Re-run three cases in R now (skipped without R): the frozen frames are current."""
+    from freeze_reshape import FRAME, r_values
+
+    names = ["long_sep_guess", "long_with_factors", "wide_two_ids_factor"]
+    live = r_values({n: CASES[n] for n in names}, value=FRAME)
+    assert live == {n: FROZEN["frames"][n] for n in names}

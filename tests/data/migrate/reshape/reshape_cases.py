@@ -1,5 +1,5 @@
 """R snippets with base R reshapes; each leaves a data frame in ``result`` (CASES) or
-fails with R's error (ERRORS).  freeze.py stores R's frames and messages in
+fails with R's error (ERRORS).  freeze_reshape.py stores R's frames and messages in
 r_frames.json; tests/migrate/test_reshape.py translates each snippet, runs it and
 compares the frame (column names and order, row names, column types, factor levels,
 values) with R's."""

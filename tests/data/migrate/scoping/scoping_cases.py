@@ -1,5 +1,5 @@
 """R snippets on function scoping (a function changing a variable it did not create):
-each ends with ``result``, whose R value freeze.py stores in r_values.json and
+each ends with ``result``, whose R value freeze_scoping.py stores in r_values.json and
 tests/migrate/test_function_scoping.py compares with the translation's."""
 
 CASES = {

@@ -1,6 +1,6 @@
 """Freeze R's ``result`` of every scoping snippet of scoping_cases.py into r_values.json.
 
-Run from the repository root: ``python tests/data/migrate/scoping/freeze.py`` (needs
+Run from the repository root: ``python tests/data/migrate/scoping/freeze_scoping.py`` (needs
 Rscript with lme4 and jsonlite).  Each snippet runs in its own environment of one R
 session (freeze_r_values.r_values), the environment its functions enclose.
 """
@@ -21,7 +21,7 @@ def main() -> None:
     version = subprocess.run(["Rscript", "-e", "cat(R.version.string, 'lme4', "
                               "as.character(packageVersion('lme4')))"],
                              capture_output=True, text=True, check=True).stdout
-    payload = {"_source": "tests/data/migrate/scoping/freeze.py: R's `unname(result)` of "
+    payload = {"_source": "tests/data/migrate/scoping/freeze_scoping.py: R's `unname(result)` of "
                           "each snippet in scoping_cases.py, serialized by jsonlite::toJSON(digits = NA)",
                "_r_version": version, "values": r_values(CASES)}
     (HERE / "r_values.json").write_text(json.dumps(payload, indent=1) + "\n")

@@ -1,7 +1,7 @@
 """Freeze R's frames (and error messages) of the reshape snippets of reshape_cases.py
 into r_frames.json.
 
-Run from the repository root: ``python tests/data/migrate/reshape/freeze.py`` (needs
+Run from the repository root: ``python tests/data/migrate/reshape/freeze_reshape.py`` (needs
 Rscript with jsonlite).  A frame is stored as its names, row names and, per column,
 R's class, typeof, levels (factors) and values (factors as their labels).
 """
@@ -29,7 +29,7 @@ def main() -> None:
     errors = {name: f"result <- tryCatch({{{code}\n'no error'}}, "
                     "error = function(e) conditionMessage(e))"
               for name, code in ERRORS.items()}
-    payload = {"_source": "tests/data/migrate/reshape/freeze.py: R's `result` frame of each "
+    payload = {"_source": "tests/data/migrate/reshape/freeze_reshape.py: R's `result` frame of each "
                           "snippet in reshape_cases.py (CASES), and the error message of each "
                           "of ERRORS, serialized by jsonlite::toJSON(digits = NA)",
                "_r_version": version,
