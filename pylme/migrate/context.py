@@ -61,6 +61,8 @@ class Context:
     kinds: list[dict[str, str]] = field(default_factory=lambda: [{}])
     seeded: bool = False
     lmertest: bool = False
+    #: packages the script loads with library()/require(), in order (a later one masks)
+    packages: list[str] = field(default_factory=list)
     #: the script may code factors otherwise than by treatment contrasts (options(contrasts=),
     #: contrasts<-, contrasts=, ordered factors, data that may hold them): lm/glm/aov
     #: formulas then go through rbase.r_formula

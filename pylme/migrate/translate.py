@@ -93,9 +93,10 @@ def _prescan(program: RNode, ctx: Context, base_dir: Path | None = None) -> None
         if node.type == "call" and _may_recode(node):
             ctx.r_contrasts = True
         if node.type == "call" and node.call_name() in ("library", "require") and node.args \
-                and node.args[0].value is not None and \
-                node.args[0].value.text.strip("\"'") == "lmerTest":
-            ctx.lmertest = True
+                and node.args[0].value is not None:
+            package = node.args[0].value.text.strip("\"'")
+            ctx.lmertest = ctx.lmertest or package == "lmerTest"
+            ctx.packages.append(package)
 
 
 def migrate_source(source: str, script: str = "<script>") -> MigrationResult:
