@@ -29,7 +29,8 @@ from . import rfamily as rf
 from .rlinpack import dqrls
 from .rlm import default_call, n_deleted, r_layout, r_row_names
 
-__all__ = ["GlmSummary", "RGlmFit", "r_glm_fit", "summary_glm", "vcov_glm", "print_glm"]
+__all__ = ["GlmSummary", "RGlmFit", "r_glm_fit", "summary_glm", "vcov_glm", "print_glm",
+           "binomial_response", "drop1_glm"]
 
 @dataclass(frozen=True, eq=False)
 class RGlmFit:
@@ -77,16 +78,10 @@ def _xb(x: np.ndarray, beta: np.ndarray) -> np.ndarray:
     return out
 
 
-def r_glm_fit(fit: Any, epsilon: float = 1e-8, maxit: int = 25) -> RGlmFit:
-    """R's ``glm.fit`` on a statsmodels GLM formula fit's data (module docstring)."""
-    model = fit.model
-    family = rf.r_family_name(model.family)
-    link = rf.r_link(model.family)
-    order, names, _, _, intercept = r_layout(fit)
-    x = np.asarray(model.exog, dtype=float)[:, order]
-    y, weights, n = _response(model, family)
-    offset = getattr(model, "offset", None)
-    offset = np.zeros(len(y)) if offset is None else np.asarray(offset, dtype=float)
+def _irls(x, y, weights, n, offset, family: str, link, epsilon: float = 1e-8,
+          maxit: int = 25):
+    """``glm.fit``'s iterations: (coefficients in column order, the last ``dqrls``,
+    eta, mu, deviance, working weights, iterations)."""
     eta = link.linkfun(rf.mustart(family, y, n))
     mu = link.linkinv(eta)
     devold = float(r_sum(rf.dev_resids(family, y, mu, weights)))
@@ -111,6 +106,21 @@ def r_glm_fit(fit: Any, epsilon: float = 1e-8, maxit: int = 25) -> RGlmFit:
         devold = dev
     if not converged:
         warnings.warn("glm.fit: algorithm did not converge", ConvergenceWarning, stacklevel=2)
+    return start, qr, eta, mu, dev, working, iteration
+
+
+def r_glm_fit(fit: Any, epsilon: float = 1e-8, maxit: int = 25) -> RGlmFit:
+    """R's ``glm.fit`` on a statsmodels GLM formula fit's data (module docstring)."""
+    model = fit.model
+    family = rf.r_family_name(model.family)
+    link = rf.r_link(model.family)
+    order, names, _, _, intercept = r_layout(fit)
+    x = np.asarray(model.exog, dtype=float)[:, order]
+    y, weights, n = _response(model, family)
+    offset = getattr(model, "offset", None)
+    offset = np.zeros(len(y)) if offset is None else np.asarray(offset, dtype=float)
+    start, qr, eta, mu, dev, working, iteration = _irls(x, y, weights, n, offset, family,
+                                                        link, epsilon, maxit)
     keep = np.asarray(qr.pivot[:qr.rank], dtype=int)
     r = np.triu(qr.qr[:qr.rank, :qr.rank])
     r_inv = np.linalg.solve(r, np.eye(qr.rank))
@@ -246,3 +256,78 @@ def print_glm(fit: Any, call: Optional[str] = None) -> str:
 
     return RText(glm_print_text(r_glm_fit(fit), call if call is not None
                                 else default_call(fit, "glm")))
+
+
+def binomial_response(data: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The data with a factor (or logical) response as R's ``binomial()`` reads it:
+    1 where the value is not the factor's first level, 0 where it is, NaN where
+    missing (R: ``y <- y != levels(y)[1L]``); numeric responses are left alone."""
+    y = data[column] if isinstance(data, pd.DataFrame) and column in data.columns else None
+    if y is None:
+        return data
+    if isinstance(y.dtype, pd.CategoricalDtype):
+        codes = y.cat.codes.to_numpy()
+        values = np.where(codes < 0, np.nan, (codes != 0).astype(float))
+    elif pd.api.types.is_bool_dtype(y.dtype):
+        values = y.astype(float).to_numpy()
+    else:
+        return data
+    out = data.copy()
+    out[column] = values
+    return out
+
+
+def drop1_glm(fit: Any, test: Optional[str] = None):
+    """R's ``drop1(glm_fit, test=)``: each term no other term contains dropped in turn
+    (refitted by ``glm.fit``), ``Df``/``Deviance``/``AIC`` (+ ``LRT``, ``Pr(>Chi)`` for
+    ``test = "Chisq"``/``"LRT"``), printed as R prints it."""
+    from ..printing.rformat import R_NA
+    from .rlm import r_formula_text
+    from .rlm_print import RTable
+
+    model = fit.model
+    g = r_glm_fit(fit)
+    order, _, assign, terms, _ = r_layout(fit)
+    x = np.asarray(model.exog, dtype=float)[:, order]
+    y, weights, n = _response(model, g.family)
+    offset = getattr(model, "offset", None)
+    offset = np.zeros(len(y)) if offset is None else np.asarray(offset, dtype=float)
+    factors = _term_factors(fit)
+    scope = [t for i, t in enumerate(terms)
+             if not any(factors[i] < factors[j] for j in range(len(terms)) if j != i)]
+    dev, ranks = [g.deviance], [g.rank]
+    for term in scope:
+        cols = assign != terms.index(term) + 1
+        _, qr, _, _, d, _, _ = _irls(x[:, cols], y, weights, n, offset, g.family, g.link)
+        dev.append(d)
+        ranks.append(qr.rank)
+    dispersion = 1.0 if g.family in ("binomial", "poisson") else summary_glm(fit).dispersion
+    dev, ranks = np.array(dev), np.array(ranks, dtype=float)
+    nobs = len(y)
+    if g.family == "gaussian":
+        loglik = nobs * np.log(dev / nobs)
+    else:
+        loglik = dev / dispersion
+    aic = loglik + 2 * ranks
+    aic = aic + (g.aic - aic[0])
+    df = ranks[0] - ranks
+    df[0] = R_NA
+    values, columns = [df, dev, aic], ["Df", "Deviance", "AIC"]
+    if test in ("Chisq", "LRT"):
+        lrt = np.maximum(0, loglik - loglik[0])
+        p = stats.chi2.sf(lrt[1:], df[1:])
+        lrt[0] = R_NA
+        values += [lrt, np.append(R_NA, p)]
+        columns += ["LRT" if dispersion == 1 else "scaled dev.", "Pr(>Chi)"]
+    heading = ("Single term deletions", "\nModel:", r_formula_text(fit))
+    return RTable(np.column_stack(values), index=["<none>"] + scope,
+                  columns=columns).with_print(heading=heading, digits=5)
+
+
+def _term_factors(fit: Any) -> list:
+    """The set of variables of each term, in R's term order (for marginality)."""
+    from .rlm import _design, _r_terms_order
+
+    _, design = _design(fit)
+    return [frozenset(f.name() for f in t.factors)
+            for t in _r_terms_order(fit, design) if t.factors]

@@ -294,6 +294,10 @@ def r_formula_text(fit: Any) -> str:
     text = str(fit.model.formula)
     text = re.sub(r"\bC\(\s*([A-Za-z.][\w.]*)\s*,[^()]*(\([^()]*\))?[^()]*\)", r"\1", text)
     text = text.replace("**", "^").replace("np.", "")
+    lhs, tilde, rhs = text.partition("~")
+    if tilde and "+" in lhs:  # a translated cbind(k, n - k): "k + I(n - k)"
+        cols = [re.sub(r"^I\((.*)\)$", r"\1", c.strip()) for c in lhs.split("+")]
+        text = f"cbind({', '.join(cols)}) ~{rhs}"
     try:
         return deparse(parse_expression(text))
     except Exception:  # a formula R would not parse: keep statsmodels' spelling

@@ -14,6 +14,7 @@ import subprocess
 from contextlib import redirect_stdout
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
@@ -128,6 +129,14 @@ CASES = {
         smf.glm("Ozone ~ Wind", airquality(), family=sm.families.Gamma(sm.families.links.Log())
                 ).fit(),
         call='glm(formula = Ozone ~ Wind, family = Gamma(link = "log"), data = airquality)'),
+    "drop1_cbpp_chisq": lambda: rglm.drop1_glm(
+        _glm("incidence + I(size - incidence) ~ period", "cbpp", sm.families.Binomial()),
+        test="Chisq"),
+    "drop1_mtcars_gamma": lambda: rglm.drop1_glm(
+        _glm("mpg ~ wt + hp", "mtcars", sm.families.Gamma(sm.families.links.Log())),
+        test="Chisq"),
+    "drop1_toothgrowth_gaussian": lambda: rglm.drop1_glm(
+        _glm("len ~ dose * supp", "ToothGrowth", sm.families.Gaussian())),
     "confint_toothgrowth": lambda: rlm.confint_lm(smf.ols("len ~ dose + supp",
                                                           L("ToothGrowth")).fit()),
     "vcov_mtcars": lambda: rlm.vcov_lm(smf.ols("mpg ~ wt + qsec + am", L("mtcars")).fit()),
@@ -255,3 +264,14 @@ def test_frozen_script_output_is_still_r_output():
     run = subprocess.run(["Rscript", "script_lm.R"], cwd=DATA, capture_output=True,
                          text=True, timeout=300)
     assert run.stdout.split("\n") == r_text_file("script_lm.Rout")
+
+
+def test_factor_response_of_a_binomial_glm_is_not_its_first_level():
+    """R's binomial(): a factor response is 1 where it is not the first level (patsy
+    alone would model the first level, flipping every sign)."""
+    python = migrate_source("g <- glm(use ~ urban, family = binomial, data = d)\n").python
+    assert 'data=rglm.binomial_response(d, "use")' in python
+    d = pd.DataFrame({"use": pd.Categorical(["N", "Y", None, "Y"]), "x": [1.0, 2, 3, 4]})
+    out = rglm.binomial_response(d, "use")
+    assert out["use"].tolist()[:2] == [0.0, 1.0] and np.isnan(out["use"][2])
+    assert rglm.binomial_response(d, "x") is d

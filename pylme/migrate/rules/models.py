@@ -241,7 +241,15 @@ def glm(call, ctx):
     _check(m, call, ctx, ("formula", "family", "data", "weights", "contrasts"))
     fam = family_code(m["family"], ctx) if "family" in m else None
     data = _data_arg(m, call, ctx)
-    args = [_coded(_glm_formula(m["formula"], ctx), m, call, ctx), f"data={data}"]
+    fitted_data = data
+    lhs = m["formula"].field("lhs") if m["formula"].type == "binary_operator" else None
+    if fam and "Binomial" in fam and "data" in m and lhs is not None \
+            and lhs.type == "identifier":
+        # R's binomial reads a factor response as "not the first level"; patsy would
+        # make it two columns (successes = the first level): the signs would flip
+        ctx.need_import(RGLM)
+        fitted_data = f'rglm.binomial_response({data}, "{unquote_name(lhs.text)}")'
+    args = [_coded(_glm_formula(m["formula"], ctx), m, call, ctx), f"data={fitted_data}"]
     if fam:
         args.append(f"family={fam}")
     if "weights" in m:
@@ -430,6 +438,6 @@ def drop1_glm(call, ctx):
     m = call.match(("object", "scope", "scale", "test"))
     if "scope" in m or "scale" in m:
         ctx.todo(call.node, "drop1(scope=, scale=) of a glm")
-    ctx.need_import("from pylme.migrate import rbase")
+    ctx.need_import(RGLM)  # R's drop1.glm table, printed as R prints it
     test = f", test={ctx.expr(m['test'])}" if "test" in m else ""
-    return f"rbase.drop1({ctx.expr(o)}{test})"
+    return f"rglm.drop1_glm({ctx.expr(o)}{test})"

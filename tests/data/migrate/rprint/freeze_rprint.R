@@ -35,6 +35,9 @@ cases <- c(
   print_glm_cbpp = 'glm(cbind(incidence, size - incidence) ~ period, family = binomial, data = cbpp)',
   print_glm_insectsprays_sum = 'glm(count ~ spray, family = poisson, data = InsectSprays)',
   print_glm_airquality_na = 'glm(Ozone ~ Wind, family = Gamma(link = "log"), data = airquality)',
+  drop1_cbpp_chisq = 'drop1(glm(cbind(incidence, size - incidence) ~ period, family = binomial, data = cbpp), test = "Chisq")',
+  drop1_mtcars_gamma = 'drop1(glm(mpg ~ wt + hp, family = Gamma(link = "log"), data = mtcars), test = "Chisq")',
+  drop1_toothgrowth_gaussian = 'drop1(glm(len ~ dose * supp, data = ToothGrowth))',
   confint_toothgrowth = 'confint(lm(len ~ dose + supp, data = ToothGrowth))',
   vcov_mtcars = 'vcov(lm(mpg ~ wt + qsec + am, data = mtcars))',
   confint_warpbreaks_sum = 'confint(lm(breaks ~ wool * tension, data = warpbreaks))'
