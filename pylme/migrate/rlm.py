@@ -1,14 +1,13 @@
-"""R's ``summary.lm``, ``anova.lm``, ``summary.aov``, ``confint.lm`` and ``vcov.lm`` of the
-statsmodels fits that translated scripts make, with R's names and R's printed text.
+"""R's ``summary.lm``, ``confint.lm``, ``vcov.lm`` and ``print.lm`` of the statsmodels
+fits that translated scripts make, with R's names and R's printed text.
 
 A translated ``lm``/``aov`` stays a plain statsmodels OLS/WLS results object; these
-functions read its design (patsy's model matrix, response, prior weights, the rows
-dropped for missing values) and redo the least squares as R's ``lm.fit`` does:
-LINPACK ``dqrdc2`` + ``dqrsl`` as R runs them (:mod:`pylme.migrate.rlinpack`, bit for bit),
+functions read its design (patsy's model matrix in R's term order, response, prior
+weights, the rows dropped for missing values) and redo the least squares as R's
+``lm.fit`` does, bit for bit: LINPACK ``dqrdc2`` + ``dqrsl`` (:mod:`.rlinpack`),
 aliased columns reported as ``NA`` (statsmodels' pseudo-inverse would give them
-values), the effects ``Q'y`` for the sequential sums of squares.  Coefficient and term
-names are R's (:func:`pylme.migrate.rbase.r_names`).  The printed text is
-:mod:`pylme.migrate.rlm_print`'s.  GLMs: :mod:`pylme.migrate.rglm`.
+values), the effects ``Q'y``.  Names are R's (:func:`pylme.migrate.rbase.r_names`).
+ANOVA tables: :mod:`.rlm_anova`; printed text: :mod:`.rlm_print`; GLMs: :mod:`.rglm`.
 """
 
 from __future__ import annotations
@@ -309,107 +308,6 @@ def default_call(fit: Any, function: str) -> str:
     return f"{function}(formula = {r_formula_text(fit)})"
 
 
-def _f_test(ss, df, resvar, rdf):
-    ms = ss / df
-    f = ms / resvar
-    return ms, f, stats.f.sf(f, df, rdf)
-
-
-def _sequential(fit: Any) -> tuple[list[str], np.ndarray, np.ndarray, LsFit]:
-    """Per term (R's order): df and sequential sum of squares from the effects."""
-    ls = least_squares(fit)
-    asgn = ls.assign[ls.keep]
-    comp = ls.effects[:ls.rank]
-    terms, df, ss = [], [], []
-    for number in dict.fromkeys(asgn):
-        if number == 0:
-            continue
-        sel = asgn == number
-        terms.append(ls.terms[number - 1])
-        df.append(int(sel.sum()))
-        ss.append(float(r_sum(comp[sel] ** 2)))
-    return terms, np.asarray(df, float), np.asarray(ss, float), ls
-
-
-def anova_lm(*fits: Any) -> "RTable":
-    """R's ``anova(lm_fit)`` (sequential sums of squares) or ``anova(m1, m2, ...)``
-    (``anova.lmlist``: the F test of each model against the previous one)."""
-    from .rlm_print import RTable
-
-    if len(fits) > 1:
-        return _anova_lmlist(fits)
-    fit = fits[0]
-    terms, df, ss, ls = _sequential(fit)
-    rdf = ls.df_residual
-    resvar = ls.rss / rdf
-    ms, f, p = _f_test(ss, df, resvar, rdf)
-    values = np.column_stack([np.append(df, rdf), np.append(ss, ls.rss),
-                              np.append(ms, resvar), np.append(f, R_NA),
-                              np.append(p, R_NA)])
-    from .rcontrasts import r_term_name
-
-    heading = ("Analysis of Variance Table\n",
-               f"Response: {r_term_name(str(fit.model.endog_names), {})}")
-    return RTable(values, index=terms + ["Residuals"],
-                  columns=["Df", "Sum Sq", "Mean Sq", "F value", "Pr(>F)"]).with_print(
-        heading=heading, digits=5)
-
-
-def _anova_lmlist(fits) -> "RTable":
-    from .rlm_print import RTable
-
-    fitted = [least_squares(f) for f in fits]
-    resdf = np.array([ls.df_residual for ls in fitted], dtype=float)
-    rss = np.array([ls.rss for ls in fitted])
-    big = int(np.argmin(resdf))
-    scale = rss[big] / resdf[big]
-    ddf = np.append(R_NA, -np.diff(resdf))
-    dss = np.append(R_NA, -np.diff(rss))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fval = dss / ddf / scale
-        fval[ddf == 0] = R_NA
-        pval = stats.f.sf(fval, np.abs(ddf), resdf[big])
-    pval[np.isnan(fval)] = R_NA
-    values = np.column_stack([resdf, rss, ddf, dss, fval, pval])
-    width = len(str(len(fits)))
-    models = "\n".join(f"Model {str(i + 1).rjust(width)}: {r_formula_text(f)}"
-                       for i, f in enumerate(fits))
-    return RTable(values, index=[str(i + 1) for i in range(len(fits))],
-                  columns=["Res.Df", "RSS", "Df", "Sum of Sq", "F", "Pr(>F)"]).with_print(
-        heading=("Analysis of Variance Table\n", models), digits=5)
-
-
-def summary_aov(fit: Any) -> "RTable":
-    """R's ``summary(aov_fit)`` (one stratum): the sequential table; printed with the row
-    names padded to a common width as ``summary.aov`` formats them (``(Intercept)``
-    counted)."""
-    from .rlm_print import RTable
-
-    terms, df, ss, ls = _sequential(fit)
-    rdf = ls.df_residual
-    rows, values = list(terms), [np.column_stack([df, ss, ss / df])]
-    if rdf > 0:
-        resvar = ls.rss / rdf
-        ms, f, p = _f_test(ss, df, resvar, rdf)
-        values = [np.column_stack([df, ss, ms, f, p]),
-                  np.array([[rdf, ls.rss, resvar, R_NA, R_NA]])]
-        rows.append("Residuals")
-        columns = ["Df", "Sum Sq", "Mean Sq", "F value", "Pr(>F)"]
-    else:
-        columns = ["Df", "Sum Sq", "Mean Sq"]
-    # R pads the row names themselves (format(c("(Intercept)", terms, "Residuals")));
-    # here only the printout is padded, so that tab.loc["group"] finds the row
-    width = max(len(r) for r in rows + (["(Intercept)"] if ls.intercept else []))
-    table = RTable(np.vstack(values), index=rows, columns=columns)
-    return table.with_print(heading=(), digits=4, row_width=width,
-                            footer=_naprint(ls.n_deleted) + "\n" if ls.n_deleted else "")
-
-
-def _naprint(k: int) -> str:
-    """R's ``naprint.omit``."""
-    return f"{k} observation{'' if k == 1 else 's'} deleted due to missingness"
-
-
 def vcov_lm(fit: Any) -> "RTable":
     """R's ``vcov(lm_fit)``: ``sigma^2 (R'R)^-1`` with R's names (aliased rows NA)."""
     from .rlm_print import RTable
@@ -449,3 +347,7 @@ def print_lm(fit: Any, call: Optional[str] = None) -> str:
     ls = least_squares(fit)
     return RText(lm_print_text(call if call is not None else default_call(fit, "lm"),
                                ls.names, ls.coef))
+
+
+# the ANOVA tables, in their own module (re-exported: translations call rlm.anova_lm)
+from .rlm_anova import anova_lm, summary_aov  # noqa: E402
