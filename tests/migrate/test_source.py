@@ -22,7 +22,8 @@ CASES = [
      "import numpy as np\n\nif a > 1 and not b:\n    d = 2 ** k\nelse:\n    d = np.isin(a, s)\n"),
     # a loop over 1:n keeps R's numbers; indexing by them is shifted to 0-based
     ("x <- c(5, 6, 7)\nfor (i in 1:3) print(x[i])\n",
-     "import numpy as np\n\nx = np.array([5, 6, 7])\nfor i in range(1, 3 + 1):\n    print(x[i - 1])\n"),
+     "import numpy as np\nfrom pylme.migrate.rprint import rprint\n\n"
+     "x = np.array([5, 6, 7])\nfor i in range(1, 3 + 1):\n    rprint(x[i - 1])\n"),
     # data frames: $ columns, logical row filters, column selection
     ('d <- read.csv("d.csv")\nd$z <- d$x * 2\nd2 <- d[d$x > 1, c("x", "z")]\n',
      'import pandas as pd\nfrom pylme.migrate import rbase\n\n'
@@ -40,8 +41,9 @@ CASES = [
      'import pylme\n\nop = pylme.options(contrasts=("contr.sum", "contr.poly"))\npylme.options(**op)\n'),
     # lm -> statsmodels formula API
     ("fit <- lm(y ~ x, data = d)\ncoef(fit)\n",
-     'import statsmodels.formula.api as smf\nfrom pylme.migrate import rbase\n\n'
-     'fit = smf.ols("y ~ x", data=d).fit()\nprint(rbase.r_names(fit.params, fit))\n'),
+     'import statsmodels.formula.api as smf\nfrom pylme.migrate import rbase\n'
+     'from pylme.migrate.rprint import rprint\n\n'
+     'fit = smf.ols("y ~ x", data=d).fit()\nrprint(rbase.r_names(fit.params, fit))\n'),
 ]
 
 

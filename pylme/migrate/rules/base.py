@@ -43,19 +43,63 @@ def suppress(call, ctx):
     return "" if _only_loads(inner) else ctx.expr(inner)
 
 
+#: kinds of values that print R's text themselves (pylme fits and summaries, anova
+#: tables, htests, lm/glm/aov results): printed with Python's print, as they are.
+SELF_PRINTING = frozenset({"lmer", "lmerTest", "glmer", "summary", "anova", "htest", "lm",
+                           "glm", "aov", "boot", "profile"})
+RPRINT = "from pylme.migrate.rprint import rprint"
+RCAT = "from pylme.migrate.rprint import rcat"
+
+
+def rprint_code(node, code: str, ctx, digits: str | None = None) -> str:
+    """The Python for R's ``print(<node>)`` (also the top-level auto-print of ``node``)
+    whose translation is ``code``: ``rprint(code)``, R's print of plain values, with
+    ``kind="table"``/``kind="list"`` where the Python object cannot tell; Python's
+    ``print`` for values that print R's text themselves."""
+    inner = node
+    while inner.type == "call" and inner.call_name() == "with" and len(inner.args) >= 2 \
+            and inner.args[1].value is not None:
+        inner = inner.args[1].value  # with(df, table(a, b)) is the table
+    kind = ctx.kind_of(inner)
+    if kind in SELF_PRINTING and digits is None:
+        return f"print({code})"
+    ctx.need_import(RPRINT)
+    args = [code]
+    if digits is not None:
+        args.append(f"digits={digits}")
+    if kind == "table":
+        args.append('kind="table"')
+    elif kind == "list":
+        args.append('kind="list"')
+    return f"rprint({', '.join(args)})"
+
+
 @register("print", visible=False)
 def print_(call, ctx):
-    x = call.arg("x", 0)
-    return f"print({ctx.expr(x)})"
+    """``print(x, digits=)`` -> ``rprint(x, digits=)``: R's printed text of ``x``
+    (:mod:`pylme.migrate.rprint`)."""
+    m = call.match(("x", "digits", "quote"))
+    x = m.get("x")
+    if x is None:
+        return "print()"
+    digits = ctx.expr(m["digits"]) if "digits" in m else None
+    return rprint_code(x, ctx.expr(x), ctx, digits)
 
 
 @register("cat", visible=False)
 def cat(call, ctx):
-    sep = call.arg("sep")
+    """``cat(..., sep=, fill=)`` -> ``rcat(...)``: numbers written as R writes them (up to
+    7 significant digits, integers without a decimal point, TRUE/FALSE); like R's cat it
+    writes no newline of its own, the script's ``"\\n"`` ends lines."""
+    if call.arg("file") is not None:
+        return ctx.todo(call.node, "cat() to a file")
+    ctx.need_import(RCAT)
     parts = [ctx.expr(a.value) for a in call.args if a.name is None and a.value is not None]
-    sep_code = ctx.expr(sep) if sep is not None else '" "'
-    # R's cat writes no newline of its own: the script's "\n" ends lines
-    return f"print({', '.join(parts)}, sep={sep_code}, end=\"\")"
+    for name in ("sep", "fill"):
+        value = call.arg(name)
+        if value is not None:
+            parts.append(f"{name}={ctx.expr(value)}")
+    return f"rcat({', '.join(parts)})"
 
 
 @register("message", visible=False)
