@@ -27,7 +27,9 @@ from .crossprod import CrossProducts, cross_products, with_dense_columns
 from .dense_rest import DenseRest, DenseRestFactor, lower_tail
 from .pairmap import accumulate_csr, accumulate_csr_transposed, csr_times, sorted_unique
 from .rankupdate import make_rank_update
-from .sparse_rest import SparseRest, template_matrix
+from . import jit
+from .fill import min_degree_cost
+from .sparse_rest import SparseRest, close_levels, template_matrix
 from .workspace import Workspace, eliminate_first
 
 __all__ = ["BlockedSystem", "BlockedFactor"]
@@ -146,25 +148,40 @@ class BlockedSystem:
 
     # ------------------------------------------------------------------ set-up
     def _choose(self, method: str):
-        """Pick the back-end for the later blocks by estimated cost (perf.md §4)."""
+        """Pick the back-end for the later blocks by estimated cost (perf.md §4).
+
+        Dense for small or well-filled trailing blocks; otherwise a minimum-degree
+        elimination of the pattern (:mod:`.fill`) estimates the sparse factor's cost and
+        stops as soon as it passes the dense one, so a crossed block that fills in is
+        recognised without the SuperLU factorization the sparse back-end would compute.
+        """
         size = self._cp.n_rest + self._cp.n_dense
         too_big = 8.0 * size * size > DENSE_MAX_BYTES
-        obvious = size <= DENSE_ALWAYS or self._pattern_density() > DENSE_FILL
+        keys = self._pattern_keys()
+        r = self._cp.n_rest
+        obvious = size <= DENSE_ALWAYS or keys.size / max(1.0, r * (r + 1) / 2.0) > DENSE_FILL
         if method == "dense" or (method == "auto" and obvious and not too_big):
             return "dense", DenseRest(self._cp, self._update), None
+        dense_cost = size**3 / 3.0
+        if method == "auto" and not too_big:
+            jit.prepare(size * size)  # a large problem: the elimination runs compiled
+            if self._cp.rest and any(b.width > 1 for b in self._cp.rest):
+                keys = close_levels(keys, r, self._rest_blocks)
+            estimate = min_degree_cost(keys, r, SPARSE_FLOP_PENALTY, SPARSE_ENTRY_COST, dense_cost)
+            if not estimate.complete:
+                return "dense", DenseRest(self._cp, self._update), None
         sparse = self._make_sparse()
         sparse_cost = sparse.flops * SPARSE_FLOP_PENALTY + sparse.factor_nnz * SPARSE_ENTRY_COST
         if method == "auto" and not too_big and sparse_cost > size**3 / 3.0:
             return "dense", DenseRest(self._cp, self._update), None
         return "sparse", None, sparse
 
-    def _pattern_density(self) -> float:
-        """Fill of the later blocks' lower triangle once block 1 is eliminated (before factoring)."""
+    def _pattern_keys(self) -> np.ndarray:
+        """The later blocks' lower-triangle pattern once block 1 is eliminated (before factoring)."""
         r = self._cp.n_rest
         low = self._cp.a_rr.tocoo()
         row, col = low.row.astype(np.int64), low.col.astype(np.int64)
-        keys = np.concatenate([self._update.keys, (row * r + col)[row >= col]])
-        return sorted_unique(keys).size / max(1.0, r * (r + 1) / 2.0)
+        return sorted_unique(np.concatenate([self._update.keys, (row * r + col)[row >= col]]))
 
     def _make_sparse(self) -> SparseRest:
         templates = [np.eye(b.width) for b in [self._cp.first, *self._cp.rest]]

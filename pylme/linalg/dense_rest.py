@@ -44,8 +44,10 @@ class DenseRest:
         self.r, self.m, self.size = r, m, r + m
         size = r + m
         base = np.zeros((size, size))
-        if r:
-            base[:r, :r] = np.tril(cp.a_rr.toarray())
+        if r:  # a_rr's lower entries scattered (no dense copy of a_rr: 200 MB at r = 5,000)
+            low = cp.a_rr.tocoo()
+            keep = low.row >= low.col
+            base[low.row[keep], low.col[keep]] = low.data[keep]
         base[r:, :r] = cp.a_dr
         base[r:, r:] = np.tril(cp.a_dd)
         self._base = base

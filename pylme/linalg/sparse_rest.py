@@ -23,7 +23,7 @@ from .crossprod import CrossProducts
 from .errors import PivotError
 from .pairmap import sorted_unique
 
-__all__ = ["SparseRest", "SparseRestFactor", "template_matrix"]
+__all__ = ["SparseRest", "SparseRestFactor", "template_matrix", "close_levels"]
 
 _LU_OPTIONS = dict(permc_spec="NATURAL", diag_pivot_thresh=0.0, options=dict(SymmetricMode=True))
 
@@ -80,7 +80,7 @@ class SparseRest:
         keys_p = update.keys
         keys = sorted_unique(np.concatenate([keys_a, keys_p, np.arange(r, dtype=np.int64) * (r + 1)]))
         if not self._scalar:  # Λ mixes the components of a level: keep whole k×k level blocks
-            keys = _close_levels(keys, r, self._blocks)
+            keys = close_levels(keys, r, self._blocks)
         self._prow, self._pcol = keys // r, keys % r
         self._base = np.zeros(keys.size)
         self._base[np.searchsorted(keys, keys_a)] = low.data
@@ -246,7 +246,7 @@ def _split_pivots(piv: np.ndarray, r: int):
     return float(np.sum(np.log(head))), np.sqrt(tail)
 
 
-def _close_levels(keys: np.ndarray, r: int, blocks) -> np.ndarray:
+def close_levels(keys: np.ndarray, r: int, blocks) -> np.ndarray:
     """Extend a lower-triangle pattern so that it holds whole level-by-level blocks."""
     widths = np.concatenate([np.full(nl, k, dtype=np.int64) for _, nl, k in blocks])
     starts = np.concatenate([off + np.arange(nl, dtype=np.int64) * k for off, nl, k in blocks])

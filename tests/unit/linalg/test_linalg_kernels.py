@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from pylme.errors import NumericalError
 from pylme.linalg import BlockedSystem, GroupedColumns, PivotError, TemplateLayout, factor_inflated, grouped_matrix
 from pylme.linalg.pairmap import level_pairs, pair_operator
-from pylme.linalg.sparse_rest import _close_levels
+from pylme.linalg.sparse_rest import close_levels
 from pylme.linalg.templates import lower_tri_colmajor
 
 
@@ -79,7 +79,7 @@ def test_template_layout_column_major_and_amalgamation():
 def test_close_levels_keeps_whole_level_blocks():
     blocks = [(0, 2, 2), (4, 3, 1)]  # two levels of width 2, then three of width 1
     keys = np.array([1 * 7 + 0, 4 * 7 + 2, 6 * 7 + 6])  # (1,0), (4,2), (6,6)
-    closed = set(_close_levels(keys, 7, blocks).tolist())
+    closed = set(close_levels(keys, 7, blocks).tolist())
     assert {(0 * 7 + 0), (1 * 7 + 0), (1 * 7 + 1)} <= closed  # level block 0 of block 0
     assert {(4 * 7 + 2), (4 * 7 + 3)} <= closed  # row 4 against both components of level 1
     assert all(k // 7 >= k % 7 for k in closed)
