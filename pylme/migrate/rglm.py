@@ -30,7 +30,7 @@ from .rlinpack import dqrls
 from .rlm import default_call, n_deleted, r_layout, r_row_names
 
 __all__ = ["GlmSummary", "RGlmFit", "r_glm_fit", "summary_glm", "vcov_glm", "print_glm",
-           "binomial_response", "drop1_glm"]
+           "binomial_response", "drop1_glm", "anova_glm"]
 
 @dataclass(frozen=True, eq=False)
 class RGlmFit:
@@ -331,3 +331,7 @@ def _term_factors(fit: Any) -> list:
     _, design = _design(fit)
     return [frozenset(f.name() for f in t.factors)
             for t in _r_terms_order(fit, design) if t.factors]
+
+
+# the analysis of deviance, in its own module (re-exported: translations call rglm.anova_glm)
+from .rglm_anova import anova_glm  # noqa: E402

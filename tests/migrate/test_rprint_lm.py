@@ -137,6 +137,19 @@ CASES = {
         test="Chisq"),
     "drop1_toothgrowth_gaussian": lambda: rglm.drop1_glm(
         _glm("len ~ dose * supp", "ToothGrowth", sm.families.Gaussian())),
+    "anova_glm_cbpp": lambda: rglm.anova_glm(
+        _glm("incidence + I(size - incidence) ~ period", "cbpp", sm.families.Binomial())),
+    "anova_glm_cbpp_chisq": lambda: rglm.anova_glm(
+        _glm("incidence + I(size - incidence) ~ period", "cbpp", sm.families.Binomial()),
+        test="Chisq"),
+    "anova_glm_two_models": lambda: rglm.anova_glm(
+        _glm("count ~ 1", "InsectSprays", sm.families.Poisson()),
+        _glm("count ~ spray", "InsectSprays", sm.families.Poisson()), test="Chisq"),
+    "anova_glm_gamma_f": lambda: rglm.anova_glm(
+        _glm("mpg ~ wt + hp", "mtcars", sm.families.Gamma(sm.families.links.Log())), test="F"),
+    "anova_glm_infert_seq": lambda: rglm.anova_glm(
+        _glm("case ~ spontaneous + induced + education", "infert", sm.families.Binomial()),
+        test="LRT"),
     "confint_toothgrowth": lambda: rlm.confint_lm(smf.ols("len ~ dose + supp",
                                                           L("ToothGrowth")).fit()),
     "vcov_mtcars": lambda: rlm.vcov_lm(smf.ols("mpg ~ wt + qsec + am", L("mtcars")).fit()),
@@ -249,6 +262,10 @@ def test_method_rules_give_r_results():
     for code in ("rlm.vcov_lm(m)", "rlm.confint_lm(m)", "rlm.anova_lm(m)",
                  ".coefficients", "rlm.summary_aov("):
         assert code in python, python
+    python = migrate_source("g <- glm(y ~ x, family = poisson, data = d)\n"
+                            "h <- glm(y ~ 1, family = poisson, data = d)\n"
+                            "a <- anova(h, g, test = \"Chisq\")\nd1 <- drop1(g)\n").python
+    assert 'rglm.anova_glm(h, g, test="Chisq")' in python and "rglm.drop1_glm(g)" in python
 
 
 def test_quoted_names_in_formulas():

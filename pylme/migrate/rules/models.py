@@ -389,8 +389,16 @@ def anova_lm(call, ctx):
     models = [a.value for a in call.args if a.name is None and a.value is not None]
     if not models or not all(_is_lm(m, ctx) for m in models):
         return None
-    if any(ctx.kind_of(m) == "glm" for m in models):
-        ctx.todo(call.node, "anova() of glm fits")
+    kinds = [ctx.kind_of(m) == "glm" for m in models]
+    if any(kinds):
+        if not all(kinds):
+            ctx.todo(call.node, "anova() of glm and lm fits together")
+        if any(a.name not in (None, "test") for a in call.args):
+            ctx.todo(call.node, "anova(glm, dispersion=)")
+        ctx.need_import(RGLM)  # R's analysis of deviance table, printed as R prints it
+        test = call.arg("test")
+        extra = "" if test is None else f", test={ctx.expr(test)}"
+        return f"rglm.anova_glm({', '.join(ctx.expr(m) for m in models)}{extra})"
     if any(a.name is not None for a in call.args):
         ctx.todo(call.node, "anova(lm, test=/scale=)")
     ctx.need_import(RLM)  # R's anova.lm / anova.lmlist table, printed as R prints it

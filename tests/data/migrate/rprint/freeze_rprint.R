@@ -38,6 +38,11 @@ cases <- c(
   drop1_cbpp_chisq = 'drop1(glm(cbind(incidence, size - incidence) ~ period, family = binomial, data = cbpp), test = "Chisq")',
   drop1_mtcars_gamma = 'drop1(glm(mpg ~ wt + hp, family = Gamma(link = "log"), data = mtcars), test = "Chisq")',
   drop1_toothgrowth_gaussian = 'drop1(glm(len ~ dose * supp, data = ToothGrowth))',
+  anova_glm_cbpp = 'anova(glm(cbind(incidence, size - incidence) ~ period, family = binomial, data = cbpp))',
+  anova_glm_cbpp_chisq = 'anova(glm(cbind(incidence, size - incidence) ~ period, family = binomial, data = cbpp), test = "Chisq")',
+  anova_glm_two_models = 'anova(glm(count ~ 1, family = poisson, data = InsectSprays), glm(count ~ spray, family = poisson, data = InsectSprays), test = "Chisq")',
+  anova_glm_gamma_f = 'anova(glm(mpg ~ wt + hp, family = Gamma(link = "log"), data = mtcars), test = "F")',
+  anova_glm_infert_seq = 'anova(glm(case ~ spontaneous + induced + education, family = binomial, data = infert), test = "LRT")',
   confint_toothgrowth = 'confint(lm(len ~ dose + supp, data = ToothGrowth))',
   vcov_mtcars = 'vcov(lm(mpg ~ wt + qsec + am, data = mtcars))',
   confint_warpbreaks_sum = 'confint(lm(breaks ~ wool * tension, data = warpbreaks))'
