@@ -358,14 +358,20 @@ def print_lm(call, ctx):
     return f"print({module}.print_{kind}({ctx.expr(o)}{_call_arg(o, ctx)}))"
 
 
-@register("coef", "coefficients", priority=3, returns=lambda call, ctx: "df")
+def _summary_of_lm(call, ctx):
+    inner = _obj(call)
+    return inner is not None and inner.type == "call" and inner.call_name() == "summary" \
+        and bool(inner.args) and ctx.kind_of(inner.args[0].value) in ("lm", "glm")
+
+
+@register("coef", "coefficients", priority=3,
+          returns=lambda call, ctx: "df" if _summary_of_lm(call, ctx) else
+          _lm_vector_kind(call, ctx))
 def coef_summary_lm(call, ctx):
     """``coef(summary(m))`` of an lm/glm: the coefficient table with R's names."""
-    inner = _obj(call)
-    if inner is None or inner.type != "call" or inner.call_name() != "summary" \
-            or not inner.args or ctx.kind_of(inner.args[0].value) not in ("lm", "glm"):
+    if not _summary_of_lm(call, ctx):
         return None
-    return f"{wrap(tx(inner, ctx), ATOM)}.coefficients"
+    return f"{wrap(tx(_obj(call), ctx), ATOM)}.coefficients"
 
 
 def _summary_kind(call, ctx):
