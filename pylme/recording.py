@@ -193,6 +193,13 @@ def capturing(fn: Callable) -> Callable:
     call ends (returning or raising) each is signalled again through the caller's filters.
     A warning that pointed at this wrapper's frame (its ``stacklevel`` counted the wrapper)
     is signalled at the caller's line, where it points without the wrapper.
+
+    Under recording only (a ``pylme verify --python`` run), three things differ from a
+    plain run: a warning the user's filters show ``"default"``/``"once"`` per line is shown
+    each time (``catch_warnings`` resets Python's per-module registries anyway, as R shows
+    a warning per fit); under an ``"error"`` filter the fit completes before its first
+    warning is raised; and ``catch_warnings`` swaps process-wide state, so a script fitting
+    in several threads at once may file one thread's warnings with another's fit.
     """
     if _at_exit is None:
         return fn
