@@ -51,7 +51,8 @@ _EMPTY = {"double": "numeric(0)", "integer": "integer(0)", "logical": "logical(0
           "character": "character(0)"}
 
 
-def rprint(x: Any, digits: Optional[int] = None, kind: Optional[str] = None) -> Any:
+def rprint(x: Any, digits: Optional[int] = None, kind: Optional[str] = None,
+           quote: bool = True) -> Any:
     """R's ``print(x, digits=)`` (and auto-print) of ``x``; returns ``x`` as R's print
     returns its argument (invisibly in R).
 
@@ -65,8 +66,18 @@ def rprint(x: Any, digits: Optional[int] = None, kind: Optional[str] = None) -> 
         What the R value was when the Python object cannot tell: ``"table"`` for
         ``table()``/``xtabs()`` results (``print.table``), ``"list"`` for an R list held
         as a Python list of scalars.
+    quote : bool
+        R's ``quote``: ``False`` prints character vectors without quotes (NA as ``<NA>``).
+
+    Notes
+    -----
+    A value this module cannot lay out as R does (an unforeseen type inside a frame) is
+    printed with Python's ``print`` rather than stopping the script.
     """
-    text = rprint_text(x, digits=digits, kind=kind)
+    try:
+        text = rprint_text(x, digits=digits, kind=kind, quote=quote)
+    except (TypeError, ValueError, AttributeError, IndexError):
+        text = None
     if text is None:
         print(x)
     else:
@@ -82,11 +93,14 @@ def rcat(*args: Any, sep: str = " ", fill: bool | int = False) -> None:
     sys.stdout.write(_cat_text(*items, sep=sep, fill=fill, width=PRINT_WIDTH))
 
 
-def rprint_text(x: Any, digits: Optional[int] = None, kind: Optional[str] = None) -> Optional[str]:
+def rprint_text(x: Any, digits: Optional[int] = None, kind: Optional[str] = None,
+                quote: bool = True) -> Optional[str]:
     """The text :func:`rprint` writes, or ``None`` for an object that prints itself."""
     digits = 7 if digits is None else int(digits)
     if x is None:
         return "NULL\n"
+    if type(x) is np.ndarray and x.ndim == 0:
+        x = x.item()  # a 0-d array is its scalar
     if kind == "table" and type(x) in (pd.Series, pd.DataFrame):
         return _table_text(x, digits)
     if type(x) is pd.DataFrame:
@@ -101,21 +115,25 @@ def rprint_text(x: Any, digits: Optional[int] = None, kind: Optional[str] = None
             and _is_named(x):
         vec = as_rvector(x)
         if vec is not None:
-            return _named_text(vec, [r_label(v) for v in x.index], digits)
+            return _named_text(vec, [r_label(v) for v in x.index], digits, quote)
     if is_scalar(x) or type(x) in (np.ndarray, pd.Series, pd.Categorical, list, tuple) \
             or isinstance(x, pd.api.extensions.ExtensionArray):
         vec = as_rvector(x)
         if vec is not None:
-            return _factor_text(vec) if vec.kind == "factor" else _vector_text(vec, digits)
+            return _factor_text(vec) if vec.kind == "factor" else _vector_text(vec, digits, quote)
     return None
 
 
 # ------------------------------------------------------------------ vectors
 def _is_named(s: pd.Series) -> bool:
-    if s.name is not None:  # a data frame's column: R's df$x has no names
+    """A named vector: not a data frame's column (R's ``df$x`` has no names; pandas keeps
+    the column's name and the frame's row index) and not indexed by row positions."""
+    if s.name is not None:
         return False
     idx = s.index
-    return not (isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1)
+    if isinstance(idx, pd.CategoricalIndex):
+        return True  # tapply()'s groups
+    return not pd.api.types.is_integer_dtype(idx.dtype)
 
 
 def _vector_lines(cells: Sequence[str], width: int = PRINT_WIDTH) -> str:
@@ -135,13 +153,13 @@ def _vector_lines(cells: Sequence[str], width: int = PRINT_WIDTH) -> str:
     return "".join(out) + "\n"
 
 
-def _vector_text(vec: RVector, digits: int) -> str:
+def _vector_text(vec: RVector, digits: int, quote: bool = True) -> str:
     if not vec.values:
         return _EMPTY[vec.kind] + "\n"
-    return _vector_lines(encode_cells(vec, digits, quote=True))
+    return _vector_lines(encode_cells(vec, digits, quote=quote))
 
 
-def _named_text(vec: RVector, names: list[str], digits: int) -> str:
+def _named_text(vec: RVector, names: list[str], digits: int, quote: bool = True) -> str:
     """printNamedVector: names over values, right-justified to one common width."""
     if not vec.values:
         return f"named {_EMPTY[vec.kind]}\n"
@@ -149,7 +167,7 @@ def _named_text(vec: RVector, names: list[str], digits: int) -> str:
         cells = [encode_string(v, False) for v in vec.values]
     else:
         cells = [c.strip() if vec.kind == "character" else c
-                 for c in encode_cells(vec, digits, quote=True)]
+                 for c in encode_cells(vec, digits, quote=quote)]
     return print_named_character(cells, names, quote=False, width=PRINT_WIDTH)
 
 
@@ -188,7 +206,7 @@ def _frame_text(df: pd.DataFrame, digits: int) -> str:
     nrow, ncol = df.shape
     if ncol == 0:
         return f"data frame with 0 columns and {nrow} row{'' if nrow == 1 else 's'}\n"
-    names = [str(c) for c in df.columns]
+    names = [r_label(c) for c in df.columns]
     if nrow == 0:
         return _vector_lines(encode_cells(RVector("character", tuple(names)), quote=False)) \
             + "<0 rows> (or 0-length row.names)\n"

@@ -51,7 +51,7 @@ RPRINT = "from pylme.migrate.rprint import rprint"
 RCAT = "from pylme.migrate.rprint import rcat"
 
 
-def rprint_code(node, code: str, ctx, digits: str | None = None) -> str:
+def rprint_code(node, code: str, ctx, digits: str | None = None, quote: str | None = None) -> str:
     """The Python for R's ``print(<node>)`` (also the top-level auto-print of ``node``)
     whose translation is ``code``: ``rprint(code)``, R's print of plain values, with
     ``kind="table"``/``kind="list"`` where the Python object cannot tell; Python's
@@ -61,12 +61,14 @@ def rprint_code(node, code: str, ctx, digits: str | None = None) -> str:
             and inner.args[1].value is not None:
         inner = inner.args[1].value  # with(df, table(a, b)) is the table
     kind = ctx.kind_of(inner)
-    if kind in SELF_PRINTING and digits is None:
+    if kind in SELF_PRINTING:
         return f"print({code})"
     ctx.need_import(RPRINT)
     args = [code]
     if digits is not None:
         args.append(f"digits={digits}")
+    if quote is not None:
+        args.append(f"quote={quote}")
     if kind == "table":
         args.append('kind="table"')
     elif kind == "list":
@@ -76,14 +78,15 @@ def rprint_code(node, code: str, ctx, digits: str | None = None) -> str:
 
 @register("print", visible=False)
 def print_(call, ctx):
-    """``print(x, digits=)`` -> ``rprint(x, digits=)``: R's printed text of ``x``
+    """``print(x, digits=, quote=)`` -> ``rprint(x, digits=, quote=)``: R's printed text of ``x``
     (:mod:`pylme.migrate.rprint`)."""
     m = call.match(("x", "digits", "quote"))
     x = m.get("x")
     if x is None:
         return "print()"
     digits = ctx.expr(m["digits"]) if "digits" in m else None
-    return rprint_code(x, ctx.expr(x), ctx, digits)
+    quote = ctx.expr(m["quote"]) if "quote" in m else None
+    return rprint_code(x, ctx.expr(x), ctx, digits, quote)
 
 
 @register("cat", visible=False)

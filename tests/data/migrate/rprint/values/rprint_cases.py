@@ -129,7 +129,7 @@ CASES = {
     "table_prop_2d": ("prop.table(table(mtcars$cyl, mtcars$am))",
                       f"rbase.table({MT}['cyl'], {MT}['am']) / rbase.table({MT}['cyl'], {MT}['am']).to_numpy().sum()",
                       {"kind": "table"}),
-    "colmeans": ("colMeans(mtcars[, 1:4])", f"{MT}.iloc[:, 0:4].mean()", {}),
+    "colmeans": ("colMeans(mtcars[, 1:4])", f"{MT}.iloc[:, 0:4].apply(rbase.r_mean)", {}),
     # ---- NULL and lists
     "null": ("NULL", "None", {}),
     "list_unnamed": ('list(1, "a")', '[1, "a"]', {}),
