@@ -11,9 +11,9 @@ printed with Python's ``print``, unchanged.
 Conventions (the translation's representation of R values):
 
 * NumPy arrays, Python lists of scalars and pandas Series are atomic vectors; a Series is
-  a *named* vector when its index is not a default 0..n-1 range and it is not a data
-  frame's column (a column carries its name: ``mtcars["mpg"]`` prints as R's
-  ``mtcars$mpg``, unnamed);
+  a *named* vector when its index is not one of row positions (integers): ``fixef(fm)``,
+  ``tapply()``, ``c(a = 1)``; the translation marks a data frame's column with
+  ``names=False`` (``mtcars$mpg`` is unnamed in R; pandas keeps mtcars' row names);
 * NaN, ``None`` and ``pd.NA`` are R's ``NA`` (the translation writes ``NA`` as
   ``np.nan``): a NaN prints ``NA``;
 * a Python list of mixed or non-scalar items, or any list with ``kind="list"``, is an R
@@ -52,7 +52,7 @@ _EMPTY = {"double": "numeric(0)", "integer": "integer(0)", "logical": "logical(0
 
 
 def rprint(x: Any, digits: Optional[int] = None, kind: Optional[str] = None,
-           quote: bool = True) -> Any:
+           quote: bool = True, names: Optional[bool] = None) -> Any:
     """R's ``print(x, digits=)`` (and auto-print) of ``x``; returns ``x`` as R's print
     returns its argument (invisibly in R).
 
@@ -68,6 +68,10 @@ def rprint(x: Any, digits: Optional[int] = None, kind: Optional[str] = None,
         as a Python list of scalars.
     quote : bool
         R's ``quote``: ``False`` prints character vectors without quotes (NA as ``<NA>``).
+    names : bool, optional
+        Whether a Series is a named vector; by default, when its index is not one of row
+        positions (the translation passes ``False`` for a data frame's column: R's
+        ``mtcars$mpg`` has no names although pandas keeps mtcars' row names).
 
     Notes
     -----
@@ -75,7 +79,7 @@ def rprint(x: Any, digits: Optional[int] = None, kind: Optional[str] = None,
     printed with Python's ``print`` rather than stopping the script.
     """
     try:
-        text = rprint_text(x, digits=digits, kind=kind, quote=quote)
+        text = rprint_text(x, digits=digits, kind=kind, quote=quote, names=names)
     except (TypeError, ValueError, AttributeError, IndexError):
         text = None
     if text is None:
@@ -94,7 +98,7 @@ def rcat(*args: Any, sep: str = " ", fill: bool | int = False) -> None:
 
 
 def rprint_text(x: Any, digits: Optional[int] = None, kind: Optional[str] = None,
-                quote: bool = True) -> Optional[str]:
+                quote: bool = True, names: Optional[bool] = None) -> Optional[str]:
     """The text :func:`rprint` writes, or ``None`` for an object that prints itself."""
     digits = 7 if digits is None else int(digits)
     if x is None:
@@ -112,7 +116,7 @@ def rprint_text(x: Any, digits: Optional[int] = None, kind: Optional[str] = None
     if type(x) in (list, tuple) and (kind == "list" or as_rvector(x) is None):
         return _list_text(list(x), None, digits, "")
     if type(x) is pd.Series and not isinstance(x.dtype, pd.CategoricalDtype) \
-            and _is_named(x):
+            and (_is_named(x) if names is None else names):
         vec = as_rvector(x)
         if vec is not None:
             return _named_text(vec, [r_label(v) for v in x.index], digits, quote)
@@ -126,10 +130,8 @@ def rprint_text(x: Any, digits: Optional[int] = None, kind: Optional[str] = None
 
 # ------------------------------------------------------------------ vectors
 def _is_named(s: pd.Series) -> bool:
-    """A named vector: not a data frame's column (R's ``df$x`` has no names; pandas keeps
-    the column's name and the frame's row index) and not indexed by row positions."""
-    if s.name is not None:
-        return False
+    """A named vector: a Series not indexed by row positions (``fixef()``, ``coef()``,
+    ``tapply()``, ``c(a = 1)``); a column of a frame with row names counts as named."""
     idx = s.index
     if isinstance(idx, pd.CategoricalIndex):
         return True  # tapply()'s groups

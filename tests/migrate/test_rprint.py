@@ -97,6 +97,11 @@ def test_auto_print_and_print_become_rprint():
     assert "\nrcat(x, 1 / 3, sep=', ')\n" in py
 
 
+def test_columns_print_unnamed():
+    py = _migrate("mtcars$mpg\nhead(mtcars$mpg)\nmtcars[, 'wt'] * 2\nx <- c(a = 1)\nx\n")
+    assert py.count("names=False") == 3 and "\nrprint(x)\n" in py
+
+
 def test_fits_keep_their_own_print():
     py = _migrate("library(lme4)\nfm <- lmer(Reaction ~ Days + (Days | Subject), sleepstudy)\n"
                   "fm\nsummary(fm)\n")

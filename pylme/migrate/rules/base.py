@@ -73,7 +73,26 @@ def rprint_code(node, code: str, ctx, digits: str | None = None, quote: str | No
         args.append('kind="table"')
     elif kind == "list":
         args.append('kind="list"')
+    elif kind == "column" or _is_column(inner, ctx):
+        args.append("names=False")  # df$x: pandas keeps the frame's row names, R drops them
     return f"rprint({', '.join(args)})"
+
+
+def _is_column(node, ctx) -> bool:
+    """A data frame's column (``df$x``, ``df[["x"]]``, ``df[, "x"]``, arithmetic on one):
+    unnamed in R, while pandas keeps the frame's row names as the Series' index."""
+    while node.type == "parenthesized_expression":
+        node = node.field("body") or node.children[0]
+    if ctx.kind_of(node) == "column":
+        return True
+    if node.type in ("subset", "subset2") and ctx.kind_of(node.field("function")) == "df":
+        cols = [a.value for a in node.args]
+        return bool(cols) and cols[-1] is not None and cols[-1].type == "string" \
+            and (node.type == "subset2" or len(cols) == 2)
+    if node.type == "binary_operator" and node.op in ("+", "-", "*", "/", "^"):
+        sides = [node.field("lhs"), node.field("rhs")]
+        return any(s is not None and _is_column(s, ctx) for s in sides)
+    return False
 
 
 @register("print", visible=False)
