@@ -85,23 +85,26 @@ def _is_atomic(code: str) -> bool:
 
 
 def call_kind(node: RNode, ctx: Context) -> str | None:
-    """The kind of a call's value, from the rule's ``returns`` (``update`` keeps its
+    """The kind of a call's value, from the rules' ``returns`` in priority order: a fixed
+    kind decides, a callable one decides unless it returns None (``update`` keeps its
     argument's kind)."""
     call = make_call(node)
     if call is None:
         return None
     if call.package is None and call.name in ctx.functions:
         return None
-    rules = rules_for(call.name, call.package)
-    if not rules:
-        return None
-    kind = rules[0].returns
-    if callable(kind):
-        return kind(call, ctx)
-    if kind == "same":
-        first = call.arg("object", 0)
-        return ctx.kind_of(first)
-    return kind
+    for rule in rules_for(call.name, call.package):
+        kind = rule.returns
+        if callable(kind):  # None: this rule does not know; the next one may (as rules decline)
+            kind = kind(call, ctx)
+            if kind is None:
+                continue
+            return kind
+        if kind == "same":
+            first = call.arg("object", 0)
+            return ctx.kind_of(first)
+        return kind
+    return None
 
 
 def call_visible(node: RNode, ctx: Context) -> bool:

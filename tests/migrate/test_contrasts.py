@@ -53,8 +53,8 @@ def test_sum_translation_reads_r_formula_and_anova_terms():
     python = migrate_source(code).python
     assert 'rbase.r_formula("bright ~ operator", pulp)' in python
     tab = run(code)["tab"]
-    assert list(tab.index) == ["operator", "Residual"]  # R's term name, not C(operator, Sum)
-    assert tab.loc["operator", "mean_sq"] == pytest.approx(0.446666666666664, rel=1e-12)
+    assert list(tab.index) == ["operator", "Residuals"]  # R's term name, not C(operator, Sum)
+    assert tab.loc["operator", "Mean Sq"] == pytest.approx(0.446666666666664, rel=1e-12)
 
 
 def test_plain_scripts_keep_plain_formulas():

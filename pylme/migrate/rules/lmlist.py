@@ -60,5 +60,12 @@ def _lmlist_method(pyname: str):
     return rule
 
 
+def _method_kind(kind: str):
+    def returns(call, ctx):  # only for an lmList: other objects' kinds come from their rules
+        obj = call.arg("object", 0)
+        return kind if obj is not None and ctx.kind_of(obj) == "lmList" else None
+    return returns
+
+
 for _r, _py in {"coef": "coef", "coefficients": "coef", "summary": "summary", "confint": "confint"}.items():
-    register(_r, priority=5, returns="summary" if _r == "summary" else None)(_lmlist_method(_py))
+    register(_r, priority=5, returns=_method_kind("summary" if _r == "summary" else "df"))(_lmlist_method(_py))
