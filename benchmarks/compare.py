@@ -12,7 +12,7 @@ Examples::
     python -m benchmarks compare --quick --repeat 1      # Dyestuff, sleepstudy, Penicillin
     python -m benchmarks compare --only insteval_reml star --tools pylme,lme4 --json out.json
     python -m benchmarks compare --only scaling --timeout 600
-    python -m benchmarks compare --r-openblas            # also lme4 on OpenBLAS, if present
+    python -m benchmarks compare --r-openblas            # also lme4 on OpenBLAS (bash scripts/openblas_for_r.sh)
 """
 
 from __future__ import annotations

@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Seconds allowed for a worker to start (imports, R and lme4) and to load a data set.
 START_TIMEOUT = 300.0
 #: Where Debian/Ubuntu put OpenBLAS's ``libblas.so.3`` (the alternative to the reference BLAS).
-OPENBLAS_DIRS = ("/usr/lib/x86_64-linux-gnu/openblas-pthread", "/usr/lib/x86_64-linux-gnu/openblas-openmp",
+OPENBLAS_DIRS = (str(Path.home() / ".cache/pylme-bench/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread"),
+                 "/usr/lib/x86_64-linux-gnu/openblas-pthread", "/usr/lib/x86_64-linux-gnu/openblas-openmp",
                  "/usr/lib/x86_64-linux-gnu/openblas-serial", "/usr/lib/aarch64-linux-gnu/openblas-pthread",
                  "/usr/lib64/openblas", "/opt/OpenBLAS/lib")
 
