@@ -6,7 +6,9 @@ values a translation holds: vectors (``[1] ...`` lines wrapped at width 80, the 
 right-aligned), named vectors, factors, data frames (``print.data.frame``), tables,
 matrices, ``NULL`` and lists; :func:`rcat` is ``cat()``.  Objects that print R's text
 themselves (pylme fits and summaries, ``HTest``, lm/glm summaries, anova tables) are
-printed with Python's ``print``, unchanged.
+written as their ``str()`` unchanged, followed by Python's print's newline, except that a
+pylme result whose text already ends with a newline gets no second one (R writes no blank
+line after ``summary(fm)`` or ``anova(m1, m2)``).
 
 Conventions (the translation's representation of R values):
 
@@ -83,10 +85,19 @@ def rprint(x: Any, digits: Optional[int] = None, kind: Optional[str] = None,
     except (TypeError, ValueError, AttributeError, IndexError):
         text = None
     if text is None:
-        print(x)
-    else:
-        sys.stdout.write(text)
+        text = str(x)
+        if not (_is_pylme_core(x) and text.endswith("\n")):
+            text += "\n"  # Python's print
+    sys.stdout.write(text)
     return x
+
+
+def _is_pylme_core(x: Any) -> bool:
+    """pylme's own results (fits, summaries, anova tables) whose text already ends with
+    R's last newline: ``print()`` would add a blank line R does not write.  The migrate
+    runtime's objects (HTest, lm summaries) are written for Python's print, unchanged."""
+    module = type(x).__module__
+    return module.startswith("pylme.") and not module.startswith("pylme.migrate")
 
 
 def rcat(*args: Any, sep: str = " ", fill: bool | int = False) -> None:

@@ -78,8 +78,8 @@ def _object_kind(values: Sequence[Any]) -> Optional[str]:
     kinds = {_scalar_kind(v) for v in values if not _missing(v)}
     if None in kinds:
         return None
-    if not kinds:
-        return "logical"  # c(NA, NA) is logical
+    if not kinds:  # c(NA, NA) is logical; None is how translations hold a string's NA
+        return "character" if any(v is None for v in values) else "logical"
     if kinds == {"character"}:
         return "character"
     if "character" in kinds:

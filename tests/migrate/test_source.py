@@ -9,9 +9,10 @@ from pylme.migrate import migrate_source
 CASES = [
     # auto-printing at top level; assignments and library() print nothing
     ("library(lme4)\nfm <- lmer(Reaction ~ Days + (Days | Subject), sleepstudy)\nsummary(fm)\nfm\n",
-     'import pylme\n\nsleepstudy = pylme.datasets.load("sleepstudy")\n'
+     'import pylme\nfrom pylme.migrate.rprint import rprint\n\n'
+     'sleepstudy = pylme.datasets.load("sleepstudy")\n'
      'fm = pylme.lmer("Reaction ~ Days + (Days | Subject)", sleepstudy, data_name="sleepstudy")\n'
-     'print(fm.summary())\nprint(fm)\n'),
+     'rprint(fm.summary())\nrprint(fm)\n'),
     # comments are carried over, trailing ones stay on their line
     ("# header\nx <- 1  # one\n# alone\ny <- x + 1\n",
      "# header\n\nx = 1  # one\n# alone\ny = x + 1\n"),

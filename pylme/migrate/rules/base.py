@@ -43,10 +43,11 @@ def suppress(call, ctx):
     return "" if _only_loads(inner) else ctx.expr(inner)
 
 
-#: kinds of values that print R's text themselves (pylme fits and summaries, anova
-#: tables, htests, lm/glm/aov results): printed with Python's print, as they are.
-SELF_PRINTING = frozenset({"lmer", "lmerTest", "glmer", "summary", "anova", "htest", "lm",
-                           "glm", "aov", "boot", "profile"})
+#: kinds of values of the migrate runtime that print R's text themselves (htests, lm/glm/aov
+#: results, bootstraps): printed with Python's print, as they are.  pylme's fits, summaries
+#: and anova tables go through rprint, which writes their text without print()'s extra
+#: blank line.
+SELF_PRINTING = frozenset({"htest", "lm", "glm", "aov", "boot", "profile"})
 RPRINT = "from pylme.migrate.rprint import rprint"
 RCAT = "from pylme.migrate.rprint import rcat"
 

@@ -57,6 +57,14 @@ CASES = {
     "named_int": ("c(a = 1L, bb = 22L)", "pd.Series([1, 22], index=['a', 'bb'])", {}),
     "fixef_sleepstudy": ("fixef(lmer(Reaction ~ Days + (Days | Subject), sleepstudy))",
                          'pylme.lmer("Reaction ~ Days + (Days | Subject)", sleepstudy).fixef()', {}),
+    "varcorr_frame": ("as.data.frame(VarCorr(lmer(Reaction ~ Days + (1 | Subject), sleepstudy)))",
+                      'pylme.lmer("Reaction ~ Days + (1 | Subject)", sleepstudy).VarCorr().to_frame()', {}),
+    "lmer_fit": ("lmer(Reaction ~ Days + (Days | Subject), sleepstudy)",
+                 'pylme.lmer("Reaction ~ Days + (Days | Subject)", sleepstudy, data_name="sleepstudy")',
+                 {}),
+    "lmer_summary": ("summary(lmer(Reaction ~ Days + (Days | Subject), sleepstudy))",
+                     'pylme.lmer("Reaction ~ Days + (Days | Subject)", sleepstudy, '
+                     'data_name="sleepstudy").summary()', {}),
     "tapply_mean": ("tapply(mtcars$mpg, mtcars$cyl, mean)",
                     f"rbase.tapply({MT}['mpg'], {MT}['cyl'], np.mean)", {}),
     # ---- factors
