@@ -192,8 +192,19 @@ def _binary(node: RNode, ctx: Context) -> tuple[str, int]:
         code = factor_comparison(op, lhs, rhs, ctx)  # R compares a factor's labels
         if code is not None:
             return code, CMP
-        return f"{wrap(tx(lhs, ctx), CMP + 1)} {py} {wrap(tx(rhs, ctx), CMP + 1)}", CMP
+        return f"{_elementwise(lhs, ctx, CMP + 1)} {py} {_elementwise(rhs, ctx, CMP + 1)}", CMP
     return f"{wrap(tx(lhs, ctx), prec)} {py} {wrap(tx(rhs, ctx), prec + 1)}", prec
+
+
+def _elementwise(node: RNode, ctx: Context, prec: int) -> str:
+    """An operand of an element-wise comparison: ``names(df)`` and ``levels(f)``
+    translate as Python lists, whose ``==`` compares whole lists; R compares the
+    elements, as a NumPy array does."""
+    code, p = tx(node, ctx)
+    if node.type == "call" and code.startswith("list(") and code.endswith(")"):
+        ctx.need_import("import numpy as np")
+        return "np.asarray(" + code[len("list("):]
+    return wrap((code, p), prec)
 
 
 def _int_literal(node: RNode) -> int | None:

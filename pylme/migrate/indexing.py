@@ -108,6 +108,8 @@ def translate_index(node: RNode, ctx: Context) -> str:
     idx = args[0].value
     cls = index_class(idx, ctx)
     if is_df:
+        if cls == "negative":
+            return _drop_columns(base, idx, ctx)
         if cls == "numeric":
             return f"{base}.iloc[:, {_slice_text(_positions(idx, ctx))}]"
         return f"{base}[{_cols(idx, ctx)}]"
@@ -121,12 +123,78 @@ def translate_index(node: RNode, ctx: Context) -> str:
         return f"np.asarray({ctx.expr(target)})[{pos}]" if _needs_array(target, ctx) else f"{base}[{pos}]"
     if cls == "negative":
         ctx.need_import("import numpy as np")
-        return f"np.delete(np.asarray({ctx.expr(target)}), {_positions(idx.field('rhs'), ctx)})"
+        pos, literal = _dropped(idx, ctx)
+        if not literal:
+            ctx.need_import("from pylme.migrate import rbase")
+            return f"np.asarray({ctx.expr(target)})[rbase.drop_positions(len({base}), {pos})]"
+        pos = f"np.s_[{pos}]" if pos.startswith(":") else pos
+        return f"np.delete(np.asarray({ctx.expr(target)}), {pos})"
     if cls == "character":
         if ctx.kind_of(target) == "dict" and idx.type == "call":
             return f"{{key: {base}[key] for key in {_cols(idx, ctx)}}}"
         return f"{base}[{_cols(idx, ctx)}]"
     return f"{base}[{ctx.expr(idx)}]"
+
+
+def _unparen(node: RNode) -> RNode:
+    while node.type == "parenthesized_expression" and node.field("body") is not None:
+        node = node.field("body")
+    return node
+
+
+def _is_literal(node: RNode) -> bool:
+    """A whole-number literal, ``a:b`` of literals or ``c()`` of them."""
+    node = _unparen(node)
+    if node.type in ("float", "integer"):
+        return node.text.rstrip("L").isdigit()
+    if node.type == "binary_operator" and node.op == ":":
+        return _is_literal(node.field("lhs")) and _is_literal(node.field("rhs"))
+    if node.type == "call" and node.call_name() == "c":
+        return bool(node.args) and all(a.value is not None and _is_literal(a.value)
+                                       for a in node.args)
+    return False
+
+
+def _dropped(node: RNode, ctx: Context) -> tuple[str, bool]:
+    """The 0-based positions that R's negative index ``node`` (``-1``, ``-c(1, 3)``,
+    ``-(1:5)``, ``c(-1, -2)``, ``-which(...)``) drops, and whether they are literal."""
+    node = _unparen(node)
+    if node.type == "call" and node.call_name() == "c":
+        # c(-1, -3): every element negative
+        inner = [_unparen(a.value).field("rhs") for a in node.args]
+        if all(_is_literal(i) for i in inner):
+            return "[" + ", ".join(_positions(_unparen(i), ctx) for i in inner) + "]", True
+        ctx.todo(node, "a c() of negative computed indices")
+    rhs = _unparen(node.field("rhs"))
+    if _is_literal(rhs):
+        if rhs.type == "call":
+            values = [str(int(float(a.value.text.rstrip("L"))) - 1) for a in rhs.args
+                      if _unparen(a.value).type in ("float", "integer")]
+            if len(values) == len(rhs.args):
+                return "[" + ", ".join(values) + "]", True
+        pos = _positions(rhs, ctx)
+        return _slice_text(pos) if pos.startswith("slice(") else pos, True
+    ctx.need_import("import numpy as np")
+    return f"np.asarray({ctx.expr(rhs)}) - 1", False
+
+
+def _drop_rows(base: str, node: RNode, ctx: Context) -> str:
+    """``df[-i, ]``: R's rows other than ``i`` (positions, never index labels)."""
+    pos, literal = _dropped(node, ctx)
+    if literal and pos.startswith(":"):
+        return f"{base}.iloc[{pos[1:]}:]"  # df[-(1:k), ]: the rows after the k-th
+    ctx.need_import("from pylme.migrate import rbase")
+    return f"{base}.iloc[rbase.drop_positions(len({base}), {pos})]"
+
+
+def _drop_columns(base: str, node: RNode, ctx: Context) -> str:
+    """``df[, -j]``: the columns other than the ``j``-th (an empty ``j`` from
+    ``-which(...)`` selects none, as in R)."""
+    pos, literal = _dropped(node, ctx)
+    if literal:
+        return f"{base}.drop(columns={base}.columns[{pos}])"
+    ctx.need_import("from pylme.migrate import rbase")
+    return f"{base}.iloc[:, rbase.drop_positions({base}.shape[1], {pos})]"
 
 
 def _scalar_position(node: RNode | None, ctx: Context) -> bool:
@@ -146,6 +214,17 @@ def _needs_array(target: RNode, ctx: Context) -> bool:
 
 def _df_index(base: str, rows: RNode | None, cols: RNode | None, ctx: Context, node: RNode) -> str:
     rcls, ccls = index_class(rows, ctx), index_class(cols, ctx)
+    if rcls == "negative" or ccls == "negative":
+        if rcls == "negative":
+            base = _drop_rows(base, rows, ctx)
+            rows, rcls = None, "empty"
+            if cols is None:
+                return base
+            if ccls != "negative":
+                return _df_index(base, None, cols, ctx, node)
+        if base[-1] not in ")]" and not base.isidentifier():
+            base = f"({base})"
+        return _drop_columns(base, cols, ctx)
     if rcls in ("numeric", "negative") or ccls in ("numeric", "negative"):
         r = ":" if rows is None else _iloc_part(rows, rcls, ctx)
         if ccls in ("character",):

@@ -26,7 +26,7 @@ __all__ = ["factor", "relevel", "droplevels", "table", "paste", "paste0", "rep",
            "cut", "r_levels", "as_numeric", "strings_as_factors", "tapply", "aggregate",
            "r_str", "sprintf", "data_frame", "expand_grid", "contrast_table", "drop1",
            "interaction", "set_levels", "stop", "RError", "merge", "r_mean", "simplify",
-           "blank_to_na", "bind_list", "scale", "r_names", "r_formula", "r_term_name"]
+           "blank_to_na", "bind_list", "scale", "drop_positions", "r_names", "r_formula", "r_term_name"]
 
 
 def _values(x: Any) -> np.ndarray:
@@ -457,6 +457,16 @@ def scale(x: Any, center: bool = True, scale: bool = True) -> Any:
         ss = float(np.cumsum((v * v).astype(np.longdouble))[-1]) if v.size else float("nan")
         out = out / math.sqrt(ss / max(1, v.size - 1))
     return pd.Series(out, index=x.index, name=x.name) if isinstance(x, pd.Series) else out
+
+
+def drop_positions(n: int, positions: Any) -> np.ndarray:
+    """The 0-based positions of ``range(n)`` that R's negative index ``-i`` keeps
+    (``positions`` are ``i - 1``).  As in R, an empty ``i`` (``-which(FALSE)``)
+    keeps nothing, not everything."""
+    drop = np.atleast_1d(np.asarray(positions, dtype=int))
+    if drop.size == 0:
+        return drop
+    return np.setdiff1d(np.arange(n), drop)
 
 
 def r_names(values: Any, fit: Any = None) -> Any:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 
 from ..parse import Arg, RNode, synth_identifier, unquote_name
 from . import register
+from .dplyr_columns import known_columns
 
 __all__ = ["Groups", "Mask", "masked", "mask_expr", "group_kwargs", "q", "column_name",
            "frame_var"]
@@ -80,12 +81,25 @@ def frame_var(ctx, stem: str = "d") -> str:
     return name
 
 
-def is_column(name: str, ctx) -> bool:
-    """Whether a bare name in a masked argument is a column (see module docstring)."""
+def is_column(name: str, ctx, known: frozenset | None = None) -> bool:
+    """Whether a bare name in a masked argument is a column, as R's data mask finds it.
+
+    ``known``: the data's columns when the translation can tell them (a data frame
+    built by ``data.frame``/``tibble`` in the chain, then ``mutate``...): a name is a
+    column exactly when the data has it, even if the script also has such a variable
+    (the mask looks in the data first).  Otherwise the names the script has assigned
+    are variables: at top level only those assigned *before* this statement (R runs
+    the script in order, so a later assignment -- or a function's local variable --
+    cannot be what the name means here); inside a function body any name the script
+    assigns, since a global assigned later may exist when the function is called."""
     if name in _NOT_COLUMNS or name.startswith(".."):
         return False
-    return name not in ctx.assigned and ctx.lookup_kind(name) is None and \
-        name not in ctx.functions
+    if known is not None:
+        return name in known
+    if ctx.lookup_kind(name) is not None or name in ctx.functions or ctx.is_defined(name):
+        return False
+    top_level = len(ctx.defined) == 1
+    return top_level or name not in ctx.assigned
 
 
 def column_name(node: RNode | None) -> str | None:
@@ -111,6 +125,7 @@ def _column_node(name: str, frame: str, like: RNode) -> RNode:
 def rewrite_columns(node: RNode, frame: str, ctx) -> RNode:
     """``node`` with its column references replaced by ``frame$col`` nodes."""
     memo: dict[int, RNode] = {}
+    known = known_columns(node)
 
     def visit(n: RNode) -> RNode:
         key = id(n)
@@ -124,7 +139,7 @@ def rewrite_columns(node: RNode, frame: str, ctx) -> RNode:
         t = n.type
         if t == "identifier":
             name = unquote_name(n.text)
-            return _column_node(name, frame, n) if is_column(name, ctx) else n
+            return _column_node(name, frame, n) if is_column(name, ctx, known) else n
         if t == "extract_operator":
             lhs = n.field("lhs")
             if lhs is not None and lhs.text == ".data":

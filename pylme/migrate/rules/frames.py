@@ -308,24 +308,34 @@ def split(call, ctx):
 
 @register("cbind", "rbind", returns="df")
 def bind(call, ctx):
+    """Data frames stacked by ``pd.concat``; otherwise :mod:`pylme.migrate.rbinding`,
+    which names columns (rows) as R does -- ``cbind(s, u = x)`` has columns ``s`` and
+    ``u`` -- and matches vectors to rows by position."""
     ctx.need_import(PD)
-    values = [a for a in call.args if a.value is not None]
+    values = [a for a in call.args if a.value is not None and a.name != "deparse.level"]
     kinds = [ctx.kind_of(a.value) for a in values]
-    if call.name == "rbind" or "df" in kinds:
-        parts = ", ".join(ctx.expr(a.value) for a in values)
-        axis = "" if call.name == "rbind" else ", axis=1"
-        ignore = ", ignore_index=True" if call.name == "rbind" else ""
-        return f"pd.concat([{parts}]{axis}{ignore})"
-    if all(k in VECTOR_KINDS for k in kinds):
+    if call.name == "rbind" and all(k == "df" for k in kinds):
+        return f"pd.concat([{', '.join(ctx.expr(a.value) for a in values)}], ignore_index=True)"
+    if call.name == "cbind" and values and all(k in VECTOR_KINDS for k in kinds) and all(
+            a.name is not None or a.value.type == "identifier" for a in values):
         items = ", ".join(f'"{a.name or a.value.text}": {ctx.expr(a.value)}' for a in values)
         return f"pd.DataFrame({{{items}}})"
-    if all(a.name is None for a in values):
-        # vectors side by side, matched by position (R's cbind), rows named by the first
-        ctx.need_import(RB)
-        return f"rbase.bind_list([{', '.join(ctx.expr(a.value) for a in values)}], axis=1)"
-    parts = ", ".join(f'pd.Series({ctx.expr(a.value)}, name="{a.name}")' if a.name
-                      else ctx.expr(a.value) for a in values)
-    return f"pd.concat([{parts}], axis=1)"
+    ctx.need_import("from pylme.migrate import rbinding")
+    frame = "df" in kinds
+
+    def label(a):
+        # R's deparse.level = 1: argument names, else symbols; a data frame's
+        # cbind names other vectors by their deparsed expression (data.frame)
+        if a.name is not None:
+            return json.dumps(a.name)
+        if a.value.type == "identifier" or (frame and call.name == "cbind"):
+            return json.dumps(a.value.text.strip("`"))
+        return "None"
+
+    parts = ", ".join(ctx.expr(a.value) for a in values)
+    labels = [label(a) for a in values]
+    named = "" if all(lab == "None" for lab in labels) else f", names=[{', '.join(labels)}]"
+    return f"rbinding.{call.name}({parts}{named})"
 
 
 @register("table", returns="table")

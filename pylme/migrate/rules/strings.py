@@ -23,13 +23,23 @@ def paste(call, ctx):
 def sprintf(call, ctx):
     m = call.match(("fmt", "..."))
     rest = [a.value for a in call.args if a.value is not None and a.value is not m["fmt"]]
-    kinds = [ctx.kind_of(v) for v in rest]
-    if all(k in ("numeric", "character", None) for k in kinds) and m["fmt"].type == "string" \
-            and all(v.type in ("identifier", "float", "integer", "string", "call") for v in rest) \
-            and all(k is not None for k in kinds):
+    if m["fmt"].type == "string" and rest and all(_scalar(v, ctx) for v in rest):
         return f"{m['fmt'].text} % ({', '.join(ctx.expr(v) for v in rest)},)"
     ctx.need_import(RB)
     return f"rbase.sprintf({', '.join([ctx.expr(m['fmt'])] + [ctx.expr(v) for v in rest])})"
+
+
+def _scalar(node, ctx) -> bool:
+    """A single value for Python's ``%`` (a vector argument needs R's vectorised
+    ``rbase.sprintf``): a literal, or a name/call the translation knows is one number."""
+    if node.type in ("float", "integer", "string"):
+        return True
+    if node.type == "identifier" and ctx.kind_of(node) == "character":
+        return False  # a character variable may hold several strings
+    return node.type in ("identifier", "call") and ctx.kind_of(node) in ("numeric", "character") \
+        and not (node.type == "call" and node.call_name() in ("nchar", "toupper", "tolower",
+                                                               "paste", "paste0", "sprintf",
+                                                               "format", "substr"))
 
 
 @register("format", returns="character")
@@ -63,23 +73,84 @@ def case(call, ctx):
     return f"pd.Series({ctx.expr(x)}).str.{method}()"
 
 
+RX = "from pylme.migrate import rregex"
+_RX_FLAGS = {"ignore.case": "ignore_case", "perl": "perl", "fixed": "fixed",
+             "value": "value", "invert": "invert"}
+
+
+def _regex_call(call, ctx, formals, returns_text=None):
+    """``rregex.<name>(...)``: R's pattern functions with R's regex dialect (see
+    :mod:`pylme.migrate.rregex`); the logical options pass through by name."""
+    ctx.need_import(RX)
+    m = call.match(formals)
+    if "..." in m:
+        ctx.todo(call.node, f"{call.name}() argument not understood")
+    args = [ctx.expr(m[f]) for f in formals if f in m and f not in _RX_FLAGS
+            and f != "useBytes"]
+    for f in formals:
+        if f in m and f in _RX_FLAGS:
+            args.append(f"{_RX_FLAGS[f]}={ctx.expr(m[f])}")
+    return f"rregex.{call.name}({', '.join(args)})"
+
+
 @register("grepl", returns="logical")
 def grepl(call, ctx):
-    ctx.need_import("import pandas as pd")
-    m = call.match(("pattern", "x", "ignore.case", "perl", "fixed"))
-    regex = not ("fixed" in m and m["fixed"].text in ("TRUE", "T"))
-    return (f"pd.Series({ctx.expr(m['x'])}).str.contains({ctx.expr(m['pattern'])}, "
-            f"regex={regex}).to_numpy()")
+    return _regex_call(call, ctx, ("pattern", "x", "ignore.case", "perl", "fixed", "useBytes"))
+
+
+@register("grep", returns="vector")
+def grep(call, ctx):
+    """``grep(p, x)``: 1-based positions (``value = TRUE``: the matching elements)."""
+    return _regex_call(call, ctx, ("pattern", "x", "ignore.case", "perl", "value", "fixed",
+                                   "useBytes", "invert"))
 
 
 @register("gsub", "sub", returns="character")
 def gsub(call, ctx):
-    ctx.need_import("import pandas as pd")
-    m = call.match(("pattern", "replacement", "x", "ignore.case", "perl", "fixed"))
-    regex = not ("fixed" in m and m["fixed"].text in ("TRUE", "T"))
-    n = "" if call.name == "gsub" else ", n=1"
-    return (f"pd.Series({ctx.expr(m['x'])}).str.replace({ctx.expr(m['pattern'])}, "
-            f"{ctx.expr(m['replacement'])}, regex={regex}{n}).to_numpy()")
+    return _regex_call(call, ctx, ("pattern", "replacement", "x", "ignore.case", "perl",
+                                   "fixed", "useBytes"))
+
+
+@register("regexpr", "gregexpr")
+def regexpr(call, ctx):
+    return _regex_call(call, ctx, ("pattern", "text", "ignore.case", "perl", "fixed",
+                                   "useBytes"))
+
+
+@register("regmatches", returns="vector")
+def regmatches(call, ctx):
+    m = call.match(("x", "m", "invert"))
+    if "invert" in m or "..." in m:
+        ctx.todo(call.node, "regmatches(invert=)")
+    ctx.need_import(RX)
+    return f"rregex.regmatches({ctx.expr(m['x'])}, {ctx.expr(m['m'])})"
+
+
+@register("strsplit")
+def strsplit(call, ctx):
+    """``strsplit(x, split)``: a list of arrays (``strsplit(x, ",")[[1]]`` indexes it)."""
+    return _regex_call(call, ctx, ("x", "split", "fixed", "perl", "useBytes"))
+
+
+@register("trimws", returns="character")
+def trimws(call, ctx):
+    ctx.need_import(RX)
+    m = call.match(("x", "which", "whitespace"))
+    which = m["which"].text.strip("\"'") if "which" in m else "both"
+    if "whitespace" in m or which not in ("both", "left", "right"):
+        ctx.todo(call.node, "trimws(whitespace=)")
+    pattern = {"both": "^[\\t\\r\\n ]+|[\\t\\r\\n ]+$", "left": "^[\\t\\r\\n ]+",
+               "right": "[\\t\\r\\n ]+$"}[which]
+    return f'rregex.gsub("{pattern}", "", {ctx.expr(m["x"])})'
+
+
+@register("startsWith", "endsWith", returns="logical")
+def starts_with(call, ctx):
+    ctx.need_import("import numpy as np")
+    m = call.match(("x", "prefix") if call.name == "startsWith" else ("x", "suffix"))
+    method = "startswith" if call.name == "startsWith" else "endswith"
+    x, affix = (ctx.expr(v) for v in m.values())
+    return f"np.char.{method}(np.asarray({x}, dtype=str), {affix})"
 
 
 @register("substr", "substring", returns="character")
@@ -91,7 +162,12 @@ def substr(call, ctx):
     return f"pd.Series({ctx.expr(m['x'])}).str[{start}:{stop}].to_numpy()"
 
 
-@register("nchar", returns="numeric", priority=1)
+def _nchar_kind(call, ctx):
+    x = call.arg("x", 0)
+    return "numeric" if x is not None and x.type == "string" else None
+
+
+@register("nchar", returns=_nchar_kind, priority=1)
 def nchar(call, ctx):
     x = call.args[0].value
     if x.type == "string":

@@ -1,0 +1,96 @@
+"""Development-only: run every case's R code with Rscript and freeze ``out`` into
+cases.json (the tests read only the JSON; they need no R).
+
+    .venv/bin/python tests/data/migrate/unseen/make_cases.py
+"""
+
+import json
+import subprocess
+from pathlib import Path
+
+HERE = Path(__file__).parent
+DF = ('df <- data.frame(a = 1:6, b = c(2.5, 3, 1, 4, 5, 6), '
+      'x = c("u", "v", "w", "x", "y", "z"), d = 6:1)\n')
+Z = 'z <- c("apple", "Banana", "cherry 12", "date", "a.b.c")\n'
+CASES = {
+    "neg_first_column": DF + "out <- df[, -1]",
+    "neg_columns_c": DF + "out <- df[, -c(1, 3)]",
+    "neg_rows_range": DF + "out <- df[-(1:2), ]",
+    "neg_rows_and_column": DF + "out <- df[-c(1, 6), -2]",
+    "neg_which_name": DF + 'out <- df[, -which(names(df) == "x")]',
+    "neg_which_empty_keeps_none": DF + 'out <- df[, -which(names(df) == "nope")]',
+    "neg_single_bracket_df": DF + "out <- df[-4]",
+    "neg_vector_c": "v <- c(10, 20, 30, 40)\nout <- v[-c(1, 3)]",
+    "neg_vector_which": "v <- c(10, 20, 30, 40)\nout <- v[-which(v > 25)]",
+    "neg_vector_range": "v <- c(10, 20, 30, 40)\nout <- v[-(1:2)]",
+    "cbind_named_vectors": "s <- 1:3\nx <- c(4.5, 5, 6)\nout <- cbind(s, u = x)",
+    "cbind_frame_and_vector": DF + "sub <- df[df$a > 3, ]\nout <- cbind(sub, u = c(7, 8, 9))",
+    "cbind_frame_expression": DF + "out <- cbind(df[, c(\"a\", \"b\")], a2 = df$a^2)",
+    "data_frame_names": "a <- 1:3\ny <- c(2, 4, 6)\nout <- data.frame(a, b = y)",
+    "rbind_vectors": "s <- c(1, 2, 3)\nu <- c(4, 5, 6)\nout <- rbind(s, u)",
+    "rbind_named_vectors": "out <- rbind(first = c(1, 2), second = c(3, 4))",
+    "rbind_frames": DF + "out <- rbind(df[1:2, ], df[5:6, ])",
+    "grep_positions": Z + 'out <- grep("an", z)',
+    "grep_values_ignore_case": Z + 'out <- grep("^b", z, value = TRUE, ignore.case = TRUE)',
+    "grep_invert": Z + 'out <- grep("a", z, invert = TRUE)',
+    "grepl_posix_class": Z + 'out <- grepl("[[:digit:]]+", z)',
+    "grepl_fixed": Z + 'out <- grepl(".", z, fixed = TRUE)',
+    "sub_backref": Z + 'out <- sub("(a)(n)", "\\\\2\\\\1", z)',
+    "gsub_escaped_dot": Z + 'out <- gsub("\\\\.", "_", z)',
+    "gsub_fixed_dot": Z + 'out <- gsub(".", "-", z, fixed = TRUE)',
+    "gsub_perl_upper": Z + 'out <- gsub("\\\\b(\\\\w)", "\\\\U\\\\1", z, perl = TRUE)',
+    "gsub_space_class": Z + 'out <- gsub("[[:space:]]+[[:digit:]]+", "", z)',
+    "sub_whole_match": Z + 'out <- sub("[aeiou]", "<\\\\0>", z)',
+    "regmatches_regexpr": Z + 'out <- regmatches(z, regexpr("[0-9]+", z))',
+    "regmatches_gregexpr": Z + 'out <- regmatches(z, gregexpr("[aeiou]", z))',
+    "strsplit_list": Z + 'out <- strsplit(z, "a")',
+    "strsplit_fixed_first": 'out <- strsplit("x.y.z", ".", fixed = TRUE)[[1]]',
+    "strsplit_chars": 'out <- strsplit("abc", "")[[1]]',
+    "nchar_substr": Z + "out <- paste(nchar(z), substr(z, 2, 4))",
+    "toupper_sprintf": Z + 'out <- sprintf("%s:%d", toupper(z), nchar(z))',
+    "trimws_both": 'out <- trimws(c("  a ", "b  ", " c"))',
+    "dplyr_mask_prefers_column": (
+        "suppressPackageStartupMessages(library(dplyr))\nk <- 100\n"
+        "out <- data.frame(x = c(1, 2, 3), k = c(10, 20, 30)) %>% mutate(z = x * k, w = z + 1)"),
+    "dplyr_mask_global_not_column": (
+        "suppressPackageStartupMessages(library(dplyr))\nk <- 100\n"
+        "out <- data.frame(x = c(1, 2, 3)) %>% mutate(y = x + k) %>% filter(y > 101)"),
+    "dplyr_mask_later_assignment_is_column": (
+        "suppressPackageStartupMessages(library(dplyr))\n"
+        "d <- data.frame(x = c(1, 2, 3), h = c(5, 6, 7))\n"
+        "out <- d %>% mutate(y = x + h)\nf <- function() { h <- 0; h }"),
+}
+
+ENCODE = r'''
+encode <- function(v) {
+  if (is.data.frame(v) || is.matrix(v)) {
+    rn <- rownames(v)
+    return(list(kind = "frame", names = if (is.null(colnames(v))) NULL else colnames(v),
+                rownames = rn,
+                columns = lapply(seq_len(ncol(v)), function(j) unname(as.vector(v[, j])))))
+  }
+  if (is.list(v)) return(list(kind = "list", items = lapply(v, encode)))
+  list(kind = "vector", values = unname(as.vector(v)), names = names(v))
+}
+cat(jsonlite::toJSON(encode(out), digits = NA, auto_unbox = FALSE, null = "null"))
+'''
+
+
+def main() -> None:
+    out = {"header": {
+        "produced_by": "tests/data/migrate/unseen/make_cases.py: Rscript on each case's "
+                       "code, then jsonlite::toJSON(encode(out), digits = NA)",
+        "R": subprocess.run(["Rscript", "-e", "cat(R.version.string)"], capture_output=True,
+                            text=True).stdout,
+        "dplyr": subprocess.run(["Rscript", "-e", 'cat(format(packageVersion("dplyr")))'],
+                                capture_output=True, text=True).stdout,
+    }, "cases": {}}
+    for name, code in CASES.items():
+        res = subprocess.run(["Rscript", "-e", code + "\n" + ENCODE], capture_output=True,
+                             text=True, check=True)
+        out["cases"][name] = {"r": code, "value": json.loads(res.stdout)}
+    (HERE / "cases.json").write_text(json.dumps(out, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
