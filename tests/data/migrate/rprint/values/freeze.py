@@ -15,7 +15,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
-from rprint_cases import CASES  # noqa: E402
+from rprint_cases import CASES, CAT_CASES  # noqa: E402
 
 _RUN = r"""
 suppressPackageStartupMessages({library(jsonlite); library(lme4)})
@@ -24,8 +24,17 @@ run <- function(code) {
   value <- eval(parse(text = code), new.env())
   capture.output(print(value))
 }
+written <- function(code) {  # the exact text cat() writes, final newline or not
+  f <- tempfile()
+  sink(f)
+  eval(parse(text = code), new.env())
+  sink()
+  n <- file.size(f)
+  if (n == 0) "" else readChar(f, n, useBytes = TRUE)
+}
 cases <- fromJSON(commandArgs(TRUE)[1], simplifyVector = FALSE)
-cat(toJSON(lapply(cases, run), auto_unbox = FALSE))
+cats <- fromJSON(commandArgs(TRUE)[2], simplifyVector = FALSE)
+cat(toJSON(list(print = lapply(cases, run), cat = lapply(cats, written)), auto_unbox = TRUE))
 """
 
 
@@ -34,9 +43,12 @@ def main() -> None:
         script, codes = Path(tmp) / "run.R", Path(tmp) / "cases.json"
         script.write_text(_RUN)
         codes.write_text(json.dumps({k: v[0] for k, v in CASES.items()}))
-        out = subprocess.run(["Rscript", str(script), str(codes)], capture_output=True,
-                             text=True, check=True)
-    results = json.loads(out.stdout)
+        cats = Path(tmp) / "cats.json"
+        cats.write_text(json.dumps({k: v[0] for k, v in CAT_CASES.items()}))
+        out = subprocess.run(["Rscript", str(script), str(codes), str(cats)],
+                             capture_output=True, text=True, check=True)
+    both = json.loads(out.stdout)
+    results = both["print"]
     version = subprocess.run(
         ["Rscript", "-e", 'cat(R.version.string, "; lme4", format(packageVersion("lme4")))'],
         capture_output=True, text=True, check=True).stdout
@@ -46,7 +58,9 @@ def main() -> None:
                           "capture.output(print(<R code>)) of each case in rprint_cases.py; "
                           "script_stdout: the stdout of Rscript script.R",
                "_r_version": version,
-               "cases": {k: {"r": CASES[k][0], "text": v} for k, v in results.items()},
+               "cases": {k: {"r": CASES[k][0], "text": v if isinstance(v, list) else [v]}
+                         for k, v in results.items()},
+               "cat": {k: {"r": CAT_CASES[k][0], "written": v} for k, v in both["cat"].items()},
                "script_stdout": script}
     (HERE / "r_print.json").write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
 

@@ -154,3 +154,22 @@ CASES = {
                     '{"a": np.arange(1, 4), "b": {"c": 2.5, "d": True}}', {}),
     "list_of_frame": ("list(head(ToothGrowth, 2), 'x')", "[ToothGrowth.head(2), 'x']", {}),
 }
+
+#: cat() calls: name -> (R code, Python call of rcat) -- the exact text written, frozen
+CAT_CASES = {
+    "cat_pi": ("cat(pi)", "rcat(np.pi)"),
+    "cat_third": ("cat(1/3)", "rcat(1 / 3)"),
+    "cat_tiny": ("cat(1e-20)", "rcat(1e-20)"),
+    "cat_int_lgl": ("cat(5L, TRUE, FALSE)", "rcat(5, True, False)"),
+    "cat_vector_newline": ('cat("x =", 1:3, "\\n")', 'rcat("x =", np.arange(1, 4), "\\n")'),
+    "cat_sep_na": ('cat(c(1.5, NA, 1e5), sep = ", ")', 'rcat(np.array([1.5, np.nan, 1e5]), sep=", ")'),
+    "cat_null": ('cat("a", NULL, "b")', 'rcat("a", None, "b")'),
+    "cat_big": ("cat(123456789, 1234567.1, 0.1 + 0.2, 100000, 123456.7)",
+                "rcat(123456789.0, 1234567.1, 0.1 + 0.2, 100000.0, 123456.7)"),
+    "cat_sep_newline": ('cat("a", "b", sep = "\\n")', 'rcat("a", "b", sep="\\n")'),
+    "cat_fill": ("cat(1:30, fill = 20)", "rcat(np.arange(1, 31), fill=20)"),
+    "cat_factor_codes": ('cat(factor(c("b", "a")), "\\n")',
+                         'rcat(rbase.factor(np.array(["b", "a"])), "\\n")'),
+    "cat_mean_column": ('cat("mean mpg:", mean(mtcars$mpg), "\\n")',
+                        'rcat("mean mpg:", rbase.r_mean(pylme.datasets.load("mtcars")["mpg"]), "\\n")'),
+}
