@@ -84,12 +84,15 @@ def rprint(x: Any, digits: Optional[int] = None, kind: Optional[str] = None,
         text = rprint_text(x, digits=digits, kind=kind, quote=quote, names=names)
     except (TypeError, ValueError, AttributeError, IndexError):
         text = None
-    if text is None:
-        text = str(x)
-        if not (_is_pylme_core(x) and text.endswith("\n")):
-            text += "\n"  # Python's print
-    sys.stdout.write(text)
+    sys.stdout.write(_own_text(x) if text is None else text)
     return x
+
+
+def _own_text(x: Any) -> str:
+    """What an object that prints itself writes: its ``str()`` and Python print's newline
+    (none for a pylme result whose text already ends with one)."""
+    text = str(x)
+    return text if _is_pylme_core(x) and text.endswith("\n") else text + "\n"
 
 
 def _is_pylme_core(x: Any) -> bool:
@@ -132,6 +135,7 @@ def rprint_text(x: Any, digits: Optional[int] = None, kind: Optional[str] = None
         if vec is not None:
             return _named_text(vec, [r_label(v) for v in x.index], digits, quote)
     if is_scalar(x) or type(x) in (np.ndarray, pd.Series, pd.Categorical, list, tuple) \
+            or isinstance(x, pd.Index) and not isinstance(x, pd.MultiIndex) \
             or isinstance(x, pd.api.extensions.ExtensionArray):
         vec = as_rvector(x)
         if vec is not None:
@@ -320,6 +324,6 @@ def _list_text(items: list, names: Optional[list[str]], digits: int, prefix: str
             out.append(_list_text(list(item), None, digits, tag))
         else:
             text = rprint_text(item, digits)
-            out.append(text if text is not None else str(item) + "\n")
+            out.append(text if text is not None else _own_text(item))
         out.append("\n")
     return "".join(out)

@@ -115,7 +115,7 @@ def as_rvector(x: Any) -> Optional[RVector]:
     vector; ``None`` when it is none of these (a list of mixed objects, a 2-D array)."""
     if is_scalar(x):
         return RVector(_scalar_kind(x), (_clean(x),))
-    if isinstance(x, pd.Series) and isinstance(x.dtype, pd.CategoricalDtype):
+    if isinstance(x, (pd.Series, pd.Index)) and isinstance(x.dtype, pd.CategoricalDtype):
         x = x.array
     if isinstance(x, pd.Categorical):
         cats = tuple(x.categories)

@@ -141,6 +141,11 @@ CASES = {
     "table_prop_2d": ("prop.table(table(mtcars$cyl, mtcars$am))",
                       f"rbase.table({MT}['cyl'], {MT}['am']) / rbase.table({MT}['cyl'], {MT}['am']).to_numpy().sum()",
                       {"kind": "table"}),
+    "index_names": ("names(head(mtcars))", f"{MT}.columns", {}),
+    "unique_factor": ("unique(iris$Species)", 'pd.unique(iris["Species"])', {}),
+    "list_with_fit": ("list(n = 18L, fit = lmer(Reaction ~ Days + (1 | Subject), sleepstudy))",
+                      '{"n": 18, "fit": pylme.lmer("Reaction ~ Days + (1 | Subject)", sleepstudy, '
+                      'data_name="sleepstudy")}', {}),
     "colmeans": ("colMeans(mtcars[, 1:4])", f"{MT}.iloc[:, 0:4].apply(rbase.r_mean)", {}),
     # ---- NULL and lists
     "null": ("NULL", "None", {}),
