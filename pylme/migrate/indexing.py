@@ -207,9 +207,10 @@ def _scalar_position(node: RNode | None, ctx: Context) -> bool:
 
 
 def _needs_array(target: RNode, ctx: Context) -> bool:
-    """A pandas Series indexed by position needs ``np.asarray`` (its index is labels)."""
+    """A pandas Series indexed by position needs ``np.asarray`` (its index is labels);
+    a function's value may be one (``coef(fit)[2]``) even when it is a vector."""
     ctx.need_import("import numpy as np")
-    return ctx.kind_of(target) != "vector"
+    return ctx.kind_of(target) != "vector" or target.type == "call"
 
 
 def _df_index(base: str, rows: RNode | None, cols: RNode | None, ctx: Context, node: RNode) -> str:

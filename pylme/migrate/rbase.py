@@ -26,7 +26,7 @@ __all__ = ["factor", "relevel", "droplevels", "table", "paste", "paste0", "rep",
            "cut", "r_levels", "as_numeric", "strings_as_factors", "tapply", "aggregate",
            "r_str", "sprintf", "data_frame", "expand_grid", "contrast_table", "drop1",
            "interaction", "set_levels", "stop", "RError", "merge", "r_mean", "simplify",
-           "blank_to_na", "bind_list", "scale", "drop_positions", "r_names", "r_formula", "r_term_name"]
+           "blank_to_na", "bind_list", "scale", "drop_positions", "ave", "apply", "r_names", "r_formula", "r_term_name"]
 
 
 def _values(x: Any) -> np.ndarray:
@@ -467,6 +467,42 @@ def drop_positions(n: int, positions: Any) -> np.ndarray:
     if drop.size == 0:
         return drop
     return np.setdiff1d(np.arange(n), drop)
+
+
+def ave(x: Any, *groups: Any, fun: Any = None) -> Any:
+    """R's ``ave(x, ..., FUN = mean)``: ``fun`` applied to ``x`` within each combination
+    of the grouping vectors, recycled over the group's rows, in ``x``'s order.  The
+    default is R's ``mean`` (NA when the group holds an NA); rows whose group is NA
+    keep their value, as R's ``split<-`` leaves them."""
+    values = pd.Series(np.asarray(x, dtype=float))
+    if fun is None:
+        def fun(v):
+            return np.full(len(v), v.mean(skipna=False))
+    if not groups:
+        out = np.asarray(fun(values), dtype=float) * np.ones(len(values))
+    else:
+        keys = [pd.Series(np.asarray(g, dtype=object)) for g in groups]
+        grouped = values.groupby(keys, sort=False, dropna=True)
+        res = grouped.transform(lambda v: np.resize(np.asarray(fun(v), dtype=float), len(v)))
+        out = np.where(res.isna() & pd.concat(keys, axis=1).isna().any(axis=1), values, res)
+    return pd.Series(out, index=x.index, name=x.name) if isinstance(x, pd.Series) else out
+
+
+def apply(x: Any, margin: int, fun: Any) -> Any:
+    """R's ``apply(X, MARGIN, FUN)`` for MARGIN 1 (rows) or 2 (columns): ``fun`` of
+    each row/column as an array; one value each gives a vector named by the rows'/
+    columns' labels (a data frame's, as R's dimnames), several a matrix with one
+    column per row/column of ``x``, as R returns it."""
+    values = np.asarray(x)
+    slices = values if margin == 1 else values.T
+    labels = None
+    if isinstance(x, pd.DataFrame):
+        labels = x.index if margin == 1 else x.columns
+    results = [fun(s) for s in slices]
+    if all(np.ndim(r) == 0 for r in results):
+        return pd.Series(results, index=labels) if labels is not None else np.array(results)
+    out = np.column_stack([np.atleast_1d(r) for r in results])
+    return pd.DataFrame(out, columns=labels) if labels is not None else out
 
 
 def r_names(values: Any, fit: Any = None) -> Any:

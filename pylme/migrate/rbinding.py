@@ -39,7 +39,10 @@ def cbind(*parts: Any, names: Sequence[str | None] | None = None) -> pd.DataFram
     labels = _labels(names, len(parts))
     frames = [p for p in parts if isinstance(p, pd.DataFrame)]
     nrow = len(frames[0]) if frames else max((len(_values(p)) for p in parts), default=0)
-    index = frames[0].index if frames else pd.RangeIndex(nrow)
+    # R's row names: the first data frame's, else the first named vector's names
+    named = [p for p in parts if isinstance(p, pd.Series) and len(p) == nrow
+             and not isinstance(p.index, pd.RangeIndex)]
+    index = frames[0].index if frames else named[0].index if named else pd.RangeIndex(nrow)
     columns: list[pd.Series] = []
     for i, (part, label) in enumerate(zip(parts, labels)):
         if isinstance(part, pd.DataFrame):
@@ -90,3 +93,41 @@ def rbind(*parts: Any, names: Sequence[str | None] | None = None) -> pd.DataFram
         else:
             pieces.append(pd.DataFrame([_values(part)], columns=template))
     return pd.concat(pieces, ignore_index=True)
+
+
+def _r_rownames(frame: pd.DataFrame) -> list[str]:
+    """A frame's row names as R shows them (integer labels are 0-based positions of
+    the data they came from, R's 1-based row numbers)."""
+    return [str(i + 1) if isinstance(i, (int, np.integer)) else str(i) for i in frame.index]
+
+
+def _r_key(key: Any) -> str:
+    """A list name as R writes it (``split`` by a logical gives ``FALSE``/``TRUE``)."""
+    if isinstance(key, (bool, np.bool_)):
+        return "TRUE" if key else "FALSE"
+    if isinstance(key, (float, np.floating)) and float(key).is_integer():
+        return str(int(key))
+    return str(key)
+
+
+def rbind_list(parts: Any) -> pd.DataFrame:
+    """R's ``do.call(rbind, parts)``.  For a list of data frames the row names follow
+    ``rbind.data.frame``: a named element of one row is named by its list name, of
+    several rows ``name.rowname`` (``split`` pieces keep their original row numbers);
+    unnamed elements keep their rows' labels.  Other lists (vectors) go through
+    :func:`pylme.migrate.rframe.bind_list`."""
+    from .rframe import bind_list
+
+    items = list(parts.values()) if isinstance(parts, dict) else list(parts)
+    if not items or not all(isinstance(v, pd.DataFrame) for v in items):
+        return bind_list(parts, axis=0)
+    out = pd.concat(items, ignore_index=True)
+    if isinstance(parts, dict):
+        labels: list[str] = []
+        for key, frame in parts.items():
+            labels += [_r_key(key)] if len(frame) == 1 else \
+                [f"{_r_key(key)}.{r}" for r in _r_rownames(frame)]
+        out.index = labels
+    elif not all(isinstance(v.index, pd.RangeIndex) for v in items):
+        out.index = pd.concat([v.iloc[:, :0] for v in items]).index
+    return out

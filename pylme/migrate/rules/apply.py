@@ -39,6 +39,15 @@ def _apply_call(fn_node, arg_codes_nodes, extra, ctx) -> str:
         rest = ", ".join(f"{py_kwarg(a.name)}={ctx.expr(a.value)}" if a.name else ctx.expr(a.value)
                          for a in extra)
         return f"{name}({', '.join(x for x in (args, rest) if x)})"
+    if fn_node.text.strip("`\"'") in ("[", "[[") and len(arg_codes_nodes) == 1 and all(
+            a.name is None for a in extra):
+        # sapply(parts, `[`, 2): the indexing operator as a function, x[2] of each
+        from ..parse import parse_r
+
+        op = fn_node.text.strip("`\"'")
+        close = "]" if op == "[" else "]]"
+        index = ", ".join(a.value.text for a in extra)
+        return ctx.expr(parse_r(f"{arg_codes_nodes[0].text}{op}{index}{close}").children[0])
     if fn_node.type == "string":
         fn_node = synth_identifier(fn_node.text[1:-1], fn_node)
     call = synth_call(fn_node, tuple(Arg(None, n) for n in arg_codes_nodes) + tuple(extra),
@@ -81,8 +90,10 @@ def _apply_kind(call, ctx):
 def lapply(call, ctx):
     m = call.match(("X", "FUN", "..."))
     x, fn = m["X"], m["FUN"]
-    formals = ("X", "FUN", "FUN.VALUE", "simplify", "USE.NAMES") if call.name != "lapply" \
-        else ("X", "FUN")
+    # R's formals: positional arguments after FUN go to FUN (sapply's ... comes right
+    # after FUN; only vapply has FUN.VALUE in third place)
+    formals = {"lapply": ("X", "FUN"), "sapply": ("X", "FUN", "...", "simplify", "USE.NAMES"),
+               "vapply": ("X", "FUN", "FUN.VALUE", "...", "USE.NAMES")}[call.name]
     extra = tuple(a for a in call.extra(formals) if a.name not in formals)
     (v,) = loop_vars(fn, 1, call.node)
     seq_code = ctx.expr(x)
@@ -156,8 +167,11 @@ def do_call(call, ctx):
     if name in ("rbind", "cbind"):
         # data frames are stacked; vectors become the rows (columns) of a matrix, named
         # by the list's names as R's rbind does: known only when it runs
+        if name == "rbind":  # R's row names from the list's names (rbind.data.frame)
+            ctx.need_import("from pylme.migrate import rbinding")
+            return f"rbinding.rbind_list({ctx.expr(args)})"
         ctx.need_import("from pylme.migrate import rbase")
-        return f"rbase.bind_list({ctx.expr(args)}, axis={0 if name == 'rbind' else 1})"
+        return f"rbase.bind_list({ctx.expr(args)}, axis=1)"
     if args.type == "call" and args.call_name() == "list":
         call_node = synth_call(synth_identifier(name, what), args.args, call.node)
         return ctx.expr(call_node)
@@ -192,6 +206,10 @@ def apply(call, ctx):
     v = synth_identifier("col" if margin == "2" else "row", call.node)
     body = _apply_call(m["FUN"], [v], extra, ctx)
     arr = ctx.expr(m["X"])
+    if ctx.kind_of(m["X"]) in ("df", "matrix", "table", None):
+        # a data frame (R: a matrix with dimnames) keeps its row/column names
+        ctx.need_import("from pylme.migrate import rbase")
+        return f"rbase.apply({arr}, {margin}, lambda {v.text}: {body})"
     it = f"np.asarray({arr}).T" if axis == 0 else f"np.asarray({arr})"
     return f"np.array([{body} for {v.text} in {it}]).T"
 
@@ -210,3 +228,17 @@ def reduce_(call, ctx):
         fn_code = f"lambda a, b: {_apply_call(fn, [a, b], (), ctx)}"
     init = f", {ctx.expr(m['init'])}" if "init" in m else ""
     return f"functools.reduce({fn_code}, {ctx.expr(m['x'])}{init})"
+
+
+@register("ave", returns="vector")
+def ave(call, ctx):
+    """``ave(x, g1, g2, FUN = f)``: ``f`` (default ``mean``) of ``x`` within each group
+    combination, returned in ``x``'s order (:func:`pylme.migrate.rbase.ave`)."""
+    ctx.need_import("from pylme.migrate import rbase")
+    x = call.arg("x", 0)
+    groups = [a.value for a in call.args if a.name is None and a.value is not None][1:]
+    fun = call.arg("FUN")
+    args = [ctx.expr(x)] + [ctx.expr(g) for g in groups]
+    if fun is not None and not (fun.type == "identifier" and fun.text == "mean"):
+        args.append(f"fun={function_callable(fun, ctx)}")
+    return f"rbase.ave({', '.join(args)})"

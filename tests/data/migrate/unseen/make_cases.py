@@ -49,6 +49,21 @@ CASES = {
     "nchar_substr": Z + "out <- paste(nchar(z), substr(z, 2, 4))",
     "toupper_sprintf": Z + 'out <- sprintf("%s:%d", toupper(z), nchar(z))',
     "trimws_both": 'out <- trimws(c("  a ", "b  ", " c"))',
+    "ave_default_mean": "g <- c(\"a\", \"b\", \"a\", \"b\", \"c\")\n"
+                        "out <- ave(c(1, 2, 3, 5, 7), g)",
+    "ave_two_groups_fun": ("g <- c(1, 1, 2, 2, 2)\nh <- c(\"x\", \"x\", \"x\", \"y\", \"y\")\n"
+                           "out <- ave(c(1, 2, 3, 5, 7), g, h, FUN = function(v) v - mean(v))"),
+    "apply_keeps_names": ("m <- data.frame(p = c(1, 2, 4), q = c(3, 5, 9))\n"
+                          "out <- apply(m, 2, sd)"),
+    "apply_rows_vector_result": ("m <- data.frame(p = c(1, 2, 4), q = c(3, 5, 9))\n"
+                                 "out <- apply(m, 1, range)"),
+    "do_call_rbind_rownames": DF + ("out <- do.call(rbind, lapply(split(df, df$d > 3), "
+                                    "function(s) data.frame(n = nrow(s), m = mean(s$b))))"),
+    "do_call_rbind_multirow": DF + "out <- do.call(rbind, split(df[, c(\"a\", \"b\")], df$a > 4))",
+    "sapply_bracket_operator": 'out <- sapply(strsplit(c("a_1", "b_22"), "_"), `[`, 2)',
+    "coef_position": ("fit <- lm(dist ~ speed, data = cars)\nout <- coef(fit)[2]"),
+    "cbind_named_vectors_rownames": ("fit <- lm(dist ~ speed, data = cars)\n"
+                                     "out <- cbind(est = coef(fit), twice = 2 * coef(fit))"),
     "dplyr_mask_prefers_column": (
         "suppressPackageStartupMessages(library(dplyr))\nk <- 100\n"
         "out <- data.frame(x = c(1, 2, 3), k = c(10, 20, 30)) %>% mutate(z = x * k, w = z + 1)"),
