@@ -61,7 +61,9 @@ def rprint(x: Any, digits: Optional[int] = None, kind: Optional[str] = None,
     Parameters
     ----------
     x : object
-        The value; objects this module does not know are printed with ``print(x)``.
+        The value; objects this module does not know (fits, summaries, HTest, ...) are
+        written as ``print(x)`` writes them, except that a pylme result whose text already
+        ends with a newline gets no second one.
     digits : int, optional
         Significant digits (R's ``digits``; default 7, ``getOption("digits")``).
     kind : {"table", "list"}, optional
@@ -159,7 +161,7 @@ def _vector_lines(cells: Sequence[str], width: int = PRINT_WIDTH) -> str:
     n = len(cells)
     w = max(len(c) for c in cells)
     labw = index_width(n) + 2
-    out = [f"[1]".rjust(labw)]
+    out = ["[1]".rjust(labw)]
     used = labw
     for i, c in enumerate(cells):
         if i > 0 and used + w + 1 > width:

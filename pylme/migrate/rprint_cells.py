@@ -24,7 +24,6 @@ from ..printing.rformat import R_NA, encode_real, format_info_real, format_integ
 __all__ = ["RVector", "as_rvector", "is_scalar", "encode_cells", "format_column", "r_label",
            "cat_strings"]
 
-_KINDS = ("double", "integer", "logical", "character", "factor")
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,10 @@ CASES = {
                       '{"n": 18, "fit": pylme.lmer("Reaction ~ Days + (1 | Subject)", sleepstudy, '
                       'data_name="sleepstudy")}', {}),
     "colmeans": ("colMeans(mtcars[, 1:4])", f"{MT}.iloc[:, 0:4].apply(rbase.r_mean)", {}),
+    "matrix_chr": ('matrix(c("a", "bb", "c", NA), 2)',
+                   "np.array([['a', 'c'], ['bb', None]], dtype=object)", {}),
+    "matrix_lgl": ("matrix(c(TRUE, TRUE, FALSE, TRUE), 2)",
+                   "np.array([[True, False], [True, True]])", {}),
     # ---- NULL and lists
     "null": ("NULL", "None", {}),
     "list_unnamed": ('list(1, "a")', '[1, "a"]', {}),
