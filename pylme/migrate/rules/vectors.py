@@ -140,10 +140,18 @@ def empty_vector(call, ctx):
     return f"np.zeros({size}, dtype={dtype})"
 
 
-@register("unique", returns="vector")
+def _unique_kind(call, ctx):
+    x = call.arg("x", 0)
+    return "df" if x is not None and ctx.kind_of(x) == "df" else "vector"
+
+
+@register("unique", returns=_unique_kind)
 def unique(call, ctx):
+    x = _x(call, ctx)
+    if ctx.kind_of(x) == "df":  # the distinct rows, first appearances, row names kept
+        return f"{wrap(tx(x, ctx), ATOM)}.drop_duplicates()"
     ctx.need_import("import pandas as pd")
-    return f"pd.unique({ctx.expr(_x(call, ctx))})"  # first-appearance order, as R
+    return f"pd.unique({ctx.expr(x)})"  # first-appearance order, as R
 
 
 @register("sort", returns="vector")
