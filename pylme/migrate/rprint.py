@@ -54,7 +54,7 @@ _EMPTY = {"double": "numeric(0)", "integer": "integer(0)", "logical": "logical(0
 
 
 def rprint(x: Any, digits: Optional[int] = None, kind: Optional[str] = None,
-           quote: bool = True, names: Optional[bool] = None) -> Any:
+           quote: bool = True, names: Optional[bool] = None, row_names: bool = True) -> Any:
     """R's ``print(x, digits=)`` (and auto-print) of ``x``; returns ``x`` as R's print
     returns its argument (invisibly in R).
 
@@ -76,6 +76,8 @@ def rprint(x: Any, digits: Optional[int] = None, kind: Optional[str] = None,
         Whether a Series is a named vector; by default, when its index is not one of row
         positions (the translation passes ``False`` for a data frame's column: R's
         ``mtcars$mpg`` has no names although pandas keeps mtcars' row names).
+    row_names : bool
+        ``print.data.frame``'s ``row.names``: ``False`` leaves the row names out.
 
     Notes
     -----
@@ -83,7 +85,8 @@ def rprint(x: Any, digits: Optional[int] = None, kind: Optional[str] = None,
     printed with Python's ``print`` rather than stopping the script.
     """
     try:
-        text = rprint_text(x, digits=digits, kind=kind, quote=quote, names=names)
+        text = rprint_text(x, digits=digits, kind=kind, quote=quote, names=names,
+                           row_names=row_names)
     except (TypeError, ValueError, AttributeError, IndexError):
         text = None
     sys.stdout.write(_own_text(x) if text is None else text)
@@ -114,7 +117,8 @@ def rcat(*args: Any, sep: str = " ", fill: bool | int = False) -> None:
 
 
 def rprint_text(x: Any, digits: Optional[int] = None, kind: Optional[str] = None,
-                quote: bool = True, names: Optional[bool] = None) -> Optional[str]:
+                quote: bool = True, names: Optional[bool] = None,
+                row_names: bool = True) -> Optional[str]:
     """The text :func:`rprint` writes, or ``None`` for an object that prints itself."""
     digits = 7 if digits is None else int(digits)
     if x is None:
@@ -124,7 +128,7 @@ def rprint_text(x: Any, digits: Optional[int] = None, kind: Optional[str] = None
     if kind == "table" and type(x) in (pd.Series, pd.DataFrame):
         return _table_text(x, digits)
     if type(x) is pd.DataFrame:
-        return _frame_text(x, digits)
+        return _frame_text(x, digits, row_names)
     if type(x) is np.ndarray and x.ndim == 2:
         return _matrix_text(x, digits)
     if isinstance(x, dict) and type(x) is dict:
@@ -219,7 +223,7 @@ def _row_names(index: pd.Index) -> list[str]:
     return [r_label(v) for v in index]
 
 
-def _frame_text(df: pd.DataFrame, digits: int) -> str:
+def _frame_text(df: pd.DataFrame, digits: int, row_names: bool = True) -> str:
     """print.data.frame: each column formatted on its own, all cells right-justified,
     row names left-justified, column blocks wrapped at width 80."""
     nrow, ncol = df.shape
@@ -231,8 +235,9 @@ def _frame_text(df: pd.DataFrame, digits: int) -> str:
             + "<0 rows> (or 0-length row.names)\n"
     cols = [format_column(df.iloc[:, j], digits) for j in range(ncol)]
     cells = [[cols[j][i] for j in range(ncol)] for i in range(nrow)]
-    return print_character_matrix(cells, _row_names(df.index), names, right=True,
-                                  quote=False, width=PRINT_WIDTH)
+    labels = _row_names(df.index) if row_names else [""] * nrow  # R: rep.int("", n)
+    return print_character_matrix(cells, labels, names, right=True, quote=False,
+                                  width=PRINT_WIDTH)
 
 
 def _matrix_cells(columns: Sequence[Any], digits: int) -> tuple[list[list[str]], bool]:

@@ -52,7 +52,8 @@ RPRINT = "from pylme.migrate.rprint import rprint"
 RCAT = "from pylme.migrate.rprint import rcat"
 
 
-def rprint_code(node, code: str, ctx, digits: str | None = None, quote: str | None = None) -> str:
+def rprint_code(node, code: str, ctx, digits: str | None = None, quote: str | None = None,
+                row_names: str | None = None) -> str:
     """The Python for R's ``print(<node>)`` (also the top-level auto-print of ``node``)
     whose translation is ``code``: ``rprint(code)``, R's print of plain values, with
     ``kind="table"``/``kind="list"`` where the Python object cannot tell; Python's
@@ -70,6 +71,8 @@ def rprint_code(node, code: str, ctx, digits: str | None = None, quote: str | No
         args.append(f"digits={digits}")
     if quote is not None:
         args.append(f"quote={quote}")
+    if row_names is not None:
+        args.append(f"row_names={row_names}")
     if kind == "table":
         args.append('kind="table"')
     elif kind == "list":
@@ -98,15 +101,16 @@ def _is_column(node, ctx) -> bool:
 
 @register("print", visible=False)
 def print_(call, ctx):
-    """``print(x, digits=, quote=)`` -> ``rprint(x, digits=, quote=)``: R's printed text of ``x``
+    """``print(x, digits=, quote=, row.names=)`` -> ``rprint(x, ...)``: R's printed text of ``x``
     (:mod:`pylme.migrate.rprint`)."""
-    m = call.match(("x", "digits", "quote"))
+    m = call.match(("x", "digits", "quote", "row.names"))
     x = m.get("x")
     if x is None:
         return "print()"
     digits = ctx.expr(m["digits"]) if "digits" in m else None
     quote = ctx.expr(m["quote"]) if "quote" in m else None
-    return rprint_code(x, ctx.expr(x), ctx, digits, quote)
+    row_names = ctx.expr(m["row.names"]) if "row.names" in m else None
+    return rprint_code(x, ctx.expr(x), ctx, digits, quote, row_names)
 
 
 @register("cat", visible=False)

@@ -91,6 +91,8 @@ CASES = {
                        '"p": [1e-10, 0.5, 1]})', {}),
     "df_wide_wrap": ('{d <- head(mtcars); names(d) <- paste0(names(d), "_measured"); d}',
                      f'{MT}.head(6).add_suffix("_measured")', {}),
+    "df_no_row_names": ("print(head(ToothGrowth, 3), row.names = FALSE)", "ToothGrowth.head(3)",
+                        {"row_names": False}),
     "df_mtcars_full": ("mtcars", MT, {}),
     "df_zero_rows": ("mtcars[0, 1:3]", f"{MT}.iloc[0:0, 0:3]", {}),
     "df_negative": ("data.frame(a = c(-1.5, 2, 10.25), b = c(100, -2000, 3))",
