@@ -87,9 +87,9 @@ def test_auto_print_and_print_become_rprint():
     assert "\nrprint(x, digits=3)\n" in py
     assert '\nrprint(tab, kind="table")\n' in py
     assert '\nrprint(l, kind="list")\n' in py
+    assert "\nrcat(x, 1 / 3, sep=', ')\n" in py
     py = _migrate("d <- head(iris)\nprint(d, row.names = FALSE)\n")
     assert "rprint(d, row_names=False)" in py
-    assert "\nrcat(x, 1 / 3, sep=', ')\n" in py
 
 
 def test_columns_print_unnamed():
