@@ -126,8 +126,9 @@ def _statement(node: RNode, ctx: Context, *, top: bool, is_return: bool) -> list
     if code == "":
         return []
     if top and _visible(node, ctx):
-        if ctx.kind_of(node) in ("ggplot", "trellis"):
-            # R auto-prints a plot object by drawing it: the print rule for plots
+        if ctx.kind_of(node) in ("ggplot", "trellis", "lm", "glm"):
+            # R auto-prints a plot object by drawing it, an lm/glm by print.lm/print.glm:
+            # the print rules of those kinds
             from .parse import Arg, synth_call, synth_identifier
 
             drawn = ctx.expr(synth_call(synth_identifier("print", node), (Arg(None, node),),
