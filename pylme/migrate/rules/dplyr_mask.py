@@ -81,21 +81,24 @@ def frame_var(ctx, stem: str = "d") -> str:
     return name
 
 
-def is_column(name: str, ctx, known: frozenset | None = None) -> bool:
+def is_column(name: str, ctx, known=None) -> bool:
     """Whether a bare name in a masked argument is a column, as R's data mask finds it.
 
-    ``known``: the data's columns when the translation can tell them (a data frame
-    built by ``data.frame``/``tibble`` in the chain, then ``mutate``...): a name is a
-    column exactly when the data has it, even if the script also has such a variable
-    (the mask looks in the data first).  Otherwise the names the script has assigned
+    ``known``: a :class:`~pylme.migrate.rules.dplyr_columns.Columns`, the columns the
+    translation can tell the data has (a data frame built by ``data.frame``/``tibble``
+    in the chain -- then complete --, columns the script assigned, ``mutate``'s new
+    ones): such a name is a column even if the script also has such a variable (the
+    mask looks in the data first); with complete knowledge, no other name is.  Otherwise the names the script has assigned
     are variables: at top level only those assigned *before* this statement (R runs
     the script in order, so a later assignment -- or a function's local variable --
     cannot be what the name means here); inside a function body any name the script
     assigns, since a global assigned later may exist when the function is called."""
     if name in _NOT_COLUMNS or name.startswith(".."):
         return False
-    if known is not None:
-        return name in known
+    if known is not None and name in known.names:
+        return True
+    if known is not None and known.complete:
+        return False
     if ctx.lookup_kind(name) is not None or name in ctx.functions or ctx.is_defined(name):
         return False
     top_level = len(ctx.defined) == 1

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from ..expressions import ATOM, tx, wrap
 from ..names import py_kwarg, py_name
 from . import register
+from .dplyr_columns import frame_kind
 
 NP = "import numpy as np"
 PD = "import pandas as pd"
@@ -53,7 +54,7 @@ def frame_name(node, ctx) -> str:
     return tmp
 
 
-@register("data.frame", "tibble", "data_frame", returns="df")
+@register("data.frame", "tibble", "data_frame", returns=frame_kind)
 def data_frame(call, ctx):
     ctx.need_import(PD)
     args = [a for a in call.args if a.value is not None

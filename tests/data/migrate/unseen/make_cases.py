@@ -70,6 +70,18 @@ CASES = {
     "dplyr_mask_global_not_column": (
         "suppressPackageStartupMessages(library(dplyr))\nk <- 100\n"
         "out <- data.frame(x = c(1, 2, 3)) %>% mutate(y = x + k) %>% filter(y > 101)"),
+    "dplyr_mask_variable_frame_column_wins": (
+        "suppressPackageStartupMessages(library(dplyr))\n"
+        "d <- data.frame(x = c(1, 2, 3, 4), g = c(\"a\", \"a\", \"b\", \"b\"), k = c(10, 20, 30, 40))\n"
+        "k <- 100\nout <- d %>% mutate(z = x * k)"),
+    "dplyr_mask_summarise_column_wins": (
+        "suppressPackageStartupMessages(library(dplyr))\n"
+        "d <- data.frame(x = c(1, 2, 3, 4), g = c(\"a\", \"a\", \"b\", \"b\"), k = c(10, 20, 30, 40))\n"
+        "k <- 100\nout <- as.data.frame(d %>% group_by(g) %>% summarise(s = sum(k), m = mean(x)))"),
+    "dplyr_mask_assigned_column_wins": (
+        "suppressPackageStartupMessages(library(dplyr))\n"
+        "d <- as.data.frame(list(x = c(1, 2)))\nd$w <- c(5, 6)\nw <- 0\n"
+        "out <- d %>% mutate(y = x + w)"),
     "dplyr_mask_later_assignment_is_column": (
         "suppressPackageStartupMessages(library(dplyr))\n"
         "d <- data.frame(x = c(1, 2, 3), h = c(5, 6, 7))\n"
