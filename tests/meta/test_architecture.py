@@ -28,6 +28,7 @@ STAGES = {
     "glmm": 5, "families": 5,  # glmer: PIRLS and devfuns on the linalg kernels, stages, glue
     "options": 0,  # R's options(contrasts=): a global read by the design stage
     "rrandom": 0,  # R's random streams: used by simulate/bootMer, depends on nothing
+    "numba_compile": 0,  # how every Numba kernel is compiled (linalg, glmm, rrandom): imports nothing of pylme
     "recording": 0,  # records fits for `pylme verify --python`: called by fit, imports nothing
     # the migration bridge and the command line sit on top of everything
     "migrate": 6, "cli": 6, "__main__": 6,
