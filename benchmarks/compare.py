@@ -13,6 +13,7 @@ Examples::
     python -m benchmarks compare --only insteval_reml star --tools pylme,lme4 --json out.json
     python -m benchmarks compare --only scaling --timeout 600
     python -m benchmarks compare --r-openblas            # also lme4 on OpenBLAS (bash scripts/openblas_for_r.sh)
+    python -m benchmarks compare --from-json out.json --readme   # an earlier run's report into README.md
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--no-process", action="store_true", help="skip the whole-process comparison")
     parser.add_argument("--json", default=None, help="write the full results here")
     parser.add_argument("--readme", action="store_true", help="write the tables into README.md (speed-table block)")
+    parser.add_argument("--from-json", default=None, metavar="JSON",
+                        help="run nothing: print (and with --readme, write) the report of an earlier --json")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -112,6 +115,8 @@ def parse_args(argv: list[str] | None):
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.from_json:
+        return _report(json.loads(Path(args.from_json).read_text(encoding="utf-8")), None, args.readme)
     why = available_tools()
     wanted = [t.strip() for t in args.tools.split(",")] if args.tools else [t for t in TOOLS if t != "lme4-openblas"]
     if args.r_openblas and "lme4-openblas" not in wanted:
@@ -147,10 +152,15 @@ def main(argv: list[str] | None = None) -> int:
     process = None if args.no_process else compare_processes([t for t in tools if t != "lme4-openblas"], args.repeat)
     meta["load_end"] = _load()
     report = {"meta": meta, "models": rows, "scaling": scaling_exponents(rows), "process": process}
+    return _report(report, args.json, args.readme)
+
+
+def _report(report: dict, json_path: str | None, readme: bool) -> int:
+    """Print the report's Markdown; write the JSON and the README block when asked."""
     text = markdown(report)
     print(text)
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2, default=float), encoding="utf-8")
-    if args.readme:
+    if json_path:
+        Path(json_path).write_text(json.dumps(report, indent=2, default=float), encoding="utf-8")
+    if readme:
         replace_block("speed-table", text)
     return 0

@@ -208,3 +208,13 @@ def test_targets_judge_misses_with_their_anatomy():
     assert not met and "alone take 600 ms" in text
     row["tools"]["pylme"]["seconds"] = 1.0
     assert {(t.model, t.kind): m for t, m, _ in targets.judge(report)}[("star", "ratio")] is True
+
+
+def test_from_json_reprints_an_earlier_run(tmp_path):
+    report = {"meta": {"machine": "m", "date": "d", "load_start": 0.1, "load_end": 0.2, "repeat": 1, "timeout": 5.0},
+              "models": [], "scaling": {}, "process": None}
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(report))
+    proc = subprocess.run([sys.executable, "-m", "benchmarks", "compare", "--from-json", str(path)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert proc.stdout.startswith("Measured by `python -m benchmarks compare` on m, d")
