@@ -53,6 +53,12 @@ def _positions(node: RNode, ctx: Context) -> str:
             return f"slice({start}, {ctx.expr(hi)})" if start else f"slice(None, {ctx.expr(hi)})"
     if node.type == "identifier" and ctx.kind_of(node) == "int":
         return f"{ctx.expr(node)} - 1"
+    if node.type == "call" and node.call_name() in ("which.max", "which.min") and node.args:
+        ctx.need_import("import numpy as np")  # one 0-based position, no round trip
+        fn = "argmax" if node.call_name() == "which.max" else "argmin"
+        return f"int(np.{fn}({ctx.expr(node.args[0].value)}))"
+    if node.type == "call" and node.call_name() in ("nrow", "length", "NROW"):
+        return f"{ctx.expr(node)} - 1"
     ctx.need_import("import numpy as np")
     return f"np.asarray({ctx.expr(node)}) - 1"
 
@@ -203,6 +209,8 @@ def _scalar_position(node: RNode | None, ctx: Context) -> bool:
         return False
     if node.type in ("float", "integer"):
         return node.text.rstrip("L").isdigit()
+    if node.type == "call" and node.call_name() in ("which.max", "which.min", "nrow", "NROW"):
+        return True
     return node.type == "identifier" and ctx.kind_of(node) == "int"
 
 

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["cbind", "rbind"]
+__all__ = ["cbind", "rbind", "rbind_list", "r_key"]
 
 
 def _is_vector(v: Any) -> bool:
@@ -101,7 +101,7 @@ def _r_rownames(frame: pd.DataFrame) -> list[str]:
     return [str(i + 1) if isinstance(i, (int, np.integer)) else str(i) for i in frame.index]
 
 
-def _r_key(key: Any) -> str:
+def r_key(key: Any) -> str:
     """A list name as R writes it (``split`` by a logical gives ``FALSE``/``TRUE``)."""
     if isinstance(key, (bool, np.bool_)):
         return "TRUE" if key else "FALSE"
@@ -125,8 +125,8 @@ def rbind_list(parts: Any) -> pd.DataFrame:
     if isinstance(parts, dict):
         labels: list[str] = []
         for key, frame in parts.items():
-            labels += [_r_key(key)] if len(frame) == 1 else \
-                [f"{_r_key(key)}.{r}" for r in _r_rownames(frame)]
+            labels += [r_key(key)] if len(frame) == 1 else \
+                [f"{r_key(key)}.{r}" for r in _r_rownames(frame)]
         out.index = labels
     elif not all(isinstance(v.index, pd.RangeIndex) for v in items):
         out.index = pd.concat([v.iloc[:, :0] for v in items]).index

@@ -59,6 +59,8 @@ def _check(want: dict, got, where: str, rel: float = 1e-12) -> None:
         return
     if kind == "vector":
         _same(want["values"], got, where, rel)
+        if want.get("names") and isinstance(got, pd.Series):  # a named vector's names
+            assert [str(i) for i in got.index] == want["names"], where
         return
     frame = got if isinstance(got, pd.DataFrame) else pd.DataFrame(np.asarray(got))
     assert frame.shape[1] == len(want["columns"]), f"{where}: columns {list(frame.columns)}"

@@ -13,6 +13,10 @@ NP = "import numpy as np"
 PD = "import pandas as pd"
 
 
+_OPERATORS = ("+", "-", "*", "/", "^", "%%", "%/%", "==", "!=", "<", ">", "<=", ">=", "&",
+              "|", "%in%")
+
+
 def _apply_call(fn_node, arg_codes_nodes, extra, ctx) -> str:
     """``f(v, extra...)`` translated, ``v`` a loop variable (an identifier node)."""
     if fn_node.type == "function_definition":
@@ -39,6 +43,16 @@ def _apply_call(fn_node, arg_codes_nodes, extra, ctx) -> str:
         rest = ", ".join(f"{py_kwarg(a.name)}={ctx.expr(a.value)}" if a.name else ctx.expr(a.value)
                          for a in extra)
         return f"{name}({', '.join(x for x in (args, rest) if x)})"
+    op = fn_node.text.strip("`\"'")
+    if fn_node.type in ("identifier", "string") and op in _OPERATORS and \
+            len(arg_codes_nodes) + len(extra) == 2 and all(a.name is None for a in extra):
+        # Reduce(`+`, x), outer(x, y, "-"), mapply(`*`, a, b): the operator itself
+        from ..parse import parse_r
+
+        lhs, rhs = ([n.text for n in arg_codes_nodes] + [a.value.text for a in extra])
+        lhs, rhs = (t if t.isidentifier() or t.replace(".", "").isdigit() else f"({t})"
+                    for t in (lhs, rhs))
+        return ctx.expr(parse_r(f"{lhs} {op} {rhs}").children[0])
     if fn_node.text.strip("`\"'") in ("[", "[[") and len(arg_codes_nodes) == 1 and all(
             a.name is None for a in extra):
         # sapply(parts, `[`, 2): the indexing operator as a function, x[2] of each
@@ -73,8 +87,10 @@ def function_callable(node, ctx) -> str:
 
 
 def _seq_kind(node, ctx):
+    """A named list (dict) or a data frame -- R's list of columns, ``.items()`` gives
+    their names and values -- is iterated with its names; anything else by value."""
     kind = ctx.kind_of(node)
-    return "dict" if kind == "dict" else "seq"
+    return "dict" if kind in ("dict", "df") else "seq"
 
 
 def _apply_kind(call, ctx):
@@ -130,7 +146,9 @@ def _character_vector(node, ctx) -> bool:
 def _map_kind(call, ctx):
     fn = call.arg("f" if call.name == "Map" else "FUN", 0)
     seqs = [a.value for a in call.args if a.name is None and a.value is not fn]
-    return "dict" if len(seqs) == 1 and _character_vector(seqs[0], ctx) else "list"
+    if len(seqs) == 1 and _character_vector(seqs[0], ctx):
+        return "dict"
+    return "vector" if call.name == "mapply" and call.arg("SIMPLIFY") is None else "list"
 
 
 @register("Map", "mapply", returns=_map_kind)
@@ -154,8 +172,14 @@ def map_(call, ctx):
         if _character_vector(seqs[0], ctx):
             # R names the result by a character vector's values (USE.NAMES)
             return f"{{{names}: {body} for {names} in {zipped}}}"
-        return f"[{body} for {names} in {zipped}]"
-    return f"[{body} for {names} in zip({zipped})]"
+        out = f"[{body} for {names} in {zipped}]"
+    else:
+        out = f"[{body} for {names} in zip({zipped})]"
+    if call.name == "mapply" and call.arg("SIMPLIFY") is None:
+        # R's SIMPLIFY = TRUE: a vector of single values, a matrix with one column each
+        ctx.need_import(NP)
+        return f"np.array({out}).T"
+    return out
 
 
 
@@ -216,16 +240,21 @@ def apply(call, ctx):
 
 @register("Reduce", returns=None)
 def reduce_(call, ctx):
-    m = call.match(("f", "x", "init"))
-    if any(k in call.named for k in ("right", "accumulate")):
-        ctx.todo(call.node, "Reduce(right=, accumulate=)")
-    ctx.need_import("import functools")
+    m = call.match(("f", "x", "init", "right", "accumulate"))
+    if "right" in m and m["right"].text not in ("FALSE", "F"):
+        ctx.todo(call.node, "Reduce(right = TRUE)")
+    accumulate = "accumulate" in m and m["accumulate"].text in ("TRUE", "T")
     fn = m["f"]
     if fn.type == "function_definition":
         fn_code = ctx.expr(fn)
     else:
         a, b = synth_identifier("a", fn), synth_identifier("b", fn)
         fn_code = f"lambda a, b: {_apply_call(fn, [a, b], (), ctx)}"
+    if accumulate:  # every intermediate value, the first being x[1] (or init)
+        ctx.need_import("import itertools")
+        init = f", initial={ctx.expr(m['init'])}" if "init" in m else ""
+        return f"list(itertools.accumulate({ctx.expr(m['x'])}, {fn_code}{init}))"
+    ctx.need_import("import functools")
     init = f", {ctx.expr(m['init'])}" if "init" in m else ""
     return f"functools.reduce({fn_code}, {ctx.expr(m['x'])}{init})"
 

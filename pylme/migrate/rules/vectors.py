@@ -158,8 +158,14 @@ def unique(call, ctx):
 def sort(call, ctx):
     ctx.need_import(NP)
     dec = call.arg("decreasing")
-    x = ctx.expr(_x(call, ctx))
-    if dec is not None and dec.text in ("TRUE", "T"):
+    node = _x(call, ctx)
+    x = ctx.expr(node)
+    decreasing = dec is not None and dec.text in ("TRUE", "T")
+    if ctx.kind_of(node) in ("table", "column") or (node.type == "call" and node.call_name() in (
+            "table", "tapply", "coef", "fixef", "colMeans", "sapply")):
+        # a named vector (a table) keeps its names: pandas sorts the values with them
+        return f'{wrap((x, ATOM), ATOM)}.sort_values(ascending={not decreasing}, kind="stable")'
+    if decreasing:
         return f"np.sort({x})[::-1]"
     return f"np.sort({x})"
 
@@ -181,8 +187,11 @@ def order(call, ctx):
 
 @register("rev", returns="vector")
 def rev(call, ctx):
+    node = _x(call, ctx)
+    if node.type == "call" and node.call_name() == "sort" and ".sort_values(" in ctx.expr(node):
+        return f"{ctx.expr(node)}.iloc[::-1]"  # rev(sort(table(x))): names kept
     ctx.need_import(NP)
-    return f"np.asarray({ctx.expr(_x(call, ctx))})[::-1]"
+    return f"np.asarray({ctx.expr(node)})[::-1]"
 
 
 @register("which", returns="vector")
@@ -278,7 +287,9 @@ def as_logical(call, ctx):
 def unlist(call, ctx):
     ctx.need_import(NP)
     if ctx.kind_of(_x(call, ctx)) == "dict":
-        return f"np.hstack(list({ctx.expr(_x(call, ctx))}.values()))"
+        # a named list of single values keeps the names (R's named vector)
+        ctx.need_import("from pylme.migrate import rvectors")
+        return f"rvectors.unlist({ctx.expr(_x(call, ctx))})"
     return f"np.ravel(np.asarray({ctx.expr(_x(call, ctx))}))"
 
 

@@ -64,6 +64,22 @@ CASES = {
     "coef_position": ("fit <- lm(dist ~ speed, data = cars)\nout <- coef(fit)[2]"),
     "cbind_named_vectors_rownames": ("fit <- lm(dist ~ speed, data = cars)\n"
                                      "out <- cbind(est = coef(fit), twice = 2 * coef(fit))"),
+    "sapply_class_over_columns": DF + "out <- sapply(df[, c(\"a\", \"x\")], class)",
+    "lapply_over_columns": DF + "out <- unlist(lapply(df[, c(\"a\", \"b\")], sum))",
+    "na_omit_frame": "d <- data.frame(a = c(1, NA, 3), b = c(\"u\", \"v\", NA))\nout <- na.omit(d)",
+    "complete_cases": "d <- data.frame(a = c(1, NA, 3, 4), b = c(\"u\", \"v\", NA, \"w\"))\n"
+                      "out <- d[complete.cases(d), ]",
+    "set_operations": "out <- c(setdiff(c(4, 1, 2, 4, 3), c(2)), intersect(c(3, 1, 3), c(1, 3)), "
+                      "union(c(2, 2), c(5, 2)))",
+    "which_max_row_cell": DF + "out <- df[which.max(df$b), \"x\"]",
+    "outer_product": "out <- outer(1:3, 1:2)",
+    "outer_operator": 'out <- outer(1:3, c(10, 20), "-")',
+    "reduce_accumulate_operator": "out <- unlist(Reduce(`+`, 1:4, accumulate = TRUE))",
+    "mapply_simplifies": "out <- mapply(function(a, b) a * b, 1:3, 4:6)",
+    "sort_table_keeps_names": 'out <- rev(sort(table(c("u", "v", "v", "w", "w", "w"))))',
+    "unlist_named_scalars": DF + "out <- unlist(lapply(split(df, df$d > 2), nrow))",
+    "formatC_fixed": 'out <- formatC(c(3.14159, 2.5), digits = 3, format = "f")',
+    "formatC_width_flag": 'out <- formatC(c(7, 42), width = 4, flag = "0")',
     "dplyr_mask_prefers_column": (
         "suppressPackageStartupMessages(library(dplyr))\nk <- 100\n"
         "out <- data.frame(x = c(1, 2, 3), k = c(10, 20, 30)) %>% mutate(z = x * k, w = z + 1)"),

@@ -1,0 +1,143 @@
+"""Base R vector utilities for translated scripts: ``setdiff``/``intersect``/``union``,
+``class``, ``na.omit``, ``complete.cases``, ``outer``, ``stopifnot``, ``formatC``.
+
+Each follows R's definition: the set functions keep first-appearance order and drop
+duplicates (``unique(x[!x %in% y])`` ...), ``class`` names a pandas column as R names
+the vector it stands for, ``formatC`` is C's ``sprintf`` as R calls it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["setdiff", "intersect", "union", "r_class", "na_omit", "complete_cases",
+           "outer", "stopifnot", "formatC", "unlist"]
+
+
+def _vec(x: Any) -> np.ndarray:
+    if isinstance(x, (pd.Series, pd.Index)):
+        return np.asarray(x.astype(object) if isinstance(x.dtype, pd.CategoricalDtype) else x)
+    return np.atleast_1d(np.asarray(x))
+
+
+def _unique(values: np.ndarray) -> np.ndarray:
+    return pd.unique(pd.Series(values, dtype=values.dtype)).astype(values.dtype) \
+        if values.size else values
+
+
+def setdiff(x: Any, y: Any) -> np.ndarray:
+    """R's ``setdiff``: the distinct elements of ``x`` not in ``y``, in order."""
+    xs = _vec(x)
+    return _unique(xs[~np.isin(xs, _vec(y))])
+
+
+def intersect(x: Any, y: Any) -> np.ndarray:
+    """R's ``intersect``: the distinct elements of ``x`` also in ``y``, in ``x``'s order."""
+    xs = _vec(x)
+    return _unique(xs[np.isin(xs, _vec(y))])
+
+
+def union(x: Any, y: Any) -> np.ndarray:
+    """R's ``union``: the distinct elements of ``c(x, y)``, in order."""
+    return _unique(np.concatenate([_vec(x), _vec(y)]))
+
+
+def r_class(x: Any) -> str:
+    """R's ``class`` of a value as the translation represents it: ``"data.frame"``,
+    ``"factor"``, ``"numeric"``, ``"integer"``, ``"character"``, ``"logical"``."""
+    if isinstance(x, pd.DataFrame):
+        return "data.frame"
+    if isinstance(x, pd.Series) and isinstance(x.dtype, pd.CategoricalDtype):
+        return "ordered" if x.cat.ordered else "factor"
+    if isinstance(x, dict):
+        return "list"
+    if callable(x):
+        return "function"
+    values = np.asarray(x)
+    if values.dtype == bool:
+        return "logical"
+    if np.issubdtype(values.dtype, np.integer):
+        return "integer"
+    if np.issubdtype(values.dtype, np.number):
+        return "numeric"
+    return "character"
+
+
+def na_omit(x: Any) -> Any:
+    """R's ``na.omit``: a data frame's rows without NA (row names kept), or a vector's
+    non-NA elements."""
+    if isinstance(x, pd.DataFrame):
+        return x.dropna()
+    if isinstance(x, pd.Series):
+        return x[x.notna()]
+    values = np.atleast_1d(np.asarray(x))
+    return values[~pd.isna(values)]
+
+
+def complete_cases(*xs: Any) -> np.ndarray:
+    """R's ``complete.cases``: the rows with no NA in any argument."""
+    ok = None
+    for x in xs:
+        frame = x if isinstance(x, pd.DataFrame) else pd.DataFrame({"v": _vec(x)})
+        row_ok = frame.notna().all(axis=1).to_numpy()
+        ok = row_ok if ok is None else ok & row_ok
+    return ok
+
+
+def outer(x: Any, y: Any, fun: Any = None) -> np.ndarray:
+    """R's ``outer(X, Y, FUN = "*")``: ``fun(x[i], y[j])`` for every pair, ``fun``
+    called once on the expanded vectors (R's FUN must be vectorised)."""
+    xs, ys = _vec(x), _vec(y)
+    if fun is None:
+        return np.multiply.outer(xs, ys)
+    xx, yy = np.meshgrid(xs, ys, indexing="ij")
+    return np.asarray(fun(xx.ravel(), yy.ravel())).reshape(xx.shape)
+
+
+def stopifnot(*conditions: Any) -> None:
+    """R's ``stopifnot``: an error unless every value is all TRUE."""
+    from .rbase import RError
+
+    for i, cond in enumerate(conditions):
+        values = np.atleast_1d(np.asarray(cond))
+        if values.size and not (values.dtype == bool and values.all()):
+            raise RError(f"condition {i + 1} is not all TRUE")
+
+
+def formatC(x: Any, width: int = 0, digits: int | None = None, format: str | None = None,
+            flag: str = "", big_mark: str = "") -> Any:
+    """R's ``formatC``: each number through C's format ``%<flag><width>.<digits><format>``
+    (``format`` ``"f"``, ``"e"``, ``"g"``, ``"d"``; default ``"g"`` for doubles, ``"d"``
+    for integers)."""
+    values = np.atleast_1d(np.asarray(x))
+    if format is None:
+        format = "d" if np.issubdtype(values.dtype, np.integer) else "g"
+    if format == "s":
+        spec = f"%{flag}{width or ''}s"
+    else:
+        prec = "" if digits is None or format == "d" else f".{digits}"
+        spec = f"%{flag}{width or ''}{prec}{format}"
+    out = []
+    for v in values:
+        text = spec % (int(v) if format == "d" else str(v) if format == "s" else float(v))
+        if big_mark and format in ("d", "f"):
+            head, _, tail = text.strip().partition(".")
+            head = f"{int(head):,}".replace(",", big_mark)
+            text = head + ("." + tail if tail else "")
+        out.append(text)
+    return out[0] if np.ndim(x) == 0 else np.array(out, dtype=object)
+
+
+def unlist(x: dict) -> Any:
+    """R's ``unlist`` of a named list: single values keep their names (a Series); longer
+    elements are concatenated (R's ``name1``, ``name2``... names are not made)."""
+    from .rbinding import r_key
+
+    values = list(x.values())
+    if values and all(np.size(v) == 1 for v in values):
+        return pd.Series([np.ravel(np.asarray(v))[0] for v in values],
+                         index=[r_key(k) for k in x.keys()])
+    return np.hstack([np.ravel(np.asarray(v)) for v in values]) if values else np.array([])
