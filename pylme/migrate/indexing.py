@@ -248,6 +248,10 @@ def _df_index(base: str, rows: RNode | None, cols: RNode | None, ctx: Context, n
         return f"{base}.iloc[{r}, {c}]"
     if rows is None and cols is None:
         return base
+    if rows is None and ccls in ("logical", "unknown") and cols.type == "call":
+        # df[, sapply(df, is.numeric)]: a mask over the columns (a Series of them is
+        # matched by name), or names computed by a function
+        return f"{base}.loc[:, {ctx.expr(cols)}]"
     if rows is None:
         return f"{base}[{_cols(cols, ctx)}]"
     r = ctx.expr(rows)

@@ -119,7 +119,8 @@ def table(*xs: Any, dnn: Sequence[str] | None = None) -> Any:
     def as_cat(v):
         if isinstance(v, pd.Series) and isinstance(v.dtype, pd.CategoricalDtype):
             return v.reset_index(drop=True)
-        return pd.Series(factor(v))
+        # by position, as the categorical ones: a filtered frame's labels would misalign
+        return factor(v).reset_index(drop=True)
 
     cats = [as_cat(v) for v in xs]
     if len(cats) == 1:

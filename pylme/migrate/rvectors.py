@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["setdiff", "intersect", "union", "r_class", "na_omit", "complete_cases",
-           "outer", "stopifnot", "formatC", "unlist"]
+           "outer", "stopifnot", "formatC", "unlist", "is_numeric", "order", "table_frame"]
 
 
 def _vec(x: Any) -> np.ndarray:
@@ -141,3 +141,50 @@ def unlist(x: dict) -> Any:
         return pd.Series([np.ravel(np.asarray(v))[0] for v in values],
                          index=[r_key(k) for k in x.keys()])
     return np.hstack([np.ravel(np.asarray(v)) for v in values]) if values else np.array([])
+
+
+def is_numeric(x: Any) -> bool:
+    """R's ``is.numeric`` (a factor is not numeric)."""
+    return r_class(x) in ("numeric", "integer")
+
+
+def order(*keys: Any, decreasing: bool = False) -> np.ndarray:
+    """R's ``order(..., decreasing)``: 1-based positions, ties broken by the next key
+    then kept in place (stable); a factor orders by its levels, strings by R's
+    collation, NA last."""
+    from .rbase import r_levels
+
+    ranks = []
+    for key in keys:
+        if isinstance(key, pd.Series) and isinstance(key.dtype, pd.CategoricalDtype):
+            rank = key.cat.codes.to_numpy().astype(float)
+            rank[rank < 0] = np.nan
+        else:
+            values = _vec(key)
+            if values.dtype.kind in "OUS":
+                levels = r_levels(values)
+                rank = pd.Categorical(values, categories=levels).codes.astype(float)
+                rank[rank < 0] = np.nan
+            else:
+                rank = values.astype(float)
+        rank = -rank if decreasing else rank
+        ranks.append(np.where(np.isnan(rank), np.inf, rank))
+    return np.lexsort(ranks[::-1]) + 1
+
+
+def table_frame(tab: Any, responseName: str = "Freq") -> pd.DataFrame:
+    """R's ``as.data.frame(table(...))``: one row per cell, the factors first (named by
+    the table's dimnames names, else ``Var1``, ``Var2``; the first varying fastest),
+    then the counts in ``Freq``."""
+    if isinstance(tab, pd.DataFrame):
+        rows, cols = tab.index, tab.columns
+        first = rows.name or "Var1"
+        second = cols.name or "Var2"
+        return pd.DataFrame({
+            first: pd.Categorical(np.tile(np.asarray(rows), len(cols)), categories=list(rows)),
+            second: pd.Categorical(np.repeat(np.asarray(cols), len(rows)), categories=list(cols)),
+            responseName: tab.to_numpy().T.ravel()})
+    tab = pd.Series(tab)
+    name = tab.index.name or "Var1"
+    return pd.DataFrame({name: pd.Categorical(np.asarray(tab.index), categories=list(tab.index)),
+                         responseName: tab.to_numpy()})

@@ -419,6 +419,10 @@ def as_data_frame(call, ctx):
     x = _x(call, ctx)
     if x.type == "call" and x.call_name() == "VarCorr":
         return f"{obj(x, ctx)}.to_frame()"
+    if ctx.kind_of(x) == "table" or (x.type == "call" and x.call_name() in ("table", "xtabs")):
+        # one row per cell: the factors, then Freq (R's as.data.frame.table)
+        ctx.need_import("from pylme.migrate import rvectors")
+        return f"rvectors.table_frame({ctx.expr(x)})"
     ctx.need_import(PD)
     return f"pd.DataFrame({ctx.expr(x)})"
 

@@ -72,3 +72,35 @@ def format_c(call, ctx):
     args = [ctx.expr(m["x"])] + [f"{py_kwarg(k)}={ctx.expr(m[k])}" for k in
                                  ("width", "digits", "format", "flag", "big.mark") if k in m]
     return f"rvectors.formatC({', '.join(args)})"
+
+
+@register("is.numeric", "is.factor", "is.character", "is.logical", "is.data.frame",
+          "is.list", "is.function", returns="logical")
+def is_type(call, ctx):
+    ctx.need_import(RV)
+    x = ctx.expr(call.arg("x", 0))
+    if call.name == "is.numeric":
+        return f"rvectors.is_numeric({x})"
+    cls = {"is.factor": '("factor", "ordered")', "is.character": '("character",)',
+           "is.logical": '("logical",)', "is.data.frame": '("data.frame",)',
+           "is.list": '("list", "data.frame")', "is.function": '("function",)'}[call.name]
+    return f"rvectors.r_class({x}) in {cls}"
+
+
+@register("vector", returns=lambda call, ctx: "list" if (call.arg("mode", 0) is None or
+                                                          call.arg("mode", 0).text.strip("\"'")
+                                                          == "list") else "vector")
+def vector(call, ctx):
+    """``vector("list", n)``: a list of n NULLs; ``vector("numeric", n)``: zeros."""
+    m = call.match(("mode", "length"))
+    mode = m["mode"].text.strip("\"'") if "mode" in m else "logical"
+    n = ctx.expr(m["length"]) if "length" in m else "0"
+    if mode == "list":
+        return f"[None] * {n}"
+    ctx.need_import("import numpy as np")
+    dtype = {"numeric": "float", "double": "float", "integer": "int", "logical": "bool",
+             "character": "object"}.get(mode)
+    if dtype is None:
+        ctx.todo(call.node, f'vector("{mode}")')
+    fill = '""' if mode == "character" else "0"
+    return f"np.full({n}, {fill}, dtype={dtype})"

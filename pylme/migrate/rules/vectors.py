@@ -176,6 +176,11 @@ def order(call, ctx):
     ctx.need_import(NP)
     keys = [a.value for a in call.args if a.name is None and a.value is not None]
     dec = call.arg("decreasing")
+    if len(keys) > 1 and dec is not None and dec.text not in ("FALSE", "F"):
+        # every key decreasing, ties kept in place: rvectors.order ranks each key
+        ctx.need_import("from pylme.migrate import rvectors")
+        return (f"rvectors.order({', '.join(ctx.expr(k) for k in keys)}, "
+                f"decreasing={ctx.expr(dec)})")
     if len(keys) == 1:
         key = ctx.expr(keys[0])
         if dec is not None and dec.text in ("TRUE", "T"):
@@ -290,7 +295,8 @@ def unlist(call, ctx):
         # a named list of single values keeps the names (R's named vector)
         ctx.need_import("from pylme.migrate import rvectors")
         return f"rvectors.unlist({ctx.expr(_x(call, ctx))})"
-    return f"np.ravel(np.asarray({ctx.expr(_x(call, ctx))}))"
+    # a matrix/data frame/table flattens column by column, as R stores it
+    return f'np.ravel(np.asarray({ctx.expr(_x(call, ctx))}), order="F")'
 
 
 @register("all.equal", returns="logical")

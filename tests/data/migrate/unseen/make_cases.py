@@ -80,6 +80,17 @@ CASES = {
     "unlist_named_scalars": DF + "out <- unlist(lapply(split(df, df$d > 2), nrow))",
     "formatC_fixed": 'out <- formatC(c(3.14159, 2.5), digits = 3, format = "f")',
     "formatC_width_flag": 'out <- formatC(c(7, 42), width = 4, flag = "0")',
+    "table_of_filtered_frame": DF + "sub <- df[df$b > 2, ]\nout <- as.vector(table(sub$x > \"w\", sub$a > 4))",
+    "order_several_keys_decreasing": DF + "out <- df[order(df$x > \"w\", df$b, decreasing = TRUE), \"a\"]",
+    "order_factor_string_keys": ("d <- data.frame(f = factor(c(\"b\", \"a\", \"b\", \"a\"), levels = c(\"b\", \"a\")),"
+                                 " s = c(\"B\", \"a\", \"A\", \"b\"))\n"
+                                 "out <- order(d$f, d$s, decreasing = TRUE)"),
+    "numeric_columns_by_mask": DF + "out <- df[, sapply(df, is.numeric)]",
+    "is_type_checks": DF + ("out <- c(is.numeric(df$b), is.factor(factor(df$x)), "
+                            "is.character(df$x), is.data.frame(df))"),
+    "vector_list_filled_in_loop": "out <- vector(\"list\", 3)\nfor (i in 1:3) out[[i]] <- i * 10\nout <- unlist(out)",
+    "table_as_data_frame": "out <- as.data.frame(table(c(\"a\", \"b\", \"a\"), c(\"u\", \"u\", \"v\")))",
+    "table_as_data_frame_1d": "out <- as.data.frame(table(c(\"b\", \"a\", \"b\")))",
     "dplyr_mask_prefers_column": (
         "suppressPackageStartupMessages(library(dplyr))\nk <- 100\n"
         "out <- data.frame(x = c(1, 2, 3), k = c(10, 20, 30)) %>% mutate(z = x * k, w = z + 1)"),
