@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["setdiff", "intersect", "union", "r_class", "na_omit", "complete_cases",
-           "outer", "stopifnot", "formatC", "unlist", "is_numeric", "order", "table_frame"]
+           "outer", "stopifnot", "formatC", "unlist", "is_numeric", "order", "table_frame", "names"]
 
 
 def _vec(x: Any) -> np.ndarray:
@@ -188,3 +188,16 @@ def table_frame(tab: Any, responseName: str = "Freq") -> pd.DataFrame:
     name = tab.index.name or "Var1"
     return pd.DataFrame({name: pd.Categorical(np.asarray(tab.index), categories=list(tab.index)),
                          responseName: tab.to_numpy()})
+
+
+def names(x: Any) -> Any:
+    """R's ``names`` of a value whose type is known only when the script runs: a data
+    frame's columns, a named vector's (Series') labels, a list's (dict's) keys; NULL
+    (None) for an unnamed vector."""
+    if isinstance(x, pd.DataFrame):
+        return list(x.columns)
+    if isinstance(x, pd.Series):
+        return list(x.index)
+    if isinstance(x, dict):
+        return list(x)
+    return None

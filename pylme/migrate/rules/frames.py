@@ -124,6 +124,10 @@ def names(call, ctx):
         return f"list({ctx.expr(x)})"
     if kind in VECTOR_KINDS:
         return f"list({obj(x, ctx)}.index)"
+    if kind is None:
+        # known only when it runs (fe <- fixef(m), sapply(...)): a frame or a named vector
+        ctx.need_import("from pylme.migrate import rvectors")
+        return f"rvectors.names({ctx.expr(x)})"
     return f"list({obj(x, ctx)}.columns)"
 
 

@@ -91,6 +91,8 @@ CASES = {
     "vector_list_filled_in_loop": "out <- vector(\"list\", 3)\nfor (i in 1:3) out[[i]] <- i * 10\nout <- unlist(out)",
     "table_as_data_frame": "out <- as.data.frame(table(c(\"a\", \"b\", \"a\"), c(\"u\", \"u\", \"v\")))",
     "table_as_data_frame_1d": "out <- as.data.frame(table(c(\"b\", \"a\", \"b\")))",
+    "names_of_named_vector_variable": ("fit <- lm(dist ~ speed, data = cars)\nfe <- coef(fit)\n"
+                                       "out <- paste(names(fe), round(fe, 2), sep = \" = \")"),
     "dplyr_mask_prefers_column": (
         "suppressPackageStartupMessages(library(dplyr))\nk <- 100\n"
         "out <- data.frame(x = c(1, 2, 3), k = c(10, 20, 30)) %>% mutate(z = x * k, w = z + 1)"),
