@@ -59,6 +59,47 @@ class VarCorr:
             out.append(VarCorrTerm(name, term.cnms, T @ T.T))
         return cls(tuple(out), fit.sigma, bool(getattr(fit, "use_sc", True)))
 
+    def keys(self) -> list[str]:
+        """lme4's ``names(VarCorr(fm))``: the terms' group names."""
+        return [t.group for t in self.terms]
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __getitem__(self, key: str | int) -> pd.DataFrame:
+        """One term's covariance matrix (lme4: ``VarCorr(fm)$Subject``, ``VarCorr(fm)[[1]]``).
+
+        Parameters
+        ----------
+        key : str or int
+            The group name (as :meth:`keys` lists it) or the term's position (0-based).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The matrix, rows and columns named by the term's components; its ``attrs``
+            hold R's attributes ``stddev`` and ``correlation`` (pandas objects).
+
+        Raises
+        ------
+        KeyError
+            No term of that name or position.
+        """
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            if not -len(self.terms) <= key < len(self.terms):
+                raise KeyError(key)
+            term = self.terms[key]
+        else:
+            found = [t for t in self.terms if t.group == key]
+            if not found:
+                raise KeyError(f"{key!r}: VarCorr has the terms {', '.join(map(repr, self.keys()))}")
+            term = found[0]
+        names = list(term.components)
+        out = pd.DataFrame(term.cov, index=names, columns=names)
+        out.attrs["stddev"] = pd.Series(term.stddev, index=names)
+        out.attrs["correlation"] = pd.DataFrame(term.corr, index=names, columns=names)
+        return out
+
     def to_frame(self) -> pd.DataFrame:
         """lme4's ``as.data.frame(VarCorr(fm))`` (``order = "cov.last"``)."""
         rows = []
