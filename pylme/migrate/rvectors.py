@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["setdiff", "intersect", "union", "r_class", "na_omit", "complete_cases",
+__all__ = ["match", "setdiff", "intersect", "union", "r_class", "na_omit", "complete_cases",
            "outer", "stopifnot", "formatC", "unlist", "is_numeric", "order", "table_frame", "names"]
 
 
@@ -26,6 +26,18 @@ def _vec(x: Any) -> np.ndarray:
 def _unique(values: np.ndarray) -> np.ndarray:
     return pd.unique(pd.Series(values, dtype=values.dtype)).astype(values.dtype) \
         if values.size else values
+
+
+def match(x: Any, table: Any) -> Any:
+    """R's ``match``: the 1-based position of each element's first occurrence in ``table``,
+    NaN (R's NA) where it does not occur; a scalar for a scalar ``x``."""
+    first: dict = {}
+    for i, v in enumerate(_vec(table).tolist(), start=1):
+        first.setdefault(v, i)
+    out = np.array([first.get(v, np.nan) for v in _vec(x).tolist()], dtype=float)
+    if np.ndim(x) == 0 and not isinstance(x, (pd.Series, pd.Index)):
+        return out[0]
+    return out
 
 
 def setdiff(x: Any, y: Any) -> np.ndarray:

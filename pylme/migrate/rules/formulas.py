@@ -95,13 +95,11 @@ def attr(call, ctx):
 
 @register("match", returns="vector")
 def match(call, ctx):
-    m = call.match(("x", "table"))
-    x = m["x"]
-    if x.type in ("identifier", "string") and ctx.kind_of(x) not in ("vector", "character"):
-        return f"list({ctx.expr(m['table'])}).index({ctx.expr(x)}) + 1"
-    ctx.need_import("import pandas as pd")
-    ctx.need_import(NP)
-    return f"pd.Index({ctx.expr(m['table'])}).get_indexer(np.atleast_1d({ctx.expr(x)})) + 1"
+    m = call.match(("x", "table", "nomatch"))
+    if "nomatch" in m:
+        ctx.todo(m["nomatch"], "match(nomatch=)")
+    ctx.need_import("from pylme.migrate import rvectors")  # first occurrence; NA where absent
+    return f"rvectors.match({ctx.expr(m['x'])}, {ctx.expr(m['table'])})"
 
 
 @register("ls", returns="character")
