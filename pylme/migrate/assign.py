@@ -60,7 +60,8 @@ def assignment_lines(node: RNode, ctx: Context) -> list[str]:
         from .parse import synth_identifier
 
         idx_target = replace_function(target, synth_identifier(names, target))
-        return [f"{names} = list({frame}.columns)",
+        ctx.need_import("import numpy as np")  # an array: R's logical and numeric indices both work
+        return [f"{names} = np.array({frame}.columns, dtype=object)",
                 f"{_target_index(idx_target, ctx)} = {ctx.expr(value)}",
                 f"{frame}.columns = {names}"]
     if target.type == "call" and target.call_name() == "contrasts" and target.args:
