@@ -25,6 +25,7 @@ from ..design.frame import model_frame
 from ..design.model_matrix import model_matrix as design_matrix
 from ..errors import DataError
 from ..formula.ast import Formula
+from ..results.lmlist import MemberFit
 from ..rstats import r_sum
 from .glm_fit import glm_fit, r_dev_resids
 
@@ -32,24 +33,14 @@ __all__ = ["GlmGroupFit", "fit_glm"]
 
 
 @dataclass(frozen=True, eq=False)
-class GlmGroupFit:
+class GlmGroupFit(MemberFit):
     """One group's generalized linear model (R: a ``glm`` object of the ``lmList4``).
 
     Attributes
     ----------
-    names : tuple of str
-        R's ``names(coef(fit))``.
-    coef : ndarray
-        Coefficients; NaN (R's NA) for aliased columns.
-    resid : ndarray
-        Deviance residuals (R ``resid(fit)``).
-    fitted : ndarray
-        μ (R ``fitted(fit)``).
-    rank : int
-    cov_unscaled : ndarray
-        R ``summary(fit)$cov.unscaled`` (estimable coefficients).
-    estimable : tuple of str
-        Names of the estimable coefficients, in R's order.
+    names, coef, resid, fitted, rank, cov_unscaled, estimable
+        As :class:`pylme.results.lmlist.MemberFit` (``resid``: deviance residuals,
+        ``fitted``: μ).
     deviance, dispersion : float
         The residual deviance and ``summary(fit)$dispersion`` (1 for binomial and
         Poisson; the Pearson estimate otherwise).
@@ -61,13 +52,6 @@ class GlmGroupFit:
         offset (MASS ``profile.glm`` refits from them).
     """
 
-    names: tuple
-    coef: np.ndarray = field(repr=False)
-    resid: np.ndarray = field(repr=False)
-    fitted: np.ndarray = field(repr=False)
-    rank: int
-    cov_unscaled: np.ndarray = field(repr=False)
-    estimable: tuple
     deviance: float
     dispersion: float
     df_residual: int
@@ -81,11 +65,6 @@ class GlmGroupFit:
     intercept: bool = True
     epsilon: float = 1e-8
     maxit: int = 25
-
-    @property
-    def nobs(self) -> int:
-        """R ``length(resid(fit))``: rows of the group's model frame."""
-        return int(self.resid.size)
 
     @property
     def est_disp(self) -> bool:
@@ -103,9 +82,6 @@ class GlmGroupFit:
         if self.est_disp:
             return ("Estimate", "Std. Error", "t value", "Pr(>|t|)")
         return ("Estimate", "Std. Error", "z value", "Pr(>|z|)")
-
-    def coef_series(self) -> pd.Series:
-        return pd.Series(self.coef, index=list(self.names), dtype=float)
 
     def std_errors(self, sigma: float | None = None) -> pd.Series:
         """Standard errors (NaN when aliased): ``sqrt(dispersion · diag(cov.unscaled))``,

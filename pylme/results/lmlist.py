@@ -22,7 +22,7 @@ from scipy import stats
 from ..printing.rformat import R_NA, format_real
 from ..printing.rprint import print_data_frame
 
-__all__ = ["GroupFit", "LmList", "LmListConfint", "LmListSummary"]
+__all__ = ["MemberFit", "GroupFit", "LmList", "LmListConfint", "LmListSummary"]
 
 _SUMMARY_COLUMNS = ("Estimate", "Std. Error", "t value", "Pr(>|t|)")
 
@@ -55,8 +55,8 @@ def _cat_number(x: float) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class GroupFit:
-    """One group's linear model (R: an ``lm`` object of the list).
+class MemberFit:
+    """What every member of the list has, ``lm`` or ``glm``.
 
     Attributes
     ----------
@@ -65,12 +65,12 @@ class GroupFit:
     coef : ndarray
         Coefficients; NaN (R's NA) for aliased columns.
     resid, fitted : ndarray
-        Residuals and fitted values of the rows used.
+        Residuals (deviance residuals for a ``glm``) and fitted values of the rows used.
     rank : int
     cov_unscaled : ndarray
-        ``(X'X)^{-1}`` of the estimable columns (R ``summary(fit)$cov.unscaled``).
+        R ``summary(fit)$cov.unscaled`` of the estimable columns.
     estimable : tuple of str
-        Names of the estimable coefficients, in column order.
+        Names of the estimable coefficients, in R's order.
     """
 
     names: tuple
@@ -83,7 +83,16 @@ class GroupFit:
 
     @property
     def nobs(self) -> int:
+        """R ``length(resid(fit))``: rows of the group's model frame."""
         return int(self.resid.size)
+
+    def coef_series(self) -> pd.Series:
+        return pd.Series(self.coef, index=list(self.names), dtype=float)
+
+
+@dataclass(frozen=True, eq=False)
+class GroupFit(MemberFit):
+    """One group's linear model (R: an ``lm`` object of the list); fields of :class:`MemberFit`."""
 
     @property
     def df_residual(self) -> int:
@@ -95,9 +104,6 @@ class GroupFit:
         """R ``summary(fit)$sigma``."""
         rdf = self.df_residual
         return float(np.sqrt(np.sum(self.resid**2) / rdf)) if rdf > 0 else float("nan")
-
-    def coef_series(self) -> pd.Series:
-        return pd.Series(self.coef, index=list(self.names), dtype=float)
 
     def std_errors(self, sigma: float | None = None) -> pd.Series:
         """Standard errors of all coefficients (NaN when aliased), with ``sigma`` (own by default)."""
