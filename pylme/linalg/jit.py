@@ -89,8 +89,13 @@ def kernel(fun: Callable) -> Callable:
                 compile_kernels()
 
     interpreted.py_func = fun
-    _KERNELS.append((interpreted, fun))
-    return interpreted
+    with _LOCK:
+        _KERNELS.append((interpreted, fun))
+        if not _state["compiled"]:
+            return interpreted
+        # registered after the switch (a module imported late): compiled at once
+        _DISPATCHERS[id(fun)] = _numba_jit()(fun)
+        return _DISPATCHERS[id(fun)]
 
 
 def is_compiled() -> bool:

@@ -140,3 +140,22 @@ def test_a_process_that_keeps_fitting_compiles_after_its_budget():
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [True, True, True]
+
+
+def test_a_kernel_registered_after_the_switch_is_compiled_at_once(tmp_path):
+    (tmp_path / "late_kernels.py").write_text(
+        "from pylme.linalg.jit import kernel\n\n@kernel\ndef twice(x):\n    return 2.0 * x\n")
+    script = textwrap.dedent(f"""
+        import json, sys
+        sys.path.insert(0, {str(tmp_path)!r})
+        from pylme.linalg import jit
+        jit.compile_kernels()
+        import late_kernels
+        wrapper = jit._KERNELS[-1][0]
+        with jit.interpreted_kernels():
+            interpreted = wrapper(1.5)
+        print(json.dumps([type(late_kernels.twice).__name__, late_kernels.twice(1.5), interpreted]))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    kind, a, b = json.loads(done.stdout.strip().splitlines()[-1])
+    assert kind == "CPUDispatcher" and a == b == 3.0
