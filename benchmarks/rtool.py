@@ -86,6 +86,9 @@ class Lme4Adapter:
         if count:
             self._r(".bench$n <- 0")
             self._r(_COUNT_ON)
+        # the previous fit is dropped (and collected) first, untimed, so the peak memory is
+        # that of one fit, as for the Python tools
+        self._r(".bench$m <- NULL; invisible(gc())")
         try:
             seconds = float(self._r('system.time(.bench$m <- .bench$fit())[["elapsed"]]')[0])
         finally:

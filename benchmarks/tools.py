@@ -53,6 +53,9 @@ class _PythonAdapter:
         raise NotImplementedError
 
     def fit(self, count: bool) -> float:
+        # the previous fit is dropped first, so the peak memory is that of one fit (not of
+        # the last fit held while the next one runs); untimed, as lme4's worker does
+        self.model = None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             start = time.perf_counter()
