@@ -157,9 +157,10 @@ class BlockedSystem:
         """
         size = self._cp.n_rest + self._cp.n_dense
         too_big = 8.0 * size * size > DENSE_MAX_BYTES
-        keys = self._pattern_keys()
         r = self._cp.n_rest
-        obvious = size <= DENSE_ALWAYS or keys.size / max(1.0, r * (r + 1) / 2.0) > DENSE_FILL
+        small = size <= DENSE_ALWAYS
+        keys = None if small else self._pattern_keys()  # the pattern only where it can decide
+        obvious = small or keys.size / max(1.0, r * (r + 1) / 2.0) > DENSE_FILL
         if method == "dense" or (method == "auto" and obvious and not too_big):
             return "dense", DenseRest(self._cp, self._update), None
         dense_cost = size**3 / 3.0
@@ -172,7 +173,7 @@ class BlockedSystem:
                 return "dense", DenseRest(self._cp, self._update), None
         sparse = self._make_sparse()
         sparse_cost = sparse.flops * SPARSE_FLOP_PENALTY + sparse.factor_nnz * SPARSE_ENTRY_COST
-        if method == "auto" and not too_big and sparse_cost > size**3 / 3.0:
+        if method == "auto" and not too_big and sparse_cost > dense_cost:
             return "dense", DenseRest(self._cp, self._update), None
         return "sparse", None, sparse
 
