@@ -13,6 +13,7 @@ import dataclasses
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -117,11 +118,15 @@ def test_glmer_convergence_warnings_in_both_pass(converge):
     reports = pair_python(capture, fits)
     assert [m.status for m in reports] == [PASS, PASS], [m.reason for m in reports]
     warned = _result(reports[1], "fit.warnings")
-    # R 0.00253327, pylme 0.00253324: the quoted gradient is an optimizer-tier number
     assert capture.captures[1].reference["fit"]["warnings"] == [
         MAX_GRAD.format("0.00253327"), LARGE_EIGENVALUE]
-    assert [c.text for c in fits[1].conditions] == [MAX_GRAD.format("0.00253324"),
-                                                    LARGE_EIGENVALUE]
+    # the quoted gradient is an optimizer-tier number: it follows the end point, which
+    # moves with the BLAS kernel (0.00253324 on one, 0.0068 on another); only its form
+    # and its being above lme4's tolerance are fixed
+    grad_text, eigen_text = (c.text for c in fits[1].conditions)
+    quoted = re.fullmatch(re.escape(MAX_GRAD).replace(r"\{\}", "([0-9.e-]+)"), grad_text)
+    assert quoted and float(quoted.group(1)) > 0.002, grad_text
+    assert eigen_text == LARGE_EIGENVALUE
     assert warned.passed and not warned.skipped and "gradient numbers masked" in warned.detail
 
 
@@ -152,20 +157,29 @@ def test_gradient_digits_may_differ_but_not_the_kind(converge):
     # the same text as a message: R warned, the Python fit did not (and messaged)
     as_message = _with_conditions(fits[1], [dataclasses.replace(grad, kind="message"), eigen])
     report = pair_python(capture, [fits[0], as_message])[1]
-    assert report.status == MISMATCH
-    assert _result(report, "fit.warnings").detail == (
+    # where the Python fit's end point lies just outside the strict θ tier (a ridge: this
+    # model's Hessian is near singular, and the end point moves with the BLAS kernel),
+    # lme4's diagnostics are advisory, so the verdict is flagged rather than failed; the
+    # words say what differs either way
+    on_ridge = _result(report, "optimizer.theta").flagged
+    assert report.status == (PASS if on_ridge else MISMATCH)
+    for quantity in ("fit.warnings", "fit.messages"):
+        assert _result(report, quantity).passed == on_ridge
+    assert _result(report, "fit.warnings").detail.startswith(
         f"R warned {MAX_GRAD.format('0.00253327')!r}; the Python script's fit did not")
-    assert _result(report, "fit.messages").detail == (
-        f"the Python script's fit gave the message {MAX_GRAD.format('0.00253324')!r}; "
-        "R did not")
+    assert _result(report, "fit.messages").detail.startswith(
+        f"the Python script's fit gave the message {grad.text!r}; R did not")
     # an extra warning, and a missing one
     extra = _with_conditions(fits[1], [grad, eigen, Condition("DataCheckWarning", "odd", "warning")])
     report = pair_python(capture, [fits[0], extra])[1]
+    # a ridge excuses lme4's convergence diagnostics only: another warning is a mismatch
     assert report.status == MISMATCH
-    assert _result(report, "fit.warnings").detail == "the Python script's fit warned 'odd'; R did not"
+    assert _result(report, "fit.warnings").detail.startswith(
+        "the Python script's fit warned 'odd'; R did not")
     missing = _with_conditions(fits[1], [grad])
     report = pair_python(capture, [fits[0], missing])[1]
-    assert _result(report, "fit.warnings").detail == (
+    assert report.status == (PASS if on_ridge else MISMATCH)
+    assert _result(report, "fit.warnings").detail.startswith(
         f"R warned {LARGE_EIGENVALUE!r}; the Python script's fit did not")
 
 

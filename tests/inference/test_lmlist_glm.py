@@ -67,8 +67,33 @@ def _noisy_groups(ref) -> tuple:
 
 
 def _without_noise(ref, text):
+    """`text` without the noisy groups' lines; where there are such lines, the others are
+    compared token by token (numbers to 1e-6: R's ``format`` chooses a column's width and
+    its fixed or scientific notation from all of its values, noise included)."""
     rows = tuple(f"{g} " for g in _noisy_groups(ref))
-    return [line for line in text.split("\n") if not rows or not line.startswith(rows)]
+    if not rows:
+        return text.split("\n")
+    return [[_Token(t) for t in line.split()] for line in text.split("\n")
+            if not line.startswith(rows)]
+
+
+class _Token:
+    """A printed token that equals another printing the same number to 1e-6."""
+
+    def __init__(self, text: str):
+        self.text = text
+        try:
+            self.value = float(text)
+        except ValueError:
+            self.value = None
+
+    def __eq__(self, other) -> bool:
+        if self.value is None or other.value is None:
+            return self.text == other.text
+        return bool(np.isclose(self.value, other.value, rtol=1e-6, atol=0))
+
+    def __repr__(self) -> str:
+        return repr(self.text)
 
 
 def _fit(name):
@@ -181,17 +206,20 @@ def test_confint_profile(case):
     want = _array(ref["confint"])
     assert list(ci.bounds) == ref["confint"]["dimnames"][1]
     assert list(ci.groups) == ref["confint"]["dimnames"][0]
-    assert np.array_equal(np.isnan(ci.array), np.isnan(want))
+    flagged = " ".join(str(w.message) for w in caught if "profiling refits" in str(w.message))
+    warned = np.array([f" {g}," in flagged.replace(":", ",") or f" {g}:" in flagged
+                       for g in ci.groups])
+    # NA bounds as R's in every group pylme does not warn about; in a warned group (a flat
+    # profile: separation) R's own bound, NA or a number, follows its last bits
+    assert np.array_equal(np.isnan(ci.array)[~warned], np.isnan(want)[~warned])
     regular = np.all(np.isfinite(want) & (np.abs(want) < _REGULAR), axis=1)  # (group, parm)
     regular = np.broadcast_to(regular[:, None, :], want.shape)
     assert regular.sum() >= want.size // 3
     np.testing.assert_allclose(ci.array[regular], want[regular], rtol=1e-6, atol=1e-8)
     # every bound that does not agree with R's lies in a group pylme warns about
-    flagged = " ".join(str(w.message) for w in caught if "profiling refits" in str(w.message))
     with np.errstate(invalid="ignore"):
         off = ~np.isclose(ci.array, want, rtol=1e-6, equal_nan=True)
-    for g in np.array(ci.groups)[off.any(axis=(1, 2))]:
-        assert f" {g}," in flagged.replace(":", ",") or f" {g}:" in flagged
+    assert warned[off.any(axis=(1, 2))].all(), np.array(ci.groups)[off.any(axis=(1, 2))]
 
 
 def test_call_text_and_pool_defaults():
