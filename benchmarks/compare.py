@@ -106,6 +106,9 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--readme", action="store_true", help="write the tables into README.md (speed-table block)")
     parser.add_argument("--from-json", default=None, metavar="JSON",
                         help="run nothing: print (and with --readme, write) the report of an earlier --json")
+    parser.add_argument("--merge-into", default=None, metavar="JSON",
+                        help="replace the rows of the models run now in an earlier --json (each "
+                             "rerun row marked with its run's date and load) and write it back")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -152,7 +155,24 @@ def main(argv: list[str] | None = None) -> int:
     process = None if args.no_process else compare_processes([t for t in tools if t != "lme4-openblas"], args.repeat)
     meta["load_end"] = _load()
     report = {"meta": meta, "models": rows, "scaling": scaling_exponents(rows), "process": process}
+    if args.merge_into:
+        earlier = json.loads(Path(args.merge_into).read_text(encoding="utf-8"))
+        return _report(merge(earlier, report), args.json or args.merge_into, args.readme)
     return _report(report, args.json, args.readme)
+
+
+def merge(earlier: dict, rerun: dict) -> dict:
+    """`earlier` with the rows of `rerun`'s models replaced (or added), each marked with the
+    rerun's date; the rerun's run (date, load, repeat) is listed in ``meta["reruns"]``.
+    The whole-process comparison is the rerun's when it made one."""
+    meta = dict(earlier["meta"])
+    run = {key: rerun["meta"][key] for key in ("date", "load_start", "load_end", "repeat", "timeout")}
+    run["models"] = [row["model"] for row in rerun["models"]]
+    meta["reruns"] = [*meta.get("reruns", []), run]
+    fresh = {row["model"]: {**row, "rerun": run["date"]} for row in rerun["models"]}
+    rows = [fresh.pop(row["model"], row) for row in earlier["models"]] + list(fresh.values())
+    process = rerun.get("process") or earlier.get("process")
+    return {"meta": meta, "models": rows, "scaling": scaling_exponents(rows), "process": process}
 
 
 def _report(report: dict, json_path: str | None, readme: bool) -> int:

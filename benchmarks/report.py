@@ -89,6 +89,10 @@ def _header(meta: dict) -> list[str]:
     for tool, why in meta.get("unavailable", {}).items():
         lines.append(f"{tool}: not run ({why}).")
     lines.append(f"pylme: NumPy {meta.get('numpy')}, BLAS {meta.get('numpy_blas')}.")
+    for run in meta.get("reruns", []):
+        lines.append(f"Rows marked † ({', '.join(run['models'])}) were rerun on {run['date']}, load "
+                     f"{run['load_start']} at the start, {run['load_end']} at the end, median of "
+                     f"{run['repeat']} (same machine and tools).")
     return lines
 
 
@@ -110,7 +114,7 @@ def markdown(report: dict) -> str:
         for tool, e in row["tools"].items():
             floor, over = _floor_cells(e)
             per = _seconds(e.get("per_eval")) + ("*" if e.get("per_eval_source") == "judge" else "")
-            label = row["label"] if first else ""
+            label = (row["label"] + (" †" if row.get("rerun") else "")) if first else ""
             theta = str(row.get("n_theta") or "") if first else ""
             lines.append(f"| {label} | {theta} | {tool} | {_fit_cell(e, timeout)} | {_ratio_cell(e)} | "
                          f"{e.get('evals') if e.get('evals') is not None else '–'} | {per} | {floor} | {over} | "

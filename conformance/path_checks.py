@@ -32,15 +32,15 @@ _GRADIENT = re.compile(r"(?<=max\|grad\| = )[-+0-9.eE]+")
 def message_check(ref: Any, py: Any, env: Envelope, polished: str):
     """The optimizer's stopping message where lme4's own path is not reproducible: any
     message lme4 itself stopped with over its row permutations passes (flagged), and so
-    does the message of pylme's own restart (``pylme/polish.py``), which lme4 never makes."""
+    does the message of pylme's own restarts (``pylme/polish.py``), which lme4 never makes."""
     r, p = ref.get("value"), py.get("value")
     if r == p:
         return None
     if p in env.messages and len(set(env.messages)) > 1:
         detail = (f"R {r!r} pylme {p!r}: lme4 itself stops with either over row permutations "
                   f"({len(env.messages)} distinct messages)")
-    elif polished == "restart":
-        detail = (f"R {r!r} pylme {p!r}: the stop of pylme's restart after BOBYQA's first "
+    elif any(remedy in polished for remedy in ("restart", "mirrored edge")):
+        detail = (f"R {r!r} pylme {p!r}: the stop of pylme's {polished} after BOBYQA's first "
                   "stop (pylme/polish.py), not lme4's")
     else:
         return None

@@ -293,7 +293,8 @@ def _optimize(problem: DevianceProblem, theta0, lower, control: LmerControl, ver
                             judge=_accurate_objective(problem), threadsafe=True)  # documented thread-safe
     except KeyError as exc:  # an unknown optimizer name slipped past LmerControl
         raise OptimizerError(f"couldn't find optimizer function {exc}") from None
-    return polish(problem.objective, opt, lower, control, int(verbose))
+    return polish(problem.objective, opt, lower, control, int(verbose),
+                  judge=_accurate_objective(problem))
 
 
 def _accurate_objective(problem: DevianceProblem):

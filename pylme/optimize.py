@@ -84,8 +84,9 @@ class OptResult:
     trace : tuple of (θ, f)
         Every evaluation made by the optimizer, in order.
     polished : str
-        pylme's remedy applied after the optimizer stopped (``pylme.polish``):
-        ``"newton step"``, ``"restart"`` or ``""`` (none: lme4's own end point and count).
+        pylme's remedies applied after the optimizer stopped (``pylme.polish``):
+        ``"newton step"``, ``"restart"``, ``"mirrored edge"``, several joined by ``" + "``,
+        or ``""`` (none: lme4's own end point and count).
     """
 
     par: np.ndarray

@@ -15,6 +15,14 @@ criterion:
 * nloptwrap stopped on lme4's default ``ftol_abs`` (1e-8, left unchanged by the user):
   the criterion barely moved in one iteration while θ had not settled.  BOBYQA is
   restarted, and the restart kept only if it gains more than :data:`SETTLED_GAIN`.
+* A singular end point with a diagonal ``θ_jj = 0`` above non-zero entries of its column
+  of the relative factor T (:func:`mirrored_edge`).  ``Σ = TTᵀ`` does not change when a
+  column of T changes sign, and with ``θ_jj = 0`` the mirrored column is feasible too: the
+  same model has two end points, and lme4's ``restart_edge`` tests the slope into the
+  interior at only one of them.  There the slope of a covariance ``θ_jj·θ_ij`` changes sign
+  with ``θ_ij``, so unless it is zero one of the two slopes descends, and the end point is
+  no optimum (InstEval's ``(1 | dept) + (0 + service | dept)``: 1.54 of deviance).  BOBYQA
+  is restarted from the mirror whose slope descends, as ``restart_edge`` restarts.
 
 Fits whose end point is settled — nearly all — keep lme4's iterates, end point and
 evaluation count; ``feval`` counts every evaluation made here.
@@ -28,9 +36,10 @@ import numpy as np
 
 from .control import LmerControl
 from .convergence import gradient_check_fails, is_singular
-from .optimize import Objective, OptResult, deriv12, optwrap
+from .optimize import Objective, OptResult, deriv12, optimize_lmer, optwrap
 
-__all__ = ["polish", "newton_step", "NEWTON_STEPS", "SETTLED_GAIN"]
+__all__ = ["polish", "newton_step", "mirrored_edge", "NEWTON_STEPS", "SETTLED_GAIN",
+           "MIRROR_RESTARTS"]
 
 #: Newton steps tried while lme4's gradient check fails (each is one evaluation plus
 #: lme4's finite-difference derivatives at the new point).
@@ -40,9 +49,15 @@ NEWTON_STEPS = 3
 #: criterion by more than this: smaller gains are moves along a settled optimum.
 SETTLED_GAIN = 1e-7
 
+#: Restarts from a mirrored singular end point, at most (each may end at another one).
+MIRROR_RESTARTS = 3
+
+#: lme4's ``restart_edge`` step into the interior.
+EDGE_STEP = 1e-5
+
 
 def polish(fn: Objective, opt: OptResult, lower: np.ndarray, control: LmerControl,
-           verbose: int = 0) -> OptResult:
+           verbose: int = 0, judge: Objective | None = None) -> OptResult:
     """The end point after the remedies above (``opt`` itself when it looks settled).
 
     Parameters
@@ -56,6 +71,9 @@ def polish(fn: Objective, opt: OptResult, lower: np.ndarray, control: LmerContro
     control : LmerControl
     verbose : int
         Passed to the optimizer on a restart.
+    judge : callable, optional
+        The more accurate criterion for lme4's boundary steps after a restart from a
+        mirror (see :func:`pylme.optimize.check_boundary`); default ``fn``.
 
     Returns
     -------
@@ -63,6 +81,10 @@ def polish(fn: Objective, opt: OptResult, lower: np.ndarray, control: LmerContro
     """
     if opt.conv != 0:
         return opt
+    if is_singular(opt.par, lower, control.check_conv_singular.tol):
+        opt = mirrored_edge(fn, opt, lower, control, verbose, judge=judge)
+        if opt.conv != 0:
+            return opt
     singular = is_singular(opt.par, lower, control.check_conv_singular.tol)
     if not singular and gradient_check_fails(opt.derivs, control.check_conv_grad):
         for _ in range(NEWTON_STEPS):
@@ -98,7 +120,12 @@ def newton_step(fn: Objective, opt: OptResult, lower: np.ndarray) -> OptResult:
     if not value < opt.fval:
         return opt
     return replace(opt, par=theta, fval=value, feval=opt.feval + 1, derivs=deriv12(fn, theta),
-                   trace=opt.trace + ((theta.copy(), value),), polished="newton step")
+                   trace=opt.trace + ((theta.copy(), value),), polished=_also(opt, "newton step"))
+
+
+def _also(opt: OptResult, remedy: str) -> str:
+    """``opt``'s remedies so far, then `remedy` (e.g. ``"mirrored edge + restart"``)."""
+    return remedy if not opt.polished or opt.polished == remedy else f"{opt.polished} + {remedy}"
 
 
 def _restart(fn, opt: OptResult, lower, control: LmerControl, verbose: int, gain: float) -> OptResult:
@@ -107,7 +134,7 @@ def _restart(fn, opt: OptResult, lower, control: LmerControl, verbose: int, gain
     if not again.fval < opt.fval - gain:
         return opt
     return replace(again, feval=opt.feval + again.feval, trace=opt.trace + again.trace,
-                   warnings=opt.warnings + again.warnings, polished="restart")
+                   warnings=opt.warnings + again.warnings, polished=_also(opt, "restart"))
 
 
 #: nloptwrap settings that ask for an earlier (or later) stop: when the user sets any of
@@ -119,3 +146,75 @@ def _ftol_stop(opt: OptResult, control: LmerControl) -> bool:
     """nloptwrap stopped on its default ``ftol_abs`` (the user set no stopping tolerance)."""
     return (opt.optimizer == "nloptwrap" and opt.message.startswith("NLOPT_FTOL_REACHED")
             and not any(key in control.opt_ctrl for key in _STOPPING))
+
+
+def mirrored_edge(fn: Objective, opt: OptResult, lower: np.ndarray, control: LmerControl,
+                  verbose: int = 0, judge: Objective | None = None) -> OptResult:
+    """Restart from the mirror image of a singular end point whose slope descends.
+
+    For each diagonal ``θ_jj`` on its bound 0 with non-zero entries below it in its column
+    of T (in lme4's column-major order those are the off-diagonal θ, lower bound -Inf,
+    that follow it), the column's sign is flipped (the same ``Σ``, the same criterion) and
+    the one-sided slope ``f(θ + 1e-5 e_jj) − f(θ)`` is taken there as ``restart_edge``
+    takes it at the end point.  A descending slope restarts the optimizer (with lme4's
+    ``restart_edge`` and boundary steps) from the mirror; the result is kept if it lowers
+    the criterion by more than :data:`SETTLED_GAIN`, and is checked again, up to
+    :data:`MIRROR_RESTARTS` times.  Costs two evaluations per such diagonal when no
+    slope descends.
+
+    Parameters
+    ----------
+    fn : callable
+        The criterion.
+    opt : OptResult
+        A singular end point (after lme4's ``restart_edge`` and boundary steps).
+    lower : ndarray
+        θ's lower bounds (0 on diagonals, -Inf elsewhere: lme4's ``lower``).
+    control : LmerControl
+    verbose : int
+        Passed to the optimizer on a restart.
+    judge : callable, optional
+        The criterion for the boundary steps' last-bit comparisons; default ``fn``.
+
+    Returns
+    -------
+    OptResult
+        ``opt`` itself when no mirror descends or no restart gains.
+    """
+    best = opt
+    for _ in range(MIRROR_RESTARTS):
+        mirror = _descending_mirror(fn, best.par, lower)
+        if mirror is None:
+            break
+        if verbose:
+            print("a mirrored boundary point descends into the interior, restarting")
+        again = optimize_lmer(fn, mirror, lower, control, verbose, judge=judge)
+        if not again.fval < best.fval - SETTLED_GAIN:
+            break
+        best = replace(again, feval=best.feval + again.feval, trace=best.trace + again.trace,
+                       warnings=best.warnings + again.warnings, polished="mirrored edge")
+    return best
+
+
+def _descending_mirror(fn: Objective, theta: np.ndarray, lower: np.ndarray) -> np.ndarray | None:
+    """The first mirror of `theta` (one column's sign flipped) whose edge slope is < 0."""
+    for j in np.flatnonzero((lower == 0) & (theta == 0)):
+        below = _column_below(lower, j)
+        if not np.any(theta[below] != 0):
+            continue
+        mirror = theta.copy()
+        mirror[below] = -mirror[below]
+        inward = mirror.copy()
+        inward[j] += EDGE_STEP
+        if fn(inward) - fn(mirror) < 0:
+            return mirror
+    return None
+
+
+def _column_below(lower: np.ndarray, j: int) -> np.ndarray:
+    """Indices of the entries below diagonal `j` in its column of T: the run of
+    unbounded θ that follows it (lme4 stores T's lower triangle column by column)."""
+    end = j + 1
+    while end < lower.size and np.isneginf(lower[end]):
+        end += 1
+    return np.arange(j + 1, end)

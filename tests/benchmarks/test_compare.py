@@ -218,3 +218,23 @@ def test_from_json_reprints_an_earlier_run(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "benchmarks", "compare", "--from-json", str(path)], cwd=ROOT,
                           capture_output=True, text=True, check=True)
     assert proc.stdout.startswith("Measured by `python -m benchmarks compare` on m, d")
+
+
+def test_merge_into_replaces_the_rerun_rows_and_says_when(tmp_path):
+    earlier_rows = [{"model": k, "label": k.title(), "tools": {}, "rows": 10} for k in ("dyestuff", "sleepstudy")]
+    earlier = {"meta": {"machine": "m", "date": "d0", "load_start": 0.1, "load_end": 0.2, "repeat": 3,
+                        "timeout": 5.0}, "models": earlier_rows, "scaling": {}, "process": {"kept": 1}}
+    path = tmp_path / "earlier.json"
+    path.write_text(json.dumps(earlier))
+    # with --json the merged report goes there (without, back into the earlier file)
+    text, merged = _compare(tmp_path, ["sleepstudy"], "--tools", "pylme", "--no-process",
+                            "--merge-into", str(path))
+    assert json.loads(path.read_text()) == earlier
+    assert [row["model"] for row in merged["models"]] == ["dyestuff", "sleepstudy"]
+    dyestuff, sleep = merged["models"]
+    assert dyestuff == earlier_rows[0]  # untouched, unmarked
+    assert sleep["rerun"] == merged["meta"]["reruns"][0]["date"] and "pylme" in sleep["tools"]
+    assert merged["meta"]["date"] == "d0" and merged["meta"]["reruns"][0]["models"] == ["sleepstudy"]
+    assert merged["process"] == {"kept": 1}  # no new whole-process comparison was made
+    assert f"| {sleep['label']} † |" in text
+    assert "Rows marked † (sleepstudy) were rerun on" in text

@@ -8,7 +8,7 @@ import pytest
 from pylme.control import LmerControl
 from pylme.convergence import gradient_check_fails
 from pylme.optimize import OptResult, deriv12
-from pylme.polish import NEWTON_STEPS, SETTLED_GAIN, newton_step, polish
+from pylme.polish import NEWTON_STEPS, SETTLED_GAIN, _column_below, mirrored_edge, newton_step, polish
 
 H = np.array([[4.0e4, 1.0e3], [1.0e3, 2.0e2]])  # large curvature: a large-n model's criterion
 OPTIMUM = np.array([1.4, 0.3])
@@ -87,3 +87,59 @@ def test_ftol_restart_kept_only_when_it_gains_more_than_the_settled_gain():
 
 def test_newton_steps_bounded():
     assert 1 <= NEWTON_STEPS <= 5
+
+
+# ---------------------------------------------------------------- mirrored edge
+
+#: a 2×2 term's covariance whose optimum has a negative covariance (θ₂₁ < 0 at θ₁₁ > 0)
+SIGMA_STAR = np.array([[0.04, -0.03], [-0.03, 0.05]])
+TERM_LOWER = np.array([0.0, -np.inf, 0.0])  # lme4's lower for (θ₁₁, θ₂₁, θ₂₂)
+
+
+def covariance_fit(theta):
+    """A criterion of Σ = TTᵀ only, as lme4's is: unchanged when a column of T flips sign."""
+    t11, t21, t22 = theta
+    T = np.array([[t11, 0.0], [t21, t22]])
+    return float(100.0 + 1e3 * np.sum((T @ T.T - SIGMA_STAR) ** 2))
+
+
+def test_a_singular_end_point_whose_mirror_descends_is_restarted_from_the_mirror():
+    # θ₁₁ = 0 with θ₂₁ > 0: the slope into the interior ascends (a covariance θ₁₁θ₂₁ > 0
+    # moves away from Σ*'s), lme4's restart_edge stops there; the mirror θ₂₁ < 0 descends
+    edge = np.array([0.0, 0.12, 0.17])
+    assert covariance_fit(edge + [1e-5, 0, 0]) > covariance_fit(edge)
+    mirror = edge * [1, -1, 1]
+    assert covariance_fit(mirror) == covariance_fit(edge)
+    assert covariance_fit(mirror + [1e-5, 0, 0]) < covariance_fit(mirror)
+    start = _opt(edge, fn=covariance_fit)
+    polished = mirrored_edge(covariance_fit, start, TERM_LOWER, LmerControl())
+    assert polished.polished == "mirrored edge"
+    assert polished.fval < start.fval - 1.0  # Σ* itself (fval 100): θ₂₁ < 0 at θ₁₁ > 0
+    assert polished.fval == pytest.approx(100.0, abs=1e-6)
+    assert polished.par[0] > 0.1 and polished.par[1] < 0
+    assert polished.feval > start.feval and len(polished.trace) > len(start.trace)
+    # and polish() applies it to a singular end point
+    assert polish(covariance_fit, start, TERM_LOWER, LmerControl()).fval == polished.fval
+
+
+def test_mirrors_are_left_alone_when_no_slope_descends():
+    def positive_cov(theta):  # optimum on the edge: Σ* = [[0, 0], [0, 0.05]]
+        t11, t21, t22 = theta
+        T = np.array([[t11, 0.0], [t21, t22]])
+        return float(100.0 + 1e3 * np.sum((T @ T.T - [[0.0, 0.0], [0.0, 0.05]]) ** 2))
+
+    edge = _opt([0.0, 0.1, 0.2], fn=positive_cov)
+    assert mirrored_edge(positive_cov, edge, TERM_LOWER, LmerControl()) is edge
+    # nothing below the zero diagonal (θ₂₁ = 0), or a zero last diagonal (no column below)
+    for par in ([0.0, 0.0, 0.17], [0.2, -0.15, 0.0]):
+        start = _opt(par, fn=covariance_fit)
+        assert mirrored_edge(covariance_fit, start, TERM_LOWER, LmerControl()) is start, par
+
+
+def test_the_mirror_flips_only_the_column_below_the_zero_diagonal():
+    # two terms: a scalar (lower 0) and a 3×3 (θ₁₁ θ₂₁ θ₃₁ θ₂₂ θ₃₂ θ₃₃), whose θ₂₂ is 0
+    lower = np.array([0.0, 0.0, -np.inf, -np.inf, 0.0, -np.inf, 0.0])
+    assert list(_column_below(lower, 0)) == []
+    assert list(_column_below(lower, 1)) == [2, 3]
+    assert list(_column_below(lower, 4)) == [5]
+    assert list(_column_below(lower, 6)) == []
