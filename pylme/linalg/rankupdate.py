@@ -94,10 +94,16 @@ class MapUpdate:
 
     def __init__(self, cp: CrossProducts):
         r = max(cp.n_rest, 1)
+        nterms = cp.first.nlevels * cp.first.width**2
+        if cp.n_rest == 0:  # one grouped block: nothing to update (the arrays an empty map has)
+            self.keys = np.zeros(0, dtype=np.int64)
+            self._indptr = np.zeros(1, dtype=np.int32)
+            self._indices = np.zeros(0, dtype=np.uint16 if nterms <= np.iinfo(np.uint16).max else np.int32)
+            self._data = np.zeros(0, dtype=np.float32)
+            return
         pairs = level_pairs(cp.r1_rows, cp.r1_levels, cp.r1_values, cp.first.nlevels)
         # many pairs land on one position: the operator's rows are the distinct positions
         self.keys, slot = np.unique(pairs.row * r + pairs.col, return_inverse=True)
-        nterms = cp.first.nlevels * cp.first.width**2
         op = pair_operator(pairs, slot, self.keys.size, nterms, scale=-1.0)
         self._indptr = op.indptr
         self._indices = op.indices.astype(np.uint16) if nterms <= np.iinfo(np.uint16).max else op.indices

@@ -178,3 +178,27 @@ def test_dense_rest_keeps_the_floor_benchmark_interface():
     got_logdet, got_tail = system.logdet_and_tail(templates)
     assert fac1.logdet + logdet == pytest.approx(got_logdet, rel=1e-13)
     np.testing.assert_allclose(tail, got_tail, rtol=1e-11)
+
+
+@pytest.mark.parametrize("width,nlevels", [(1, 6), (3, 9), (2, 40_000)])
+def test_one_block_map_is_the_empty_map_without_building_it(width, nlevels):
+    """With no later block, MapUpdate skips the pair list and the sparse operator (a
+    small model's setup) and holds the arrays, dtypes included, that building them gives."""
+    from pylme.linalg.crossprod import cross_products
+    from pylme.linalg.pairmap import level_pairs, pair_operator
+
+    rng = _rng("empty map", width, nlevels)
+    n = 2 * nlevels
+    block = GroupedColumns(rng.integers(0, nlevels, n), rng.standard_normal((n, width)), nlevels)
+    cp = cross_products([block], rng.standard_normal((n, 2)), np.ones(n))
+    assert cp.n_rest == 0
+    fast = MapUpdate(cp)
+    pairs = level_pairs(cp.r1_rows, cp.r1_levels, cp.r1_values, cp.first.nlevels)
+    keys, slot = np.unique(pairs.row + pairs.col, return_inverse=True)
+    nterms = nlevels * width**2
+    op = pair_operator(pairs, slot, keys.size, nterms, scale=-1.0)
+    built = (keys, op.indptr, op.indices.astype(np.uint16) if nterms <= 65_535 else op.indices,
+             op.data.astype(np.float32))
+    for mine, theirs in zip((fast.keys, *fast.csr_arrays()), built):
+        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
+    assert fast.n_coefficients == 0
