@@ -14,6 +14,7 @@ Examples::
     python -m benchmarks compare --only scaling --timeout 600
     python -m benchmarks compare --r-openblas            # also lme4 on OpenBLAS (bash scripts/openblas_for_r.sh)
     python -m benchmarks compare --from-json out.json --readme   # an earlier run's report into README.md
+    python -m benchmarks compare --only star --merge-into main.json --readme   # rerun rows, marked †
 """
 
 from __future__ import annotations
@@ -107,8 +108,9 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--from-json", default=None, metavar="JSON",
                         help="run nothing: print (and with --readme, write) the report of an earlier --json")
     parser.add_argument("--merge-into", default=None, metavar="JSON",
-                        help="replace the rows of the models run now in an earlier --json (each "
-                             "rerun row marked with its run's date and load) and write it back")
+                        help="replace the rows of the models run now (or of --from-json's run) in an "
+                             "earlier --json, each rerun row marked with its run's date and load, and "
+                             "write it back (or to --json)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -119,7 +121,11 @@ def parse_args(argv: list[str] | None):
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.from_json:
-        return _report(json.loads(Path(args.from_json).read_text(encoding="utf-8")), None, args.readme)
+        report = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
+        if args.merge_into:  # an earlier rerun's JSON merged into the main one
+            earlier = json.loads(Path(args.merge_into).read_text(encoding="utf-8"))
+            return _report(merge(earlier, report), args.json or args.merge_into, args.readme)
+        return _report(report, None, args.readme)
     why = available_tools()
     wanted = [t.strip() for t in args.tools.split(",")] if args.tools else [t for t in TOOLS if t != "lme4-openblas"]
     if args.r_openblas and "lme4-openblas" not in wanted:
@@ -172,6 +178,8 @@ def merge(earlier: dict, rerun: dict) -> dict:
     fresh = {row["model"]: {**row, "rerun": run["date"]} for row in rerun["models"]}
     rows = [fresh.pop(row["model"], row) for row in earlier["models"]] + list(fresh.values())
     process = rerun.get("process") or earlier.get("process")
+    for past in meta["reruns"]:  # the models whose row is still that run's
+        past["shown"] = [row["model"] for row in rows if row.get("rerun") == past["date"]]
     return {"meta": meta, "models": rows, "scaling": scaling_exponents(rows), "process": process}
 
 

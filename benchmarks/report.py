@@ -90,10 +90,18 @@ def _header(meta: dict) -> list[str]:
         lines.append(f"{tool}: not run ({why}).")
     lines.append(f"pylme: NumPy {meta.get('numpy')}, BLAS {meta.get('numpy_blas')}.")
     for run in meta.get("reruns", []):
-        lines.append(f"Rows marked † ({', '.join(run['models'])}) were rerun on {run['date']}, load "
-                     f"{run['load_start']} at the start, {run['load_end']} at the end, median of "
-                     f"{run['repeat']} (same machine and tools).")
+        shown = run.get("shown", run["models"])
+        if shown:
+            lines.append(f"Rows marked {_rerun_mark(meta, run['date'])} ({', '.join(shown)}) were rerun on "
+                         f"{run['date']}, load {run['load_start']} at the start, {run['load_end']} at the "
+                         f"end, median of {run['repeat']} (same machine and tools).")
     return lines
+
+
+def _rerun_mark(meta: dict, date: str | None) -> str:
+    """† for the first rerun, †† for the second, …; '' for a row of the main run."""
+    dates = [run["date"] for run in meta.get("reruns", [])]
+    return "†" * (dates.index(date) + 1) if date in dates else ""
 
 
 def markdown(report: dict) -> str:
@@ -114,7 +122,8 @@ def markdown(report: dict) -> str:
         for tool, e in row["tools"].items():
             floor, over = _floor_cells(e)
             per = _seconds(e.get("per_eval")) + ("*" if e.get("per_eval_source") == "judge" else "")
-            label = (row["label"] + (" †" if row.get("rerun") else "")) if first else ""
+            mark = _rerun_mark(meta, row.get("rerun"))
+            label = (row["label"] + (f" {mark}" if mark else "")) if first else ""
             theta = str(row.get("n_theta") or "") if first else ""
             lines.append(f"| {label} | {theta} | {tool} | {_fit_cell(e, timeout)} | {_ratio_cell(e)} | "
                          f"{e.get('evals') if e.get('evals') is not None else '–'} | {per} | {floor} | {over} | "

@@ -238,3 +238,19 @@ def test_merge_into_replaces_the_rerun_rows_and_says_when(tmp_path):
     assert merged["process"] == {"kept": 1}  # no new whole-process comparison was made
     assert f"| {sleep['label']} † |" in text
     assert "Rows marked † (sleepstudy) were rerun on" in text
+
+
+def test_from_json_merges_an_earlier_rerun(tmp_path):
+    meta = {"machine": "m", "load_start": 0.1, "load_end": 0.2, "repeat": 3, "timeout": 5.0}
+    main = {"meta": {**meta, "date": "d0"}, "process": None, "scaling": {},
+            "models": [{"model": "a", "label": "A", "tools": {}}, {"model": "b", "label": "B", "tools": {}}]}
+    rerun = {"meta": {**meta, "date": "d1"}, "process": None, "scaling": {},
+             "models": [{"model": "b", "label": "B", "tools": {}, "new": True}]}
+    (tmp_path / "main.json").write_text(json.dumps(main))
+    (tmp_path / "rerun.json").write_text(json.dumps(rerun))
+    subprocess.run([sys.executable, "-m", "benchmarks", "compare", "--from-json", str(tmp_path / "rerun.json"),
+                    "--merge-into", str(tmp_path / "main.json")], cwd=ROOT, capture_output=True, text=True,
+                   check=True)
+    merged = json.loads((tmp_path / "main.json").read_text())
+    assert [m.get("new", False) for m in merged["models"]] == [False, True]
+    assert merged["models"][1]["rerun"] == "d1" and merged["meta"]["reruns"][0]["models"] == ["b"]
