@@ -22,7 +22,7 @@ from .design.lformula import LmmInputs, l_formula
 from .errors import MissingDataMessage, OptimizerError
 from .frozen import FrozenMap
 from .optimize import OptResult, optimize_lmer
-from .polish import polish
+from .polish import mirror_before_derivs, polish
 from .recording import capturing, record
 from .results.model import LmerFit
 from .rstats import r_ave, r_sum, r_var
@@ -288,13 +288,15 @@ def _optimize(problem: DevianceProblem, theta0, lower, control: LmerControl, ver
     if control.optimizer is None:
         return OptResult(par=theta0.copy(), fval=float(problem.objective(theta0)), feval=0,
                          conv=1000, message="no optimization", optimizer=None)
+    judge = _accurate_objective(problem)
     try:
         opt = optimize_lmer(problem.objective, theta0, lower, control, verbose=int(verbose),
-                            judge=_accurate_objective(problem), threadsafe=True)  # documented thread-safe
+                            judge=judge, threadsafe=True,  # documented thread-safe
+                            before_derivs=mirror_before_derivs(problem.objective, lower, control,
+                                                               int(verbose), judge))
     except KeyError as exc:  # an unknown optimizer name slipped past LmerControl
         raise OptimizerError(f"couldn't find optimizer function {exc}") from None
-    return polish(problem.objective, opt, lower, control, int(verbose),
-                  judge=_accurate_objective(problem))
+    return polish(problem.objective, opt, lower, control, int(verbose), judge=judge)
 
 
 def _accurate_objective(problem: DevianceProblem):

@@ -407,16 +407,27 @@ def optwrap(
 def optimize_lmer(
     fn: Objective, start: np.ndarray, lower: np.ndarray, control: LmerControl, verbose: int = 0,
     *, judge: Objective | None = None, threadsafe: bool = False,
+    before_derivs: Callable[[OptResult], OptResult | None] | None = None,
 ) -> OptResult:
     """lme4's ``optimizeLmer``: optimize, restart at the edge, then snap to the boundary.
 
     ``judge``: a more accurate objective for the boundary snap's last-bit comparisons
     (see :func:`check_boundary`); default ``fn``.  ``threadsafe``: ``fn`` may run in
     several threads at once (lme4's derivative check is then spread over the cores).
+    ``before_derivs``: called with the optimizer's end point before lme4's derivatives are
+    computed there (as ``optwrap`` computes them); a result it returns is returned instead
+    (pylme's restart from a mirrored edge, :mod:`pylme.polish`, which leaves that point and
+    need not pay for its derivatives).
     """
     judge = fn if judge is None else judge
-    opt = optwrap(control.optimizer, fn, start, lower, control, calc_derivs=control.calc_derivs, verbose=verbose,
+    opt = optwrap(control.optimizer, fn, start, lower, control, calc_derivs=False, verbose=verbose,
                   threadsafe=threadsafe)
+    if before_derivs is not None:
+        instead = before_derivs(opt)
+        if instead is not None:
+            return instead
+    if control.calc_derivs:  # optwrap's derivatives, from the optimizer's value there
+        opt = replace(opt, derivs=deriv12(fn, opt.par, fx=opt.fval, threadsafe=threadsafe))
     if control.restart_edge:
         opt = _restart_edge(fn, opt, lower, control, verbose, judge=judge, threadsafe=threadsafe)
     if control.boundary_tol > 0:

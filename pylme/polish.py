@@ -31,6 +31,7 @@ evaluation count; ``feval`` counts every evaluation made here.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable
 
 import numpy as np
 
@@ -38,8 +39,8 @@ from .control import LmerControl
 from .convergence import gradient_check_fails, is_singular
 from .optimize import Objective, OptResult, deriv12, optimize_lmer, optwrap
 
-__all__ = ["polish", "newton_step", "mirrored_edge", "NEWTON_STEPS", "SETTLED_GAIN",
-           "MIRROR_RESTARTS"]
+__all__ = ["polish", "newton_step", "mirrored_edge", "mirror_before_derivs", "NEWTON_STEPS",
+           "SETTLED_GAIN", "MIRROR_RESTARTS"]
 
 #: Newton steps tried while lme4's gradient check fails (each is one evaluation plus
 #: lme4's finite-difference derivatives at the new point).
@@ -183,17 +184,48 @@ def mirrored_edge(fn: Objective, opt: OptResult, lower: np.ndarray, control: Lme
     """
     best = opt
     for _ in range(MIRROR_RESTARTS):
-        mirror = _descending_mirror(fn, best.par, lower)
-        if mirror is None:
+        again = _from_mirror(fn, best, lower, control, verbose, judge)
+        if again is None:
             break
-        if verbose:
-            print("a mirrored boundary point descends into the interior, restarting")
-        again = optimize_lmer(fn, mirror, lower, control, verbose, judge=judge)
-        if not again.fval < best.fval - SETTLED_GAIN:
-            break
-        best = replace(again, feval=best.feval + again.feval, trace=best.trace + again.trace,
-                       warnings=best.warnings + again.warnings, polished="mirrored edge")
+        best = again
     return best
+
+
+def mirror_before_derivs(fn: Objective, lower: np.ndarray, control: LmerControl, verbose: int = 0,
+                         judge: Objective | None = None,
+                         restarts: int = MIRROR_RESTARTS) -> Callable[[OptResult], OptResult | None]:
+    """The :func:`mirrored_edge` remedy applied at the optimizer's own end point, before
+    lme4's derivatives are computed there (``optimize_lmer(before_derivs=)``): a point that
+    is left for its mirror's basin costs no derivative check (801 evaluations with 20 θ).
+
+    Returns a function of the optimizer's result giving the restart's result when it gains
+    more than :data:`SETTLED_GAIN`, else None (lme4's steps then go on from that point).
+    Parameters as :func:`mirrored_edge`; ``restarts`` bounds the nested restarts.
+    """
+
+    def hook(opt: OptResult) -> OptResult | None:
+        if opt.conv != 0 or restarts <= 0:
+            return None
+        return _from_mirror(fn, opt, lower, control, verbose, judge, restarts - 1)
+
+    return hook
+
+
+def _from_mirror(fn: Objective, opt: OptResult, lower: np.ndarray, control: LmerControl, verbose: int,
+                 judge: Objective | None, restarts: int = MIRROR_RESTARTS - 1) -> OptResult | None:
+    """lme4's optimizeLmer from the descending mirror of ``opt``'s end point, if there is
+    one and the result gains more than :data:`SETTLED_GAIN`; else None."""
+    mirror = _descending_mirror(fn, opt.par, lower)
+    if mirror is None:
+        return None
+    if verbose:
+        print("a mirrored boundary point descends into the interior, restarting")
+    again = optimize_lmer(fn, mirror, lower, control, verbose, judge=judge,
+                          before_derivs=mirror_before_derivs(fn, lower, control, verbose, judge, restarts))
+    if not again.fval < opt.fval - SETTLED_GAIN:
+        return None
+    return replace(again, feval=opt.feval + again.feval, trace=opt.trace + again.trace,
+                   warnings=opt.warnings + again.warnings, polished="mirrored edge")
 
 
 def _descending_mirror(fn: Objective, theta: np.ndarray, lower: np.ndarray) -> np.ndarray | None:

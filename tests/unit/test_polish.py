@@ -143,3 +143,40 @@ def test_the_mirror_flips_only_the_column_below_the_zero_diagonal():
     assert list(_column_below(lower, 1)) == [2, 3]
     assert list(_column_below(lower, 4)) == [5]
     assert list(_column_below(lower, 6)) == []
+
+
+def test_the_mirror_is_tried_before_lme4s_derivative_check_is_paid_for():
+    """optimize_lmer(before_derivs=mirror_before_derivs(...)): an end point left for its
+    mirror's basin gets no derivatives; the restart's end point gets lme4's."""
+    from pylme.optimize import optimize_lmer
+    from pylme.polish import mirror_before_derivs
+
+    points = []
+
+    def counted(theta):
+        points.append(np.array(theta, dtype=float))
+        return covariance_fit(theta)
+
+    control = LmerControl()
+    edge = np.array([0.0, 0.12, 0.17])  # the optimizer's end point, as a start it stays there
+    direct = optimize_lmer(counted, edge, TERM_LOWER, control)
+    n_direct = len(points)
+    assert direct.derivs is not None
+    points.clear()
+    hooked = optimize_lmer(counted, edge, TERM_LOWER, control,
+                           before_derivs=mirror_before_derivs(counted, TERM_LOWER, control))
+    assert hooked.polished == "mirrored edge" and hooked.derivs is not None
+    assert hooked.fval == pytest.approx(100.0, abs=1e-6)
+    assert hooked.fval < direct.fval - 1.0, direct.par  # lme4's steps alone stay on the edge
+    # deriv12's stencil around the first end point (steps of exactly ±1e-4) was never taken
+    def on_stencil(p, centre):
+        d = np.abs(p - centre)
+        step = np.isclose(d, 1e-4, rtol=1e-9, atol=0)
+        return step.any() and np.all(step | (d == 0))
+
+    assert sum(on_stencil(p, direct.par) for p in points) == 0
+    n_stencil = 2 * 3 + 4 * 3  # lme4's check with 3 θ: 2k single and 2k(k-1) paired steps
+    points.clear()
+    optimize_lmer(counted, edge, TERM_LOWER, control)
+    assert sum(on_stencil(p, direct.par) for p in points) == n_stencil
+    assert n_direct == len(points)
