@@ -30,7 +30,8 @@ from .blas_threads import single_blas_thread
 from .control import LmerControl
 from .errors import OptimizerError, OptimizerWarning
 
-__all__ = ["Derivs", "OptResult", "optimize_lmer", "optwrap", "deriv12", "evaluate_points", "check_boundary"]
+__all__ = ["Derivs", "OptResult", "optimize_lmer", "optwrap", "deriv12", "evaluate_points", "check_boundary",
+           "EDGE_STEP"]
 
 Objective = Callable[[np.ndarray], float]
 
@@ -435,6 +436,10 @@ def optimize_lmer(
     return opt
 
 
+#: lme4's ``restart_edge`` step into the interior (one-sided slopes at a bound).
+EDGE_STEP = 1e-5
+
+
 def _restart_edge(fn, opt: OptResult, lower, control, verbose, judge, threadsafe=False) -> OptResult:
     """Re-run the optimizer when a θ on its bound has a negative one-sided slope.
 
@@ -447,7 +452,7 @@ def _restart_edge(fn, opt: OptResult, lower, control, verbose, judge, threadsafe
     slopes = []
     for i in on_bound:
         theta = opt.par.copy()
-        theta[i] += 1e-5
+        theta[i] += EDGE_STEP
         slopes.append(judge(theta) - d0)
     slopes = np.asarray(slopes)
     if np.any(np.isnan(slopes)):

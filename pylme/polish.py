@@ -37,7 +37,7 @@ import numpy as np
 
 from .control import LmerControl
 from .convergence import gradient_check_fails, is_singular
-from .optimize import Objective, OptResult, deriv12, optimize_lmer, optwrap
+from .optimize import EDGE_STEP, Objective, OptResult, deriv12, optimize_lmer, optwrap
 
 __all__ = ["polish", "newton_step", "mirrored_edge", "mirror_before_derivs", "NEWTON_STEPS",
            "SETTLED_GAIN", "MIRROR_RESTARTS"]
@@ -53,8 +53,6 @@ SETTLED_GAIN = 1e-7
 #: Restarts from a mirrored singular end point, at most (each may end at another one).
 MIRROR_RESTARTS = 3
 
-#: lme4's ``restart_edge`` step into the interior.
-EDGE_STEP = 1e-5
 
 
 def polish(fn: Objective, opt: OptResult, lower: np.ndarray, control: LmerControl,
@@ -132,10 +130,16 @@ def _also(opt: OptResult, remedy: str) -> str:
 def _restart(fn, opt: OptResult, lower, control: LmerControl, verbose: int, gain: float) -> OptResult:
     again = optwrap(control.optimizer, fn, opt.par, lower, control,
                     calc_derivs=control.calc_derivs, verbose=verbose)
+    return _kept(opt, again, gain, "restart") or opt
+
+
+def _kept(opt: OptResult, again: OptResult, gain: float, remedy: str) -> OptResult | None:
+    """``again`` (a restart after ``opt``) carrying ``opt``'s counts, trace and warnings,
+    if it lowers the criterion by more than `gain`; else None."""
     if not again.fval < opt.fval - gain:
-        return opt
+        return None
     return replace(again, feval=opt.feval + again.feval, trace=opt.trace + again.trace,
-                   warnings=opt.warnings + again.warnings, polished=_also(opt, "restart"))
+                   warnings=opt.warnings + again.warnings, polished=_also(opt, remedy))
 
 
 #: nloptwrap settings that ask for an earlier (or later) stop: when the user sets any of
@@ -222,10 +226,7 @@ def _from_mirror(fn: Objective, opt: OptResult, lower: np.ndarray, control: Lmer
         print("a mirrored boundary point descends into the interior, restarting")
     again = optimize_lmer(fn, mirror, lower, control, verbose, judge=judge,
                           before_derivs=mirror_before_derivs(fn, lower, control, verbose, judge, restarts))
-    if not again.fval < opt.fval - SETTLED_GAIN:
-        return None
-    return replace(again, feval=opt.feval + again.feval, trace=opt.trace + again.trace,
-                   warnings=opt.warnings + again.warnings, polished="mirrored edge")
+    return _kept(opt, again, SETTLED_GAIN, "mirrored edge")
 
 
 def _descending_mirror(fn: Objective, theta: np.ndarray, lower: np.ndarray) -> np.ndarray | None:
