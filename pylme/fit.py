@@ -232,9 +232,9 @@ def group_means(y: np.ndarray, codes: np.ndarray, integer: bool = False) -> np.n
     Each group's mean is R's ``mean()``: a sequential long-double sum over the group's
     rows in their order, divided by the count, then (for doubles) the long-double
     correction pass.  Instead of one pass per group (thousands of small NumPy calls
-    for InstEval's 2,972 students), the k-th row of every group is added in one
-    vectorised step, for k up to the largest group: the same additions in the same
-    order per group.  A design with a few huge groups keeps the per-group loop.
+    for InstEval's 2,972 students), the groups' sums are formed together with the same
+    additions in the same order per group (:func:`_grouped_sums`).  A design with a few
+    huge groups keeps the per-group loop.
     """
     codes = np.asarray(codes)
     y = np.asarray(y, dtype=float)
@@ -246,27 +246,40 @@ def group_means(y: np.ndarray, codes: np.ndarray, integer: bool = False) -> np.n
         return r_ave(y, codes, integer)
     order = np.argsort(codes, kind="stable")  # rows of a group stay in their order
     values = y[order].astype(np.longdouble)
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    by_size = np.argsort(-sizes, kind="stable")  # the groups still running form a prefix
-    sizes, starts = sizes[by_size], starts[by_size]
-    running = np.searchsorted(-sizes, -np.arange(int(sizes[0])), side="left")  # groups with > k rows
-
-    def grouped_sums(shift: np.ndarray | None) -> np.ndarray:
-        acc = np.zeros(sizes.size, dtype=np.longdouble)
-        for k, m in enumerate(running):
-            terms = values[starts[:m] + k]
-            acc[:m] += terms if shift is None else terms - shift[:m]
-        return acc
-
-    mean = grouped_sums(None) / sizes
+    group = np.repeat(np.arange(sizes.size), sizes)
+    mean = _grouped_sums(values, group, sizes) / sizes
     if not integer:
         finite = np.isfinite(mean)
-        correction = grouped_sums(np.where(finite, mean, 0)) / sizes
+        correction = _grouped_sums(values - np.where(finite, mean, 0)[group], group, sizes) / sizes
         mean = np.where(finite, mean + correction, mean)
-    per_group = np.empty(sizes.size)
-    per_group[by_size] = mean.astype(float)
     out = np.empty_like(y)
-    out[order] = np.repeat(per_group, counts[counts > 0])
+    out[order] = np.repeat(mean.astype(float), sizes)
+    return out
+
+
+def _grouped_sums(values: np.ndarray, group: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Every group's sequential long-double sum (R's ``sum``), ``values`` sorted by group.
+
+    Small designs: one row per group (a leading 0, the values in their order, 0s after),
+    summed by one running sum along the rows — the same additions as R's, since adding 0
+    changes no sum.  Otherwise the k-th value of every group still running is added in
+    one step, for k up to the largest group (the groups taken largest first, so those
+    still running form a prefix).
+    """
+    ngroups, width = sizes.size, int(sizes.max())
+    starts = np.cumsum(sizes) - sizes
+    if ngroups * (width + 1) <= 4 * values.size + 4096:
+        padded = np.zeros((ngroups, width + 1), dtype=np.longdouble)
+        padded[group, np.arange(values.size) - starts[group] + 1] = values
+        return np.cumsum(padded, axis=1)[:, -1]
+    by_size = np.argsort(-sizes, kind="stable")
+    ordered_sizes, ordered_starts = sizes[by_size], starts[by_size]
+    running = np.searchsorted(-ordered_sizes, -np.arange(width), side="left")  # groups with > k rows
+    acc = np.zeros(ngroups, dtype=np.longdouble)
+    for k, m in enumerate(running):
+        acc[:m] += values[ordered_starts[:m] + k]
+    out = np.empty(ngroups, dtype=np.longdouble)
+    out[by_size] = acc
     return out
 
 

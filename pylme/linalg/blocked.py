@@ -140,6 +140,7 @@ class BlockedSystem:
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         del state["_local"]
+        state.pop("_work_shape", None)  # a cache, rebuilt on the first evaluation
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -256,9 +257,13 @@ class BlockedSystem:
         workspace of other shapes is replaced.
         """
         work = getattr(self._local, "work", None)
-        size = self._dense.size if self._dense is not None and self._cp.n_rest else 0
-        cp = self._cp
-        shape = (cp.first.nlevels, cp.first.width, cp.n_dense, cp.n_rest, size, self._update.keys.size)
+        shape = self.__dict__.get("_work_shape")
+        if shape is None or shape[0] is not self._cp:  # per system (copies share the thread's workspace)
+            size = self._dense.size if self._dense is not None and self._cp.n_rest else 0
+            cp = self._cp
+            shape = self._work_shape = (cp, (cp.first.nlevels, cp.first.width, cp.n_dense, cp.n_rest, size,
+                                             self._update.keys.size))
+        shape = shape[1]
         if work is None or work.shape != shape:
             work = self._local.work = self._new_workspace()
         return work
@@ -300,7 +305,12 @@ class BlockedSystem:
         ------
         PivotError
         """
-        templates = self._check_templates(templates)
+        return self.logdet_and_tail_of(self._check_templates(templates))
+
+    def logdet_and_tail_of(self, templates: list):
+        """:meth:`logdet_and_tail` for templates known to be right (the optimizer's path:
+        ``TemplateLayout.block_templates`` gives C-contiguous float ``(K, K)`` arrays, one
+        per block), without checking them again on every evaluation."""
         work = self._workspace()
         logdet1 = self._eliminate(templates[0], work)
         if self._dense is not None and not self._cp.n_rest:

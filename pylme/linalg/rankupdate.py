@@ -42,6 +42,11 @@ DENSE_MAX_ENTRIES = 4_000_000
 #: and the BLAS product costs about 1/16 of an operation per multiply-add.
 MAP_EVAL_COST = 1.5
 GEMM_FLOP_COST = 1.0 / 16.0
+#: The dense route's fixed cost per evaluation in the same units (≈ 10 µs): its five NumPy
+#: calls and their temporaries, where the map is summed inside the one compiled pass that
+#: also assembles the trailing matrix.  It decides small designs (Penicillin's 504
+#: coefficients cost ≈ 1 µs as a map, ≈ 10 µs dense).
+DENSE_FIXED_COST = 10_000.0
 
 
 def count_coefficients(cp: CrossProducts) -> int:
@@ -58,7 +63,7 @@ def make_rank_update(cp: CrossProducts, max_coefficients: int | None = None):
     limit = MAX_COEFFICIENTS if max_coefficients is None else max_coefficients
     count = count_coefficients(cp)
     r, q1, k = cp.n_rest, cp.first.size, cp.first.width
-    dense_cost = r * q1 * (k + 1) + GEMM_FLOP_COST * r * r * q1 + r * r
+    dense_cost = DENSE_FIXED_COST + r * q1 * (k + 1) + GEMM_FLOP_COST * r * r * q1 + r * r
     if r and r * q1 <= DENSE_MAX_ENTRIES and dense_cost < MAP_EVAL_COST * count:
         return DenseUpdate.from_cross_products(cp)
     if count <= limit:

@@ -53,6 +53,7 @@ class TemplateLayout:
         self._tri = [lower_tri_colmajor(k) for k in self.widths]
         self.block_widths = tuple(sum(self.widths[t] for t in g) for g in self.groups)
         self.internal_to_term = self._internal_map()
+        self._fill = self._block_fill()
 
     @property
     def n_par(self) -> int:
@@ -77,21 +78,34 @@ class TemplateLayout:
         return out
 
     def block_templates(self, par: np.ndarray) -> list:
-        """Block-diagonal templates of every block (block order)."""
-        terms = self.term_templates(par)
-        out = []
+        """Block-diagonal templates of every block (block order), C-contiguous ``(K, K)``.
+
+        One fresh buffer per call, filled by one indexed copy (this runs on every
+        optimizer step: a loop over terms and blocks cost more than a small evaluation);
+        the templates are views of consecutive slices of it.
+        """
+        fill = self.__dict__.get("_fill")
+        if fill is None:  # unpickled from a version without it
+            fill = self._fill = self._block_fill()
+        pos, idx, views, size = fill
+        buf = np.zeros(size)
+        buf[pos] = np.asarray(par, dtype=float)[idx]
+        return [buf[a : a + w * w].reshape(w, w) for a, w in views]
+
+    def _block_fill(self):
+        """Where every parameter goes in the concatenated, row-major block templates."""
+        pos, idx, views, start = [], [], [], 0
         for g, width in zip(self.groups, self.block_widths):
-            if len(g) == 1:
-                out.append(terms[g[0]])
-                continue
-            tmpl = np.zeros((width, width))
             c = 0
             for t in g:
-                k = self.widths[t]
-                tmpl[c : c + k, c : c + k] = terms[t]
-                c += k
-            out.append(tmpl)
-        return out
+                rows, cols = self._tri[t]
+                pos.append(start + (c + rows) * width + (c + cols))
+                idx.append(np.arange(self.par_offsets[t], self.par_offsets[t + 1]))
+                c += self.widths[t]
+            views.append((start, width))
+            start += width * width
+        cat = (lambda parts: np.concatenate(parts).astype(np.intp)) if pos else (lambda parts: np.zeros(0, np.intp))
+        return cat(pos), cat(idx), tuple(views), start
 
     def _internal_map(self) -> np.ndarray:
         """Term-major index of every internal coordinate."""
