@@ -9,6 +9,8 @@ check the response, weights and offset.
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -137,12 +139,13 @@ def model_parts(
 
 def _model_parts(formula, data, weights, offset, na_action, contrasts, control, allow_n) -> ModelParts:
     parsed = _parse(formula, control)
-    frame = model_frame(bars.sub_bars(parsed), data, weights=weights, offset=offset, na_action=na_action)
-    re_terms = make_re_terms(bars.find_bars(parsed.rhs), frame)
+    _, frame_formula, bar_list, fixed_formula = _formula_pieces(formula)
+    frame = model_frame(frame_formula, data, weights=weights, offset=offset, na_action=na_action)
+    re_terms = make_re_terms(list(bar_list), frame)
     check_nlevels(re_terms, frame.n, control, allow_n=allow_n)
     check_z_dims(re_terms, frame.n, control, allow_n=allow_n)
     check_z_rank(re_terms, frame.n, control, allow_n=allow_n)
-    X_full = model_matrix(bars.no_bars(parsed), frame, contrasts=contrasts)
+    X_full = model_matrix(fixed_formula, frame, contrasts=contrasts)
     _check_finite_X(X_full)
     rank_drop = drop_rank_deficient(X_full.values, X_full.columns, control.check_rankX)
     X, scale_message = check_scale_x(X_full.values[:, rank_drop.keep], control)
@@ -176,10 +179,23 @@ def l_formula(
 def _parse(formula: str, control: Any) -> Formula:
     if not isinstance(formula, str):
         raise FormulaError(f"formula must be a string such as 'y ~ x + (1 | g)', got {type(formula).__name__}")
-    parsed = parse_formula(formula)
+    parsed = _formula_pieces(formula)[0]
     if parsed.lhs is None and control.check_formula_LHS == "stop":
         raise FormulaError(f"{_LHS_MESSAGE}\n(the formula has no response: write it as 'y ~ ...')")
-    return bars.expand_double_verts_formula(parsed)
+    return parsed
+
+
+@functools.lru_cache(maxsize=256)
+def _formula_pieces(formula: str) -> tuple[Formula, Formula, tuple, Formula]:
+    """The formula parsed (``||`` expanded) and what lme4 derives from it alone: the model
+    frame's formula (``subbars``), the bars (``findbars``) and the fixed part (``nobars``).
+
+    A pure function of the text on immutable trees, kept for the text's next fit (a
+    bootstrap or a loop over data sets fits one formula many times); a formula that
+    fails to parse raises every time (exceptions are not cached).
+    """
+    parsed = bars.expand_double_verts_formula(parse_formula(formula))
+    return parsed, bars.sub_bars(parsed), tuple(bars.find_bars(parsed.rhs)), bars.no_bars(parsed)
 
 
 def _check_finite_X(X: DesignMatrix) -> None:

@@ -20,6 +20,8 @@ A port of the algorithm in R's ``src/library/stats/src/model.c`` (``termsform``)
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -381,6 +383,7 @@ def _is_offset(node) -> bool:
     return isinstance(node, Call) and node.func == "offset"
 
 
+@functools.lru_cache(maxsize=256)  # immutable trees (identity-hashed nodes): a formula's next fit reuses it
 def terms(formula) -> Terms:
     """Expand a formula into R's terms object (R: ``terms.formula``, keep.order = FALSE).
 

@@ -148,6 +148,8 @@ def cross_products(blocks, dense: np.ndarray, weights: np.ndarray) -> CrossProdu
     sizes = [b.size for b in rest]
     offsets = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64)
     wd = dense * weights[:, None]
+    if _is_small(first, rest, offsets, dense.shape[0]):
+        return _small_cross_products(first, rest, offsets, dense, wd, weights)
     z1w = grouped_matrix(first, weights)
     if rest:
         zr = _rest_matrix(rest, offsets, dense.shape[0])
@@ -168,6 +170,78 @@ def cross_products(blocks, dense: np.ndarray, weights: np.ndarray) -> CrossProdu
     return CrossProducts(
         first=first, rest=rest, offsets=offsets, a11=_level_gram(first, weights),
         a_r1=a_r1, r1_rows=rows, r1_levels=levels, r1_values=values,
+        a_rr=a_rr, a_d1=np.ascontiguousarray(a_d1), a_dr=np.ascontiguousarray(a_dr),
+        a_dd=dense.T @ wd,
+    )
+
+
+#: Designs whose accumulators ``r × ℓ₁k₁`` and ``r × r`` have at most this many entries
+#: (and whose rows carry few products) take :func:`_small_cross_products`.
+SMALL_ENTRIES = 1 << 18
+
+
+def _is_small(first: GroupedColumns, rest: tuple, offsets: np.ndarray, n: int) -> bool:
+    r, q1 = int(offsets[-1]), first.size
+    k_rest = sum(b.width for b in rest)
+    return (r * max(q1, r) <= SMALL_ENTRIES and n * k_rest * max(first.width, k_rest) <= 4 * SMALL_ENTRIES
+            and n * first.width <= SMALL_ENTRIES)
+
+
+def _row_columns(block: GroupedColumns, offset: int = 0) -> np.ndarray:
+    """Column of every entry of ``block``'s rows, shape (n, k)."""
+    k = block.width
+    return offset + block.refs[:, None] * k + np.arange(k)[None, :]
+
+
+def _row_sums(cols_a, vals_a, cols_b, vals_b, n_b: int, size: int) -> np.ndarray:
+    """``Σ_i a[i, s] b[i, t]`` for every (s, t), flattened ``s·n_b + t``.
+
+    ``np.bincount`` adds in the order of its input, observation after observation: the
+    additions of scipy's sparse products (``csr_matmat``, ``csc_matvecs``) in their order,
+    each term the same rounded product, so the sums are the same to the bit.
+    """
+    keys = (cols_a[:, :, None] * n_b + cols_b[:, None, :]).ravel()
+    return np.bincount(keys, weights=(vals_a[:, :, None] * vals_b[:, None, :]).ravel(), minlength=size)
+
+
+def _csr_from_dense(mat: np.ndarray) -> sp.csr_matrix:
+    """The non-zero entries of ``mat`` as a CSR matrix with sorted int32 indices (scipy's
+    product of small operands has that form)."""
+    rows, cols = np.nonzero(mat)
+    indptr = np.zeros(mat.shape[0] + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=mat.shape[0]), out=indptr[1:])
+    out = sp.csr_matrix((mat[rows, cols], cols.astype(np.int32), indptr), shape=mat.shape)
+    out.has_sorted_indices = True
+    return out
+
+
+def _small_cross_products(first: GroupedColumns, rest: tuple, offsets: np.ndarray, dense: np.ndarray,
+                          wd: np.ndarray, weights: np.ndarray) -> CrossProducts:
+    """:func:`cross_products` of a small design by grouped sums (no sparse matrices: their
+    construction costs more than a small model's whole product), the same numbers."""
+    n, m = dense.shape
+    r, q1, k1 = int(offsets[-1]), first.size, first.width
+    cols1 = _row_columns(first)
+    z1w = first.z * weights[:, None]
+    a_d1 = _row_sums(cols1, z1w, np.zeros((n, 1), np.int64) + np.arange(m), dense, m, q1 * m)
+    a_d1 = a_d1.reshape(first.nlevels, k1, m).transpose(2, 0, 1)
+    if rest:
+        cols_r = np.hstack([_row_columns(b, int(o)) for b, o in zip(rest, offsets[:-1])])
+        z_r = np.hstack([b.z for b in rest])
+        a_r1_dense = _row_sums(cols_r, z_r, cols1, z1w, q1, r * q1).reshape(r, q1)
+        a_r1 = _csr_from_dense(a_r1_dense)
+        by_level = a_r1_dense.reshape(r, first.nlevels, k1)
+        levels, rows = np.nonzero((by_level != 0.0).any(axis=2).T)  # by level, then row
+        values = by_level[rows, levels, :]
+        a_rr = _csr_from_dense(_row_sums(cols_r, z_r, cols_r, z_r * weights[:, None], r, r * r).reshape(r, r))
+        a_dr = _row_sums(cols_r, z_r, np.zeros((n, 1), np.int64) + np.arange(m), wd, m, r * m).reshape(r, m).T
+    else:
+        a_r1 = sp.csr_matrix((0, q1))
+        rows, levels, values = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, k1))
+        a_rr, a_dr = sp.csr_matrix((0, 0)), np.zeros((m, 0))
+    return CrossProducts(
+        first=first, rest=rest, offsets=offsets, a11=_level_gram(first, weights),
+        a_r1=a_r1, r1_rows=rows.astype(np.int64), r1_levels=levels.astype(np.int64), r1_values=values,
         a_rr=a_rr, a_d1=np.ascontiguousarray(a_d1), a_dr=np.ascontiguousarray(a_dr),
         a_dd=dense.T @ wd,
     )

@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 __all__ = ["PairList", "level_pairs", "pair_operator", "accumulate_matvec", "accumulate_csr",
-           "accumulate_csr_transposed", "csr_times", "sorted_unique"]
+           "accumulate_csr_transposed", "csr_times", "sorted_unique", "unique_with_inverse"]
 
 try:  # scipy's compiled y += A x; the public ``A @ x`` allocates and adds a pass
     from scipy.sparse._sparsetools import csc_matvec as _csc_matvec
@@ -55,8 +55,39 @@ class PairList:
     coef: np.ndarray
 
 
+#: Keys below this bound are made unique with a marker array of that many entries (O(n),
+#: no sort): the positions of a dense trailing block of up to ~5,800 columns.
+MARK_BELOW = 1 << 25
+
+
 def sorted_unique(keys: np.ndarray) -> np.ndarray:
-    """``np.unique`` by sorting (numpy's hash-based unique is several times slower on large int keys)."""
+    """``np.unique`` of non-negative integer keys: by marking when their range is small,
+    else by sorting (numpy's hash-based unique is several times slower on large int keys)."""
+    return unique_with_inverse(keys, inverse=False)[0]
+
+
+def unique_with_inverse(keys: np.ndarray, inverse: bool = True):
+    """``np.unique(keys, return_inverse=inverse)`` for non-negative integer keys.
+
+    Keys under :data:`MARK_BELOW` are marked in a boolean array and numbered by a running
+    count (two passes over the keys, one over the range); others are sorted.
+    """
+    keys = np.asarray(keys)
+    top = int(keys.max()) + 1 if keys.size else 0
+    if keys.size and top <= MARK_BELOW and keys.min() >= 0:
+        mark = np.zeros(top, dtype=bool)
+        mark[keys] = True
+        uniq = np.flatnonzero(mark).astype(keys.dtype, copy=False)
+        if not inverse:
+            return uniq, None
+        rank = np.cumsum(mark, dtype=np.int64 if uniq.size >= 2**31 else np.int32)
+        return uniq, (rank[keys] - 1).astype(np.intp)
+    if inverse:
+        return np.unique(keys, return_inverse=True)
+    return _sort_unique(keys), None
+
+
+def _sort_unique(keys: np.ndarray) -> np.ndarray:
     keys = np.sort(keys)
     if keys.size == 0:
         return keys

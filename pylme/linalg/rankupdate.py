@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from .crossprod import CrossProducts
 from . import eval_kernels as kernels
-from .pairmap import level_pairs, pair_operator, sorted_unique
+from .pairmap import level_pairs, pair_operator, sorted_unique, unique_with_inverse
 
 __all__ = ["MapUpdate", "DenseUpdate", "ProductUpdate", "make_rank_update", "count_coefficients",
            "structural_keys"]
@@ -108,7 +108,7 @@ class MapUpdate:
             return
         pairs = level_pairs(cp.r1_rows, cp.r1_levels, cp.r1_values, cp.first.nlevels)
         # many pairs land on one position: the operator's rows are the distinct positions
-        self.keys, slot = np.unique(pairs.row * r + pairs.col, return_inverse=True)
+        self.keys, slot = unique_with_inverse(pairs.row * r + pairs.col)
         op = pair_operator(pairs, slot, self.keys.size, nterms, scale=-1.0)
         self._indptr = op.indptr
         self._indices = op.indices.astype(np.uint16) if nterms <= np.iinfo(np.uint16).max else op.indices
