@@ -145,6 +145,10 @@ def level_pairs(rows: np.ndarray, levels: np.ndarray, values: np.ndarray, nlevel
     return PairList(row[keep], col[keep], term[keep], coef[keep])
 
 
+#: Operators of at most this many coefficients are built directly in CSR form.
+SMALL_OPERATOR = 1 << 16
+
+
 def pair_operator(pairs: PairList, out_index: np.ndarray, n_out: int, n_terms: int,
                   scale: float = 1.0) -> sp.csr_matrix:
     """The ``n_out × n_terms`` CSR operator mapping flattened ``B`` to output positions.
@@ -158,6 +162,15 @@ def pair_operator(pairs: PairList, out_index: np.ndarray, n_out: int, n_terms: i
     scale : float
         Multiplies every coefficient (``-1`` turns accumulation into subtraction).
     """
+    index_dtype = np.int32 if max(n_out, n_terms, pairs.coef.size) < 2**31 - 1 else np.int64
+    if pairs.coef.size <= SMALL_OPERATOR:  # scipy's canonical CSR without its constructors' cost
+        order = np.lexsort((pairs.term, out_index))  # rows, then columns (no (row, column) twice)
+        indptr = np.zeros(n_out + 1, dtype=index_dtype)
+        np.cumsum(np.bincount(out_index, minlength=n_out), out=indptr[1:])
+        mat = sp.csr_matrix(((pairs.coef * scale)[order], pairs.term[order].astype(index_dtype), indptr),
+                            shape=(n_out, n_terms))
+        mat.has_canonical_format = True
+        return mat
     mat = sp.coo_matrix((pairs.coef * scale, (out_index, pairs.term)), shape=(n_out, n_terms)).tocsr()
     mat.sum_duplicates()
     index_dtype = np.int32 if max(n_out, n_terms, mat.nnz) < 2**31 - 1 else np.int64

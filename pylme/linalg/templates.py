@@ -15,6 +15,7 @@ of all member terms) are related by :attr:`TemplateLayout.internal_to_term`.
 
 from __future__ import annotations
 
+import functools
 from typing import Sequence
 
 import numpy as np
@@ -22,9 +23,12 @@ import numpy as np
 __all__ = ["TemplateLayout", "lower_tri_colmajor"]
 
 
+@functools.lru_cache(maxsize=64)
 def lower_tri_colmajor(k: int):
-    """Row and column indices of a ``k × k`` lower triangle in column-major order."""
+    """Row and column indices of a ``k × k`` lower triangle in column-major order (read-only,
+    shared: every model with a width-``k`` term asks for them)."""
     i, j = np.triu_indices(k)
+    j.flags.writeable = i.flags.writeable = False
     return j, i
 
 

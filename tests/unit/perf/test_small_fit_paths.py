@@ -130,3 +130,22 @@ def test_rank_update_route_counts_the_dense_products_fixed_cost():
     rest = crossprod.GroupedColumns((np.arange(n) // nl) % r, np.ones((n, 1)), r)
     cp = crossprod.cross_products([first, rest], np.ones((n, 1)), np.ones(n))
     assert isinstance(make_rank_update(cp), DenseUpdate)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_small_coefficient_maps_are_scipys_canonical_csr(seed, monkeypatch):
+    from pylme.linalg import pairmap
+
+    rng = np.random.default_rng(seed)
+    for _ in range(30):
+        n, nl, k = int(rng.integers(20, 600)), int(rng.integers(2, 40)), int(rng.integers(1, 4))
+        first = crossprod.GroupedColumns(rng.integers(0, nl, n), rng.standard_normal((n, k)), nl)
+        rest = crossprod.GroupedColumns(rng.integers(0, 15, n), rng.standard_normal((n, int(rng.integers(1, 3)))), 15)
+        cp = crossprod.cross_products([first, rest], np.ones((n, 1)), np.ones(n))
+        direct = MapUpdate(cp)
+        with monkeypatch.context() as patch:
+            patch.setattr(pairmap, "SMALL_OPERATOR", -1)
+            general = MapUpdate(cp)
+        assert np.array_equal(direct.keys, general.keys)
+        for x, y in zip(direct.csr_arrays(), general.csr_arrays()):
+            _same(x, y)
