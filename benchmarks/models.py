@@ -58,6 +58,10 @@ class ModelSpec:
         handles one grouping factor only; ``None`` where it does not apply.
     series : str or None
         ``"scaling"`` for the points of the scaling series.
+    batch : int
+        Consecutive fits per timed sample, the sample's time divided by it (every tool
+        alike): a fit of a few milliseconds is below the resolution of R's ``system.time``
+        (whole milliseconds) and at the mercy of the CPU waking from idle between samples.
     """
 
     key: str
@@ -71,6 +75,7 @@ class ModelSpec:
     mixedlm_formula: str | None = None
     statsmodels: tuple | None = None
     series: str | None = None
+    batch: int = 1
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -130,14 +135,17 @@ def _scaling_point(n: int) -> ModelSpec:
                      series="scaling")
 
 
+#: Fits per timed sample of the models that fit in milliseconds (:attr:`ModelSpec.batch`).
+SMALL_BATCH = 10
+
 MODELS: tuple[ModelSpec, ...] = (
     ModelSpec("dyestuff", "Dyestuff `Yield ~ 1 + (1\\|Batch)`", "dataset:Dyestuff", "Yield ~ 1 + (1 | Batch)",
-              small=True, statsmodels=("Yield ~ 1", "Batch", "~1")),
+              small=True, statsmodels=("Yield ~ 1", "Batch", "~1"), batch=SMALL_BATCH),
     ModelSpec("sleepstudy", "sleepstudy `Reaction ~ Days + (Days\\|Subject)`", "dataset:sleepstudy",
               "Reaction ~ Days + (Days | Subject)", small=True,
-              statsmodels=("Reaction ~ Days", "Subject", "~Days")),
+              statsmodels=("Reaction ~ Days", "Subject", "~Days"), batch=SMALL_BATCH),
     ModelSpec("penicillin", "Penicillin `diameter ~ 1 + (1\\|plate) + (1\\|sample)`", "dataset:Penicillin",
-              "diameter ~ 1 + (1 | plate) + (1 | sample)", small=True),
+              "diameter ~ 1 + (1 | plate) + (1 | sample)", small=True, batch=SMALL_BATCH),
     ModelSpec("star", "star `math ~ gr + sx + eth + cltype + (yrs\\|id) + (yrs\\|sch)`", "dataset:star",
               "math ~ gr + sx + eth + cltype + (yrs | id) + (yrs | sch)"),
     ModelSpec("kb07_like", "kb07-like, 20 θ, 1,800 rows (`generate.kb07_like`)", "kb07_like",

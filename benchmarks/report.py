@@ -77,10 +77,16 @@ def _floor_cells(e: dict) -> tuple[str, str]:
     return cell, (f"{per / floor['seconds']:.1f}" if per else "–")
 
 
-def _header(meta: dict) -> list[str]:
+def _header(meta: dict, rows: list) -> list[str]:
+    batched = {}
+    for row in rows:
+        if row.get("batch", 1) > 1:
+            batched.setdefault(row["batch"], []).append(row["model"])
+    batches = "".join(f"; {', '.join(models)}: samples of {b} consecutive fits, each divided by {b}, every tool alike"
+                      for b, models in batched.items())
     lines = [f"Measured by `python -m benchmarks compare` on {meta['machine']}, {meta['date']}; "
              f"load average {meta['load_start']} at the start, {meta.get('load_end', '?')} at the end; "
-             f"median of {meta['repeat']} interleaved fits per tool (fewer where a model caps it), "
+             f"median of {meta['repeat']} interleaved fits per tool (fewer where a model caps it{batches}), "
              f"timeout {meta['timeout']:.0f} s per fit."]
     for tool, v in meta.get("versions", {}).items():
         lines[-1] += f" {tool} {v};"
@@ -108,7 +114,7 @@ def markdown(report: dict) -> str:
     """The whole report as Markdown: header, model table, scaling exponents, whole process."""
     meta = report["meta"]
     timeout = meta["timeout"]
-    lines = _header(meta)
+    lines = _header(meta, report.get("models", []))
     lines += ["", "× lme4 = lme4's time over the tool's (above 1: faster than lme4). Δ objective = lme4's own "
               "deviance function at the tool's θ minus at lme4's θ (REML criterion for REML fits; "
               "\"vs best\": against the lowest value any tool reached, where lme4 did not finish); peak RSS = "

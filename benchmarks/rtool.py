@@ -90,7 +90,9 @@ class Lme4Adapter:
         # that of one fit, as for the Python tools
         self._r(".bench$m <- NULL; invisible(gc())")
         try:
-            seconds = float(self._r('system.time(.bench$m <- .bench$fit())[["elapsed"]]')[0])
+            batch = 1 if count else max(1, self.spec.batch)
+            seconds = float(self._r(f'system.time(for (i in seq_len({batch})) .bench$m <- .bench$fit())'
+                                    '[["elapsed"]]')[0]) / batch
         finally:
             if count:
                 self._r('untrace("optwrap", where = asNamespace("lme4"))')

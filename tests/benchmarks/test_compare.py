@@ -254,3 +254,27 @@ def test_from_json_merges_an_earlier_rerun(tmp_path):
     merged = json.loads((tmp_path / "main.json").read_text())
     assert [m.get("new", False) for m in merged["models"]] == [False, True]
     assert merged["models"][1]["rerun"] == "d1" and merged["meta"]["reruns"][0]["models"] == ["b"]
+
+
+def test_small_models_are_timed_in_batches_of_consecutive_fits():
+    from benchmarks.report import markdown
+    from benchmarks.tools import _PythonAdapter
+
+    class Counting(_PythonAdapter):
+        calls = 0
+
+        def _fit_once(self):
+            Counting.calls += 1
+            return object()
+
+    small = {m.key: m.batch for m in models.MODELS if m.small}
+    assert set(small.values()) == {models.SMALL_BATCH} and models.SMALL_BATCH > 1
+    assert all(m.batch == 1 for m in models.MODELS if not m.small)
+    adapter = Counting()
+    adapter.spec = models.select(["sleepstudy"], quick=False)[0]
+    assert adapter.fit(count=True) >= 0 and Counting.calls == 1  # the counted fit is one fit
+    adapter.fit(count=False)
+    assert Counting.calls == 1 + models.SMALL_BATCH
+    row = {"model": "sleepstudy", "label": "s", "batch": models.SMALL_BATCH, "tools": {}, "series": None}
+    meta = {"machine": "m", "date": "d", "load_start": "0", "repeat": 3, "timeout": 9.0}
+    assert f"sleepstudy: samples of {models.SMALL_BATCH} consecutive fits" in markdown({"meta": meta, "models": [row]})
