@@ -100,7 +100,8 @@ def _header(meta: dict, rows: list) -> list[str]:
         if shown:
             lines.append(f"Rows marked {_rerun_mark(meta, run['date'])} ({', '.join(shown)}) were rerun on "
                          f"{run['date']}, load {run['load_start']} at the start, {run['load_end']} at the "
-                         f"end, median of {run['repeat']} (same machine and tools).")
+                         f"end, median of {run['repeat']}, timeout {run.get('timeout', meta['timeout']):.0f} s per fit "
+                         "(same machine and tools).")
     return lines
 
 
@@ -131,7 +132,7 @@ def markdown(report: dict) -> str:
             mark = _rerun_mark(meta, row.get("rerun"))
             label = (row["label"] + (f" {mark}" if mark else "")) if first else ""
             theta = str(row.get("n_theta") or "") if first else ""
-            lines.append(f"| {label} | {theta} | {tool} | {_fit_cell(e, timeout)} | {_ratio_cell(e)} | "
+            lines.append(f"| {label} | {theta} | {tool} | {_fit_cell(e, row.get('timeout', timeout))} | {_ratio_cell(e)} | "
                          f"{e.get('evals') if e.get('evals') is not None else '–'} | {per} | {floor} | {over} | "
                          f"{_mib(e.get('maxrss_kib'))} | {_diff_cell(e, row.get('diff_against'))} |")
             first = False

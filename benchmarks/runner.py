@@ -196,7 +196,7 @@ def run_model(spec: ModelSpec, tools: list[str], repeat: int, timeout: float, cs
         e["fit_per_eval"] = e["seconds"] / e["evals"] if e["seconds"] and e["evals"] else None
     _ratios(entries, timeout)
     return {"model": spec.key, "label": spec.label, "formula": spec.formula, "REML": spec.reml,
-            "rows": spec.rows, "series": spec.series, "repeat": n_rep, "batch": spec.batch,
+            "rows": spec.rows, "series": spec.series, "repeat": n_rep, "batch": spec.batch, "timeout": timeout,
             "n_theta": judge.get("n_theta"),
             "judge": judge.get("by"), "diff_against": judge.get("against"), "tools": entries}
 

@@ -179,6 +179,10 @@ def test_markdown_reports_a_capped_lme4_and_a_sparse_floor():
     assert ">10.00×" in lines["pylme"] and "850 ms (5002²)" in lines["pylme"] and "| 1.8 |" in lines["pylme"]
     assert "2048 MiB" in lines["pylme"] and "+2.50e-07 (vs best)" in lines["mixedlm"]
     assert "lme4-openblas: not run (absent)." in text
+    # a rerun row keeps the cap it ran under, whatever the main run's
+    capped = markdown({"meta": {**meta, "timeout": 240.0}, "models": [{**row, "timeout": 600.0}], "scaling": {},
+                       "process": None})
+    assert "> 600 s (cap)" in capped and "> 240 s" not in capped
 
 
 def test_a_fit_past_the_timeout_is_cut_off():
@@ -202,6 +206,11 @@ def test_targets_judge_misses_with_their_anatomy():
     met, text = got[("star", "ratio")]
     assert not met and "1.95×" in text and "needs ≤ 1.3 s" in text and "100 evaluations × 15 ms" in text
     assert "1.5 s" in text and "500 ms outside them" in text  # 100 × 15 ms inside, the rest outside
+    assert "dense Cholesky at the floor: 100 × 1 ms = 100 ms" in text and "alone exceed" not in text
+    row["tools"]["pylme"]["floor"]["seconds"] = 0.014  # 1.4 s of factorizations > the 1.3 s allowed
+    text = {(t.model, t.kind): x for t, _, x in targets.judge(report)}[("star", "ratio")]
+    assert "the factorizations alone exceed the 1.3 s the target allows" in text
+    row["tools"]["pylme"]["floor"]["seconds"] = 0.001
     assert got[("star", "beats")][0] is False and got[("star", "memory")][0] is True
     assert ("star", "ratio_openblas") not in got  # not run: never reported as met
     met, text = got[("process", "process")]
