@@ -92,8 +92,10 @@ def _anatomy(e: dict, need: float | None = None) -> str:
         floor_text = f"; their dense Cholesky at the floor: {evals} × {_s(floor)} = {_s(evals * floor)}"
     text = (f"pylme {_s(seconds)} = {evals} evaluations × {_s(per)} ({_s(inside)}{floor_text}) + "
             f"{_s(max(seconds - inside, 0.0))} outside them")
-    if floor and need and evals * floor > need:
+    if need and floor and evals * floor > need:
         text += f"; the factorizations alone exceed the {_s(need)} the target allows"
+    elif need and inside > need:
+        text += f"; the evaluations alone exceed the {_s(need)} the target allows"
     return text
 
 
