@@ -14,7 +14,7 @@ Examples::
     python -m benchmarks compare --only scaling --timeout 600
     python -m benchmarks compare --r-openblas            # also lme4 on OpenBLAS (bash scripts/openblas_for_r.sh)
     python -m benchmarks compare --from-json out.json --readme   # an earlier run's report into README.md
-    python -m benchmarks compare --only star --merge-into main.json --readme   # rerun rows, marked †
+    python -m benchmarks compare --only star --merge-into main.json --readme   # rerun rows, marked †1, †2, …
 """
 
 from __future__ import annotations

@@ -106,9 +106,9 @@ def _header(meta: dict, rows: list) -> list[str]:
 
 
 def _rerun_mark(meta: dict, date: str | None) -> str:
-    """† for the first rerun, †† for the second, …; '' for a row of the main run."""
+    """†1 for the first rerun, †2 for the second, …; '' for a row of the main run."""
     dates = [run["date"] for run in meta.get("reruns", [])]
-    return "†" * (dates.index(date) + 1) if date in dates else ""
+    return f"†{dates.index(date) + 1}" if date in dates else ""
 
 
 def markdown(report: dict) -> str:

@@ -246,8 +246,8 @@ def test_merge_into_replaces_the_rerun_rows_and_says_when(tmp_path):
     assert sleep["rerun"] == merged["meta"]["reruns"][0]["date"] and "pylme" in sleep["tools"]
     assert merged["meta"]["date"] == "d0" and merged["meta"]["reruns"][0]["models"] == ["sleepstudy"]
     assert merged["process"] == {"kept": 1}  # no new whole-process comparison was made
-    assert f"| {sleep['label']} † |" in text
-    assert "Rows marked † (sleepstudy) were rerun on" in text
+    assert f"| {sleep['label']} †1 |" in text
+    assert "Rows marked †1 (sleepstudy) were rerun on" in text
 
 
 def test_from_json_merges_an_earlier_rerun(tmp_path):
