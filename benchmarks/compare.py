@@ -178,6 +178,8 @@ def merge(earlier: dict, rerun: dict) -> dict:
     fresh = {row["model"]: {**row, "rerun": run["date"]} for row in rerun["models"]}
     rows = [fresh.pop(row["model"], row) for row in earlier["models"]] + list(fresh.values())
     process = rerun.get("process") or earlier.get("process")
+    if rerun.get("process"):
+        process = {**process, "rerun": run["date"]}
     for past in meta["reruns"]:  # the models whose row is still that run's
         past["shown"] = [row["model"] for row in rows if row.get("rerun") == past["date"]]
     return {"meta": meta, "models": rows, "scaling": scaling_exponents(rows), "process": process}

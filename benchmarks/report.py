@@ -145,8 +145,9 @@ def markdown(report: dict) -> str:
             lines.append(f"| {tool} | {s['exponent']:.2f} | {pts} |")
     proc = report.get("process")
     if proc and proc.get("tools"):
-        lines += ["", f"Whole process (interpreter start, import, load sleepstudy, fit `{proc['formula']}`), "
-                  f"median of {proc['repeat']} interleaved runs:", "",
+        mark = _rerun_mark(meta, proc.get("rerun"))
+        lines += ["", f"Whole process (interpreter start, import, load sleepstudy, fit `{proc['formula']}`)"
+                  f"{' ' + mark if mark else ''}, median of {proc['repeat']} interleaved runs:", "",
                   "| tool | wall | ÷ Rscript | peak RSS |", "|---|---|---|---|"]
         for tool, e in proc["tools"].items():
             ratio = "–" if e.get("ratio_to_lme4") is None else f"{e['ratio_to_lme4']:.2f}"

@@ -264,6 +264,14 @@ def test_from_json_merges_an_earlier_rerun(tmp_path):
     merged = json.loads((tmp_path / "main.json").read_text())
     assert [m.get("new", False) for m in merged["models"]] == [False, True]
     assert merged["models"][1]["rerun"] == "d1" and merged["meta"]["reruns"][0]["models"] == ["b"]
+    # a rerun that timed the whole process too: that table is the rerun's, and marked as such
+    from benchmarks.compare import merge
+    from benchmarks.report import markdown
+
+    proc = {"formula": "y ~ x", "repeat": 3, "tools": {"pylme": {"seconds": 1.0, "ratio_to_lme4": 0.5}}}
+    again = merge(merged, {**rerun, "meta": {**meta, "date": "d2"}, "process": proc})
+    assert again["process"]["rerun"] == "d2"
+    assert "fit `y ~ x`) †2, median of 3 interleaved runs" in markdown(again)
 
 
 def test_small_models_are_timed_in_batches_of_consecutive_fits():
