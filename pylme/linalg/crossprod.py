@@ -50,10 +50,16 @@ class GroupedColumns:
         return self.nlevels * self.z.shape[1]
 
 
+def _row_columns(block: GroupedColumns, offset: int = 0) -> np.ndarray:
+    """Column of every entry of ``block``'s rows, shape (n, k)."""
+    k = block.width
+    return offset + block.refs[:, None] * k + np.arange(k)[None, :]
+
+
 def grouped_matrix(block: GroupedColumns, weights: np.ndarray | None = None) -> sp.csr_matrix:
     """The sparse ``n × ℓk`` matrix of a grouped block (times ``weights`` row-wise if given)."""
     n, k = block.z.shape
-    cols = (block.refs[:, None] * k + np.arange(k)[None, :]).ravel()
+    cols = _row_columns(block).ravel()
     vals = block.z if weights is None else block.z * weights[:, None]
     indptr = np.arange(0, n * k + 1, k)
     return sp.csr_matrix((vals.ravel(), cols, indptr), shape=(n, block.size))
@@ -187,12 +193,6 @@ def _is_small(first: GroupedColumns, rest: tuple, offsets: np.ndarray, n: int) -
             and n * first.width <= SMALL_ENTRIES)
 
 
-def _row_columns(block: GroupedColumns, offset: int = 0) -> np.ndarray:
-    """Column of every entry of ``block``'s rows, shape (n, k)."""
-    k = block.width
-    return offset + block.refs[:, None] * k + np.arange(k)[None, :]
-
-
 def _row_sums(cols_a, vals_a, cols_b, vals_b, n_b: int, size: int) -> np.ndarray:
     """``Σ_i a[i, s] b[i, t]`` for every (s, t), flattened ``s·n_b + t``.
 
@@ -223,7 +223,8 @@ def _small_cross_products(first: GroupedColumns, rest: tuple, offsets: np.ndarra
     r, q1, k1 = int(offsets[-1]), first.size, first.width
     cols1 = _row_columns(first)
     z1w = first.z * weights[:, None]
-    a_d1 = _row_sums(cols1, z1w, np.zeros((n, 1), np.int64) + np.arange(m), dense, m, q1 * m)
+    cols_d = np.broadcast_to(np.arange(m, dtype=np.int64), (n, m))  # D's column of every entry
+    a_d1 = _row_sums(cols1, z1w, cols_d, dense, m, q1 * m)
     a_d1 = a_d1.reshape(first.nlevels, k1, m).transpose(2, 0, 1)
     if rest:
         cols_r = np.hstack([_row_columns(b, int(o)) for b, o in zip(rest, offsets[:-1])])
@@ -234,7 +235,7 @@ def _small_cross_products(first: GroupedColumns, rest: tuple, offsets: np.ndarra
         levels, rows = np.nonzero((by_level != 0.0).any(axis=2).T)  # by level, then row
         values = by_level[rows, levels, :]
         a_rr = _csr_from_dense(_row_sums(cols_r, z_r, cols_r, z_r * weights[:, None], r, r * r).reshape(r, r))
-        a_dr = _row_sums(cols_r, z_r, np.zeros((n, 1), np.int64) + np.arange(m), wd, m, r * m).reshape(r, m).T
+        a_dr = _row_sums(cols_r, z_r, cols_d, wd, m, r * m).reshape(r, m).T
     else:
         a_r1 = sp.csr_matrix((0, q1))
         rows, levels, values = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, k1))

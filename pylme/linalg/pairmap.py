@@ -69,12 +69,13 @@ def sorted_unique(keys: np.ndarray) -> np.ndarray:
 def unique_with_inverse(keys: np.ndarray, inverse: bool = True):
     """``np.unique(keys, return_inverse=inverse)`` for non-negative integer keys.
 
-    Keys under :data:`MARK_BELOW` are marked in a boolean array and numbered by a running
-    count (two passes over the keys, one over the range); others are sorted.
+    Keys under :data:`MARK_BELOW`, in a range not much wider than their number, are marked
+    in a boolean array and numbered by a running count (two passes over the keys, one over
+    the range); others are sorted.
     """
     keys = np.asarray(keys)
     top = int(keys.max()) + 1 if keys.size else 0
-    if keys.size and top <= MARK_BELOW and keys.min() >= 0:
+    if keys.size and top <= min(MARK_BELOW, 16 * keys.size + 4096) and keys.min() >= 0:
         mark = np.zeros(top, dtype=bool)
         mark[keys] = True
         uniq = np.flatnonzero(mark).astype(keys.dtype, copy=False)
@@ -162,8 +163,8 @@ def pair_operator(pairs: PairList, out_index: np.ndarray, n_out: int, n_terms: i
     scale : float
         Multiplies every coefficient (``-1`` turns accumulation into subtraction).
     """
-    index_dtype = np.int32 if max(n_out, n_terms, pairs.coef.size) < 2**31 - 1 else np.int64
     if pairs.coef.size <= SMALL_OPERATOR:  # scipy's canonical CSR without its constructors' cost
+        index_dtype = np.int32 if max(n_out, n_terms, pairs.coef.size) < 2**31 - 1 else np.int64
         order = np.lexsort((pairs.term, out_index))  # rows, then columns (no (row, column) twice)
         indptr = np.zeros(n_out + 1, dtype=index_dtype)
         np.cumsum(np.bincount(out_index, minlength=n_out), out=indptr[1:])

@@ -108,8 +108,9 @@ class TemplateLayout:
                 c += self.widths[t]
             views.append((start, width))
             start += width * width
-        cat = (lambda parts: np.concatenate(parts).astype(np.intp)) if pos else (lambda parts: np.zeros(0, np.intp))
-        return cat(pos), cat(idx), tuple(views), start
+        pos.append(np.zeros(0, np.intp))  # no terms: empty index arrays
+        idx.append(np.zeros(0, np.intp))
+        return np.concatenate(pos).astype(np.intp), np.concatenate(idx).astype(np.intp), tuple(views), start
 
     def _internal_map(self) -> np.ndarray:
         """Term-major index of every internal coordinate."""
